@@ -1,0 +1,41 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+ARGS   ?=
+
+# A .venv whose interpreter no longer runs (moved checkout, upgraded Python) is stale: rebuild it.
+ifneq ($(shell $(BIN)/python -c "print('ok')" 2>/dev/null),ok)
+$(shell rm -rf $(VENV))
+endif
+
+.PHONY: run test bench screenshots lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,web]'
+	touch $(VENV)/.installed $@
+
+run: $(VENV)/.installed
+	$(BIN)/broadsheet $(ARGS)
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m bench.run $(ARGS)
+
+screenshots: $(VENV)/.installed-test
+	$(BIN)/python scripts/export_screenshots.py
+
+lint: $(VENV)/.installed-test
+	$(BIN)/python -m ruff check tui tests bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis build dist

@@ -1,0 +1,204 @@
+"""The command line: parse arguments, load the corpus, then print or open the reader."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import textwrap
+from collections.abc import Sequence
+from typing import NoReturn, TextIO
+
+from . import __version__
+from .corpus import Article, Corpus, CorpusPathError, Skipped, corpus_name, default_corpus_path
+from .corpus.model import iter_corpus
+
+PROG = "broadsheet"
+
+DESCRIPTION = """\
+A terminal reader for a folder of dated news articles.
+
+Opens the reader on PATH (files, or folders read recursively for *.txt and *.md);
+with no PATH, on the bundled seed articles. --list and --show print and exit."""
+
+EPILOG = """\
+examples:
+  broadsheet ~/articles                  read a folder
+  broadsheet --list --sort oldest .      list oldest first
+  broadsheet --list --json --query 'sco -putin' ~/articles
+  broadsheet --show 3f2a9c81d0           print one article (id from --list)
+
+exit status: 0 done; 2 bad usage, unreadable PATH, unknown article or bad query.
+Read/flag state lives in $BROADSHEET_STATE_DIR (default: the platform's user
+state folder); --no-state keeps none."""
+
+
+class UsageError(Exception):
+    """A user mistake: reported in one line, exit status 2."""
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see {PROG} --help)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _ArgumentParser(
+        prog=PROG,
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="article files or folders")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--list", action="store_true", help="print the date-sorted list and exit")
+    mode.add_argument("--show", metavar="ARTICLE", help="print one cleaned article (id or path)")
+    mode.add_argument("--serve", action="store_true", help="serve the reader to a web browser")
+    parser.add_argument("--json", action="store_true", help="with --list: JSON Lines output")
+    parser.add_argument(
+        "--query",
+        metavar="Q",
+        help="with --list: only matching articles; otherwise start the reader with Q",
+    )
+    parser.add_argument(
+        "--sort",
+        choices=("newest", "oldest"),
+        default="newest",
+        help="newest (default) or oldest first; undated always last",
+    )
+    parser.add_argument("--no-state", action="store_true", help="keep no read/flag state")
+    parser.add_argument("--no-mouse", action="store_true", help="no mouse tracking (for SSH)")
+    parser.add_argument("--host", default="127.0.0.1", help="with --serve (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="with --serve (default 8000)")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    return parser
+
+
+def _warn(message: str) -> None:
+    sys.stderr.write(f"{PROG}: {message}\n")
+
+
+def load(paths: Sequence[str]) -> Corpus:
+    """Load the corpus, reporting each skipped file on stderr as it is met."""
+    corpus = Corpus(corpus_name(list(paths)))
+    batch: list[Article | Skipped] = []
+    for item in iter_corpus(paths):
+        if isinstance(item, Skipped):
+            _warn(f"skipped {item.path}: {item.reason}")
+        batch.append(item)
+    corpus.add(batch)
+    return corpus
+
+
+def format_date(article: Article) -> str:
+    if article.date is None:
+        return "undated"
+    if article.date.inferred:
+        return f"{article.date.iso()} (inferred)"
+    return article.date.iso()
+
+
+def print_list(articles: Sequence[Article], as_json: bool, out: TextIO) -> None:
+    if as_json:
+        for article in articles:
+            out.write(json.dumps(article.to_json(), ensure_ascii=False) + "\n")
+        return
+    for article in articles:
+        out.write(f"{article.id:<{ID_WIDTH}}  {format_date(article):<15}  {article.title}\n")
+
+
+ID_WIDTH = 10
+
+
+def show_article(article: Article, out: TextIO) -> None:
+    width = shutil.get_terminal_size((80, 24)).columns if out.isatty() else 0
+    measure = min(width, 78) if width else 0
+    lines = [
+        article.title,
+        f"Date:     {article.describe_date()}",
+        f"Title:    {article.describe_title()}",
+        f"Words:    {article.words} · {article.reading_minutes} min read",
+        f"File:     {article.path}",
+        f"Id:       {article.id}",
+    ]
+    if article.source:
+        lines.append(f"Source:   {article.source}")
+    if article.author:
+        lines.append(f"Author:   {article.author}")
+    lines.extend(f"Duplicate: {path}" for path in article.duplicates)
+    lines.extend(f"Warning:  {warning}" for warning in article.warnings)
+    out.write("\n".join(lines) + "\n")
+    for paragraph in article.paragraphs:
+        out.write("\n")
+        out.write((textwrap.fill(paragraph, measure) if measure else paragraph) + "\n")
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.json and not args.list:
+        raise UsageError("--json goes with --list")
+    paths = args.paths or [default_corpus_path()]
+    if args.list or args.show:
+        corpus = load(paths)
+        if args.show:
+            article = corpus.find(args.show)
+            if article is None:
+                raise UsageError(
+                    f"no article {args.show!r} in {corpus.name} (ids are listed by --list)"
+                )
+            show_article(article, sys.stdout)
+            return 0
+        articles = corpus.ordered(args.sort)
+        if args.query:
+            articles = filter_articles(articles, args.query, args.no_state)
+        print_list(articles, args.json, sys.stdout)
+        return 0
+    if args.serve:
+        from .serve import serve
+
+        return serve(args)
+    from .app import run_app
+
+    return run_app(args, paths)
+
+
+def filter_articles(articles: list[Article], text: str, no_state: bool) -> list[Article]:
+    """The articles the reader would show for query *text*, in the same order."""
+    from .corpus.query import QueryError, parse_query
+    from .corpus.state import ReadState
+
+    try:
+        query = parse_query(text)
+    except QueryError as error:
+        raise UsageError(f"bad query: {error}") from None
+    state = ReadState.open(enabled=not no_state)
+    return [article for article in articles if query.matches(article, state)]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    # Text from files is neutralised, but a path or an odd locale must never crash output.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    try:
+        return run(argv)
+    except UsageError as error:
+        _warn(f"error: {error}")
+        return 2
+    except CorpusPathError as error:
+        _warn(f"error: {error}")
+        return 2
+    except BrokenPipeError:
+        # `broadsheet --list | head`: the reader went away; that is not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,33 @@
+"""The corpus model: pure Python, no Textual, testable without a terminal."""
+
+from .dates import ArticleDate
+from .files import CorpusPathError, Skipped
+from .model import (
+    Article,
+    Corpus,
+    SortOrder,
+    corpus_name,
+    default_corpus_path,
+    iter_corpus,
+    load_corpus,
+    read_article,
+    read_raw,
+)
+from .safe import neutralise, neutralise_line
+
+__all__ = [
+    "Article",
+    "ArticleDate",
+    "Corpus",
+    "CorpusPathError",
+    "Skipped",
+    "SortOrder",
+    "corpus_name",
+    "default_corpus_path",
+    "iter_corpus",
+    "load_corpus",
+    "neutralise",
+    "neutralise_line",
+    "read_article",
+    "read_raw",
+]

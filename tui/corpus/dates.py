@@ -1,0 +1,178 @@
+"""Reading stated dates and inferring a year from text.
+
+Only candidate text is parsed (a header value, or the run of characters that looks
+like a date at the start of a line); python-dateutil never scans a whole body, and
+no field is ever filled from today's date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from dateutil import parser as date_parser
+
+Precision = Literal["day", "month", "year"]
+DateSource = Literal["stated", "inferred"]
+
+MIN_YEAR = 1900
+MAX_YEAR = 2099
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleDate:
+    """A date known to day, month or year precision, and whether it was stated or inferred."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+    source: DateSource = "stated"
+
+    @property
+    def precision(self) -> Precision:
+        if self.day is not None:
+            return "day"
+        if self.month is not None:
+            return "month"
+        return "year"
+
+    @property
+    def inferred(self) -> bool:
+        return self.source == "inferred"
+
+    def iso(self) -> str:
+        """ISO text cut to the precision: ``2024-10-17``, ``2024-10`` or ``2022``."""
+        if self.month is None:
+            return f"{self.year:04d}"
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    @property
+    def sort_key(self) -> tuple[int, int, int]:
+        return (self.year, self.month or 0, self.day or 0)
+
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    def last_day(self) -> dt.date:
+        if self.month is None:
+            return dt.date(self.year, 12, 31)
+        if self.day is None:
+            return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        return dt.date(self.year, self.month, self.day)
+
+
+class DateProblem(ValueError):
+    """A stated date that cannot be used; the message is shown as a warning."""
+
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WEEKDAY = (
+    r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)"
+    r"(?:day|sday|nesday|rsday|urday)?\.?,?\s+)?"
+)
+_ORDINAL = r"(?:st|nd|rd|th)?"
+_TIME = (
+    r"(?:(?:,?\s+|T)(?:at\s+)?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+    r"(?:\s*[ap]\.?m\.?)?(?:\s*(?:Z|[+-]\d{2}:?\d{2}|(?-i:UTC|GMT|[A-Z]{3,4})\b))?)?"
+)
+_DATE_FORMS = "|".join(
+    [
+        r"\d{4}-\d{1,2}-\d{1,2}",
+        r"\d{4}/\d{1,2}/\d{1,2}",
+        r"\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})",
+        rf"\d{{1,2}}{_ORDINAL}\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}",
+        rf"{_MONTH}\s+\d{{1,2}}{_ORDINAL},?\s+\d{{4}}",
+        rf"{_MONTH},?\s+\d{{4}}",
+        r"\d{4}-\d{1,2}(?![-/\d])",
+        r"\d{4}",
+    ]
+)
+DATE_AT_START = re.compile(
+    rf"{_WEEKDAY}(?:{_DATE_FORMS}){_TIME}(?=$|[\s,;|)\]*_])", re.IGNORECASE
+)
+"""A date (with optional weekday and time) at the start of a string, ending at a word edge."""
+
+_ISO_DAY = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
+_ISO_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
+_NUMERIC_DAY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})")
+_YEAR_ONLY = re.compile(r"\d{4}")
+
+# Two different defaults reveal which fields dateutil filled in itself: a field that
+# changes with the default was not in the text. This is what keeps "today" out.
+_DEFAULT_A = dt.datetime(2000, 1, 1)
+_DEFAULT_B = dt.datetime(2001, 2, 2)
+
+
+def _checked(year: int, month: int | None, day: int | None, text: str) -> ArticleDate:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise DateProblem(f"stated date {text!r} is outside {MIN_YEAR}–{MAX_YEAR}; ignored")
+    try:
+        dt.date(year, month or 1, day or 1)
+    except ValueError:
+        raise DateProblem(f"stated date {text!r} is impossible; ignored") from None
+    return ArticleDate(year, month, day, "stated")
+
+
+def _two_digit_year(value: str) -> int:
+    year = int(value)
+    if len(value) == 2:
+        # The same pivot as dateutil: within 50 years of 2000, so '24 is 2024, '98 is 1998.
+        year += 2000 if year < 50 else 1900
+    return year
+
+
+def parse_stated_date(text: str) -> ArticleDate:
+    """Read a stated date from *text* (a header value). Raises :class:`DateProblem`."""
+    candidate = text.strip().strip("*_[]() \t").strip()
+    if not candidate:
+        raise DateProblem("empty date")
+    if len(candidate) > 80:
+        raise DateProblem(f"stated date {candidate[:40]!r}… is too long to be a date; ignored")
+    match = _ISO_DAY.fullmatch(candidate) or _ISO_DAY.match(candidate)
+    if match and DATE_AT_START.match(candidate):
+        year, month, day = (int(part) for part in match.groups())
+        return _checked(year, month, day, candidate)
+    match = _NUMERIC_DAY.match(candidate)
+    if match and DATE_AT_START.match(candidate):
+        first, second, year_text = match.groups()
+        a, b = int(first), int(second)
+        # A first number over 12 can only be a day; otherwise month-first as dateutil reads.
+        day, month = (a, b) if a > 12 else (b, a)
+        return _checked(_two_digit_year(year_text), month, day, candidate)
+    match = _ISO_MONTH.fullmatch(candidate)
+    if match:
+        return _checked(int(match.group(1)), int(match.group(2)), None, candidate)
+    if _YEAR_ONLY.fullmatch(candidate):
+        return _checked(int(candidate), None, None, candidate)
+    try:
+        first = date_parser.parse(candidate, default=_DEFAULT_A)
+        second = date_parser.parse(candidate, default=_DEFAULT_B)
+    except (ValueError, OverflowError, TypeError, LookupError, ArithmeticError) as exc:
+        message = str(exc)
+        if "out of range" in message or "must be in" in message:
+            raise DateProblem(f"stated date {candidate!r} is impossible; ignored") from None
+        raise DateProblem(f"stated date {candidate!r} could not be read; ignored") from None
+    if first.year != second.year:
+        raise DateProblem(f"stated date {candidate!r} has no year; ignored")
+    month = first.month if first.month == second.month else None
+    day = first.day if month is not None and first.day == second.day else None
+    return _checked(first.year, month, day, candidate)
+
+
+_YEAR_IN_TEXT = re.compile(r"(?<![\w$£€¥#/.,:-])(?:19|20)\d{2}(?![\w%]|[.,:/-]\d)")
+
+
+def infer_year(text: str) -> ArticleDate | None:
+    """The latest year from 1900 to 2099 that *text* names, as an inferred date."""
+    years = [int(match.group()) for match in _YEAR_IN_TEXT.finditer(text)]
+    if not years:
+        return None
+    return ArticleDate(max(years), None, None, "inferred")

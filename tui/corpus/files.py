@@ -1,0 +1,259 @@
+"""Finding article files and decoding them, without trusting anything on disk.
+
+A folder may hold symlink loops, FIFOs (opening one would block forever), devices,
+huge files and bytes in any encoding. Nothing here raises for a bad file: it is
+reported as :class:`Skipped` and the walk goes on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import errno
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ARTICLE_SUFFIXES = frozenset({".txt", ".md"})
+
+MAX_BYTES = 1 << 20
+"""Read at most this much of a file: real articles are far smaller, and a 50 MB log
+dropped in the folder must not exhaust memory or stall the load."""
+
+
+class CorpusPathError(Exception):
+    """A path the user named cannot be used (missing, unreadable, not a file or folder)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file that was found but not read, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass(slots=True)
+class SourceText:
+    """The decoded text of one file, newlines normalised to ``\\n``."""
+
+    path: str
+    text: str
+    encoding: str
+    size: int
+    warnings: list[str] = field(default_factory=list)
+
+
+def _human_size(size: int) -> str:
+    if size >= 1 << 20:
+        return f"{size / (1 << 20):.1f} MB"
+    if size >= 1 << 10:
+        return f"{size / (1 << 10):.1f} KB"
+    return f"{size} bytes"
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def discover(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str | Skipped]:
+    """Yield the article files under *paths* (files or folders, read recursively).
+
+    Folders are walked in name order so the result is deterministic; symlinked
+    folders are followed once (a loop is not entered twice); hidden folders are
+    skipped. Files named on the command line are taken whatever their suffix.
+    Raises :class:`CorpusPathError` for a named path that does not exist or cannot
+    be read; everything found inside folders is reported, never raised.
+    """
+    seen_dirs: set[tuple[int, int]] = set()
+    seen_files: set[tuple[int, int]] = set()
+    for given in paths:
+        path = os.fspath(given)
+        try:
+            info = os.stat(path)
+        except FileNotFoundError:
+            if os.path.islink(path):
+                raise CorpusPathError(f"{path}: broken symbolic link") from None
+            raise CorpusPathError(f"{path}: no such file or folder") from None
+        except OSError as exc:
+            raise CorpusPathError(f"{path}: {exc.strerror or exc}") from None
+        if stat.S_ISDIR(info.st_mode):
+            if not os.access(path, os.R_OK | os.X_OK):
+                raise CorpusPathError(f"{path}: permission denied")
+            yield from _walk(path, seen_dirs, seen_files)
+        elif stat.S_ISREG(info.st_mode):
+            if not os.access(path, os.R_OK):
+                raise CorpusPathError(f"{path}: permission denied")
+            key = (info.st_dev, info.st_ino)
+            if key not in seen_files:
+                seen_files.add(key)
+                yield path
+        else:
+            raise CorpusPathError(f"{path}: {_kind_of(info.st_mode)}, not a file or folder")
+
+
+def _walk(
+    root: str, seen_dirs: set[tuple[int, int]], seen_files: set[tuple[int, int]]
+) -> Iterator[str | Skipped]:
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            info = os.stat(folder)
+        except OSError as exc:
+            yield Skipped(folder, exc.strerror or str(exc))
+            continue
+        key = (info.st_dev, info.st_ino)
+        if key in seen_dirs:
+            continue  # a symlink loop, or the same folder reached twice
+        seen_dirs.add(key)
+        try:
+            with os.scandir(folder) as entries:
+                ordered = sorted(entries, key=lambda entry: entry.name)
+        except OSError as exc:
+            yield Skipped(folder, f"folder not readable: {exc.strerror or exc}")
+            continue
+        subfolders: list[str] = []
+        for entry in ordered:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir(follow_symlinks=True)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not name.startswith("."):
+                    subfolders.append(entry.path)
+                continue
+            if os.path.splitext(name)[1].lower() not in ARTICLE_SUFFIXES:
+                continue
+            try:
+                file_info = entry.stat(follow_symlinks=True)
+            except FileNotFoundError:
+                yield Skipped(entry.path, "broken symbolic link")
+                continue
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:
+                    yield Skipped(entry.path, "symbolic link loop")
+                else:
+                    yield Skipped(entry.path, exc.strerror or str(exc))
+                continue
+            if not stat.S_ISREG(file_info.st_mode):
+                yield Skipped(entry.path, _kind_of(file_info.st_mode))
+                continue
+            file_key = (file_info.st_dev, file_info.st_ino)
+            if file_key in seen_files:
+                continue  # the same file through another link: read once
+            seen_files.add(file_key)
+            yield entry.path
+        # Reverse so that popping from the stack visits subfolders in name order.
+        stack.extend(reversed(subfolders))
+
+
+def read_bytes(path: str, limit: int = MAX_BYTES) -> tuple[bytes, int]:
+    """Read up to *limit* bytes of a regular file; return them and the file's size.
+
+    Opens with O_NONBLOCK and re-checks the type on the open descriptor, so a file
+    swapped for a FIFO after discovery cannot block the reader.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, _kind_of(info.st_mode))
+        chunks: list[bytes] = []
+        remaining = limit
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 16))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks), info.st_size
+    finally:
+        os.close(fd)
+
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def decode(data: bytes, *, truncated: bool = False) -> tuple[str, str] | None:
+    """Decode *data*: BOM first, then strict UTF-8, then cp1252 with replacement.
+
+    Returns ``(text, encoding)`` with newlines normalised, or None when the bytes
+    are binary (a NUL byte outside a UTF-16 BOM). *truncated* says the bytes were
+    cut at a size cap, so an incomplete character at the end is dropped rather
+    than counted as an encoding error.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            body = data[len(bom) :]
+            if encoding.startswith("utf-16") and len(body) % 2:
+                body = body[:-1]
+            decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+            text = decoder.decode(body, final=not truncated)
+            return normalise_newlines(text), encoding.replace("-sig", " (BOM)")
+    if b"\x00" in data:
+        return None
+    try:
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
+        text = decoder.decode(data, final=not truncated)
+        encoding = "utf-8"
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+        encoding = "cp1252"
+    return normalise_newlines(text), encoding
+
+
+def normalise_newlines(text: str) -> str:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def read_source(path: str, limit: int = MAX_BYTES) -> SourceText | Skipped:
+    """Read and decode one file; a file that cannot be used comes back as Skipped."""
+    try:
+        data, size = read_bytes(path, limit)
+    except OSError as exc:
+        return Skipped(path, f"unreadable: {exc.strerror or exc}")
+    if size == 0 or not data:
+        return Skipped(path, "empty file")
+    truncated = size > len(data)
+    decoded = decode(data, truncated=truncated)
+    if decoded is None:
+        return Skipped(path, "binary file (NUL bytes)")
+    text, encoding = decoded
+    if not text.strip():
+        return Skipped(path, "empty file (only white space)")
+    warnings: list[str] = []
+    if truncated:
+        warnings.append(
+            f"file is {_human_size(size)}; only the first {_human_size(len(data))} was read"
+        )
+    if encoding == "cp1252":
+        warnings.append("not valid UTF-8; decoded as cp1252")
+    if "\ufffd" in text and encoding != "cp1252":
+        warnings.append(f"undecodable bytes replaced ({encoding})")
+    return SourceText(path, text, encoding, size, warnings)
+
+
+def resolve_display_path(path: str | Path) -> str:
+    """The path as the user would type it: relative to the working folder when inside it."""
+    text = os.fspath(path)
+    try:
+        relative = os.path.relpath(text)
+    except ValueError:
+        return text
+    return text if relative.startswith("..") else relative
