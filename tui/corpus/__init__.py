@@ -14,11 +14,13 @@ from .model import (
     read_raw,
 )
 from .safe import neutralise, neutralise_line
+from .state import ReadState, state_directory
 
 __all__ = [
     "Article",
     "ArticleDate",
     "Corpus",
+    "ReadState",
     "CorpusPathError",
     "Skipped",
     "SortOrder",
@@ -30,4 +32,5 @@ __all__ = [
     "neutralise_line",
     "read_article",
     "read_raw",
+    "state_directory",
 ]

@@ -1,0 +1,45 @@
+"""Helpers for driving the app in pilot and snapshot tests."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from textual.pilot import Pilot
+
+from tui.app import BroadsheetApp
+from tui.corpus.state import ReadState
+
+SEEDS = "seeds"
+
+
+def make_app(
+    paths: list[str] | None = None, *, query: str = "", state: ReadState | None = None
+) -> BroadsheetApp:
+    """An app on the seeds (relative to the repo root: tests chdir there) with no saved marks."""
+    return BroadsheetApp(
+        paths or [SEEDS], state=state or ReadState.open(enabled=False), query=query
+    )
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait for the corpus to load and the screen to catch up (debounced preview too)."""
+    app = pilot.app
+    assert isinstance(app, BroadsheetApp)
+    await app.loaded.wait()
+    app.filter_bar.input.cursor_blink = False
+    await pilot.pause()
+    await pilot.pause(0.2)
+
+
+def drive(*keys: str, theme: str | None = None) -> Callable[[Pilot], Awaitable[None]]:
+    """A snapshot ``run_before`` that loads, optionally sets a theme, presses *keys*, settles."""
+
+    async def run_before(pilot: Pilot) -> None:
+        if theme:
+            pilot.app.theme = theme
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+        await settle(pilot)
+
+    return run_before

@@ -1,0 +1,33 @@
+"""Shared fixtures: every test runs with its state directory under tmp_path and the
+repository as working folder, so paths on screen are the same on every machine."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def isolated_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Never touch the real home: point the state directory at a fresh temp folder."""
+    state_dir = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("BROADSHEET_STATE_DIR", str(state_dir))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return state_dir
+
+
+@pytest.fixture
+def in_repo(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Run from the repository root so article paths read ``seeds/…``."""
+    monkeypatch.chdir(REPO)
+    yield REPO
+
+
+def seeds_path() -> str:
+    return os.path.relpath(SEEDS, REPO) if Path.cwd() == REPO else str(SEEDS)

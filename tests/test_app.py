@@ -1,0 +1,351 @@
+"""Behaviour of the reader, driven with the pilot: every key of the key map."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui.app import BroadsheetApp
+from tui.corpus.state import ReadState
+from tui.widgets import ArticleList, ReadingPane
+
+from .app_helpers import make_app, settle
+
+pytestmark = pytest.mark.usefixtures("in_repo")
+
+NEWEST_FIRST = ["003_", "001_", "000_", "004_", "002_"]
+
+
+def shown_paths(app: BroadsheetApp) -> list[str]:
+    return [app.corpus.by_serial[serial].path for serial in app.article_list.rows]
+
+
+def order_of(app: BroadsheetApp) -> list[str]:
+    return [Path(path).name[:4] for path in shown_paths(app)]
+
+
+def current_name(app: BroadsheetApp) -> str:
+    serial = app.article_list.current_serial
+    assert serial is not None
+    return Path(app.corpus.by_serial[serial].path).name[:4]
+
+
+async def test_start_lists_seeds_newest_first() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert order_of(app) == NEWEST_FIRST
+        assert app.filter_bar.query_one("#filter-status").render().plain == "5 of 5"
+        assert app.focused is app.article_list
+        # The wide layout previews the highlighted article without opening it.
+        assert app.reader.article is not None and app.reader.article.path.endswith(
+            "003_fe23c28bed445003.txt"
+        )
+        assert not app.reading
+
+
+async def test_cursor_keys_move_in_the_list() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("down")
+        assert current_name(app) == "001_"
+        await pilot.press("j", "j")
+        assert current_name(app) == "004_"
+        await pilot.press("k")
+        assert current_name(app) == "000_"
+        await pilot.press("up")
+        assert current_name(app) == "001_"
+        await pilot.press("G")
+        assert current_name(app) == "002_"
+        await pilot.press("g")
+        assert current_name(app) == "003_"
+        await pilot.press("end")
+        assert current_name(app) == "002_"
+        await pilot.press("home")
+        assert current_name(app) == "003_"
+        await pilot.press("pagedown")
+        assert current_name(app) == "002_"
+        await pilot.press("pageup")
+        assert current_name(app) == "003_"
+        await pilot.press("space")
+        assert current_name(app) == "002_"
+
+
+async def test_preview_follows_the_cursor_once_it_rests() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "down")
+        await pilot.pause(0.3)
+        assert app.reader.article is not None
+        assert Path(app.reader.article.path).name.startswith("004_")
+
+
+@pytest.mark.parametrize("key", ["enter", "l", "right"])
+async def test_open_keys_open_and_mark_read(key: str) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", key)
+        await pilot.pause()
+        assert app.reading
+        assert app.focused is app.reader
+        article = app.reader.article
+        assert article is not None and Path(article.path).name.startswith("001_")
+        assert app.state.is_read(article.key)
+
+
+@pytest.mark.parametrize("key", ["escape", "h", "left"])
+async def test_back_keys_return_to_the_list(key: str) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        assert app.focused is app.reader
+        await pilot.press(key)
+        assert not app.reading
+        assert app.focused is app.article_list
+
+
+async def test_narrow_terminal_shows_one_pane_at_a_time() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.narrow
+        assert app.article_list.region.width > 0
+        assert app.reader.region.width == 0  # hidden until an article opens
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.reader.region.width > 0
+        assert app.article_list.region.width == 0
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.article_list.region.width > 0
+        assert app.reader.region.width == 0
+
+
+async def test_reading_keys_scroll_and_step_between_articles() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        reader = app.reader
+        assert reader.scroll_offset.y == 0
+        await pilot.press("j", "down")
+        assert reader.scroll_offset.y == 2
+        await pilot.press("k")
+        assert reader.scroll_offset.y == 1
+        await pilot.press("pagedown")
+        assert reader.scroll_offset.y > 5
+        await pilot.press("pageup")
+        assert reader.scroll_offset.y < 5
+        await pilot.press("G")
+        assert reader.scroll_offset.y == reader.max_scroll_y > 0
+        await pilot.press("g")
+        assert reader.scroll_offset.y == 0
+        await pilot.press("end")
+        assert reader.scroll_offset.y == reader.max_scroll_y
+        await pilot.press("home")
+        assert reader.scroll_offset.y == 0
+        await pilot.press("space")
+        assert reader.scroll_offset.y > 5
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert reader.article is not None and Path(reader.article.path).name.startswith("001_")
+        assert reader.scroll_offset.y == 0
+        assert app.state.is_read(reader.article.key)
+        await pilot.press("right_square_bracket", "left_square_bracket")
+        await pilot.pause()
+        assert Path(reader.article.path).name.startswith("001_")
+        assert app.reading
+
+
+async def test_filter_bar_filters_as_you_type_and_keeps_the_query() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        assert app.focused is app.filter_bar.input
+        await pilot.press(*"olympics")
+        await pilot.pause()
+        assert order_of(app) == ["000_"]
+        assert app.filter_bar.query_one("#filter-status").render().plain == "1 of 5"
+        await pilot.press("enter")
+        assert app.focused is app.article_list
+        assert app.filter_bar.value == "olympics"
+        await pilot.press("slash", "escape")
+        assert app.focused is app.article_list
+        assert app.filter_bar.value == "olympics"
+        # Esc in the list clears an active filter.
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.filter_bar.value == ""
+        assert order_of(app) == NEWEST_FIRST
+
+
+async def test_words_combine_with_and_prefix_and_accents() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"PAK putin")
+        await pilot.pause()
+        assert set(order_of(app)) == {"000_", "003_"}
+
+
+async def test_no_match_says_so_and_empties_the_reader() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"zzzqqq")
+        await pilot.pause()
+        assert app.article_list.rows == []
+        assert "No articles match" in app.article_list.notice
+        assert app.reader.article is None
+        assert app.filter_bar.query_one("#filter-status").render().plain == "0 of 5"
+
+
+async def test_cursor_keeps_its_article_across_filter_and_sort() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down")  # 000: the Winter Olympics article
+        assert current_name(app) == "000_"
+        await pilot.press("slash", *"putin", "enter")
+        await pilot.pause()
+        assert current_name(app) == "000_"
+        await pilot.press("s")
+        await pilot.pause()
+        assert current_name(app) == "000_"
+        assert app.order == "oldest"
+
+
+async def test_sort_flips_and_keeps_undated_last(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Date: 2020-01-01\n\nOld news from the start.\n")
+    (tmp_path / "b.txt").write_text("Date: 2023-05-05\n\nNewer news.\n")
+    (tmp_path / "c.txt").write_text("No date here at all, and no year either.\n")
+    app = make_app([str(tmp_path)])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        names = lambda: [Path(p).name for p in shown_paths(app)]  # noqa: E731
+        assert names() == ["b.txt", "a.txt", "c.txt"]
+        await pilot.press("s")
+        await pilot.pause()
+        assert names() == ["a.txt", "b.txt", "c.txt"]
+        await pilot.press("s")
+        await pilot.pause()
+        assert names() == ["b.txt", "a.txt", "c.txt"]
+
+
+async def test_mark_and_flag_toggle_and_persist(tmp_path: Path) -> None:
+    state_dir = tmp_path / "state"
+    app = make_app(state=ReadState.open(str(state_dir)))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        key = app.corpus.by_serial[app.article_list.current_serial].key  # type: ignore[index]
+        await pilot.press("m")
+        assert app.state.is_read(key)
+        await pilot.press("m")
+        assert not app.state.is_read(key)
+        await pilot.press("m", "f")
+        assert app.state.is_read(key) and app.state.is_flagged(key)
+        await pilot.press("q")
+    again = make_app(state=ReadState.open(str(state_dir)))
+    async with again.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert again.state.is_read(key)
+        assert again.state.is_flagged(key)
+        await pilot.press("f")
+        assert not again.state.is_flagged(key)
+
+
+async def test_raw_view_shows_the_file_as_read() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "down", "enter")  # seed 004, the scraped page
+        await pilot.pause()
+        reader = app.reader
+        cleaned = "\n".join(line.text[line.start : line.end] for line in reader._lines)
+        assert "Powered by" not in cleaned
+        await pilot.press("r")
+        await pilot.pause()
+        assert reader.raw
+        raw = "\n".join(line.text[line.start : line.end] for line in reader._lines)
+        assert "Powered by MOMENTUM MEDIA" in raw
+        await pilot.press("r")
+        assert not reader.raw
+
+
+async def test_copy_citation() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "down", "y")
+        assert app.clipboard.startswith("“Xi to break travel drought for meeting with Putin”")
+        assert "(c. 2022)" in app.clipboard
+        assert "seeds/004_a3b08d5341e94a04.txt" in app.clipboard
+
+
+async def test_timeline_toggles() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert app.timeline.display
+        await pilot.press("t")
+        assert not app.timeline.display
+        await pilot.press("t")
+        assert app.timeline.display
+
+
+@pytest.mark.parametrize("key", ["question_mark", "f1"])
+async def test_help_screen_lists_every_binding(key: str) -> None:
+    from textual.widgets import Static
+
+    from tui.widgets import HelpScreen
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = app.screen.query_one("#help-text", Static).render().plain
+        for binding in [*app.BINDINGS, *ArticleList.BINDINGS, *ReadingPane.BINDINGS]:
+            assert binding.description in text  # type: ignore[union-attr]
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_q_quits() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_query_option_prefills_the_filter() -> None:
+    app = make_app(query="olympics")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert app.filter_bar.value == "olympics"
+        assert order_of(app) == ["000_"]
+
+
+async def test_corrupt_state_file_is_set_aside_with_a_warning(tmp_path: Path) -> None:
+    state_dir = tmp_path / "state"
+    state_dir.mkdir()
+    state = ReadState.open(str(state_dir))
+    state.set_read("0" * 32)
+    state.save()
+    assert state.path is not None
+    Path(state.path).write_text("{ not json")
+    app = make_app(state=ReadState.open(str(state_dir)))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        messages = [notification.message for notification in app._notifications]
+        assert any("moved aside" in message or "unreadable" in message for message in messages)

@@ -1,0 +1,35 @@
+"""Every screen, at 80×24 (one pane) and 120×36 (two panes), on the bundled seeds.
+
+Deterministic: no clock on screen, no saved marks, the cursor does not blink, and
+the tests run from the repository root so paths read ``seeds/…``. Update a snapshot
+only for an intended change, after looking at it (see the README).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .app_helpers import drive, make_app
+
+pytestmark = pytest.mark.usefixtures("in_repo")
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
+
+SCREENS = {
+    "start": drive(),
+    "article_open": drive("enter"),
+    "filter_matches": drive("slash", *"putin", "enter"),
+    "filter_none": drive("slash", *"zzzqqq"),
+    "help": drive("question_mark"),
+    "raw_view": drive("down", "down", "down", "enter", "r"),
+    "inferred_date": drive("down", "down", "down", "enter"),
+    "light_theme": drive("enter", theme="textual-light"),
+    "highlights_next_match": drive("slash", *"pakistan", "enter", "enter", "n"),
+    "query_error": drive("slash", *"sco date:notadate"),
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_screen(snap_compare, screen: str, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(), terminal_size=size, run_before=SCREENS[screen])

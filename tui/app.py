@@ -1,0 +1,499 @@
+"""The Broadsheet app: composes the panes, owns the bindings, coordinates.
+
+Data flows down (the app hands rows, articles and the query to widgets); events
+flow up (widgets post messages; the app decides). The corpus loads in a worker
+thread and streams in, so the first rows show before the folder is read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import threading
+import time
+from collections.abc import Sequence
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.timer import Timer
+from textual.widgets import Footer
+from textual.worker import get_current_worker
+
+from .corpus import Article, Corpus, Skipped, SortOrder, corpus_name, read_raw
+from .corpus.files import discover
+from .corpus.index import SearchIndex
+from .corpus.model import iter_corpus
+from .corpus.query import Query, QueryError, parse_query
+from .corpus.state import ReadState
+from .widgets.filter_bar import FilterInput
+from .widgets import (
+    ArticleList,
+    FilterBar,
+    Glyphs,
+    HeaderBar,
+    HelpScreen,
+    ReadingPane,
+    Timeline,
+    glyphs_for_terminal,
+)
+
+NARROW_WIDTH = 100
+"""Below this many columns one pane shows at a time."""
+
+PREVIEW_DELAY = 0.12
+"""Seconds the cursor must rest before the preview redraws (holding ↓ stays cheap)."""
+
+SAVE_DELAY = 1.0
+"""Seconds after a mark before the state file is written (marks come in bursts)."""
+
+FIRST_BATCH = 64
+BATCH = 512
+BATCH_SECONDS = 0.08
+
+
+class CorpusBatch(Message):
+    """The loader read more articles (already in the corpus and the index)."""
+
+    def __init__(self, added: list[int], skipped: list[Skipped], read: int, done: bool) -> None:
+        self.added = added
+        self.skipped = skipped
+        self.read = read
+        self.done = done
+        super().__init__()
+
+
+class BroadsheetApp(App[None]):
+    """A date-sorted list, a reading pane and a filter bar over a corpus."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Broadsheet"
+
+    BINDINGS: list[BindingType] = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark,f1", "help", "Help"),
+        Binding("slash", "focus_filter", "Filter"),
+        Binding("s", "toggle_sort", "Sort"),
+        Binding("m", "toggle_read", "Read/unread", show=False),
+        Binding("f", "toggle_flag", "Flag", show=False),
+        Binding("r", "toggle_raw", "Raw/clean", show=False),
+        Binding("y", "copy_citation", "Copy citation", show=False),
+        Binding("t", "toggle_timeline", "Timeline", show=False),
+    ]
+
+    narrow: reactive[bool] = reactive(False)
+    """One pane at a time (a terminal under NARROW_WIDTH columns)."""
+    reading: reactive[bool] = reactive(False)
+    """An article is open in the reading pane (it has the keyboard)."""
+    order: reactive[SortOrder] = reactive("newest", init=False)
+    """Newest or oldest first; undated always last."""
+    show_timeline: reactive[bool] = reactive(True)
+    """Whether the timeline strip under the list is shown."""
+
+    def __init__(
+        self,
+        paths: Sequence[str],
+        *,
+        state: ReadState | None = None,
+        query: str = "",
+        order: SortOrder = "newest",
+        glyphs: Glyphs | None = None,
+    ) -> None:
+        super().__init__()
+        self.paths = list(paths)
+        self.corpus = Corpus(corpus_name(self.paths))
+        self.index = SearchIndex()
+        self.index_lock = threading.Lock()
+        """Held while the loader adds to the index and while a search reads it."""
+        self.state = state if state is not None else ReadState.open(enabled=False)
+        self.glyphs = glyphs or glyphs_for_terminal()
+        self.initial_query = query
+        self.current_query: Query = parse_query("")
+        self.matches: set[int] | None = None
+        """Serials matching the current query; None when there is no query."""
+        self.skipped: list[Skipped] = []
+        self.loading = True
+        self.loaded = asyncio.Event()
+        """Set when the whole corpus is loaded and shown (tests wait on it)."""
+        self.files_read = 0
+        self._preview_timer: Timer | None = None
+        self._save_timer: Timer | None = None
+        self._last_highlight = 0.0
+        self._pending_preview: int | None = None
+        self._shown_serial: int | None = None
+        self._warnings_shown = 0
+        self.set_reactive(BroadsheetApp.order, order)
+
+    # --- structure -------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield HeaderBar(id="header")
+        yield FilterBar(self.initial_query, id="filter")
+        with Horizontal(id="panes"):
+            with Vertical(id="list-column"):
+                yield ArticleList(glyphs=self.glyphs, id="list")
+                yield Timeline(glyphs=self.glyphs, id="timeline")
+            yield ReadingPane(glyphs=self.glyphs, id="reader")
+        yield Footer(compact=True)
+
+    @property
+    def article_list(self) -> ArticleList:
+        return self.query_one("#list", ArticleList)
+
+    @property
+    def reader(self) -> ReadingPane:
+        return self.query_one("#reader", ReadingPane)
+
+    @property
+    def filter_bar(self) -> FilterBar:
+        return self.query_one("#filter", FilterBar)
+
+    @property
+    def timeline(self) -> Timeline:
+        return self.query_one("#timeline", Timeline)
+
+    def on_mount(self) -> None:
+        article_list = self.article_list
+        article_list.articles = self.corpus.by_serial
+        article_list.state = self.state
+        self.narrow = self.size.width < NARROW_WIDTH
+        article_list.focus()
+        if self.initial_query:
+            self._set_query(self.initial_query)
+        self._update_header()
+        self._report_state_warnings()
+        self.load_corpus()
+
+    # --- loading ---------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load_corpus(self) -> None:
+        """Read, parse and index in this thread; hand batches to the UI as they are ready."""
+        worker = get_current_worker()
+        batch: list[Article | Skipped] = []
+        read = 0
+        limit = FIRST_BATCH
+        last = time.monotonic()
+
+        def flush(done: bool) -> None:
+            nonlocal batch, last, limit
+            skipped = [item for item in batch if isinstance(item, Skipped)]
+            added = self.corpus.add(batch)
+            with self.index_lock:
+                self.index.add(added)
+            self.post_message(CorpusBatch([a.serial for a in added], skipped, read, done))
+            batch = []
+            last = time.monotonic()
+            limit = BATCH
+
+        for item in iter_corpus(self.paths):
+            if worker.is_cancelled:
+                return
+            batch.append(item)
+            read += 1
+            if len(batch) >= limit or time.monotonic() - last > BATCH_SECONDS:
+                flush(False)
+        flush(True)
+
+    @on(CorpusBatch)
+    def _on_batch(self, message: CorpusBatch) -> None:
+        self.files_read = message.read
+        self.skipped.extend(message.skipped)
+        if self.matches is not None and message.added:
+            with self.index_lock:
+                found = self.index.search(self.current_query, self.state, within=message.added)
+            if found:
+                self.matches |= found
+        if message.done:
+            self.loading = False
+        self._show_rows(keep=self.article_list.current_serial)
+        self._update_header()
+        if message.done:
+            if self.skipped:
+                names = ", ".join(f"{item.path} ({item.reason})" for item in self.skipped[:3])
+                more = f" and {len(self.skipped) - 3} more" if len(self.skipped) > 3 else ""
+                self.notify(
+                    f"{len(self.skipped)} file(s) skipped: {names}{more}",
+                    title="Skipped files",
+                    severity="warning",
+                    markup=False,
+                )
+            self.loaded.set()
+
+    def _update_header(self) -> None:
+        corpus = self.corpus
+        parts = [corpus.name]
+        count = len(corpus)
+        parts.append(f"{count:,} article{'s' if count != 1 else ''}")
+        span = corpus.date_span()
+        if span:
+            first, last = span
+            parts.append(f"{first.iso()} – {last.iso()}")
+        if self.loading:
+            parts.append(f"loading… {self.files_read:,} files read")
+        elif self.skipped:
+            parts.append(f"{len(self.skipped)} skipped")
+        self.query_one(HeaderBar).summary = f" {self.glyphs.separator} ".join(parts)
+
+    # --- rows and the query ----------------------------------------------------
+
+    def _visible_rows(self) -> list[int]:
+        order = self.corpus.serials(self.order)
+        if self.matches is None:
+            return order
+        matches = self.matches
+        return [serial for serial in order if serial in matches]
+
+    def _show_rows(self, keep: int | None) -> None:
+        rows = self._visible_rows()
+        article_list = self.article_list
+        if self.loading and not rows:
+            notice = "Loading…"
+        elif not rows and self.matches is not None:
+            notice = f"No articles match “{self.current_query.text}”. Esc clears the filter."
+        elif not rows:
+            notice = "No articles found."
+        else:
+            notice = ""
+        article_list.set_rows(rows, keep=keep, notice=notice)
+        total = len(self.corpus)
+        note = "(loading…)" if self.loading else ""
+        self.filter_bar.show_count(len(rows), total, note)
+        if self.show_timeline:
+            by_serial = self.corpus.by_serial
+            self.timeline.set_articles([by_serial[serial] for serial in rows])
+        if not rows:
+            self._show_article(None)
+
+    def _set_query(self, text: str) -> None:
+        try:
+            query = parse_query(text)
+        except QueryError as error:
+            self.filter_bar.show_error(str(error))
+            return
+        previous, previous_matches = self.current_query, self.matches
+        within = None
+        if previous_matches is not None and not query.uses_state() and query.narrows(previous):
+            within = previous_matches
+        with self.index_lock:
+            result = self.index.search(query, self.state, within=within)
+        self.current_query = query
+        self.matches = result
+        self.article_list.set_query(None if query.is_empty() else query)
+        self.reader.set_query(None if query.is_empty() else query)
+        self._show_rows(keep=self.article_list.current_serial)
+
+    @on(FilterBar.Changed)
+    def _filter_changed(self, message: FilterBar.Changed) -> None:
+        self._set_query(message.value)
+
+    @on(FilterBar.Done)
+    def _filter_done(self) -> None:
+        self.reading = False
+        self.article_list.focus()
+
+    # --- list and reader -------------------------------------------------------
+
+    @on(ArticleList.Highlighted)
+    def _highlighted(self, message: ArticleList.Highlighted) -> None:
+        self._pending_preview = message.serial
+        now = time.monotonic()
+        resting = now - self._last_highlight > PREVIEW_DELAY
+        self._last_highlight = now
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+            self._preview_timer = None
+        if resting:
+            self._preview()
+        else:
+            self._preview_timer = self.set_timer(PREVIEW_DELAY, self._preview)
+
+    def _preview(self) -> None:
+        self._preview_timer = None
+        serial = self._pending_preview
+        if serial != self._shown_serial or serial is None:
+            article = self.corpus.by_serial[serial] if serial is not None else None
+            self._show_article(article)
+
+    def _show_article(self, article: Article | None) -> None:
+        self._shown_serial = article.serial if article is not None else None
+        if self.reader.raw:
+            self.reader.set_reactive(ReadingPane.raw, False)
+        notice = "" if article else "No article selected."
+        query = None if self.current_query.is_empty() else self.current_query
+        self.reader.show(article, query=query, notice=notice)
+
+    @on(ArticleList.Selected)
+    def _selected(self, message: ArticleList.Selected) -> None:
+        self._open(message.serial)
+
+    def _open(self, serial: int) -> None:
+        article = self.corpus.by_serial[serial]
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+            self._preview_timer = None
+        if serial != self._shown_serial:
+            self._show_article(article)
+        if not self.state.is_read(article.key):
+            self.state.set_read(article.key, True)
+            self._marks_changed()
+        self.reading = True
+        self.reader.focus()
+
+    @on(ReadingPane.Closed)
+    def _closed(self) -> None:
+        self.reading = False
+        self.article_list.focus()
+
+    @on(ReadingPane.MatchMoved)
+    def _match_moved(self, message: ReadingPane.MatchMoved) -> None:
+        self.notify(f"Match {message.index + 1} of {message.total}", timeout=1.5)
+
+    # --- layout ----------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self.narrow = self.size.width < NARROW_WIDTH
+
+    def watch_narrow(self, narrow: bool) -> None:
+        self.query_one("#panes").set_class(narrow, "-narrow")
+
+    def watch_reading(self, reading: bool) -> None:
+        self.query_one("#panes").set_class(reading, "-reading")
+
+    def watch_show_timeline(self, show: bool) -> None:
+        timeline = self.query_one("#timeline", Timeline)
+        timeline.display = show
+        if show and self.is_mounted:
+            by_serial = self.corpus.by_serial
+            timeline.set_articles([by_serial[serial] for serial in self.article_list.rows])
+
+    # --- actions ---------------------------------------------------------------
+
+    def _current_article(self) -> Article | None:
+        if self.reading and self._shown_serial is not None:
+            return self.corpus.by_serial[self._shown_serial]
+        serial = self.article_list.current_serial
+        return self.corpus.by_serial[serial] if serial is not None else None
+
+    def action_focus_filter(self) -> None:
+        self.reading = False
+        self.filter_bar.input.focus()
+
+    def action_clear_filter(self) -> None:
+        if self.filter_bar.value:
+            self.filter_bar.value = ""
+            self._set_query("")
+
+    def action_toggle_sort(self) -> None:
+        self.order = "oldest" if self.order == "newest" else "newest"
+
+    def watch_order(self) -> None:
+        self._show_rows(keep=self.article_list.current_serial)
+        self.notify(f"Sorted {self.order} first", timeout=1.5)
+
+    def action_toggle_read(self) -> None:
+        article = self._current_article()
+        if article is not None:
+            self.state.toggle_read(article.key)
+            self._marks_changed()
+
+    def action_toggle_flag(self) -> None:
+        article = self._current_article()
+        if article is not None:
+            self.state.toggle_flagged(article.key)
+            self._marks_changed()
+
+    def _marks_changed(self) -> None:
+        self.article_list.refresh_marks()
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(SAVE_DELAY, self._save_state)
+
+    def _save_state(self) -> None:
+        self._save_timer = None
+        self.state.save()
+        self._report_state_warnings()
+
+    def _report_state_warnings(self) -> None:
+        """Toast each state warning once (corrupt file set aside, unwritable folder…)."""
+        for warning in self.state.warnings[self._warnings_shown :]:
+            self.notify(warning, title="Reading state", severity="warning", markup=False)
+        self._warnings_shown = len(self.state.warnings)
+
+    def action_toggle_raw(self) -> None:
+        article = self._current_article()
+        if article is None:
+            return
+        if self._shown_serial != article.serial:
+            self._show_article(article)
+        reader = self.reader
+        if not reader.raw:
+            reader.raw_text = read_raw(article.path)
+        reader.raw = not reader.raw
+
+    def action_copy_citation(self) -> None:
+        article = self._current_article()
+        if article is None:
+            return
+        date = article.date.iso() if article.date else "undated"
+        if article.date is not None and article.date.inferred:
+            date = f"c. {date}"
+        citation = f"“{article.title}” ({date}). {article.path}"
+        self.copy_to_clipboard(citation)
+        self.notify(citation, title="Citation copied", markup=False, timeout=3)
+
+    def action_toggle_timeline(self) -> None:
+        self.show_timeline = not self.show_timeline
+
+    def action_step_article(self, delta: int) -> None:
+        article_list = self.article_list
+        before = article_list.current_serial
+        serial = article_list.step(delta)
+        if serial is None or serial == before:
+            self.bell()
+            return
+        self._open(serial)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(
+            HelpScreen(
+                [
+                    ("Anywhere", self.BINDINGS),
+                    ("In the list", ArticleList.BINDINGS),
+                    ("While reading", ReadingPane.BINDINGS),
+                    ("In the filter bar", FilterInput.BINDINGS),
+                    ("Also", [Binding("ctrl+p", "command_palette", "Command palette: themes…")]),
+                ]
+            )
+        )
+
+    async def action_quit(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self.state.save()
+        self.exit()
+
+
+def check_paths(paths: Sequence[str]) -> None:
+    """Raise CorpusPathError for a named path that cannot be read, before the screen opens."""
+    for path in paths:
+        next(iter(discover([path])), None)
+
+
+def run_app(args: argparse.Namespace, paths: Sequence[str]) -> int:
+    """Open the reader; return the exit status."""
+    check_paths(paths)
+    no_mouse = args.no_mouse or os.environ.get("BROADSHEET_NO_MOUSE", "") not in ("", "0")
+    state = ReadState.open(enabled=not args.no_state)
+    app = BroadsheetApp(paths, state=state, query=args.query or "", order=args.sort)
+    app.run(mouse=not no_mouse)
+    for item in app.skipped:
+        sys.stderr.write(f"broadsheet: skipped {item.path}: {item.reason}\n")
+    return app.return_code or 0

@@ -1,0 +1,307 @@
+"""The article list: one row per article, drawn with the Line API.
+
+It holds a list of article serials (not widgets), so 100,000 rows cost one list of
+ints; only the visible rows are rendered, and a cursor move repaints two lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ..corpus import Article
+from ..corpus.query import Query
+from ..corpus.state import ReadState
+from .glyphs import UNICODE, Glyphs
+from .text_layout import styled_segments, truncate_cells
+
+DATE_WIDTH = 10
+
+
+def date_label(article: Article) -> str:
+    """The list's date column: precision shows in the text; inferred years read "c. 2022"."""
+    if article.date is None:
+        return "undated"
+    if article.date.inferred:
+        return f"c. {article.date.iso()}"
+    return article.date.iso()
+
+
+class ArticleList(ScrollView, can_focus=True):
+    """Date-sorted rows of articles; posts Highlighted and Selected."""
+
+    BINDINGS: list[BindingType] = [
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("l,right,enter", "select", "Open", show=True),
+        Binding("g,home", "first", "First", show=False),
+        Binding("G,end", "last", "Last", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown,space", "page_down", "Page down", show=False),
+        Binding("escape,h,left", "app.clear_filter", "Clear the filter", show=False),
+    ]
+
+    COMPONENT_CLASSES = {
+        "article-list--cursor",
+        "article-list--date",
+        "article-list--inferred",
+        "article-list--undated",
+        "article-list--marker",
+        "article-list--read",
+        "article-list--match",
+        "article-list--notice",
+    }
+
+    DEFAULT_CSS = """
+    ArticleList {
+        background: $surface;
+        scrollbar-gutter: stable;
+        & > .article-list--cursor { background: $block-cursor-blurred-background; }
+        &:focus > .article-list--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+        & > .article-list--date { color: $text-muted; }
+        & > .article-list--inferred { color: $text-warning; text-style: italic; }
+        & > .article-list--undated { color: $text-disabled; text-style: italic; }
+        & > .article-list--marker { color: $text-accent; text-style: bold; }
+        & > .article-list--read { color: $text-muted; }
+        & > .article-list--match { text-style: bold underline; color: $text-accent; }
+        & > .article-list--notice { color: $text-muted; text-style: italic; }
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=False, init=False)
+    """Row index of the highlighted article in the current rows."""
+
+    class Highlighted(Message):
+        """The cursor rests on another article (None when the list is empty)."""
+
+        def __init__(self, serial: int | None) -> None:
+            self.serial = serial
+            super().__init__()
+
+    class Selected(Message):
+        """The user opened the article under the cursor."""
+
+        def __init__(self, serial: int) -> None:
+            self.serial = serial
+            super().__init__()
+
+    def __init__(
+        self,
+        *,
+        glyphs: Glyphs = UNICODE,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.glyphs = glyphs
+        self.rows: list[int] = []
+        """Serials of the articles shown, in display order."""
+        self.articles: Sequence[Article] = ()
+        """All articles by serial (the corpus' ``by_serial``)."""
+        self.state: ReadState | None = None
+        self.query: Query | None = None
+        self.notice = "Loading…"
+        """Shown when there are no rows."""
+        self._line_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._last_highlighted: int | None = -1
+
+    # --- data in ---------------------------------------------------------------
+
+    def set_rows(self, rows: list[int], keep: int | None = None, notice: str = "") -> None:
+        """Show *rows*; keep the cursor on serial *keep* when it is still there."""
+        self.rows = rows
+        if notice:
+            self.notice = notice
+        position = 0
+        if keep is not None and rows:
+            try:
+                position = rows.index(keep)
+            except ValueError:
+                position = 0
+        self.virtual_size = Size(self.size.width, len(rows))
+        self._line_cache.clear()
+        self.set_reactive(ArticleList.cursor, min(position, max(0, len(rows) - 1)))
+        self._scroll_cursor_into_view(center=True)
+        self.refresh()
+        self._post_highlighted()
+
+    def set_query(self, query: Query | None) -> None:
+        self.query = query
+        self._line_cache.clear()
+        self.refresh()
+
+    def refresh_marks(self) -> None:
+        """Read/flag state changed: redraw the visible rows."""
+        self._line_cache.clear()
+        self.refresh()
+
+    @property
+    def current_serial(self) -> int | None:
+        if 0 <= self.cursor < len(self.rows):
+            return self.rows[self.cursor]
+        return None
+
+    # --- cursor ----------------------------------------------------------------
+
+    def validate_cursor(self, cursor: int) -> int:
+        return max(0, min(cursor, len(self.rows) - 1))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._refresh_row(old)
+        self._refresh_row(new)
+        self._scroll_cursor_into_view()
+        self._post_highlighted()
+
+    def _post_highlighted(self) -> None:
+        serial = self.current_serial
+        if serial != self._last_highlighted:
+            self._last_highlighted = serial
+            self.post_message(self.Highlighted(serial))
+
+    def _refresh_row(self, row: int) -> None:
+        top = round(self.scroll_offset.y)
+        if top <= row < top + self.size.height:
+            self.refresh_line(row)
+
+    def _scroll_cursor_into_view(self, center: bool = False) -> None:
+        height = self.scrollable_content_region.height or self.size.height
+        if height <= 0:
+            return
+        top = round(self.scroll_offset.y)
+        if center and not top <= self.cursor < top + height:
+            self.scroll_to(y=max(0, self.cursor - height // 2), animate=False, immediate=True)
+        elif self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def move_to_serial(self, serial: int) -> bool:
+        try:
+            self.cursor = self.rows.index(serial)
+        except ValueError:
+            return False
+        return True
+
+    def step(self, delta: int) -> int | None:
+        """Move the cursor by *delta* rows; return the serial now under it."""
+        self.cursor = self.cursor + delta
+        return self.current_serial
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self.rows) - 1
+
+    def _page(self) -> int:
+        return max(1, (self.scrollable_content_region.height or self.size.height) - 1)
+
+    def action_page_up(self) -> None:
+        self.cursor -= self._page()
+
+    def action_page_down(self) -> None:
+        self.cursor += self._page()
+
+    def action_select(self) -> None:
+        serial = self.current_serial
+        if serial is not None:
+            self.post_message(self.Selected(serial))
+
+    def on_click(self, event: events.Click) -> None:
+        row = round(self.scroll_offset.y) + event.y
+        if 0 <= row < len(self.rows):
+            if row == self.cursor and event.chain > 1:
+                self.action_select()
+            self.cursor = row
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self.rows))
+        self._line_cache.clear()
+        self._scroll_cursor_into_view()
+
+    # --- drawing ---------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        scroll_y = round(self.scroll_offset.y)
+        row = scroll_y + y
+        width = self.scrollable_content_region.width or self.size.width
+        base = self.rich_style
+        if not self.rows:
+            if y == 1:
+                notice = truncate_cells(self.notice, width - 2, self.glyphs.ellipsis)
+                style = base + self.get_component_rich_style("article-list--notice")
+                return Strip([Segment(" " + notice, style)]).extend_cell_length(width, base)
+            return Strip.blank(width, base)
+        if row >= len(self.rows):
+            return Strip.blank(width, base)
+        serial = self.rows[row]
+        article = self.articles[serial]
+        state = self.state
+        read = state.is_read(article.key) if state else False
+        flagged = state.is_flagged(article.key) if state else False
+        selected = row == self.cursor
+        cache_key = (serial, width, selected, read, flagged, self.has_focus, id(self.query))
+        cached = self._line_cache.get(cache_key)
+        if cached is not None:
+            return cached
+        strip = self._render_row(article, width, base, selected, read, flagged)
+        self._line_cache[cache_key] = strip
+        return strip
+
+    def _render_row(
+        self, article: Article, width: int, base: Style, selected: bool, read: bool, flagged: bool
+    ) -> Strip:
+        component = self.get_component_rich_style
+        if selected:
+            base = base + component("article-list--cursor")
+        marker_style = base if selected else base + component("article-list--marker")
+        if article.date is None:
+            date_style = component("article-list--undated")
+        elif article.date.inferred:
+            date_style = component("article-list--inferred")
+        else:
+            date_style = component("article-list--date")
+        date_style = base + Style(italic=date_style.italic) if selected else base + date_style
+        title_style = base + component("article-list--read") if read and not selected else base
+        glyphs = self.glyphs
+        segments = [
+            Segment(" ", base),
+            Segment(glyphs.unread if not read else " ", marker_style),
+            Segment(glyphs.flag if flagged else " ", marker_style),
+            Segment(" ", base),
+            Segment(f"{date_label(article):<{DATE_WIDTH}}", date_style),
+            Segment("  ", base),
+        ]
+        used = 6 + DATE_WIDTH
+        title = truncate_cells(article.title, width - used - 1, glyphs.ellipsis)
+        spans = self.query.highlight_spans(title) if self.query is not None else []
+        segments.extend(
+            styled_segments(
+                title, 0, len(title), title_style, spans, component("article-list--match")
+            )
+        )
+        return Strip(segments).extend_cell_length(width, base).crop(0, width)
+
+
+RowFilter = Callable[[Article], bool]

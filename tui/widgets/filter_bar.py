@@ -1,0 +1,118 @@
+"""The filter bar: a one-line query input with a live ``N of M`` or an error."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Input, Label
+
+PLACEHOLDER = 'filter: words  "a phrase"  -not  a OR b  title:x  date:2024  is:unread'
+
+
+class FilterInput(Input):
+    """The query field; Enter and Esc both hand the keyboard back to the list."""
+
+    BINDINGS: list[BindingType] = [
+        Binding("enter", "done", "Done", show=True),
+        Binding("escape", "done", "Back to list", show=True),
+    ]
+
+    def action_done(self) -> None:
+        self.post_message(FilterBar.Done())
+
+
+class FilterBar(Horizontal):
+    """Posts Changed as the query is typed and Done when the user leaves the field."""
+
+    DEFAULT_CSS = """
+    FilterBar {
+        height: 1;
+        background: $panel;
+        & > #filter-prompt { width: 3; padding: 0 1; color: $text-muted; }
+        &:focus-within > #filter-prompt { color: $text-accent; text-style: bold; }
+        & > FilterInput {
+            width: 1fr;
+            background: $panel;
+            &:focus { background: $surface; }
+        }
+        & > #filter-status {
+            width: auto;
+            max-width: 60%;
+            padding: 0 1;
+            color: $text-muted;
+            &.-error { color: $text-error; text-style: bold; }
+            &.-busy { color: $text-warning; }
+        }
+    }
+    """
+
+    status: reactive[str] = reactive("", init=False)
+    """``N of M``, or the last query error."""
+    error: reactive[bool] = reactive(False, init=False)
+    busy: reactive[bool] = reactive(False, init=False)
+
+    class Changed(Message):
+        """The query text changed."""
+
+        def __init__(self, value: str) -> None:
+            self.value = value
+            super().__init__()
+
+    class Done(Message):
+        """The user pressed Enter or Esc in the field."""
+
+    def __init__(self, value: str = "", *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._initial = value
+
+    def compose(self) -> ComposeResult:
+        yield Label("/", id="filter-prompt")
+        yield FilterInput(value=self._initial, placeholder=PLACEHOLDER, id="filter-input",
+                          select_on_focus=False, compact=True)
+        yield Label("", id="filter-status", markup=False)
+
+    @property
+    def input(self) -> FilterInput:
+        return self.query_one(FilterInput)
+
+    @property
+    def value(self) -> str:
+        return self.input.value
+
+    @value.setter
+    def value(self, text: str) -> None:
+        self.input.value = text
+
+    def watch_status(self, status: str) -> None:
+        self.query_one("#filter-status", Label).update(Content(status))
+
+    def watch_error(self, error: bool) -> None:
+        self.query_one("#filter-status", Label).set_class(error, "-error")
+
+    def watch_busy(self, busy: bool) -> None:
+        self.query_one("#filter-status", Label).set_class(busy, "-busy")
+
+    def show_count(self, shown: int, total: int, note: str = "") -> None:
+        self.error = False
+        self.busy = bool(note)
+        text = f"{shown:,} of {total:,}"
+        self.status = f"{text} {note}" if note else text
+
+    def show_error(self, message: str) -> None:
+        self.busy = False
+        self.error = True
+        self.status = f"✗ {message}"
+
+    @on(Input.Changed, "#filter-input")
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(self.Changed(event.value))
+
+    @on(Input.Submitted, "#filter-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()

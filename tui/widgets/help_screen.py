@@ -1,0 +1,109 @@
+"""The help screen, generated from the bindings so it cannot go stale."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEY_NAMES = {
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
+    "escape": "esc",
+    "pageup": "pgup",
+    "pagedown": "pgdn",
+    "question_mark": "?",
+    "slash": "/",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "f1": "F1",
+}
+
+FOOTNOTE = (
+    "Every key works over SSH, in tmux and on the Linux console: no alt+ chords, "
+    "no function key but F1, no ctrl+ key that a terminal takes."
+)
+
+
+def key_label(keys: str) -> str:
+    """``"up,k"`` → ``"↑ k"``."""
+    return " ".join(KEY_NAMES.get(key.strip(), key.strip()) for key in keys.split(","))
+
+
+def binding_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    for binding in bindings:
+        if isinstance(binding, Binding):
+            key, description = binding.key, binding.description
+        else:
+            key, description = binding[0], binding[2] if len(binding) > 2 else ""
+        if description:
+            rows.append((key_label(key), description))
+    return rows
+
+
+def help_content(sections: Sequence[tuple[str, Iterable[BindingType]]]) -> Content:
+    """One block per section: a heading and aligned key/description rows."""
+    parts: list[Content] = []
+    rows_by_section = [(title, binding_rows(bindings)) for title, bindings in sections]
+    width = max((len(key) for _, rows in rows_by_section for key, _ in rows), default=4) + 2
+    for title, rows in rows_by_section:
+        if not rows:
+            continue
+        if parts:
+            parts.append(Content("\n"))
+        parts.append(Content.styled(title, "bold $text-primary"))
+        for key, description in rows:
+            parts.append(Content("\n"))
+            parts.append(Content.styled(f"  {key:<{width}}", "bold $text-accent"))
+            parts.append(Content(description))
+    parts.append(Content("\n\n"))
+    parts.append(Content.styled(FOOTNOTE, "$text-muted"))
+    return Content("").join(parts)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys, by where they work."""
+
+    BINDINGS: list[BindingType] = [
+        Binding("escape,q,question_mark,f1", "dismiss", "Close help", show=True),
+        Binding("up,k", "scroll(-1)", "Scroll up", show=False),
+        Binding("down,j", "scroll(1)", "Scroll down", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+        & > #help-body {
+            width: 72;
+            max-width: 100%;
+            height: auto;
+            max-height: 100%;
+            border: round $primary;
+            border-title-color: $text-primary;
+            border-subtitle-color: $text-muted;
+            background: $surface;
+            padding: 0 1;
+        }
+    }
+    """
+
+    def __init__(self, sections: Sequence[tuple[str, Iterable[BindingType]]]) -> None:
+        super().__init__()
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body") as body:
+            body.border_title = "Broadsheet keys"
+            body.border_subtitle = "esc closes"
+            yield Static(help_content(self.sections), id="help-text")
+
+    def action_scroll(self, delta: int) -> None:
+        self.query_one("#help-body", VerticalScroll).scroll_relative(y=delta, animate=False)

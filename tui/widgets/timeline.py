@@ -1,0 +1,181 @@
+"""Articles per month (or per year, for long spans) of the filtered set.
+
+Year-only dates (inferred ones above all) cannot be placed in a month: they are
+counted in their year and drawn in a distinct colour on top of the dated ones.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from textual.strip import Strip
+from textual.widget import Widget
+
+from ..corpus import Article
+from .glyphs import UNICODE, Glyphs
+
+ROWS = 2
+"""Bar rows: two rows of eighth blocks give sixteen heights."""
+
+
+@dataclass(frozen=True)
+class Bucket:
+    label: str
+    exact: float
+    """Articles dated to a month or day inside this period."""
+    vague: float
+    """Articles dated only to the year: in a year bucket, all of them; in a month
+    bucket, a twelfth of the year's (they are spread over the year, drawn distinctly)."""
+
+    @property
+    def total(self) -> float:
+        return self.exact + self.vague
+
+
+def bucket_articles(articles: Iterable[Article], max_buckets: int) -> tuple[list[Bucket], str]:
+    """Buckets per month, or per year when the months would not fit in *max_buckets*."""
+    months: Counter[tuple[int, int]] = Counter()
+    years_exact: Counter[int] = Counter()
+    years_vague: Counter[int] = Counter()
+    for article in articles:
+        date = article.date
+        if date is None:
+            continue
+        if date.month is None:
+            years_vague[date.year] += 1
+        else:
+            months[(date.year, date.month)] += 1
+            years_exact[date.year] += 1
+    all_years = set(years_exact) | set(years_vague)
+    if not all_years:
+        return [], ""
+    first_year, last_year = min(all_years), max(all_years)
+    ends = list(months)
+    for year in years_vague:
+        ends += [(year, 1), (year, 12)]
+    first, last = min(ends), max(ends)
+    span = (last[0] - first[0]) * 12 + last[1] - first[1] + 1
+    if span * 2 <= max_buckets:  # months get two cells at least, or years are clearer
+        buckets = []
+        year, month = first
+        for _ in range(span):
+            share = years_vague[year] / 12
+            buckets.append(Bucket(f"{year:04d}-{month:02d}", months[(year, month)], share))
+            month += 1
+            if month > 12:
+                year, month = year + 1, 1
+        return buckets, "month"
+    buckets = [
+        Bucket(f"{year:04d}", years_exact[year], years_vague[year])
+        for year in range(first_year, last_year + 1)
+    ]
+    if len(buckets) > max_buckets:
+        # Too many years for the width: merge neighbours so every year still counts.
+        size = -(-len(buckets) // max_buckets)
+        merged = []
+        for start in range(0, len(buckets), size):
+            group = buckets[start : start + size]
+            merged.append(
+                Bucket(
+                    group[0].label,
+                    sum(bucket.exact for bucket in group),
+                    sum(bucket.vague for bucket in group),
+                )
+            )
+        return merged, f"{size} years"
+    return buckets, "year"
+
+
+class Timeline(Widget):
+    """A small bar chart of the filtered articles over time."""
+
+    COMPONENT_CLASSES = {"timeline--bar", "timeline--vague", "timeline--label"}
+
+    DEFAULT_CSS = """
+    Timeline {
+        height: 4;
+        background: $surface;
+        padding: 0 1;
+        border-top: hkey $panel;
+        & > .timeline--bar { color: $accent; }
+        & > .timeline--vague { color: $warning-muted; }
+        & > .timeline--label { color: $text-muted; }
+    }
+    """
+
+    def __init__(self, *, glyphs: Glyphs = UNICODE, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.glyphs = glyphs
+        self._articles: list[Article] = []
+        self._dated = 0
+        self._layout: tuple[int, list[Bucket], str] | None = None
+        """Buckets for the last width drawn: three lines share one computation."""
+
+    def set_articles(self, articles: list[Article]) -> None:
+        self._articles = articles
+        self._dated = sum(1 for article in articles if article.date is not None)
+        self._layout = None
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.content_region.width
+        base = self.rich_style
+        if width <= 0:
+            return Strip.blank(0, base)
+        if self._layout is None or self._layout[0] != width:
+            self._layout = (width, *bucket_articles(self._articles, max(1, width)))
+        _, buckets, unit = self._layout
+        if not buckets:
+            if y == ROWS:
+                label = "timeline: no dated articles"
+                style = base + self.get_component_rich_style("timeline--label")
+                return Strip([Segment(label[:width], style)]).extend_cell_length(width, base)
+            return Strip.blank(width, base)
+        cell = max(1, min(4, width // len(buckets)))
+        gap = 1 if cell >= 3 else 0
+        if y < ROWS:
+            return self._bars(buckets, y, cell, gap, width)
+        return self._labels(buckets, unit, width)
+
+    def _bars(self, buckets: list[Bucket], y: int, cell: int, gap: int, width: int) -> Strip:
+        base = self.rich_style
+        exact_style = base + self.get_component_rich_style("timeline--bar")
+        vague_style = base + self.get_component_rich_style("timeline--vague")
+        bars = self.glyphs.bars
+        levels = len(bars) - 1
+        peak = max(bucket.total for bucket in buckets) or 1
+        row_from_bottom = ROWS - 1 - y
+        segments = []
+        for bucket in buckets:
+            total = round(bucket.total / peak * levels * ROWS) if bucket.total else 0
+            if bucket.exact and total == 0:
+                total = 1  # a bucket with articles is never drawn empty
+            exact = round(bucket.exact / peak * levels * ROWS)
+            fill = max(0, min(levels, total - row_from_bottom * levels))
+            middle = row_from_bottom * levels + fill / 2
+            style = exact_style if exact >= middle or not bucket.vague else vague_style
+            segments.append(Segment(bars[fill] * (cell - gap), style))
+            if gap:
+                segments.append(Segment(" ", base))
+        return Strip(segments).extend_cell_length(width, base).crop(0, width)
+
+    def _labels(self, buckets: list[Bucket], unit: str, width: int) -> Strip:
+        base = self.rich_style
+        style = base + self.get_component_rich_style("timeline--label")
+        first, last = buckets[0].label, buckets[-1].label
+        middle = f"{self._dated:,} dated, per {unit}"
+        if len(buckets) == 1:
+            text = f"{first}  {middle}"
+        else:
+            room = width - len(first) - len(last)
+            if room >= len(middle) + 4:
+                pad = room - len(middle)
+                text = f"{first}{' ' * (pad // 2)}{middle}{' ' * (pad - pad // 2)}{last}"
+            elif room >= 1:
+                text = f"{first}{' ' * room}{last}"
+            else:
+                text = first
+        return Strip([Segment(text[:width], style)]).extend_cell_length(width, base)
