@@ -11,8 +11,15 @@ import textwrap
 from collections.abc import Sequence
 from typing import NoReturn, TextIO
 
-from . import __version__
-from .corpus import Article, Corpus, CorpusPathError, Skipped, corpus_name, default_corpus_path
+from .corpus import (
+    Article,
+    Corpus,
+    CorpusPathError,
+    Skipped,
+    corpus_name,
+    default_corpus_path,
+    neutralise_line,
+)
 from .corpus.model import iter_corpus
 
 PROG = "broadsheet"
@@ -44,6 +51,16 @@ class _ArgumentParser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see {PROG} --help)")
 
 
+class _VersionAction(argparse.Action):
+    """Like argparse's "version" action, but finds the version only when asked."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> NoReturn:
+        from . import __version__
+
+        sys.stdout.write(f"{PROG} {__version__}\n")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _ArgumentParser(
         prog=PROG,
@@ -72,12 +89,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-mouse", action="store_true", help="no mouse tracking (for SSH)")
     parser.add_argument("--host", default="127.0.0.1", help="with --serve (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="with --serve (default 8000)")
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0, help="print the version")
     return parser
 
 
 def _warn(message: str) -> None:
-    sys.stderr.write(f"{PROG}: {message}\n")
+    # Messages echo paths and arguments, which may carry ESC or newlines of their own.
+    sys.stderr.write(f"{PROG}: {neutralise_line(message)}\n")
 
 
 def load(paths: Sequence[str]) -> Corpus:
@@ -145,6 +163,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         corpus = load(paths)
         if args.show:
             article = corpus.find(args.show)
+            if article is None and os.path.isfile(args.show):
+                # A file outside the corpus: `broadsheet --show ~/new.txt` should just work.
+                article = load([args.show]).find(args.show)
             if article is None:
                 raise UsageError(
                     f"no article {args.show!r} in {corpus.name} (ids are listed by --list)"

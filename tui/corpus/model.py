@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .dates import ArticleDate
-from .files import SourceText, Skipped, discover, read_source, resolve_display_path
+from .files import Skipped, SourceText, discover, read_source, resolve_display_path
 from .parse import ParsedText, parse_text
 from .safe import neutralise, neutralise_line
 
@@ -63,13 +63,15 @@ class Article:
         return self.date.iso() if self.date else None
 
     def describe_date(self) -> str:
-        """Where the date came from, in words: the UI and ``--show`` both say it."""
+        """The date and where it came from, in words: the UI and ``--show`` both say it."""
         if self.date is None:
-            return "undated: no date stated and no year named in the text"
+            return "undated (no date stated, no year named in the text)"
         if self.date.inferred:
-            return f"{self.date.iso()}, inferred: the latest year the text names"
+            return f"c. {self.date.iso()} (inferred: the latest year the text names)"
         where = f"line {self.date_line}" if self.date_line else "the header"
-        return f"{self.date.iso()}, stated on {where}: “{self.date_text}”"
+        if self.date_text and self.date_text != self.date.iso():
+            return f"{self.date.iso()} (stated on {where} as “{self.date_text}”)"
+        return f"{self.date.iso()} (stated on {where})"
 
     def describe_title(self) -> str:
         return {
@@ -102,8 +104,19 @@ def content_key(title: str, paragraphs: list[str]) -> str:
 
 
 def build_article(path: str, source: SourceText, parsed: ParsedText) -> Article:
-    paragraphs = [paragraph.replace("\t", " ") for paragraph in parsed.paragraphs]
-    key = content_key(parsed.title, paragraphs)
+    paragraphs = parsed.paragraphs
+    text = "\n".join(paragraphs)
+    if "\t" in text:
+        text = text.replace("\t", " ")
+        paragraphs = text.split("\n")
+    body = text.encode("utf-8", "surrogatepass")
+    # The same digest as content_key(), from the body already encoded: one join and
+    # one encode per article instead of two.
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(parsed.title.encode("utf-8", "surrogatepass"))
+    digest.update(b"\n")
+    digest.update(body)
+    key = digest.hexdigest()
     warnings = [*source.warnings, *parsed.warnings]
     if not paragraphs:
         warnings.append("no text left after cleaning")
@@ -118,8 +131,12 @@ def build_article(path: str, source: SourceText, parsed: ParsedText) -> Article:
         date_line=parsed.date_line,
         source=neutralise_line(parsed.source) if parsed.source else None,
         author=neutralise_line(parsed.author) if parsed.author else None,
-        words=sum(len(paragraph.split()) for paragraph in paragraphs),
-        body="\n".join(paragraphs).encode("utf-8", "surrogatepass"),
+        words=(
+            parsed.words
+            if parsed.words is not None
+            else sum(len(paragraph.split()) for paragraph in paragraphs)
+        ),
+        body=body,
         encoding=source.encoding,
         warnings=[neutralise_line(warning) for warning in warnings],
     )
@@ -167,6 +184,7 @@ class Corpus:
         self._by_key: dict[str, Article] = {}
         self._by_id: dict[str, Article] = {}
         self._by_path: dict[str, Article] = {}
+        self._orders: dict[str, list[int]] = {}
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -197,9 +215,19 @@ class Corpus:
             self._by_path[item.path] = item
             added.append(item)
         if added:
-            self.articles.extend(added)
-            self.articles.sort(key=sort_key)
+            # A new list, not an in-place sort: a reader on another thread keeps a
+            # consistent (if slightly old) list.
+            self.articles = sorted([*self.articles, *added], key=sort_key)
+            self._orders = {}
         return added
+
+    def serials(self, order: SortOrder = "newest") -> list[int]:
+        """Serials in display order (cached until the corpus changes)."""
+        cached = self._orders.get(order)
+        if cached is None:
+            cached = [article.serial for article in self.ordered(order)]
+            self._orders[order] = cached
+        return cached
 
     def ordered(self, order: SortOrder = "newest") -> list[Article]:
         if order == "newest":

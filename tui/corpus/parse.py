@@ -9,9 +9,10 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from .dates import DATE_AT_START, ArticleDate, DateProblem, infer_year, parse_stated_date
-from .safe import neutralise
+from .safe import UNSAFE_CHARACTERS, neutralise
 
 TITLE_LIMIT = 90
 """A title made from the first sentence is cut at a word boundary near this length."""
@@ -44,6 +45,9 @@ class ParsedText:
     author: str | None
     paragraphs: list[str]
     warnings: list[str] = field(default_factory=list)
+    words: int | None = None
+    """Words in the paragraphs, counted where their spacing is known to be tidy
+    (None: count them with ``str.split``)."""
 
 
 # --- header block -----------------------------------------------------------------
@@ -134,7 +138,6 @@ def _read_header(lines: list[str], warnings: list[str]) -> _Header:
 _BOILERPLATE = re.compile(
     r"""^(?:
         powered\ by\b.*
-      | .{0,60}\blogo
       | \[?\s*related\s*:.*
       | you\ (?:need|must)\ to\ be\ (?:a\ )?(?:member|subscriber|logged\ in).*
       | (?:please\ )?(?:log\ ?in|sign\ ?in|subscribe)\ to\ (?:read|continue|view).*
@@ -157,17 +160,57 @@ _BOILERPLATE_MAX = 140
 
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]{0,20}(?:\s[^<>]{0,500})?/?>")
 _BLOCK_TAG = re.compile(r"<(?:br\s*/?|/?p|/?div|/?h[1-6]|/?li|/?tr)(?:\s[^<>]{0,500})?/?>", re.I)
-_SCRIPT = re.compile(r"<(script|style)\b[^>]{0,500}>.{0,100000}?</\1\s*>", re.I | re.S)
+_SCRIPT_OPEN = re.compile(r"<(script|style)\b[^<>]{0,500}>", re.I)
+_SCRIPT_CLOSE = {
+    name: re.compile(rf"</{name}\s*>", re.I) for name in ("script", "style")
+}
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_ODD_SPACES = "\t\u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
+"""Every white-space character that str.split() honours, bar the plain space and the
+line breaks (which neutralise() and the line split have already dealt with)."""
+_SPACES = re.compile(f"[ {_ODD_SPACES}]+")
+_SPACE_RUNS = re.compile(f"[ {_ODD_SPACES}]{{2,}}|[{_ODD_SPACES}]")
+_NOT_PLAIN = re.compile(f"[{UNSAFE_CHARACTERS}{_ODD_SPACES}]")
+"""A character that :func:`neutralise` or :func:`tidy_spaces` would change."""
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•+]\s|\d{1,3}[.)]\s)")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 
 
+def _drop_scripts(text: str) -> str:
+    """Remove ``<script>``/``<style>`` elements with their contents, in linear time.
+
+    A single regex with a lazy ``.*?`` rescanned the rest of the text from every
+    opener, so a file of 100,000 unclosed ``<script>`` tags took minutes. Here each
+    opener searches forward once for its closer; once a closer is missing, no later
+    opener of that kind can have one. An unclosed opener is left for the tag pass.
+    """
+    pieces: list[str] = []
+    position = search_from = 0
+    unclosed: set[str] = set()
+    while True:
+        opener = _SCRIPT_OPEN.search(text, search_from)
+        if opener is None:
+            break
+        name = opener.group(1).lower()
+        search_from = opener.end()
+        if name in unclosed:
+            continue
+        closer = _SCRIPT_CLOSE[name].search(text, opener.end())
+        if closer is None:
+            unclosed.add(name)
+            continue
+        pieces.append(text[position : opener.start()])
+        position = search_from = closer.end()
+    if not pieces:
+        return text
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
 def strip_html(text: str) -> str:
     """Drop tags (block tags become line breaks) and unescape entities."""
-    if "<" in text and (_TAG.search(text) or _SCRIPT.search(text)):
-        text = _SCRIPT.sub("", text)
+    if "<" in text and _TAG.search(text):
+        text = _drop_scripts(text)
         text = _BLOCK_TAG.sub("\n", text)
         text = _TAG.sub("", text)
     if "&" in text and _ENTITY.search(text):
@@ -175,32 +218,69 @@ def strip_html(text: str) -> str:
     return text
 
 
+def _is_logo_line(line: str) -> bool:
+    """``… logo`` (a scraped image's alt text): at most 60 characters, then the word."""
+    if len(line) > 64 or line[-4:].lower() != "logo":
+        return False
+    before = line[-5:-4]
+    return not before or not (before.isalnum() or before == "_")
+
+
 def is_boilerplate(line: str) -> bool:
     stripped = line.strip()
     if _SEPARATOR.match(stripped):
         return True
-    return len(stripped) <= _BOILERPLATE_MAX and _BOILERPLATE.match(stripped) is not None
+    if len(stripped) > _BOILERPLATE_MAX:
+        return False
+    return _is_logo_line(stripped) or _BOILERPLATE.match(stripped) is not None
+
+
+def tidy_spaces(text: str) -> str:
+    """Collapse each run of spaces, tabs and other blanks to one space (never a newline).
+
+    Most texts need nothing: plain ``in`` tests find that far faster than a
+    substitution that rewrites every single space.
+    """
+    if (
+        "  " in text
+        or "\t" in text
+        or (not text.isascii() and any(char in text for char in _ODD_SPACES))
+    ):
+        text = _SPACE_RUNS.sub(" ", text)
+    return text
 
 
 def _tidy(line: str) -> str:
-    return _SPACES.sub(" ", line).strip()
+    return tidy_spaces(line).strip()
 
 
-def clean_lines(lines: list[str]) -> list[str]:
-    """Drop boilerplate and a line repeated right after itself; keep blank lines."""
+def clean_lines(lines: list[str], *, tidied: bool = False) -> list[str]:
+    """Drop boilerplate and a line repeated right after itself; keep blank lines.
+
+    *tidied* says :func:`tidy_spaces` already ran over the whole text.
+    """
     kept: list[str] = []
-    previous = None
+    previous = ""
     for raw in lines:
-        line = _tidy(raw)
+        line = raw.strip() if tidied else _tidy(raw)
         if not line:
             kept.append("")
             continue
-        if is_boilerplate(line):
+        size = len(line)
+        # The same rules as is_boilerplate(), inlined: this loop runs for every line of
+        # every file. A separator has no letter or digit first; the other rules need a
+        # short line, so long paragraphs skip every regex.
+        if not line[0].isalnum() and _SEPARATOR.match(line):
             continue
-        comparable = line.casefold()
-        if comparable == previous:
-            continue  # scraped pages repeat headlines and standfirsts
-        previous = comparable
+        if size <= _BOILERPLATE_MAX and (
+            (line[-1] in "oO" and _is_logo_line(line)) or _BOILERPLATE.match(line)
+        ):
+            continue
+        # Scraped pages repeat headlines and standfirsts; only a line of the same
+        # length can be a repeat, so most lines are never case-folded.
+        if size == len(previous) and line.casefold() == previous.casefold():
+            continue
+        previous = line
         kept.append(line)
     return kept
 
@@ -223,6 +303,49 @@ def _split_long(paragraph: str) -> list[str]:
     return [piece for piece in pieces if piece]
 
 
+_MAYBE_STANDALONE = frozenset("#-*•+0123456789")
+"""First characters of a Markdown heading or list item: any other line (stripped) is
+neither, and skips both regexes."""
+
+
+def _strip_heading(line: str) -> tuple[str, bool]:
+    """The line without a Markdown ``#`` marker, and whether it had one."""
+    if line[:1] == "#" or line[:1].isspace():
+        heading = _MD_HEADING.match(line)
+        if heading:
+            return line[heading.end() :], True
+    return line, False
+
+
+def _join_block(block: list[str], paragraphs: list[str]) -> None:
+    """Join one run of non-blank lines (see :func:`join_paragraphs`)."""
+    width = max(map(len, block))
+    wrapped = width <= 100
+    current = ""
+    last = len(block) - 1
+    for position, raw in enumerate(block):
+        line, heading = _strip_heading(raw)
+        standalone = heading or (
+            (line[:1] in _MAYBE_STANDALONE or line[:1].isspace())
+            and _LIST_ITEM.match(line) is not None
+        )
+        if current and (standalone or not wrapped):
+            paragraphs.extend(_split_long(current))
+            current = ""
+        if not current:
+            current = line
+        elif current.endswith("-") and line[:1].islower() and not current.endswith(" -"):
+            current += line  # a word hyphenated at the wrap: "multi-" + "faceted"
+        else:
+            current += " " + line
+        ends_paragraph = standalone or (wrapped and len(line) < width - 20)
+        if ends_paragraph and position != last:
+            paragraphs.extend(_split_long(current))
+            current = ""
+    if current:
+        paragraphs.extend(_split_long(current))
+
+
 def join_paragraphs(lines: list[str]) -> list[str]:
     """Re-join hard-wrapped lines into paragraphs.
 
@@ -232,43 +355,23 @@ def join_paragraphs(lines: list[str]) -> list[str]:
     items and Markdown headings stand alone.
     """
     paragraphs: list[str] = []
-    block: list[str] = []
-
-    def flush() -> None:
-        if not block:
-            return
-        width = max(len(line) for line in block)
-        wrapped = width <= 100 and len(block) > 1
-        current = ""
-        for position, line in enumerate(block):
-            heading = _MD_HEADING.match(line)
-            if heading:
-                line = line[heading.end() :]
-            standalone = heading is not None or _LIST_ITEM.match(line) is not None
-            if current and (standalone or not wrapped):
-                paragraphs.extend(_split_long(current))
-                current = ""
-            if not current:
-                current = line
-            elif current.endswith("-") and line[:1].islower() and not current.endswith(" -"):
-                current += line  # a word hyphenated at the wrap: "multi-" + "faceted"
-            else:
-                current += " " + line
-            last = position == len(block) - 1
-            ends_paragraph = standalone or (wrapped and len(line) < width - 20)
-            if ends_paragraph and not last:
-                paragraphs.extend(_split_long(current))
-                current = ""
-        if current:
-            paragraphs.extend(_split_long(current))
-        block.clear()
-
-    for line in lines:
-        if line:
-            block.append(line)
+    count = len(lines)
+    index = 0
+    while index < count:
+        line = lines[index]
+        if not line:
+            index += 1
+            continue
+        end = index + 1
+        while end < count and lines[end]:
+            end += 1
+        if end == index + 1:  # the common case: a paragraph on one line
+            line = _strip_heading(line)[0]
+            if line:
+                paragraphs.extend(_split_long(line) if len(line) > PARAGRAPH_LIMIT else (line,))
         else:
-            flush()
-    flush()
+            _join_block(lines[index:end], paragraphs)
+        index = end
     return paragraphs
 
 
@@ -298,10 +401,11 @@ def cut_title(text: str, limit: int = TITLE_LIMIT) -> str:
     return text[:cut].rstrip(" ,;:-–—") + "…"
 
 
-_ABBREVIATIONS = frozenset(
+_ABBREVIATION_TEXT = (
     "mr mrs ms dr st jr sr prof gen lt col maj capt sgt gov sen rep rev no vs etc inc ltd co"
-    " corp jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.g i.e".split()
+    " corp jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.g i.e"
 )
+_ABBREVIATIONS = frozenset(_ABBREVIATION_TEXT.split())
 
 
 def first_sentence(paragraph: str) -> str:
@@ -321,13 +425,26 @@ def first_sentence(paragraph: str) -> str:
 def parse_text(text: str, file_name: str = "") -> ParsedText:
     """Parse decoded text (newlines already normalised). Never raises."""
     warnings: list[str] = []
-    text = neutralise(strip_html(neutralise(text)))
+    # One search tells most texts apart: nothing to neutralise, no odd blanks to tidy.
+    plain = _NOT_PLAIN.search(text) is None
+    if not plain:
+        text = neutralise(text)
+    stripped = strip_html(text)
+    if stripped is not text:
+        plain = False
+        if "&" in text:
+            stripped = neutralise(stripped)  # an entity may have spelt a control: "&#27;"
+    text = stripped
+    if not plain:
+        text = tidy_spaces(text)
+    elif "  " in text:
+        text = _SPACE_RUNS.sub(" ", text)
     lines = text.split("\n")
     header = _read_header(lines, warnings)
     body_lines = lines[header.body_start :]
     if header.first_body_line is not None:
         body_lines = [header.first_body_line, *body_lines]
-    cleaned = clean_lines(body_lines)
+    cleaned = clean_lines(body_lines, tidied=True)
 
     title = header.title
     title_source = "header" if title else ""
@@ -337,7 +454,9 @@ def parse_text(text: str, file_name: str = "") -> ParsedText:
             candidate = cleaned[first_index]
             following = cleaned[first_index + 1 : first_index + 2]
             stands_alone = not following or not following[0] or _MD_HEADING.match(candidate)
-            if stands_alone and _looks_like_headline(candidate) and len(cleaned) > first_index + 1:
+            # A headline needs a body after it: a one-line file is all body, not a title.
+            has_body = any(cleaned[first_index + 1 :])
+            if stands_alone and has_body and _looks_like_headline(candidate):
                 title = _MD_HEADING.sub("", candidate).strip()
                 title_source = "headline"
                 cleaned = cleaned[first_index + 1 :]
@@ -345,6 +464,12 @@ def parse_text(text: str, file_name: str = "") -> ParsedText:
                 rest = next((i for i, line in enumerate(cleaned) if line), None)
                 if rest is not None and cleaned[rest].casefold() == title.casefold():
                     cleaned = cleaned[rest + 1 :]
+    longest = max(map(len, cleaned), default=0)
+    if longest > PARAGRAPH_LIMIT:
+        warnings.append(
+            f"a line of {longest:,} characters was split into paragraphs"
+            f" of at most {PARAGRAPH_LIMIT:,}"
+        )
     paragraphs = join_paragraphs(cleaned)
     if title is None:
         if paragraphs:
@@ -357,7 +482,9 @@ def parse_text(text: str, file_name: str = "") -> ParsedText:
 
     date = header.date
     if date is None:
-        date = infer_year("\n".join(paragraphs))
+        # The title is text from the file too ("Budget 2024: what changed"); a file name is not.
+        named = [title, *paragraphs] if title_source != "file name" else paragraphs
+        date = infer_year("\n".join(named))
     return ParsedText(
         title=title,
         title_source=title_source,
@@ -368,4 +495,7 @@ def parse_text(text: str, file_name: str = "") -> ParsedText:
         author=header.author,
         paragraphs=paragraphs,
         warnings=warnings,
+        # Paragraphs are stripped with single spaces (tidy_spaces, neutralise): one
+        # count of " " is exact and several times cheaper than splitting each paragraph.
+        words=sum(map(str.count, paragraphs, repeat(" "))) + len(paragraphs),
     )

@@ -26,7 +26,9 @@ for _char in BIDI_CONTROLS:
 _TRANSLATION[0x2028] = "\n"
 _TRANSLATION[0x2029] = "\n"
 
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029" + BIDI_CONTROLS + "]")
+UNSAFE_CHARACTERS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029" + BIDI_CONTROLS
+"""The characters :func:`neutralise` changes, as the inside of a regex character class."""
+_UNSAFE = re.compile(f"[{UNSAFE_CHARACTERS}]")
 
 
 def neutralise(text: str) -> str:

@@ -1,0 +1,291 @@
+"""The command line as a user runs it: a real subprocess, real exit codes and streams."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import tui
+
+REPO = Path(__file__).resolve().parent.parent
+
+JSON_FIELDS: dict[str, tuple[type, ...]] = {
+    "id": (str,),
+    "path": (str,),
+    "title": (str,),
+    "date": (str, type(None)),
+    "date_precision": (str, type(None)),
+    "date_source": (str, type(None)),
+    "words": (int,),
+    "duplicates": (list,),
+    "warnings": (list,),
+}
+
+
+def run(
+    *args: str, cwd: Path = REPO, state: Path | None = None, exe: list[str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    # Never the real home: the autouse fixture already points this at a temp folder.
+    env["BROADSHEET_STATE_DIR"] = str(state) if state else os.environ["BROADSHEET_STATE_DIR"]
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    return subprocess.run(
+        [*(exe or [sys.executable, "-m", "tui"]), *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def dated_folder(tmp_path: Path) -> Path:
+    """Day, month, year (stated and inferred) precision and an undated file."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    files = {
+        "a_day.txt": "Date: 2023-05-17\n\nTalks were held.\n",
+        "b_month.txt": "Date: May 2023\n\nTalks were planned.\n",
+        "c_inferred.txt": "Scraped headline\n\nThe deal was first mooted in 2023.\n",
+        "d_undated.txt": "No year is named anywhere in this text.\n",
+        "e_old.txt": "Published: 3 March 2001\n\nAn older report.\n",
+        "f_new.txt": " date 2024-10-08 The newest report.\n",
+        "g_dup.txt": " date 2024-10-08 The newest report.\n",
+    }
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def names(stdout: str) -> list[str]:
+    return [Path(json.loads(line)["path"]).name for line in stdout.splitlines()]
+
+
+def assert_one_error_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("broadsheet: error: ")
+    return lines[0]
+
+
+def test_help() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    assert result.stdout.startswith("usage: broadsheet")
+    for option in ("--list", "--json", "--show", "--sort", "--query", "--no-state"):
+        assert option in result.stdout
+    assert result.stderr == ""
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"broadsheet {tui.__version__}"
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--bogus"], "unrecognized arguments: --bogus"),
+        (["--list", "no/such/folder"], "no/such/folder: no such file or folder"),
+        (["--show", "ffffffffff"], "no article 'ffffffffff'"),
+        (["--json"], "--json goes with --list"),
+        (["--list", "--sort", "sideways"], "invalid choice: 'sideways'"),
+        (["--list", "--show", "x"], "not allowed with argument"),
+    ],
+)
+def test_usage_errors(args: list[str], says: str, tmp_path: Path) -> None:
+    line = assert_one_error_line(run(*args, state=tmp_path))
+    assert says in line
+
+
+def test_error_message_is_neutralised(tmp_path: Path) -> None:
+    line = assert_one_error_line(run("--list", "bad\x1b[2Jname", state=tmp_path))
+    assert "\x1b" not in line and "␛[2J" in line
+
+
+def test_skipped_files_do_not_change_the_exit_status(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "ok.txt").write_text("Fine text.\n", encoding="utf-8")
+    result = run("--list", ".", cwd=tmp_path, state=tmp_path)
+    assert result.returncode == 0
+    assert result.stderr == "broadsheet: skipped empty.txt: empty file\n"
+    assert len(result.stdout.splitlines()) == 1
+
+
+def test_sort_orders_with_undated_last(dated_folder: Path, tmp_path: Path) -> None:
+    newest = run("--list", "--json", str(dated_folder), state=tmp_path)
+    assert newest.returncode == 0, newest.stderr
+    assert names(newest.stdout) == [
+        "f_new.txt",
+        "a_day.txt",  # a day in May 2023, then May 2023 itself, then 2023
+        "b_month.txt",
+        "c_inferred.txt",
+        "e_old.txt",
+        "d_undated.txt",
+    ]
+    oldest = run("--list", "--json", "--sort", "oldest", str(dated_folder), state=tmp_path)
+    assert names(oldest.stdout) == [
+        "e_old.txt",
+        "c_inferred.txt",
+        "b_month.txt",
+        "a_day.txt",
+        "f_new.txt",
+        "d_undated.txt",
+    ]
+    text = run("--list", "--sort", "oldest", str(dated_folder), state=tmp_path).stdout
+    assert text.splitlines()[-1].split()[1] == "undated"
+    assert "2023 (inferred)" in text.splitlines()[1]
+
+
+def test_json_fields_and_types(dated_folder: Path, tmp_path: Path) -> None:
+    result = run("--list", "--json", str(dated_folder), state=tmp_path)
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 6
+    for row in rows:
+        assert set(row) >= set(JSON_FIELDS)
+        for key, types in JSON_FIELDS.items():
+            assert isinstance(row[key], types), (key, row[key])
+        assert all(isinstance(item, str) for item in row["duplicates"] + row["warnings"])
+        assert row["date_precision"] in ("day", "month", "year", None)
+        assert row["date_source"] in ("stated", "inferred", None)
+        assert (row["date"] is None) == (row["date_precision"] is None)
+        assert (row["date"] is None) == (row["date_source"] is None)
+        assert 6 <= len(row["id"]) <= 32 and all(c in "0123456789abcdef" for c in row["id"])
+    by_name = {Path(row["path"]).name: row for row in rows}
+    assert by_name["a_day.txt"]["date"] == "2023-05-17"
+    assert by_name["b_month.txt"]["date"] == "2023-05"
+    assert by_name["b_month.txt"]["date_precision"] == "month"
+    assert by_name["c_inferred.txt"]["date"] == "2023"
+    assert by_name["c_inferred.txt"]["date_source"] == "inferred"
+    assert by_name["d_undated.txt"]["date"] is None
+    assert by_name["e_old.txt"]["words"] == 3
+    assert [Path(p).name for p in by_name["f_new.txt"]["duplicates"]] == ["g_dup.txt"]
+    assert len({row["id"] for row in rows}) == len(rows)
+
+
+def test_ids_are_stable_across_runs_and_folders(dated_folder: Path, tmp_path: Path) -> None:
+    first = run("--list", "--json", str(dated_folder), state=tmp_path).stdout
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for path in dated_folder.iterdir():
+        (copy / path.name).write_bytes(path.read_bytes())
+    second = run("--list", "--json", str(copy), state=tmp_path).stdout
+    assert [json.loads(x)["id"] for x in first.splitlines()] == [
+        json.loads(x)["id"] for x in second.splitlines()
+    ]
+
+
+def test_show_prints_the_cleaned_article(dated_folder: Path, tmp_path: Path) -> None:
+    rows = [
+        json.loads(line)
+        for line in run("--list", "--json", str(dated_folder), state=tmp_path).stdout.splitlines()
+    ]
+    target = next(row for row in rows if row["path"].endswith("a_day.txt"))
+    result = run("--show", target["id"], str(dated_folder), state=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == target["title"]
+    assert "2023-05-17" in lines[1]
+    assert lines[-1] == "Talks were held."
+    # A duplicate's path finds the article it duplicates.
+    dup = run("--show", str(dated_folder / "g_dup.txt"), str(dated_folder), state=tmp_path)
+    assert dup.returncode == 0
+    assert dup.stdout.splitlines()[-1] == "The newest report."
+
+
+def test_show_a_file_outside_the_default_corpus(dated_folder: Path, tmp_path: Path) -> None:
+    result = run("--show", str(dated_folder / "e_old.txt"), cwd=tmp_path, state=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "An older report."
+
+
+def test_default_corpus_from_another_folder(tmp_path: Path) -> None:
+    result = run("--list", "--json", cwd=tmp_path, state=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 5
+    assert all(Path(row["path"]).is_absolute() for row in rows)
+    assert all(Path(row["path"]).is_file() for row in rows)
+
+
+def test_list_into_a_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
+    """`broadsheet --list | head -1`: the reader leaving early is not a failure."""
+    env = {**os.environ, "BROADSHEET_STATE_DIR": str(tmp_path)}
+    producer = subprocess.Popen(
+        [sys.executable, "-m", "tui", "--list", "--json", str(REPO / "seeds")],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert producer.stdout is not None and producer.stderr is not None
+    producer.stdout.readline()
+    producer.stdout.close()
+    stderr = producer.stderr.read().decode()
+    assert producer.wait(timeout=60) == 0
+    assert "Traceback" not in stderr
+
+
+def test_pip_install_elsewhere_has_the_seeds(tmp_path: Path) -> None:
+    """A plain (non-editable) install carries the seeds inside the package."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    bindir = venv / ("Scripts" if os.name == "nt" else "bin")
+    install = subprocess.run(
+        [str(bindir / "python"), "-m", "pip", "install", "--quiet",
+         "--disable-pip-version-check", str(REPO)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert install.returncode == 0, install.stderr[-2000:]
+    env = {
+        key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")
+    }
+    env["BROADSHEET_STATE_DIR"] = str(tmp_path / "state")
+    result = subprocess.run(
+        [str(bindir / "broadsheet"), "--list"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 5
+    assert "Xi to break travel drought for meeting with Putin" in lines[3]
+    located = subprocess.run(
+        [str(bindir / "python"), "-c", "import tui; print(tui.__file__)"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    # The installed copy, not this checkout.
+    assert Path(located.stdout.strip()).resolve().is_relative_to(venv.resolve())
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("tui.corpus.query") is None, reason="no query language yet"
+)
+def test_list_with_query(tmp_path: Path) -> None:
+    result = run("--list", "--json", "--query", "putin", state=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 3
+    bad = run("--list", "--query", '"unclosed', state=tmp_path)
+    assert "bad query" in assert_one_error_line(bad)
