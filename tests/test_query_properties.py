@@ -1,0 +1,80 @@
+"""Properties of the query parser and normalising over arbitrary text (Hypothesis)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tui.corpus.query import QueryError, normalise, parse_query
+
+# Text biased towards the query language's own syntax, so that the odd corners
+# (fields, quotes, ranges, OR, negation) are reached far more often than by chance.
+_SYNTAX = st.sampled_from(
+    [
+        "title:", "date:", "before:", "after:", "is:", "IS:", "Date:", "foo:", "OR", "or",
+        '"', "“", "”", "-", "..", ":", "2024", "2024-10", "2024-13-45", "-08", "read",
+        "bogus", " ", "  ", "\t", "\n", "http://", "10:30", "café", "ß", "ﬁ", "e\u0301",
+        "\x00", "\x1b", "\ud800", "January 1, 2024", "9999", "0000", "..2022", "2021..",
+    ]
+)  # fmt: skip
+_QUERY_TEXT = st.lists(st.one_of(_SYNTAX, st.text(max_size=8)), max_size=12).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(text=st.one_of(st.text(), _QUERY_TEXT))
+def test_parse_raises_only_query_error(text: str) -> None:
+    try:
+        query = parse_query(text)
+    except QueryError as error:
+        assert isinstance(error, ValueError)
+        assert 0 <= error.position <= len(text)
+        assert error.length >= 0
+        assert error.position + error.length <= len(text)
+        assert error.message
+        assert f"column {error.position + 1}: {error.message}" in str(error)
+        assert "\x1b" not in str(error)
+        return
+    # A query that parses can be used: these must not raise either.
+    query.is_empty()
+    query.uses_state()
+    query.highlight_spans(text)
+    query.narrows(query)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text())
+def test_normalise_is_idempotent(text: str) -> None:
+    once = normalise(text)
+    assert normalise(once) == once
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text())
+def test_normalise_works_character_by_character(text: str) -> None:
+    """What lets highlight spans map back through accent folding."""
+    assert normalise(text) == "".join(normalise(char) for char in text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=60), word=st.text(min_size=1, max_size=5))
+def test_highlight_spans_are_sorted_disjoint_and_in_range(text: str, word: str) -> None:
+    try:
+        query = parse_query(word)
+    except QueryError:
+        return
+    spans = query.highlight_spans(text)
+    previous_end = -1
+    for start, end in spans:
+        assert 0 <= start < end <= len(text)
+        assert start > previous_end
+        previous_end = end
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=40))
+def test_every_word_of_a_text_is_found_and_highlighted(text: str) -> None:
+    from tui.corpus.query import tokenise
+
+    for token in list(dict.fromkeys(tokenise(text)))[:5]:
+        query = parse_query(f'"{token}"')
+        assert query.highlight_spans(text), (text, token)

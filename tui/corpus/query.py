@@ -1,0 +1,779 @@
+"""The query language of the filter bar and ``--query``: text → a predicate, clear errors.
+
+Grammar (terms are separated by white space and combine with AND)::
+
+    word            a word starting with ``word`` (prefix; case- and accent-insensitive)
+    "two words"     those words in a row; every word but the last is matched whole,
+                    the last as a prefix (so ``"prime min"`` finds "Prime Minister")
+    -term           without it (any term below can be negated)
+    a OR b          either; OR binds tighter than the implicit AND:
+                    ``sco putin OR xi`` is sco AND (putin OR xi)
+    title:word      in the title only; also ``title:"a phrase"``
+    date:PERIOD     PERIOD is 2024, 2024-10 or 2024-10-08; ranges 2021..2022,
+                    2023-06.. and ..2022 are inclusive
+    before:DATE     strictly before / after DATE, read by python-dateutil
+    after:DATE      (``after:"January 1, 2024"``)
+    is:STATE        read, unread, flagged, undated or inferred
+
+An article is in a period only if the whole span of its date is: a year-precision
+2022 article is in ``date:2022`` and ``date:2021..2022`` but not in ``date:2022-06..``.
+Undated articles match no ``date:``, ``before:`` or ``after:`` term.
+
+Words are compared after :func:`normalise` (casefold, compatibility decomposition,
+combining marks dropped) and split by one regex, ``\\w+``: "Pakistan’s" is the two
+words ``pakistan`` and ``s``. A bare term that splits into several words
+(``Russia-Pakistan``, ``10:30``) is matched like a phrase. A bare term with no letters
+or digits at all (``&``, ``—``) is ignored. Field names and ``is:`` values are
+case-insensitive; ``OR`` must be upper case to be an operator (``or`` is a word).
+A word with a colon is a field only when the part before the colon is letters and
+the part after is not ``//…`` (so ``10:30`` and ``http://x`` stay words).
+
+Anything malformed raises :class:`QueryError` (a ``ValueError``) carrying the offending
+part's position, so the filter bar can point at it; nothing else is ever raised.
+This module is pure Python and imports nothing from Textual.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal, Protocol
+
+from dateutil import parser as date_parser
+
+from .safe import neutralise_line
+
+if TYPE_CHECKING:
+    from .model import Article
+
+__all__ = [
+    "DateTerm",
+    "Query",
+    "QueryError",
+    "StateTerm",
+    "StateView",
+    "Term",
+    "TextTerm",
+    "normalise",
+    "parse_query",
+    "tokenise",
+]
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class QueryError(ValueError):
+    """A malformed query. ``position``/``length`` locate the bad part in the query text."""
+
+    def __init__(self, message: str, position: int, length: int, text: str = "") -> None:
+        self.message = message
+        self.position = position
+        self.length = max(0, length)
+        part = text[position : position + self.length] if text else ""
+        # The query is typed or pasted by the user, but it may still carry an ESC from a
+        # pasted file: the message goes to a terminal, so neutralise it like file text.
+        self.part = neutralise_line(part)
+        where = f"column {position + 1}"
+        super().__init__(
+            f"{self.part} at {where}: {message}" if self.part else f"{where}: {message}"
+        )
+
+
+# --------------------------------------------------------------------- normalising
+
+WORD = re.compile(r"\w+")
+"""The one tokeniser: index, scan and highlighting all split normalised text with it."""
+
+_MARKS: tuple[re.Pattern[str], re.Pattern[str]] | None = None
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _mark_class(codes: list[int]) -> re.Pattern[str]:
+    ranges: list[str] = []
+    start = previous = codes[0]
+    for code in codes[1:]:
+        if code != previous + 1:
+            ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(previous))}")
+            start = code
+        previous = code
+    ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(previous))}")
+    return re.compile("[" + "".join(ranges) + "]+")
+
+
+def _marks() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Combining marks (accents) to drop: the BMP ones, and the astral ones.
+
+    Built from ``unicodedata`` on first non-ASCII text (about 20 ms), so they follow
+    the running Python's Unicode version; tests check that no other plane holds any.
+    Two classes because ``re`` tests a BMP-only class with a bitmap but a class that
+    reaches past U+FFFF range by range, which made normalising 20× slower.
+    """
+    global _MARKS
+    if _MARKS is None:
+        bmp = [code for code in range(0x300, 0x10000) if _is_mark(chr(code))]
+        astral = [
+            code
+            for block in (range(0x10000, 0x20000), range(0xE0000, 0xE1000))
+            for code in block
+            if _is_mark(chr(code))
+        ]
+        _MARKS = (_mark_class(bmp), _mark_class(astral))
+    return _MARKS
+
+
+def _is_mark(char: str) -> bool:
+    return bool(unicodedata.combining(char)) or unicodedata.category(char) in ("Mn", "Me")
+
+
+def normalise(text: str) -> str:
+    """Casefold and strip accents: the one comparison form for index, scan and highlight.
+
+    ``casefold`` then NFKD, twice (so that compatibility characters such as ``ℍ`` or
+    ``İ`` settle), then combining marks dropped. It works character by character, so
+    normalising a string equals normalising its characters one at a time: that is what
+    lets :meth:`Query.highlight_spans` map matches back to the original text.
+    """
+    if text.isascii():
+        return text.lower()
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = unicodedata.normalize("NFKD", folded.casefold())
+    bmp, astral = _marks()
+    folded = bmp.sub("", folded)
+    if _ASTRAL.search(folded) is not None:
+        folded = astral.sub("", folded)
+    return folded
+
+
+def tokenise(text: str) -> list[str]:
+    """The normalised words of *text*, in order."""
+    return WORD.findall(normalise(text))
+
+
+_CHAR_CACHE: dict[str, str] = {}
+
+
+def _piece(char: str) -> str:
+    """One character normalised, cached: highlighting folds text character by character."""
+    piece = _CHAR_CACHE.get(char)
+    if piece is None:
+        piece = normalise(char)
+        if len(_CHAR_CACHE) < 65536:
+            _CHAR_CACHE[char] = piece
+    return piece
+
+
+def _normalise_with_map(text: str) -> tuple[str, list[int] | None]:
+    """*text* normalised, and for each normalised character the index it came from.
+
+    ``None`` stands for the identity map (ASCII text keeps its length).
+    """
+    if text.isascii():
+        return text.lower(), None
+    pieces: list[str] = []
+    owner: list[int] = []
+    for index, char in enumerate(text):
+        piece = _piece(char)
+        pieces.append(piece)
+        owner.extend([index] * len(piece))
+    return "".join(pieces), owner
+
+
+# ------------------------------------------------------------------------- state
+
+
+class StateView(Protocol):
+    """Read/flag state, looked up by an article's content key."""
+
+    def is_read(self, key: str) -> bool: ...
+
+    def is_flagged(self, key: str) -> bool: ...
+
+
+# ------------------------------------------------------------------------- terms
+
+StateName = Literal["read", "unread", "flagged", "undated", "inferred"]
+STATE_NAMES: tuple[str, ...] = ("read", "unread", "flagged", "undated", "inferred")
+FIELDS = ("title", "date", "before", "after", "is")
+
+
+@dataclass(frozen=True, slots=True)
+class TextTerm:
+    """Words in a row (one word is a row of one); the last one may be a prefix."""
+
+    tokens: tuple[str, ...]
+    prefix: bool
+    """Whether the last token matches any word starting with it."""
+    title_only: bool = False
+    negated: bool = False
+    quoted: bool = False
+    start: int = 0
+    end: int = 0
+
+    @property
+    def needs_verifying(self) -> bool:
+        """An index of words alone cannot tell a phrase: candidates must be re-read."""
+        return len(self.tokens) > 1
+
+    def pattern_text(self, whole_last_word: bool = False) -> str:
+        """A regex over normalised text; ``\\W+`` between words (punctuation, line ends)."""
+        parts = [re.escape(token) for token in self.tokens]
+        # The word-start check comes after the first word, not before it: a pattern that
+        # opens with a literal lets ``re`` jump between occurrences (30× faster here).
+        head = parts[0] + r"(?<!\w" + parts[0] + ")"
+        body = r"\W+".join([head, *parts[1:]])
+        if not self.prefix:
+            return body + r"(?!\w)"
+        return body + (r"\w*" if whole_last_word else "")
+
+    def same_as(self, other: Term) -> bool:
+        return (
+            isinstance(other, TextTerm)
+            and self.tokens == other.tokens
+            and self.prefix == other.prefix
+            and self.title_only == other.title_only
+            and self.negated == other.negated
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DateTerm:
+    """Articles whose whole date span lies within [lo, hi] (proleptic ordinals)."""
+
+    lo: int
+    hi: int
+    negated: bool = False
+    start: int = 0
+    end: int = 0
+
+    def same_as(self, other: Term) -> bool:
+        return isinstance(other, DateTerm) and (self.lo, self.hi, self.negated) == (
+            other.lo,
+            other.hi,
+            other.negated,
+        )
+
+    def contains(self, first: int, last: int) -> bool:
+        return self.lo <= first and last <= self.hi
+
+
+@dataclass(frozen=True, slots=True)
+class StateTerm:
+    name: StateName
+    negated: bool = False
+    start: int = 0
+    end: int = 0
+
+    @property
+    def uses_state(self) -> bool:
+        return self.name in ("read", "unread", "flagged")
+
+    def same_as(self, other: Term) -> bool:
+        return isinstance(other, StateTerm) and (self.name, self.negated) == (
+            other.name,
+            other.negated,
+        )
+
+
+Term = TextTerm | DateTerm | StateTerm
+Clause = tuple[Term, ...]
+"""Alternatives joined by OR; a query is the AND of its clauses."""
+
+MIN_ORDINAL = 1
+MAX_ORDINAL = dt.date.max.toordinal()
+
+
+# ------------------------------------------------------------------------ dates
+
+_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+_DEFAULT_A = dt.datetime(2000, 1, 1)
+_DEFAULT_B = dt.datetime(2001, 2, 2)
+# Two defaults that differ in every field: a field that comes out different was not in
+# the text, so nothing is ever filled in from a default (or from today).
+
+_DATE_HELP = "use YYYY, YYYY-MM or YYYY-MM-DD"
+
+
+class _BadDate(ValueError):
+    pass
+
+
+def _span(year: int, month: int | None, day: int | None) -> tuple[int, int]:
+    """First and last day (ordinals) of a date known to year, month or day."""
+    try:
+        if month is None:
+            return dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal()
+        if day is None:
+            last = calendar.monthrange(year, month)[1]
+            return dt.date(year, month, 1).toordinal(), dt.date(year, month, last).toordinal()
+        ordinal = dt.date(year, month, day).toordinal()
+    except (ValueError, OverflowError, calendar.IllegalMonthError):
+        raise _BadDate("not a date: no such month or day") from None
+    return ordinal, ordinal
+
+
+def parse_date_value(value: str) -> tuple[int, int]:
+    """First and last day (ordinals) of the period *value* names. Raises ``_BadDate``."""
+    value = value.strip()
+    if not value:
+        raise _BadDate(f"missing date; {_DATE_HELP}")
+    if len(value) > 60:
+        raise _BadDate(f"too long to be a date; {_DATE_HELP}")
+    match = _ISO_DATE.fullmatch(value)
+    if match:
+        year, month, day = (int(part) if part else None for part in match.groups())
+        assert year is not None
+        return _span(year, month, day)
+    if not any(char.isdigit() for char in value):
+        # dateutil reads "may" or "march" with no year as a date: reject early, clearly.
+        raise _BadDate(f"not a date; {_DATE_HELP}")
+    try:
+        first = date_parser.parse(value, default=_DEFAULT_A)
+        second = date_parser.parse(value, default=_DEFAULT_B)
+    except Exception:  # dateutil raises ValueError, OverflowError and, rarely, others
+        raise _BadDate(f"not a date; {_DATE_HELP}") from None
+    if first.year != second.year:
+        raise _BadDate(f"not a date: it has no year; {_DATE_HELP}")
+    month = first.month if first.month == second.month else None
+    day = first.day if month is not None and first.day == second.day else None
+    return _span(first.year, month, day)
+
+
+def article_span(article: Article) -> tuple[int, int] | None:
+    date = article.date
+    if date is None:
+        return None
+    try:
+        return date.first_day().toordinal(), date.last_day().toordinal()
+    except ValueError:
+        return None
+
+
+# ------------------------------------------------------------------------ lexing
+
+_QUOTES = '"“”„'
+_FIELD = re.compile(r"([^\W\d_]+):")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(slots=True)
+class _Or:
+    start: int
+
+
+def _read_until_space(text: str, index: int, stop_at_quote: bool) -> int:
+    end = index
+    length = len(text)
+    while end < length and not text[end].isspace():
+        if stop_at_quote and text[end] in _QUOTES:
+            break
+        end += 1
+    return end
+
+
+def _read_quoted(text: str, index: int) -> tuple[str, int]:
+    """The text inside the quote at *index*, and the index after the closing quote."""
+    length = len(text)
+    end = index + 1
+    while end < length and text[end] not in _QUOTES:
+        end += 1
+    if end >= length:
+        raise QueryError('unclosed quote; add a closing "', index, length - index, text)
+    return text[index + 1 : end], end + 1
+
+
+def _text_term(
+    raw: str, *, quoted: bool, title_only: bool, negated: bool, start: int, end: int
+) -> TextTerm | None:
+    tokens = tuple(tokenise(raw))
+    if not tokens:
+        return None
+    return TextTerm(tokens, True, title_only, negated, quoted, start, end)
+
+
+def _lex(text: str) -> list[Term | _Or]:
+    items: list[Term | _Or] = []
+    length = len(text)
+    index = 0
+    while True:
+        space = _SPACE.match(text, index)
+        if space:
+            index = space.end()
+        if index >= length:
+            return items
+        start = index
+        negated = False
+        if text[index] == "-":
+            negated = True
+            index += 1
+            if index >= length or text[index].isspace():
+                raise QueryError("- needs a word or phrase right after it", start, 1, text)
+        term_start = index
+        match = _FIELD.match(text, index)
+        if match:
+            name = match.group(1).casefold()
+            value_start = match.end()
+            at_end = value_start >= length or text[value_start].isspace()
+            url = text.startswith("//", value_start)
+            if name in FIELDS:
+                if at_end:
+                    raise QueryError(_field_help(name), term_start, value_start - term_start, text)
+                item, index = _field_term(text, name, term_start, value_start, negated)
+                if item is not None:
+                    items.append(item)
+                continue
+            if not at_end and not url:
+                end = _read_until_space(text, value_start, stop_at_quote=False)
+                raise QueryError(
+                    "unknown field; use title:, date:, before:, after: or is: "
+                    "(put text with a colon in quotes to search for it)",
+                    term_start,
+                    end - term_start,
+                    text,
+                )
+        if text[index] in _QUOTES:
+            inner, index = _read_quoted(text, index)
+            term = _text_term(
+                inner, quoted=True, title_only=False, negated=negated, start=start, end=index
+            )
+        else:
+            end = _read_until_space(text, index, stop_at_quote=True)
+            word = text[index:end]
+            index = end
+            if word == "OR" and not negated:
+                items.append(_Or(start))
+                continue
+            term = _text_term(
+                word, quoted=False, title_only=False, negated=negated, start=start, end=end
+            )
+        if term is None:
+            if negated:
+                raise QueryError(
+                    "nothing to exclude: add letters or digits after -", start, index - start, text
+                )
+            continue  # punctuation alone: nothing to search for, so no constraint
+        items.append(term)
+
+
+def _field_help(name: str) -> str:
+    if name == "title":
+        return 'title: needs a word or phrase, e.g. title:putin or title:"prime minister"'
+    if name == "is":
+        return "is: needs read, unread, flagged, undated or inferred"
+    if name == "date":
+        return "date: needs a date or range, e.g. date:2024, date:2024-10 or date:2021..2022"
+    return f'{name}: needs a date, e.g. {name}:2024-06 or {name}:"January 1, 2024"'
+
+
+def _field_term(
+    text: str, name: str, term_start: int, value_start: int, negated: bool
+) -> tuple[Term | None, int]:
+    """Parse ``name:value`` whose value starts at *value_start*; return the term and end."""
+    if text[value_start] in _QUOTES:
+        value, end = _read_quoted(text, value_start)
+        quoted = True
+    else:
+        end = _read_until_space(text, value_start, stop_at_quote=False)
+        value = text[value_start:end]
+        quoted = False
+    start = term_start - 1 if negated else term_start
+
+    def fail(message: str) -> QueryError:
+        return QueryError(message, term_start, end - term_start, text)
+
+    if name == "title":
+        term = _text_term(
+            value, quoted=quoted, title_only=True, negated=negated, start=start, end=end
+        )
+        if term is None:
+            raise fail("title: needs letters or digits to search for")
+        return term, end
+    if name == "is":
+        state = value.strip().casefold()
+        if state not in STATE_NAMES:
+            raise fail(
+                "unknown state; use is:read, is:unread, is:flagged, is:undated or is:inferred"
+            )
+        return StateTerm(state, negated, start, end), end  # type: ignore[arg-type]
+    try:
+        if name == "date":
+            lo, hi = _date_range(value)
+        elif name == "before":
+            lo, hi = MIN_ORDINAL, parse_date_value(value)[0] - 1
+        else:
+            lo, hi = parse_date_value(value)[1] + 1, MAX_ORDINAL
+    except _BadDate as exc:
+        raise fail(str(exc)) from None
+    return DateTerm(lo, hi, negated, start, end), end
+
+
+def _date_range(value: str) -> tuple[int, int]:
+    if ".." not in value:
+        return parse_date_value(value)
+    left, sep, right = value.partition("..")
+    if ".." in right:
+        raise _BadDate("a range has one '..', e.g. date:2021..2022")
+    if not left.strip() and not right.strip():
+        raise _BadDate("a range needs a date on at least one side, e.g. date:2023-06..")
+    lo = parse_date_value(left)[0] if left.strip() else MIN_ORDINAL
+    hi = parse_date_value(right)[1] if right.strip() else MAX_ORDINAL
+    if lo > hi:
+        raise _BadDate("the range ends before it starts; put the earlier date first")
+    return lo, hi
+
+
+def _clauses(text: str, items: list[Term | _Or]) -> tuple[Clause, ...]:
+    clauses: list[list[Term]] = []
+    pending: _Or | None = None
+    for item in items:
+        if isinstance(item, _Or):
+            if not clauses or pending is not None:
+                raise QueryError("OR needs a term on each side", item.start, 2, text)
+            pending = item
+            continue
+        if pending is not None:
+            clauses[-1].append(item)
+            pending = None
+        else:
+            clauses.append([item])
+    if pending is not None:
+        raise QueryError("OR needs a term on each side", pending.start, 2, text)
+    return tuple(tuple(clause) for clause in clauses)
+
+
+# ------------------------------------------------------------------------ query
+
+
+@dataclass(slots=True)
+class _Scan:
+    """An article's normalised title and text, computed at most once per match."""
+
+    article: Article
+    _title: str | None = None
+    _body: str | None = None
+
+    @property
+    def title(self) -> str:
+        if self._title is None:
+            self._title = normalise(self.article.title)
+        return self._title
+
+    @property
+    def body(self) -> str:
+        if self._body is None:
+            self._body = normalise(self.article.text)
+        return self._body
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query. ``Query(text)`` parses (and may raise :class:`QueryError`)."""
+
+    text: str
+    clauses: tuple[Clause, ...] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "clauses", _clauses(self.text, _lex(self.text)))
+        patterns: dict[TextTerm, re.Pattern[str]] = {}
+        for term in self.terms():
+            if isinstance(term, TextTerm) and term not in patterns:
+                patterns[term] = re.compile(term.pattern_text())
+        object.__setattr__(self, "_patterns", patterns)
+
+    def terms(self) -> Iterator[Term]:
+        for clause in self.clauses:
+            yield from clause
+
+    def is_empty(self) -> bool:
+        """No constraint at all (blank, or only punctuation): everything matches."""
+        return not self.clauses
+
+    def uses_state(self) -> bool:
+        return any(isinstance(t, StateTerm) and t.uses_state for t in self.terms())
+
+    def pattern(self, term: TextTerm) -> re.Pattern[str]:
+        """The compiled scan regex of one of this query's text terms."""
+        patterns: dict[TextTerm, re.Pattern[str]] = self._patterns  # type: ignore[attr-defined]
+        found = patterns.get(term)
+        if found is None:
+            found = patterns[term] = re.compile(term.pattern_text())
+        return found
+
+    # -- scanning ------------------------------------------------------------------
+
+    def matches(self, article: Article, state: StateView | None = None) -> bool:
+        """Evaluate against one article by reading it: the reference the index must agree with."""
+        scan = _Scan(article)
+        return all(
+            any(self._term_matches(term, scan, state) for term in clause) for clause in self.clauses
+        )
+
+    def _term_matches(self, term: Term, scan: _Scan, state: StateView | None) -> bool:
+        if isinstance(term, TextTerm):
+            pattern = self.pattern(term)
+            found = pattern.search(scan.title) is not None
+            if not found and not term.title_only:
+                found = pattern.search(scan.body) is not None
+        elif isinstance(term, DateTerm):
+            span = article_span(scan.article)
+            found = span is not None and term.contains(*span)
+        else:
+            found = state_matches(term.name, scan.article, state)
+        return found != term.negated
+
+    # -- highlighting --------------------------------------------------------------
+
+    def highlight_terms(self) -> list[TextTerm]:
+        """The positive text terms: what a reader wants to see marked."""
+        seen: list[TextTerm] = []
+        for term in self.terms():
+            if isinstance(term, TextTerm) and not term.negated and term not in seen:
+                seen.append(term)
+        return seen
+
+    def highlight_spans(self, text: str, *, title: bool | None = None) -> list[tuple[int, int]]:
+        """Sorted, non-overlapping (start, end) offsets in *text* of whole matched words.
+
+        *text* is a title or a paragraph as stored (original case and accents); offsets
+        index it directly. ``title=False`` leaves out ``title:`` terms (for body text);
+        the default marks every positive term.
+        """
+        terms = [t for t in self.highlight_terms() if title is not False or not t.title_only]
+        if not terms or not text:
+            return []
+        folded, owner = _normalise_with_map(text)
+        length = len(text)
+        spans: list[tuple[int, int]] = []
+        for term in terms:
+            pattern = _highlight_pattern(term)
+            for match in pattern.finditer(folded):
+                start, end = match.span()
+                if end <= start:
+                    continue
+                if owner is None:
+                    spans.append((start, end))
+                    continue
+                first = owner[start]
+                last = owner[end - 1] + 1
+                # Combining marks in the original fold to nothing: keep them with their letter.
+                while last < length and not _piece(text[last]):
+                    last += 1
+                spans.append((first, last))
+        return _merge(spans)
+
+    # -- narrowing -----------------------------------------------------------------
+
+    def narrows(self, previous: Query) -> bool:
+        """True when every article matching ``self`` must also match *previous*.
+
+        Then the caller may search within *previous*'s result. Decided clause by clause
+        (each of *previous*'s clauses must be implied by one of ours), so it holds for
+        any edit, not only typing at the end: ``pak`` → ``pakistan``, ``sco`` →
+        ``sco -putin``, ``date:2024`` → ``date:2024-10``. A query that depends on read or
+        flag state never narrows: the state may have changed since.
+        """
+        if previous.uses_state() or self.uses_state():
+            return False
+        return all(
+            any(_clause_implies(mine, theirs) for mine in self.clauses)
+            for theirs in previous.clauses
+        )
+
+
+_HIGHLIGHT_CACHE: dict[TextTerm, re.Pattern[str]] = {}
+
+
+def _highlight_pattern(term: TextTerm) -> re.Pattern[str]:
+    found = _HIGHLIGHT_CACHE.get(term)
+    if found is None:
+        if len(_HIGHLIGHT_CACHE) > 256:
+            _HIGHLIGHT_CACHE.clear()
+        found = _HIGHLIGHT_CACHE[term] = re.compile(term.pattern_text(whole_last_word=True))
+    return found
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def state_matches(name: str, article: Article, state: StateView | None) -> bool:
+    """``is:NAME`` for one article; with no state every article is unread and unflagged."""
+    if name == "undated":
+        return article.date is None
+    if name == "inferred":
+        return article.date is not None and article.date.source == "inferred"
+    if name == "flagged":
+        return state is not None and state.is_flagged(article.key)
+    read = state is not None and state.is_read(article.key)
+    return read if name == "read" else not read
+
+
+def _clause_implies(mine: Clause, theirs: Clause) -> bool:
+    return all(any(_implies(a, b) for b in theirs) for a in mine)
+
+
+def _implies(a: Term, b: Term) -> bool:
+    """Whether every article matching term *a* matches term *b* (sound, not complete)."""
+    if a.same_as(b):
+        return True
+    if a.negated != b.negated:
+        return False
+    if a.negated:
+        # Contrapositive: not-a implies not-b exactly when b implies a.
+        return _positive_implies(_positive(b), _positive(a))
+    return _positive_implies(a, b)
+
+
+def _positive(term: Term) -> Term:
+    if isinstance(term, TextTerm):
+        return TextTerm(term.tokens, term.prefix, term.title_only, False, term.quoted)
+    if isinstance(term, DateTerm):
+        return DateTerm(term.lo, term.hi, False)
+    return StateTerm(term.name, False)
+
+
+def _positive_implies(a: Term, b: Term) -> bool:
+    if isinstance(a, DateTerm) and isinstance(b, DateTerm):
+        return b.lo <= a.lo and a.hi <= b.hi
+    if isinstance(a, StateTerm) or isinstance(b, StateTerm):
+        return a.same_as(b)
+    if not (isinstance(a, TextTerm) and isinstance(b, TextTerm)):
+        return False
+    if b.title_only and not a.title_only:
+        return False
+    k = len(b.tokens)
+    last_a = len(a.tokens) - 1
+    for offset in range(len(a.tokens) - k + 1):
+        ok = True
+        for i, token in enumerate(b.tokens):
+            j = offset + i
+            mine = a.tokens[j]
+            mine_is_prefix = a.prefix and j == last_a
+            if i < k - 1 or not b.prefix:
+                # b needs this exact word: a must have exactly it, not a prefix of it.
+                if mine != token or mine_is_prefix:
+                    ok = False
+                    break
+            elif not mine.startswith(token):
+                ok = False
+                break
+        if ok:
+            return True
+    return False
+
+
+def parse_query(text: str) -> Query:
+    """Parse *text*; raise :class:`QueryError` (and nothing else) if it is malformed."""
+    return Query(text)
