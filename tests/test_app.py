@@ -36,7 +36,7 @@ async def test_start_lists_seeds_newest_first() -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         assert order_of(app) == NEWEST_FIRST
-        assert app.filter_bar.query_one("#filter-status").render().plain == "5 of 5"
+        assert app.filter_bar.status == "5 of 5"
         assert app.focused is app.article_list
         # The wide layout previews the highlighted article without opening it.
         assert app.reader.article is not None and app.reader.article.path.endswith(
@@ -172,7 +172,7 @@ async def test_filter_bar_filters_as_you_type_and_keeps_the_query() -> None:
         await pilot.press(*"olympics")
         await pilot.pause()
         assert order_of(app) == ["000_"]
-        assert app.filter_bar.query_one("#filter-status").render().plain == "1 of 5"
+        assert app.filter_bar.status == "1 of 5"
         await pilot.press("enter")
         assert app.focused is app.article_list
         assert app.filter_bar.value == "olympics"
@@ -204,7 +204,7 @@ async def test_no_match_says_so_and_empties_the_reader() -> None:
         assert app.article_list.rows == []
         assert "No articles match" in app.article_list.notice
         assert app.reader.article is None
-        assert app.filter_bar.query_one("#filter-status").render().plain == "0 of 5"
+        assert app.filter_bar.status == "0 of 5"
 
 
 async def test_cursor_keeps_its_article_across_filter_and_sort() -> None:
@@ -349,3 +349,23 @@ async def test_corrupt_state_file_is_set_aside_with_a_warning(tmp_path: Path) ->
         await settle(pilot)
         messages = [notification.message for notification in app._notifications]
         assert any("moved aside" in message or "unreadable" in message for message in messages)
+
+
+async def test_resize_switches_layout_and_keeps_the_article() -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        assert not app.narrow
+        article = app.reader.article
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert app.narrow
+        assert app.article_list.region.width == 0 and app.reader.region.width > 0
+        assert app.reader.article is article
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        assert not app.narrow
+        assert app.article_list.region.width > 0 and app.reader.region.width > 0
+        assert app.reader.article is article and app.focused is app.reader

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -211,11 +210,11 @@ def test_script_and_style_blocks_dropped() -> None:
     assert "secret" not in text and "color" not in text
 
 
-def test_many_unclosed_script_tags_parse_quickly() -> None:
-    """A lazy regex once rescanned the rest of the text from every opener (minutes)."""
-    started = time.process_time()
+def test_many_unclosed_script_tags_are_dropped() -> None:
+    """A lazy regex once rescanned the rest of the text from every opener: this input
+    took minutes. No clock here (speed belongs to `make bench`); a regression shows as
+    a suite that stalls on this test."""
     parsed = parse("<script>" * 20_000 + "\n\nText.\n")
-    assert time.process_time() - started < 2
     assert parsed.paragraphs == ["Text."]
 
 
@@ -384,3 +383,15 @@ def test_identical_cleaned_texts_are_one_article(tmp_path: Path) -> None:
     other = corpus.find(str(tmp_path / "c.txt"))
     assert other is not None and other is not first and other.duplicates == []
     assert first.to_json()["duplicates"] == first.duplicates
+
+
+def test_colon_date_header_shares_its_line_with_the_body() -> None:
+    parsed = parse_text(
+        "Date: 2024-01-01 The talks began in Geneva on Monday with both sides present.\n\n"
+        "A second paragraph follows.\n"
+    )
+    assert parsed.date is not None and parsed.date.iso() == "2024-01-01"
+    assert parsed.paragraphs[0].startswith("The talks began in Geneva")
+    # A short tail is part of the header, not the body.
+    tail = parse_text("Date: 2024-01-01 | 10:32\n\nBody text goes here and is long enough.\n")
+    assert tail.paragraphs == ["Body text goes here and is long enough."]

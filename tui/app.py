@@ -11,7 +11,6 @@ import argparse
 import asyncio
 import os
 import sys
-import threading
 import time
 from collections.abc import Sequence
 
@@ -73,6 +72,8 @@ class BroadsheetApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "Broadsheet"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_WIDTH, "-wide")]
+    """The screen gets -narrow under NARROW_WIDTH columns: app.tcss shows one pane."""
 
     BINDINGS: list[BindingType] = [
         Binding("q", "quit", "Quit"),
@@ -86,8 +87,6 @@ class BroadsheetApp(App[None]):
         Binding("t", "toggle_timeline", "Timeline", show=False),
     ]
 
-    narrow: reactive[bool] = reactive(False)
-    """One pane at a time (a terminal under NARROW_WIDTH columns)."""
     reading: reactive[bool] = reactive(False)
     """An article is open in the reading pane (it has the keyboard)."""
     order: reactive[SortOrder] = reactive("newest", init=False)
@@ -108,8 +107,6 @@ class BroadsheetApp(App[None]):
         self.paths = list(paths)
         self.corpus = Corpus(corpus_name(self.paths))
         self.index = SearchIndex()
-        self.index_lock = threading.Lock()
-        """Held while the loader adds to the index and while a search reads it."""
         self.state = state if state is not None else ReadState.open(enabled=False)
         self.glyphs = glyphs or glyphs_for_terminal()
         self.initial_query = query
@@ -161,7 +158,6 @@ class BroadsheetApp(App[None]):
         article_list = self.article_list
         article_list.articles = self.corpus.by_serial
         article_list.state = self.state
-        self.narrow = self.size.width < NARROW_WIDTH
         article_list.focus()
         if self.initial_query:
             self._set_query(self.initial_query)
@@ -184,8 +180,7 @@ class BroadsheetApp(App[None]):
             nonlocal batch, last, limit
             skipped = [item for item in batch if isinstance(item, Skipped)]
             added = self.corpus.add(batch)
-            with self.index_lock:
-                self.index.add(added)
+            self.index.add(added)  # the index locks itself; searches wait one round at most
             self.post_message(CorpusBatch([a.serial for a in added], skipped, read, done))
             batch = []
             last = time.monotonic()
@@ -205,8 +200,7 @@ class BroadsheetApp(App[None]):
         self.files_read = message.read
         self.skipped.extend(message.skipped)
         if self.matches is not None and message.added:
-            with self.index_lock:
-                found = self.index.search(self.current_query, self.state, within=message.added)
+            found = self.index.search(self.current_query, self.state, within=message.added)
             if found:
                 self.matches |= found
         if message.done:
@@ -261,14 +255,19 @@ class BroadsheetApp(App[None]):
         else:
             notice = ""
         article_list.set_rows(rows, keep=keep, notice=notice)
-        total = len(self.corpus)
-        note = "(loading…)" if self.loading else ""
-        self.filter_bar.show_count(len(rows), total, note)
+        self._show_count()
         if self.show_timeline:
             by_serial = self.corpus.by_serial
             self.timeline.set_articles([by_serial[serial] for serial in rows])
         if not rows:
             self._show_article(None)
+
+    def _show_count(self, note: str = "") -> None:
+        if self.loading:
+            note = "loading…"
+        self.filter_bar.show_count(
+            len(self.article_list.rows), len(self.corpus), note, busy=self.loading
+        )
 
     def _set_query(self, text: str) -> None:
         try:
@@ -280,8 +279,7 @@ class BroadsheetApp(App[None]):
         within = None
         if previous_matches is not None and not query.uses_state() and query.narrows(previous):
             within = previous_matches
-        with self.index_lock:
-            result = self.index.search(query, self.state, within=within)
+        result = self.index.search(query, self.state, within=within)
         self.current_query = query
         self.matches = result
         self.article_list.set_query(None if query.is_empty() else query)
@@ -311,7 +309,8 @@ class BroadsheetApp(App[None]):
         if resting:
             self._preview()
         else:
-            self._preview_timer = self.set_timer(PREVIEW_DELAY, self._preview)
+            # The timer belongs to the pane it updates, so it dies with it at exit.
+            self._preview_timer = self.reader.set_timer(PREVIEW_DELAY, self._preview)
 
     def _preview(self) -> None:
         self._preview_timer = None
@@ -352,15 +351,14 @@ class BroadsheetApp(App[None]):
 
     @on(ReadingPane.MatchMoved)
     def _match_moved(self, message: ReadingPane.MatchMoved) -> None:
-        self.notify(f"Match {message.index + 1} of {message.total}", timeout=1.5)
+        self._show_count(f"match {message.index + 1} of {message.total}")
 
     # --- layout ----------------------------------------------------------------
 
-    def on_resize(self) -> None:
-        self.narrow = self.size.width < NARROW_WIDTH
-
-    def watch_narrow(self, narrow: bool) -> None:
-        self.query_one("#panes").set_class(narrow, "-narrow")
+    @property
+    def narrow(self) -> bool:
+        """One pane at a time (set by HORIZONTAL_BREAKPOINTS on the screen)."""
+        return self.screen.has_class("-narrow")
 
     def watch_reading(self, reading: bool) -> None:
         self.query_one("#panes").set_class(reading, "-reading")
@@ -382,7 +380,9 @@ class BroadsheetApp(App[None]):
 
     def action_focus_filter(self) -> None:
         self.reading = False
-        self.filter_bar.input.focus()
+        # Focus now, not after a refresh (Widget.focus defers): keys that arrive in the
+        # same burst as "/" (a fast typist, or an SSH packet) must land in the field.
+        self.screen.set_focus(self.filter_bar.input)
 
     def action_clear_filter(self) -> None:
         if self.filter_bar.value:
@@ -490,6 +490,11 @@ def check_paths(paths: Sequence[str]) -> None:
 def run_app(args: argparse.Namespace, paths: Sequence[str]) -> int:
     """Open the reader; return the exit status."""
     check_paths(paths)
+    if sys.__stdout__ is not None and sys.__stdout__.isatty():
+        # An exported COLUMNS/LINES is a stale snapshot of some other terminal: Textual
+        # would prefer it to the real size and never follow a resize.
+        for name in ("COLUMNS", "LINES"):
+            os.environ.pop(name, None)
     no_mouse = args.no_mouse or os.environ.get("BROADSHEET_NO_MOUSE", "") not in ("", "0")
     state = ReadState.open(enabled=not args.no_state)
     app = BroadsheetApp(paths, state=state, query=args.query or "", order=args.sort)

@@ -85,6 +85,19 @@ def _take_date(header: _Header, text: str, line_no: int, warnings: list[str]) ->
         header.date, header.date_text, header.date_line = parsed, text.strip(), line_no
 
 
+def _split_date(text: str) -> tuple[str, str]:
+    """A date at the start of *text* and what follows it (``("", text)`` when none)."""
+    match = DATE_AT_START.match(text)
+    if match is None:
+        return "", text
+    return match.group(), text[match.end() :].strip()
+
+
+def _is_prose(text: str) -> bool:
+    """Body text rather than a header's tail such as ``| 10:32`` or ``(updated)``."""
+    return len(text.split()) >= 4 and sum(char.isalpha() for char in text) >= 12
+
+
 def _read_header(lines: list[str], warnings: list[str]) -> _Header:
     header = _Header()
     seen = 0
@@ -101,8 +114,13 @@ def _read_header(lines: list[str], warnings: list[str]) -> _Header:
             key = field_match["key"].lower()
             value = field_match["value"].strip()
             if key in _DATE_KEYS:
-                date_match = DATE_AT_START.match(value)
-                _take_date(header, date_match.group() if date_match else value, line_no, warnings)
+                date_text, remainder = _split_date(value)
+                _take_date(header, date_text or value, line_no, warnings)
+                if _is_prose(remainder):
+                    # "Date: 2024-01-01 The talks began…": the body shares the line.
+                    header.first_body_line = remainder
+                    index += 1
+                    break
             elif key == "title" and value and header.title is None:
                 header.title, header.title_line = value, line_no
             elif key == "source" and value:
@@ -113,11 +131,9 @@ def _read_header(lines: list[str], warnings: list[str]) -> _Header:
             continue
         bare = _BARE_DATE_KEY.match(line)
         if bare:
-            rest = bare["rest"]
-            date_match = DATE_AT_START.match(rest)
-            if date_match:
-                _take_date(header, date_match.group(), line_no, warnings)
-                remainder = rest[date_match.end() :].strip()
+            date_text, remainder = _split_date(bare["rest"])
+            if date_text:
+                _take_date(header, date_text, line_no, warnings)
                 index += 1
                 if remainder:
                     header.first_body_line = remainder

@@ -295,7 +295,7 @@ class ArticleList(ScrollView, can_focus=True):
         ]
         used = 6 + DATE_WIDTH
         title = truncate_cells(article.title, width - used - 1, glyphs.ellipsis)
-        spans = self.query.highlight_spans(title) if self.query is not None else []
+        spans = self.query.highlight_spans(title, title=True) if self.query is not None else []
         segments.extend(
             styled_segments(
                 title, 0, len(title), title_style, spans, component("article-list--match")

@@ -1,11 +1,12 @@
-"""The filter bar: a one-line query input with a live ``N of M`` or an error."""
+"""The filter bar: a one-line query input with a live ``N of M``; a bad query opens a
+second line that says what is wrong and where, while the list keeps the last good result."""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
@@ -26,34 +27,44 @@ class FilterInput(Input):
         self.post_message(FilterBar.Done())
 
 
-class FilterBar(Horizontal):
+class FilterBar(Vertical):
     """Posts Changed as the query is typed and Done when the user leaves the field."""
 
     DEFAULT_CSS = """
     FilterBar {
-        height: 1;
+        height: auto;
         background: $panel;
-        & > #filter-prompt { width: 3; padding: 0 1; color: $text-muted; }
-        &:focus-within > #filter-prompt { color: $text-accent; text-style: bold; }
-        & > FilterInput {
+        & > #filter-row {
+            height: 1;
+            & > #filter-prompt { width: 3; padding: 0 1; color: $text-muted; }
+            & > FilterInput {
+                width: 1fr;
+                background: $panel;
+                &:focus { background: $surface; }
+            }
+            & > #filter-status {
+                width: auto;
+                padding: 0 1;
+                color: $text-muted;
+                &.-busy { color: $text-warning; }
+            }
+        }
+        &:focus-within > #filter-row > #filter-prompt { color: $text-accent; text-style: bold; }
+        & > #filter-error {
+            display: none;
             width: 1fr;
-            background: $panel;
-            &:focus { background: $surface; }
-        }
-        & > #filter-status {
-            width: auto;
-            max-width: 60%;
             padding: 0 1;
-            color: $text-muted;
-            &.-error { color: $text-error; text-style: bold; }
-            &.-busy { color: $text-warning; }
+            color: $text-error;
+            text-style: bold;
         }
+        &.-error > #filter-error { display: block; }
     }
     """
 
     status: reactive[str] = reactive("", init=False)
-    """``N of M``, or the last query error."""
-    error: reactive[bool] = reactive(False, init=False)
+    """``N of M`` and any note (loading, match position)."""
+    error: reactive[str] = reactive("", init=False)
+    """The last query error, or empty when the query is good."""
     busy: reactive[bool] = reactive(False, init=False)
 
     class Changed(Message):
@@ -71,10 +82,17 @@ class FilterBar(Horizontal):
         self._initial = value
 
     def compose(self) -> ComposeResult:
-        yield Label("/", id="filter-prompt")
-        yield FilterInput(value=self._initial, placeholder=PLACEHOLDER, id="filter-input",
-                          select_on_focus=False, compact=True)
-        yield Label("", id="filter-status", markup=False)
+        with Horizontal(id="filter-row"):
+            yield Label("/", id="filter-prompt")
+            yield FilterInput(
+                value=self._initial,
+                placeholder=PLACEHOLDER,
+                id="filter-input",
+                select_on_focus=False,
+                compact=True,
+            )
+            yield Label("", id="filter-status", markup=False)
+        yield Label("", id="filter-error", markup=False)
 
     @property
     def input(self) -> FilterInput:
@@ -91,22 +109,22 @@ class FilterBar(Horizontal):
     def watch_status(self, status: str) -> None:
         self.query_one("#filter-status", Label).update(Content(status))
 
-    def watch_error(self, error: bool) -> None:
-        self.query_one("#filter-status", Label).set_class(error, "-error")
+    def watch_error(self, error: str) -> None:
+        self.set_class(bool(error), "-error")
+        self.query_one("#filter-error", Label).update(Content(f"✗ {error}" if error else ""))
 
     def watch_busy(self, busy: bool) -> None:
         self.query_one("#filter-status", Label).set_class(busy, "-busy")
 
-    def show_count(self, shown: int, total: int, note: str = "") -> None:
-        self.error = False
-        self.busy = bool(note)
+    def show_count(self, shown: int, total: int, note: str = "", *, busy: bool = False) -> None:
+        """A good query: ``N of M``, then *note* (loading…, the match position)."""
+        self.error = ""
+        self.busy = busy
         text = f"{shown:,} of {total:,}"
-        self.status = f"{text} {note}" if note else text
+        self.status = f"{text} · {note}" if note else text
 
     def show_error(self, message: str) -> None:
-        self.busy = False
-        self.error = True
-        self.status = f"✗ {message}"
+        self.error = message
 
     @on(Input.Changed, "#filter-input")
     def _changed(self, event: Input.Changed) -> None:

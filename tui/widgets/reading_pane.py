@@ -226,7 +226,11 @@ class ReadingPane(ScrollView, can_focus=True):
         if query is None or query.is_empty():
             self._spans = [[] for _ in self._blocks]
         else:
-            self._spans = [query.highlight_spans(block) for block in self._blocks]
+            # Block 0 is the title: title: terms light up there and nowhere else.
+            self._spans = [
+                query.highlight_spans(block, title=index == 0)
+                for index, block in enumerate(self._blocks)
+            ]
         matches: list[tuple[int, int, int]] = []
         for line_index, line in enumerate(self._lines):
             if line.block < 0:
