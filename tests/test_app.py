@@ -369,3 +369,13 @@ async def test_resize_switches_layout_and_keeps_the_article() -> None:
         assert not app.narrow
         assert app.article_list.region.width > 0 and app.reader.region.width > 0
         assert app.reader.article is article and app.focused is app.reader
+
+
+async def test_slash_types_into_the_filter_once_it_has_focus() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        # One burst, as over SSH: the letters after "/" must land in the field.
+        await pilot.press("slash", *"date/x")
+        await pilot.pause()
+        assert app.filter_bar.value == "date/x"

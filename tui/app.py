@@ -15,6 +15,7 @@ import time
 from collections.abc import Sequence
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -78,7 +79,9 @@ class BroadsheetApp(App[None]):
     BINDINGS: list[BindingType] = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark,f1", "help", "Help"),
-        Binding("slash", "focus_filter", "Filter"),
+        # Priority: handled as the key arrives, before the keys typed after it are routed,
+        # so "/pak" in one burst (a fast typist, an SSH packet) lands "pak" in the field.
+        Binding("slash", "focus_filter", "Filter", priority=True),
         Binding("s", "toggle_sort", "Sort"),
         Binding("m", "toggle_read", "Read/unread", show=False),
         Binding("f", "toggle_flag", "Flag", show=False),
@@ -205,7 +208,9 @@ class BroadsheetApp(App[None]):
                 self.matches |= found
         if message.done:
             self.loading = False
-        self._show_rows(keep=self.article_list.current_serial)
+        article_list = self.article_list
+        # Until the user moves, the cursor stays on the top row (the newest article).
+        self._show_rows(keep=article_list.current_serial if article_list.user_moved else None)
         self._update_header()
         if message.done:
             if self.skipped:
@@ -379,10 +384,12 @@ class BroadsheetApp(App[None]):
         return self.corpus.by_serial[serial] if serial is not None else None
 
     def action_focus_filter(self) -> None:
+        filter_input = self.filter_bar.input
+        if self.screen is not filter_input.screen or filter_input.has_focus:
+            raise SkipAction()  # "/" typed in the field, or over the help screen
         self.reading = False
-        # Focus now, not after a refresh (Widget.focus defers): keys that arrive in the
-        # same burst as "/" (a fast typist, or an SSH packet) must land in the field.
-        self.screen.set_focus(self.filter_bar.input)
+        # Focus now, not after a refresh (Widget.focus defers it).
+        self.screen.set_focus(filter_input)
 
     def action_clear_filter(self) -> None:
         if self.filter_bar.value:

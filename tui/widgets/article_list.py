@@ -119,6 +119,9 @@ class ArticleList(ScrollView, can_focus=True):
         """Shown when there are no rows."""
         self._line_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._last_highlighted: int | None = -1
+        self.user_moved = False
+        """The user has moved the cursor: rows streaming in keep it on its article.
+        Until then it stays on the top row, the newest article."""
 
     # --- data in ---------------------------------------------------------------
 
@@ -162,6 +165,7 @@ class ArticleList(ScrollView, can_focus=True):
         return max(0, min(cursor, len(self.rows) - 1))
 
     def watch_cursor(self, old: int, new: int) -> None:
+        self.user_moved = True
         self._refresh_row(old)
         self._refresh_row(new)
         self._scroll_cursor_into_view()

@@ -1,0 +1,154 @@
+"""Search in the reader: highlights, n/N, the inline error, --query, and the timeline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui.corpus import ArticleDate
+from tui.widgets.timeline import bucket_articles
+
+from .app_helpers import make_app, settle
+
+pytestmark = pytest.mark.usefixtures("in_repo")
+
+
+def line_texts(app) -> list[str]:  # type: ignore[no-untyped-def]
+    return [line.text[line.start : line.end] for line in app.reader._lines]
+
+
+async def test_matches_are_highlighted_in_titles_and_the_article() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"pakistan", "enter")
+        await pilot.pause(0.3)
+        article_list = app.article_list
+        title = app.corpus.by_serial[article_list.rows[0]].title
+        spans = article_list.query.highlight_spans(title, title=True)
+        assert [title[a:b] for a, b in spans] == ["Pakistan"]
+        # The drawn row carries the match style on exactly that word.
+        strip = article_list.render_line(0)
+        match_style = article_list.get_component_rich_style("article-list--match")
+        styled = "".join(seg.text for seg in strip if seg.style and seg.style.underline
+                         and seg.style.bold == match_style.bold)
+        assert styled == "Pakistan"
+        reader = app.reader
+        highlighted = {
+            reader._blocks[block][a:b] for block, spans in enumerate(reader._spans) for a, b in spans
+        }
+        assert highlighted == {"Pakistan"}
+        assert reader.match_count >= 4
+
+
+async def test_n_and_shift_n_walk_the_matches_and_scroll_to_them() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"russia", "enter", "enter")
+        await pilot.pause()
+        reader = app.reader
+        total = reader.match_count
+        assert total >= 5
+        await pilot.press("n")
+        assert reader.match_index == 0
+        assert app.filter_bar.status.endswith(f"match 1 of {total}")
+        for _ in range(total - 1):
+            await pilot.press("n")
+        assert reader.match_index == total - 1
+        last_line = reader._matches[-1][0]
+        top = round(reader.scroll_offset.y)
+        assert top <= last_line < top + reader.scrollable_content_region.height
+        assert top > 0  # the last match is further down: the pane scrolled to it
+        await pilot.press("n")  # wraps to the first
+        assert reader.match_index == 0
+        await pilot.press("N")
+        assert reader.match_index == total - 1
+        await pilot.press("N")
+        assert reader.match_index == total - 2
+
+
+async def test_a_bad_query_shows_the_error_and_keeps_the_last_result() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"sco")
+        await pilot.pause()
+        good_rows = list(app.article_list.rows)
+        assert len(good_rows) == 3
+        # Pasted at once: typed, "sco date" on the way would be a (good) word query.
+        app.filter_bar.input.insert_text_at_cursor(" date:notadate")
+        await pilot.pause()
+        assert "date:notadate" in app.filter_bar.error
+        assert "column 5" in app.filter_bar.error
+        assert app.filter_bar.has_class("-error")
+        assert app.article_list.rows == good_rows
+        for _ in range(len("date:notadate")):
+            await pilot.press("backspace")
+        await pilot.pause()
+        assert app.filter_bar.error == ""
+        assert not app.filter_bar.has_class("-error")
+
+
+async def test_state_queries_follow_marks() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("f", "down", "f", "m")  # flag two, mark the second read
+        await pilot.press("slash", *"is:flagged")
+        await pilot.pause()
+        assert len(app.article_list.rows) == 2
+        await pilot.press("ctrl+a", "ctrl+k", *"is:read")  # clear the field, new query
+        await pilot.pause()
+        assert len(app.article_list.rows) == 1
+
+
+async def test_timeline_follows_the_filter() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        timeline = app.timeline
+        assert len(timeline._articles) == 5
+        await pilot.press("slash", *"date:2024")
+        await pilot.pause()
+        assert {article.date.year for article in timeline._articles} == {2024}  # type: ignore[union-attr]
+        assert len(timeline._articles) == 2
+
+
+class _Dated:
+    def __init__(self, date: ArticleDate | None) -> None:
+        self.date = date
+
+
+def test_buckets_by_month_spread_year_only_dates_over_their_year() -> None:
+    articles = [
+        _Dated(ArticleDate(2022, 3, 1)),
+        _Dated(ArticleDate(2022, 3, 9)),
+        _Dated(ArticleDate(2022, None, None, "inferred")),
+        _Dated(None),
+    ]
+    buckets, unit = bucket_articles(articles, max_buckets=60)  # type: ignore[arg-type]
+    assert unit == "month"
+    assert [b.label for b in buckets][0] == "2022-01" and buckets[-1].label == "2022-12"
+    march = next(b for b in buckets if b.label == "2022-03")
+    assert march.exact == 2
+    assert all(b.vague == pytest.approx(1 / 12) for b in buckets)
+    assert sum(b.total for b in buckets) == pytest.approx(3)
+
+
+def test_buckets_by_year_when_months_do_not_fit() -> None:
+    articles = [_Dated(ArticleDate(year, 6, 1)) for year in range(2000, 2024)]
+    articles.append(_Dated(ArticleDate(2010, None, None, "inferred")))
+    buckets, unit = bucket_articles(articles, max_buckets=40)  # type: ignore[arg-type]
+    assert unit == "year"
+    assert len(buckets) == 24
+    year_2010 = next(b for b in buckets if b.label == "2010")
+    assert (year_2010.exact, year_2010.vague) == (1, 1)
+    merged, unit = bucket_articles(articles, max_buckets=10)  # type: ignore[arg-type]
+    assert unit == "3 years" and len(merged) == 8
+    assert sum(b.total for b in merged) == 25
+
+
+def test_no_dated_articles_gives_no_buckets(tmp_path: Path) -> None:
+    assert bucket_articles([_Dated(None)], 40) == ([], "")  # type: ignore[list-item]
