@@ -14,7 +14,9 @@ SEEDS = REPO / "seeds"
 
 
 @pytest.fixture(autouse=True)
-def isolated_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_state(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """Never touch the real home: point the state directory at a fresh temp folder."""
     state_dir = tmp_path_factory.mktemp("state")
     monkeypatch.setenv("BROADSHEET_STATE_DIR", str(state_dir))

@@ -26,7 +26,7 @@ async def test_matches_are_highlighted_in_titles_and_the_article() -> None:
         await pilot.pause(0.3)
         article_list = app.article_list
         title = app.corpus.by_serial[article_list.rows[0]].title
-        spans = article_list.query.highlight_spans(title, title=True)
+        spans = article_list.search_query.highlight_spans(title, title=True)
         assert [title[a:b] for a, b in spans] == ["Pakistan"]
         # The drawn row carries the match style on exactly that word.
         strip = article_list.render_line(0)
@@ -36,7 +36,9 @@ async def test_matches_are_highlighted_in_titles_and_the_article() -> None:
         assert styled == "Pakistan"
         reader = app.reader
         highlighted = {
-            reader._blocks[block][a:b] for block, spans in enumerate(reader._spans) for a, b in spans
+            reader._blocks[block][a:b]
+            for block, spans in enumerate(reader._spans)
+            for a, b in spans
         }
         assert highlighted == {"Pakistan"}
         assert reader.match_count >= 4

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -280,9 +279,6 @@ def test_pip_install_elsewhere_has_the_seeds(tmp_path: Path) -> None:
     assert Path(located.stdout.strip()).resolve().is_relative_to(venv.resolve())
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("tui.corpus.query") is None, reason="no query language yet"
-)
 def test_list_with_query(tmp_path: Path) -> None:
     result = run("--list", "--json", "--query", "putin", state=tmp_path)
     assert result.returncode == 0, result.stderr

@@ -13,6 +13,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from typing import ClassVar
 
 from textual import on, work
 from textual.actions import SkipAction
@@ -27,11 +28,10 @@ from textual.worker import get_current_worker
 
 from .corpus import Article, Corpus, Skipped, SortOrder, corpus_name, read_raw
 from .corpus.files import discover
-from .corpus.index import SearchIndex
-from .corpus.model import iter_corpus
+from .corpus.index import BackgroundIndexer, SearchIndex
+from .corpus.loader import load_batches
 from .corpus.query import Query, QueryError, parse_query
 from .corpus.state import ReadState
-from .widgets.filter_bar import FilterInput
 from .widgets import (
     ArticleList,
     FilterBar,
@@ -42,6 +42,7 @@ from .widgets import (
     Timeline,
     glyphs_for_terminal,
 )
+from .widgets.filter_bar import FilterInput
 
 NARROW_WIDTH = 100
 """Below this many columns one pane shows at a time."""
@@ -53,12 +54,13 @@ SAVE_DELAY = 1.0
 """Seconds after a mark before the state file is written (marks come in bursts)."""
 
 FIRST_BATCH = 64
-BATCH = 512
+BATCH = 1024
 BATCH_SECONDS = 0.08
 
 
 class CorpusBatch(Message):
-    """The loader read more articles (already in the corpus and the index)."""
+    """The loader read more articles (already in the corpus and searchable in the index;
+    ``done`` comes once the index has them all, after the last rows)."""
 
     def __init__(self, added: list[int], skipped: list[Skipped], read: int, done: bool) -> None:
         self.added = added
@@ -76,7 +78,7 @@ class BroadsheetApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_WIDTH, "-wide")]
     """The screen gets -narrow under NARROW_WIDTH columns: app.tcss shows one pane."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark,f1", "help", "Help"),
         # Priority: handled as the key arrives, before the keys typed after it are routed,
@@ -172,31 +174,44 @@ class BroadsheetApp(App[None]):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_corpus(self) -> None:
-        """Read, parse and index in this thread; hand batches to the UI as they are ready."""
+        """Stream the corpus in: parse in processes, index on a thread, post to the UI.
+
+        ``load_batches`` parses in a process pool (both cores) and this thread only adds
+        each batch to the corpus (a merge of sorted runs) and stages it in the index,
+        which is then searchable by scanning while the indexer thread feeds SQLite (no
+        GIL): parsing and indexing overlap, and the UI thread just shows rows. Posts are
+        coalesced to one per BATCH_SECONDS, so the UI redraws the list a few times a
+        second, not once per thousand files.
+        """
         worker = get_current_worker()
-        batch: list[Article | Skipped] = []
+        indexer = BackgroundIndexer(self.index)
+        batches = load_batches(self.paths, first_batch=FIRST_BATCH, batch_size=BATCH)
+        added: list[int] = []
+        skipped: list[Skipped] = []
         read = 0
-        limit = FIRST_BATCH
-        last = time.monotonic()
-
-        def flush(done: bool) -> None:
-            nonlocal batch, last, limit
-            skipped = [item for item in batch if isinstance(item, Skipped)]
-            added = self.corpus.add(batch)
-            self.index.add(added)  # the index locks itself; searches wait one round at most
-            self.post_message(CorpusBatch([a.serial for a in added], skipped, read, done))
-            batch = []
-            last = time.monotonic()
-            limit = BATCH
-
-        for item in iter_corpus(self.paths):
-            if worker.is_cancelled:
-                return
-            batch.append(item)
-            read += 1
-            if len(batch) >= limit or time.monotonic() - last > BATCH_SECONDS:
-                flush(False)
-        flush(True)
+        last = 0.0
+        finished = False
+        try:
+            for batch in batches:
+                if worker.is_cancelled:
+                    return
+                new = self.corpus.add(batch.items)
+                indexer.put(new, batch.texts_for(new))
+                added.extend(article.serial for article in new)
+                skipped.extend(item for item in batch.items if isinstance(item, Skipped))
+                read = batch.files_read
+                if time.monotonic() - last >= BATCH_SECONDS:
+                    self.post_message(CorpusBatch(added, skipped, read, False))
+                    added, skipped, last = [], [], time.monotonic()
+            if added or skipped:
+                self.post_message(CorpusBatch(added, skipped, read, False))
+            indexer.close()  # every article in FTS5: "loaded" means fast search too
+            finished = True
+            self.post_message(CorpusBatch([], [], read, True))
+        finally:
+            batches.close()  # stops the parsing processes if cancelled
+            if not finished:
+                indexer.close(cancel=True)
 
     @on(CorpusBatch)
     def _on_batch(self, message: CorpusBatch) -> None:
@@ -350,7 +365,7 @@ class BroadsheetApp(App[None]):
         self.reader.focus()
 
     @on(ReadingPane.Closed)
-    def _closed(self) -> None:
+    def _reader_closed(self) -> None:
         self.reading = False
         self.article_list.focus()
 
@@ -371,7 +386,7 @@ class BroadsheetApp(App[None]):
     def watch_show_timeline(self, show: bool) -> None:
         timeline = self.query_one("#timeline", Timeline)
         timeline.display = show
-        if show and self.is_mounted:
+        if show and self.is_running:
             by_serial = self.corpus.by_serial
             timeline.set_articles([by_serial[serial] for serial in self.article_list.rows])
 

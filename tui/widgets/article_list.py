@@ -7,6 +7,7 @@ ints; only the visible rows are rendered, and a cursor move repaints two lines.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -40,7 +41,7 @@ def date_label(article: Article) -> str:
 class ArticleList(ScrollView, can_focus=True):
     """Date-sorted rows of articles; posts Highlighted and Selected."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor_up", "Up", show=False),
         Binding("down,j", "cursor_down", "Down", show=False),
         Binding("l,right,enter", "select", "Open", show=True),
@@ -114,7 +115,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.articles: Sequence[Article] = ()
         """All articles by serial (the corpus' ``by_serial``)."""
         self.state: ReadState | None = None
-        self.query: Query | None = None
+        self.search_query: Query | None = None
         self.notice = "Loading…"
         """Shown when there are no rows."""
         self._line_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
@@ -144,7 +145,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._post_highlighted()
 
     def set_query(self, query: Query | None) -> None:
-        self.query = query
+        self.search_query = query
         self._line_cache.clear()
         self.refresh()
 
@@ -265,7 +266,7 @@ class ArticleList(ScrollView, can_focus=True):
         read = state.is_read(article.key) if state else False
         flagged = state.is_flagged(article.key) if state else False
         selected = row == self.cursor
-        cache_key = (serial, width, selected, read, flagged, self.has_focus, id(self.query))
+        cache_key = (serial, width, selected, read, flagged, self.has_focus, id(self.search_query))
         cached = self._line_cache.get(cache_key)
         if cached is not None:
             return cached
@@ -299,7 +300,8 @@ class ArticleList(ScrollView, can_focus=True):
         ]
         used = 6 + DATE_WIDTH
         title = truncate_cells(article.title, width - used - 1, glyphs.ellipsis)
-        spans = self.query.highlight_spans(title, title=True) if self.query is not None else []
+        query = self.search_query
+        spans = query.highlight_spans(title, title=True) if query is not None else []
         segments.extend(
             styled_segments(
                 title, 0, len(title), title_style, spans, component("article-list--match")

@@ -3,6 +3,8 @@ second line that says what is wrong and where, while the list keeps the last goo
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -18,7 +20,7 @@ PLACEHOLDER = 'filter: words  "a phrase"  -not  a OR b  title:x  date:2024  is:u
 class FilterInput(Input):
     """The query field; Enter and Esc both hand the keyboard back to the list."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "done", "Done", show=True),
         Binding("escape", "done", "Back to list", show=True),
     ]

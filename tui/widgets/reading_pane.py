@@ -8,6 +8,7 @@ so a long article opens as fast as a short one scrolls.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -44,7 +45,7 @@ class Line:
 class ReadingPane(ScrollView, can_focus=True):
     """Shows one article (cleaned or raw) and moves between search matches."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "scroll_line(-1)", "Scroll up", show=False),
         Binding("down,j", "scroll_line(1)", "Scroll down", show=False),
         Binding("pageup", "scroll_page(-1)", "Page up", show=False),
@@ -111,7 +112,7 @@ class ReadingPane(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.glyphs = glyphs
         self.article: Article | None = None
-        self.query: Query | None = None
+        self.search_query: Query | None = None
         self.raw_text: str | None = None
         self.notice = ""
         self._blocks: list[str] = []
@@ -137,7 +138,7 @@ class ReadingPane(ScrollView, can_focus=True):
         """Show *article* (or *notice* when None); *raw_text* is the file as read."""
         same = article is self.article
         self.article = article
-        self.query = query
+        self.search_query = query
         self.raw_text = raw_text
         self.notice = notice
         self._relayout()
@@ -146,7 +147,7 @@ class ReadingPane(ScrollView, can_focus=True):
         self.match_index = -1
 
     def set_query(self, query: Query | None) -> None:
-        self.query = query
+        self.search_query = query
         self._compute_spans()
         self._cache.clear()
         self.refresh()
@@ -222,7 +223,7 @@ class ReadingPane(ScrollView, can_focus=True):
         self.refresh()
 
     def _compute_spans(self) -> None:
-        query = self.query
+        query = self.search_query
         if query is None or query.is_empty():
             self._spans = [[] for _ in self._blocks]
         else:
@@ -318,11 +319,11 @@ class ReadingPane(ScrollView, can_focus=True):
         if cached is not None:
             return cached
         line = self._lines[row]
-        strip = self._render(line, width, base)
+        strip = self._draw_line(line, width, base)
         self._cache[key] = strip
         return strip
 
-    def _render(self, line: Line, width: int, base: Style) -> Strip:
+    def _draw_line(self, line: Line, width: int, base: Style) -> Strip:
         margin = Segment(" " * MARGIN, base)
         if line.role == "blank":
             return Strip.blank(width, base)
