@@ -34,8 +34,13 @@ bench: $(VENV)/.installed-test
 screenshots: $(VENV)/.installed-test
 	$(BIN)/python scripts/export_screenshots.py
 
-lint: $(VENV)/.installed-test
-	$(BIN)/python -m ruff check tui tests bench
+$(VENV)/.installed-lint: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,web,lint]'
+	touch $(VENV)/.installed $(VENV)/.installed-test $@
+
+lint: $(VENV)/.installed-lint
+	$(BIN)/python -m ruff check tui tests bench scripts
+	$(BIN)/python -m mypy tui
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build dist

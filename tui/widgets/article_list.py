@@ -83,8 +83,9 @@ class ArticleList(ScrollView, can_focus=True):
     }
     """
 
-    cursor: reactive[int] = reactive(0, always_update=False, init=False)
-    """Row index of the highlighted article in the current rows."""
+    cursor: reactive[int] = reactive(0, always_update=False, init=False, repaint=False)
+    """Row index of the highlighted article in the current rows. No repaint: the watcher
+    refreshes just the two rows that change (a cursor move costs two lines on the wire)."""
 
     class Highlighted(Message):
         """The cursor rests on another article (None when the list is empty)."""
@@ -307,7 +308,7 @@ class ArticleList(ScrollView, can_focus=True):
                 title, 0, len(title), title_style, spans, component("article-list--match")
             )
         )
-        return Strip(segments).extend_cell_length(width, base).crop(0, width)
+        return Strip(segments).extend_cell_length(width, base).crop(0, width).simplify()
 
 
 RowFilter = Callable[[Article], bool]

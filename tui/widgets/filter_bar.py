@@ -45,7 +45,10 @@ class FilterBar(Vertical):
                 &:focus { background: $surface; }
             }
             & > #filter-status {
-                width: auto;
+                /* A fixed width: a count that changes length on every keystroke must
+                   not relayout the screen (it cost most of a keystroke's time). */
+                width: 34;
+                text-align: right;
                 padding: 0 1;
                 color: $text-muted;
                 &.-busy { color: $text-warning; }
@@ -63,11 +66,11 @@ class FilterBar(Vertical):
     }
     """
 
-    status: reactive[str] = reactive("", init=False)
+    status: reactive[str] = reactive("", init=False, repaint=False)
     """``N of M`` and any note (loading, match position)."""
-    error: reactive[str] = reactive("", init=False)
+    error: reactive[str] = reactive("", init=False, repaint=False)
     """The last query error, or empty when the query is good."""
-    busy: reactive[bool] = reactive(False, init=False)
+    busy: reactive[bool] = reactive(False, init=False, repaint=False)
 
     class Changed(Message):
         """The query text changed."""

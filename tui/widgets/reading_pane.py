@@ -324,10 +324,12 @@ class ReadingPane(ScrollView, can_focus=True):
         return strip
 
     def _draw_line(self, line: Line, width: int, base: Style) -> Strip:
-        margin = Segment(" " * MARGIN, base)
         if line.role == "blank":
             return Strip.blank(width, base)
         style = base + self.get_component_rich_style(f"reading-pane--{line.role}")
+        # Margin and padding take the line's own style (no role style shows on a space),
+        # so simplify() can merge a plain line into one segment: fewer bytes per redraw.
+        margin = Segment(" " * MARGIN, style)
         spans: list[tuple[int, int]] = []
         current: tuple[int, int] | None = None
         if line.block >= 0:
@@ -344,7 +346,7 @@ class ReadingPane(ScrollView, can_focus=True):
             others = [span for span in spans if span != current]
             body = _overlay(line, current, style, match_style, current_style, others)
         segments = [margin, *body]
-        return Strip(segments).extend_cell_length(width, base).crop(0, width)
+        return Strip(segments).extend_cell_length(width, style).crop(0, width).simplify()
 
 
 def _overlay(
