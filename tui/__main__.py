@@ -20,7 +20,7 @@ from .corpus import (
     default_corpus_path,
     neutralise_line,
 )
-from .corpus.model import iter_corpus
+from .corpus.loader import collector_paused, load_batches
 
 PROG = "broadsheet"
 
@@ -99,14 +99,19 @@ def _warn(message: str) -> None:
 
 
 def load(paths: Sequence[str]) -> Corpus:
-    """Load the corpus, reporting each skipped file on stderr as it is met."""
+    """Load the corpus, reporting each skipped file on stderr as it is met.
+
+    Parsed in a process pool (``load_batches``: the same order as ``iter_corpus``, so
+    the same primary file of each set of duplicates), without the index's text, which
+    ``--list`` and ``--show`` never use.
+    """
     corpus = Corpus(corpus_name(list(paths)))
-    batch: list[Article | Skipped] = []
-    for item in iter_corpus(paths):
-        if isinstance(item, Skipped):
-            _warn(f"skipped {item.path}: {item.reason}")
-        batch.append(item)
-    corpus.add(batch)
+    with collector_paused():
+        for batch in load_batches(paths, with_texts=False):
+            for item in batch.items:
+                if isinstance(item, Skipped):
+                    _warn(f"skipped {item.path}: {item.reason}")
+            corpus.add(batch.items)
     return corpus
 
 

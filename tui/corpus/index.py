@@ -11,12 +11,23 @@ free), and an index fed from its own worker thread overlaps with the Python that
 reads and parses files instead of adding to it.
 
 Exactness: FTS5 only ever sees text already passed through :func:`query.normalise`
-(or pure-ASCII text, which its ``ascii`` tokenizer folds and splits exactly as
-``\\w+`` over ``text.lower()`` would), so its words are the scanner's words. With
-``detail=none`` it keeps no positions: a phrase's candidates are the articles having
-all its words, then each is re-read with the same regex :meth:`Query.matches` uses.
-Dates and ``is:`` are evaluated from small per-article arrays. The result is, by
+(:func:`prepare`, with runs of non-word characters made spaces), which its ``ascii``
+tokenizer splits exactly as ``\\w+`` would, so its words are the scanner's words.
+With ``detail=none`` it keeps no positions: a phrase's candidates are the articles
+having all its words, then each is re-read with the same regex :meth:`Query.matches`
+uses. Dates and ``is:`` are evaluated from small per-article arrays. The result is, by
 construction and by test, the same set that scanning every article would give.
+
+Building (measured with ``python -m bench.bench_load``): normalising a whole body cost
+~300 µs a 4 KB article, more than FTS5 itself; :func:`fold_body` folds each distinct
+character once instead (~25 µs), and the loader runs it in its worker processes.
+Articles are first *staged* (searchable by scanning their prepared text, ~30× cheaper
+than ``Query.matches``) and moved into FTS5 by a :class:`BackgroundIndexer` thread a
+round at a time, so indexing overlaps parsing and a search never waits for more than
+one round. At 100k articles FTS5 takes ~10-15 s of CPU of the ~35 s a load costs in
+all (the rest is parsing); ``prefix='1,2'`` is a third of it, kept because one- and
+two-letter prefixes (every first keystroke) would otherwise merge thousands of terms
+(35-90 ms a query instead of 3-8).
 
 If this Python's SQLite lacks FTS5 the index falls back to scanning (correct, slower).
 """
@@ -24,16 +35,15 @@ If this Python's SQLite lacks FTS5 the index falls back to scanning (correct, sl
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import os
 import re
 import sqlite3
 import threading
 from array import array
 from collections import OrderedDict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from .model import Article
 from .query import (
@@ -50,7 +60,7 @@ from .query import (
     state_matches,
 )
 
-__all__ = ["SearchIndex", "fts5_available"]
+__all__ = ["BackgroundIndexer", "IndexText", "SearchIndex", "fts5_available", "prepare"]
 
 Backend = Literal["fts5", "scan"]
 
@@ -92,29 +102,85 @@ def fts_text(text: str) -> str:
     return _NON_WORD.sub(" ", normalise(text))
 
 
-_SPACED_OUT = tuple(
-    char.encode("utf-8") for char in "\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0"
-)
-"""Typographic quotes, dashes, ellipsis and no-break space: the usual reason a news text
-is not ASCII. None holds a word character even after normalising, so turning each into
-a space leaves the words alone and lets most articles take the ASCII path."""
-
-
-def _ascii_body(article: Article) -> bytes | None:
-    """The body as ASCII bytes with the same words, or None if it has non-ASCII letters."""
-    body = article.body
-    if not body.isascii():
-        for sequence in _SPACED_OUT:
-            if sequence in body:
-                body = body.replace(sequence, b" ")
-        if not body.isascii():
-            return None
-    return body
-
-
 _SPACED_OUT_TEXT = str.maketrans(
     dict.fromkeys("\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0", " ")
 )
+
+
+class IndexText(NamedTuple):
+    """What the index needs from one article, computed where it is cheapest (a loader
+    process): its title and body folded as :func:`query.normalise` would fold them."""
+
+    title: str
+    """``normalise(title)`` with each run of non-ASCII non-word characters made a space."""
+    body: str
+    """The same for the body. The scan regexes see the same words and the same word
+    boundaries in it as in ``normalise(text)``, so it serves FTS5 and scanning alike."""
+    plain: bool
+    """The body is ASCII but for typographic punctuation (see ``SearchIndex._plain``)."""
+
+
+_ASCII_BYTES = bytes(range(128))
+_TYPOGRAPHY = frozenset("\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0")
+
+_CHAR_FOLDS: dict[str, str | None] = {}
+"""A non-ASCII character → what it folds to; None when folding it one character at a
+time is not safe (its fold holds a character that would itself fold again)."""
+
+
+def _fold_char(char: str) -> str | None:
+    if char in _CHAR_FOLDS:
+        return _CHAR_FOLDS[char]
+    fold = _NON_WORD.sub(" ", normalise(char))
+    settled = all(
+        other.isascii() or _NON_WORD.sub(" ", normalise(other)) == other for other in fold
+    )
+    folded = fold if settled else None
+    if len(_CHAR_FOLDS) < 65536:
+        _CHAR_FOLDS[char] = folded
+    return folded
+
+
+def fold_text(text: str) -> str:
+    """``_NON_WORD.sub(" ", normalise(text))``: the index's form of any text."""
+    if text.isascii():
+        return text.lower()
+    return _NON_WORD.sub(" ", normalise(text))
+
+
+def fold_body(body: bytes) -> tuple[str, bool]:
+    """:func:`fold_text` of a UTF-8 body, and whether it is plain, 10× faster.
+
+    ``normalise`` works character by character (its docstring says why), so the text
+    can be folded one distinct character at a time: ASCII bytes are lowered in C, and
+    each of the few distinct non-ASCII characters (typographic quotes, a handful of
+    accented letters) is replaced by its cached fold with ``str.replace``. Normalising
+    the whole text instead (casefold, two NFKDs and a regex over every character) cost
+    ~300 µs per 4 KB article: 4 s of the 10k load. A character whose fold would fold
+    again sends the article down the exact slow path.
+    """
+    lowered = body.lower()  # ASCII letters only, as normalise() lowers them
+    if lowered.isascii():
+        return lowered.decode("ascii"), True
+    distinct = set(body.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
+    plain = distinct <= _TYPOGRAPHY
+    folds: list[tuple[str, str]] = []
+    for char in distinct:
+        folded = _fold_char(char)
+        if folded is None:
+            return fold_text(body.decode("utf-8", "surrogatepass")), plain
+        if folded != char:
+            folds.append((char, folded))
+    text = lowered.decode("utf-8", "surrogatepass")
+    for char, folded in folds:
+        text = text.replace(char, folded)
+    return text, plain
+
+
+def prepare(article: Article) -> IndexText:
+    """The index's text for *article*: pure, so a loader process can compute it."""
+    body, plain = fold_body(article.body)
+    return IndexText(fold_text(article.title), body, plain)
 
 
 def _fold_title(title: str) -> str:
@@ -124,13 +190,6 @@ def _fold_title(title: str) -> str:
         if spaced.isascii():
             return spaced.lower()
     return normalise(title)
-
-
-def _body_text(article: Article) -> tuple[str, bool]:
-    """The words-table text, and whether the body is plain (ASCII bar typography)."""
-    body = _ascii_body(article)
-    text = body.decode("ascii") if body is not None else fts_text(article.text)
-    return fts_text(article.title) + "\n" + text, body is not None
 
 
 def _fts_expression(term: TextTerm) -> str:
@@ -147,12 +206,17 @@ def _term_key(term: TextTerm) -> tuple[tuple[str, ...], bool, bool]:
 class SearchIndex:
     """Serials of the articles matching a :class:`Query`, fast, for a growing corpus.
 
-    ``add`` may run in one thread while ``search`` runs in another: a lock serialises
-    them a chunk of articles at a time, so a search waits for at most one chunk.
+    Articles are *staged* first (:meth:`stage`: searchable at once, by scanning their
+    prepared text) and then moved into FTS5 a round at a time (:meth:`index_staged`),
+    usually by a :class:`BackgroundIndexer` thread while the loader parses the next
+    files. ``add`` does both at once. Staging, indexing and ``search`` may run in
+    different threads: a lock serialises them a round at a time, so a search waits for
+    at most one round, and always answers for every article staged so far.
     """
 
-    chunk_size = 256
-    """Articles per insert transaction and shard: a search waits for at most one round."""
+    chunk_size = 128
+    """Articles per shard per round: a search waits for at most one round (~15 ms of
+    FTS5 work)."""
 
     def __init__(self, *, backend: Backend | None = None, shards: int | None = None) -> None:
         if backend is None:
@@ -160,6 +224,10 @@ class SearchIndex:
         self.backend: Backend = backend
         self._lock = threading.RLock()
         self._articles: list[Article] = []
+        """Articles in FTS5 (all of them, when scanning), by serial."""
+        self._staged: list[tuple[Article, IndexText]] = []
+        """Articles searchable by scanning, next in line for FTS5: serials from
+        ``len(self._articles)`` on, with their prepared text."""
         self._first = array("i")
         """First day of each article's date (proleptic ordinal), 0 when undated."""
         self._last = array("i")
@@ -179,6 +247,7 @@ class SearchIndex:
         """Independent FTS5 databases, each holding every n-th chunk of articles. SQLite
         drops the GIL while it indexes, so two shards fill two cores (1.6× faster here);
         a query asks each and joins the answers."""
+        self._next_shard = 0
         self._pool: ThreadPoolExecutor | None = None
         if backend == "fts5":
             count = shards if shards is not None else min(2, os.cpu_count() or 1)
@@ -191,82 +260,140 @@ class SearchIndex:
                 self._shards.append(connection)
 
     def __len__(self) -> int:
-        return len(self._articles)
+        """Articles searchable: indexed and staged."""
+        return len(self._articles) + len(self._staged)
+
+    @property
+    def staged(self) -> int:
+        """Articles answered by scanning until FTS5 has them (0 once it has caught up)."""
+        return len(self._staged)
 
     # ------------------------------------------------------------------ building
 
     def add(self, articles: Iterable[Article]) -> None:
-        """Index a batch; serials must continue from ``len(self)`` (the Corpus's load order).
-
-        Chunks go to the shards in turn and a round of them is indexed in parallel.
-        """
+        """Index a batch now; serials must continue from ``len(self)`` (the Corpus's load
+        order). The text is prepared here: loaders that prepared it in another process
+        call :meth:`add_prepared`."""
         batch = list(articles)
-        size = self.chunk_size
-        per_round = size * max(1, len(self._shards))
-        for start in range(0, len(batch), per_round):
-            chunks = [
-                batch[offset : offset + size]
-                for offset in range(start, min(len(batch), start + per_round), size)
-            ]
-            self._add_round(chunks)
+        self.add_prepared(batch, [prepare(article) for article in batch])
 
-    def _add_round(self, chunks: list[list[Article]]) -> None:
+    def add_prepared(self, articles: Sequence[Article], texts: Sequence[IndexText]) -> None:
+        """Index a batch whose :func:`prepare` texts are already computed, now."""
+        self.stage(articles, texts)
+        self.index_staged()
+
+    def stage(self, articles: Sequence[Article], texts: Sequence[IndexText]) -> None:
+        """Make a batch searchable at once (by scanning) and queue it for FTS5.
+
+        Cheap (no text is read): the loader thread calls it before telling the UI that
+        the articles exist, so a search never misses an article the list shows.
+        """
+        if len(articles) != len(texts):
+            raise ValueError("one prepared text per article")
         with self._lock:
-            expected = len(self._articles)
-            for article in itertools.chain.from_iterable(chunks):
+            expected = len(self)
+            for article in articles:
                 if article.serial != expected:
                     raise ValueError(
                         f"article serial {article.serial} out of order: expected {expected}"
                     )
                 expected += 1
-            if not self._shards:
-                plain = [
-                    bytearray(_ascii_body(article) is not None for article in chunk)
-                    for chunk in chunks
-                ]
-            elif len(chunks) == 1:
-                plain = [self._insert(self._shards[0], chunks[0])]
-            else:
-                if self._pool is None:
-                    self._pool = ThreadPoolExecutor(
-                        len(self._shards), thread_name_prefix="search-index"
-                    )
-                futures = [
-                    self._pool.submit(self._insert, shard, chunk)
-                    for shard, chunk in zip(self._shards, chunks, strict=False)
-                ]
-                plain = [future.result() for future in futures]
-            for chunk, flags in zip(chunks, plain, strict=True):
-                self._plain.extend(flags)
-                self._register(chunk)
-            self._all = None
-            self._cache.clear()
-            self._cached_items = 0
-            # Verified phrase results stay valid: they are per article, and articles
-            # never change once added.
+            self._staged.extend(zip(articles, texts, strict=True))
 
-    @staticmethod
-    def _insert(shard: sqlite3.Connection, chunk: list[Article]) -> bytearray:
-        """Prepare and insert one chunk into one shard; runs in a pool thread.
+    def index_staged(self, rounds: int | None = None) -> int:
+        """Move staged articles into FTS5, a round at a time; return how many moved.
 
-        Preparing holds the GIL, inserting does not: two shards' threads interleave.
+        Stops after *rounds* rounds, else when none are staged. The lock is released
+        between rounds, so searches interleave.
         """
-        plain = bytearray(len(chunk))
-        words: list[tuple[int, str]] = []
-        titles: list[tuple[int, str]] = []
-        for offset, article in enumerate(chunk):
-            text, plain[offset] = _body_text(article)
-            words.append((article.serial, text))
-            titles.append((article.serial, fts_text(article.title)))
-        shard.execute("BEGIN")
+        moved = done = 0
+        size = self.chunk_size
+        per_round = size * max(1, len(self._shards))
+        while rounds is None or done < rounds:
+            with self._lock:
+                batch = self._staged[:per_round]
+                if not batch:
+                    break
+                chunks = [batch[offset : offset + size] for offset in range(0, len(batch), size)]
+                self._add_round(chunks)
+                del self._staged[: len(batch)]
+            moved += len(batch)
+            done += 1
+        return moved
+
+    def _add_round(self, chunks: list[list[tuple[Article, IndexText]]]) -> None:
+        """Insert one chunk per shard (in parallel) and register the chunks; under the lock."""
+        if len(chunks) == 1 and len(self._shards) > 1:
+            # A lone chunk goes to the shards in turn, so small batches stay balanced.
+            numbers = [self._next_shard]
+            self._next_shard = (self._next_shard + 1) % len(self._shards)
+        else:
+            numbers = list(range(len(self._shards)))
+        if not numbers:
+            pass
+        elif len(chunks) == 1:
+            self._insert(numbers[0], chunks[0])
+        else:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(
+                    len(self._shards), thread_name_prefix="search-index"
+                )
+            futures = [
+                self._pool.submit(self._insert, number, chunk)
+                for number, chunk in zip(numbers, chunks, strict=False)
+            ]
+            errors = [future.exception() for future in futures]  # wait for every shard
+            for error in errors:
+                if error is not None:
+                    raise error
+        for chunk in chunks:
+            self._plain.extend(text.plain for _, text in chunk)
+            self._register([article for article, _ in chunk])
+        self._all = None
+        self._cache.clear()
+        self._cached_items = 0
+        # Verified phrase results stay valid: they are per article, and articles
+        # never change once added.
+
+    def _insert(self, number: int, chunk: list[tuple[Article, IndexText]]) -> None:
+        """Insert one chunk into one shard, in one transaction; runs in a pool thread,
+        without the GIL while SQLite tokenises (:func:`prepare` did the Python work).
+
+        Measured at 100k (FTS5 writes a segment whenever its 1 MB pending-data hash
+        fills, at every COMMIT and at every SAVEPOINT): a transaction per chunk costs
+        the same as one per 16k rows, as the hash fills within a chunk anyway; a
+        savepoint per chunk inside a longer transaction cost 35 % more; an 8 MB hash
+        (``hashsize``) saved nothing measurable next to the parsing processes and
+        kept 20 MB more.
+        """
+        shard = self._shards[number]
         try:
-            shard.executemany("INSERT INTO words(rowid, text) VALUES (?, ?)", words)
-            shard.executemany("INSERT INTO titles(rowid, text) VALUES (?, ?)", titles)
+            shard.execute("BEGIN")
+            try:
+                shard.executemany(
+                    "INSERT INTO words(rowid, text) VALUES (?, ?)",
+                    [(article.serial, f"{text.title}\n{text.body}") for article, text in chunk],
+                )
+                shard.executemany(
+                    "INSERT INTO titles(rowid, text) VALUES (?, ?)",
+                    [(article.serial, text.title) for article, text in chunk],
+                )
+            except BaseException:
+                shard.execute("ROLLBACK")
+                raise
+            shard.execute("COMMIT")
         except BaseException:
-            shard.execute("ROLLBACK")
+            # Out of memory, or the like: when one shard of a round fails the others
+            # may have committed theirs. Stop trusting FTS5 and scan, slower but never
+            # wrong; the round stays staged, so its articles are still found.
+            self._degrade()
             raise
-        shard.execute("COMMIT")
-        return plain
+
+    def _degrade(self) -> None:
+        # Not closed here: another pool thread may still be inserting into its shard.
+        # The connections close when the last reference goes.
+        self._shards = []
+        self.backend = "scan"
 
     def _register(self, chunk: list[Article]) -> None:
         for article in chunk:
@@ -292,33 +419,60 @@ class SearchIndex:
         state: StateView | None = None,
         within: Collection[int] | None = None,
     ) -> set[int] | None:
-        """Serials of the indexed articles matching *query*; ``None`` for an empty query.
+        """Serials of the articles matching *query*; ``None`` for an empty query.
 
         *within*, when given, limits the answer to those serials: pass the previous
         result when ``query.narrows(previous_query)``. If it is the set this index
-        returned last, articles added since are searched too.
+        returned last, articles added since are searched too. Staged articles (not yet
+        in FTS5) are scanned, so the answer always covers every article staged.
         """
         if query.is_empty():
             return None
         with self._lock:
             count = len(self._articles)
-            candidates = self._start(within, count)
-            clauses = list(query.clauses)
-            if self._shards:
-                candidates, clauses = self._pushed_down(clauses, candidates)
-            clauses.sort(key=_clause_cost)
-            for clause in clauses:
-                if candidates is not None and not candidates:
-                    break
-                candidates = self._clause(clause, candidates, state)
-            if candidates is None:
-                result = set(range(count))
-            elif isinstance(candidates, frozenset) or candidates is within:
-                result = set(candidates)
-            else:
-                result = candidates
-            self._previous = (result, count)
+            total = count + len(self._staged)
+            candidates = self._start(within, total)
+            tail: Iterable[int] = ()
+            if total > count:
+                if candidates is None:
+                    tail = range(count, total)
+                else:
+                    tail = {serial for serial in candidates if serial >= count}
+                    if tail:
+                        candidates = {serial for serial in candidates if serial < count}
+            result = self._search_indexed(query, state, candidates, within, count)
+            if tail:
+                staged = self._staged
+                result.update(
+                    serial
+                    for serial in tail
+                    if _matches_prepared(query, *staged[serial - count], state)
+                )
+            self._previous = (result, total)
             return result
+
+    def _search_indexed(
+        self,
+        query: Query,
+        state: StateView | None,
+        candidates: set[int] | frozenset[int] | None,
+        within: Collection[int] | None,
+        count: int,
+    ) -> set[int]:
+        """The search proper, over the articles in FTS5 (serials below *count*)."""
+        clauses = list(query.clauses)
+        if self._shards:
+            candidates, clauses = self._pushed_down(clauses, candidates)
+        clauses.sort(key=_clause_cost)
+        for clause in clauses:
+            if candidates is not None and not candidates:
+                break
+            candidates = self._clause(clause, candidates, state)
+        if candidates is None:
+            return set(range(count))
+        if isinstance(candidates, frozenset) or candidates is within:
+            return set(candidates)
+        return candidates
 
     def _start(
         self, within: Collection[int] | None, count: int
@@ -520,6 +674,104 @@ class SearchIndex:
         if self._shards:  # scanning keeps no per-article memo: it would grow to N
             known[serial] = found
         return found
+
+
+class BackgroundIndexer:
+    """Moves staged articles into FTS5 on its own thread.
+
+    SQLite drops the GIL while it tokenises, so the index fills on one core while the
+    loader thread unpickles and stages the next batch from the parsing processes, and
+    the UI thread stays free. :meth:`put` stages at once (the batch is searchable by
+    scanning straight away) and blocks while more than *max_staged* articles wait, so
+    prepared text never piles up faster than FTS5 takes it, and the scan a keystroke
+    does over the staged articles stays short.
+    """
+
+    def __init__(self, index: SearchIndex, *, max_staged: int = 2048) -> None:
+        self.index = index
+        self.max_staged = max_staged
+        self._wake = threading.Condition()
+        self._closing = False
+        self._cancelled = False
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="search-index-feeder", daemon=True)
+        self._thread.start()
+
+    def put(self, articles: Sequence[Article], texts: Sequence[IndexText]) -> None:
+        """Stage a batch and wake the indexing thread; wait while too many are staged."""
+        self.index.stage(articles, texts)
+        with self._wake:
+            self._wake.notify_all()
+            while (
+                self.index.staged > self.max_staged
+                and self._error is None
+                and not self._cancelled
+                and self._thread.is_alive()
+            ):
+                self._wake.wait(0.5)
+        self._raise()
+
+    def close(self, *, cancel: bool = False) -> None:
+        """Index everything staged (or, with *cancel*, just stop), then join."""
+        with self._wake:
+            self._closing = True
+            self._cancelled = cancel
+            self._wake.notify_all()
+        self._thread.join()
+        if not cancel:
+            self._raise()
+            self.index.index_staged()  # nothing, unless the thread died early
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def _run(self) -> None:
+        index = self.index
+        try:
+            while True:
+                with self._wake:
+                    while not index.staged and not self._closing:
+                        self._wake.wait()
+                    if self._cancelled or (self._closing and not index.staged):
+                        return
+                index.index_staged(rounds=1)
+                with self._wake:
+                    self._wake.notify_all()
+        except BaseException as error:  # handed to the loader thread by put()/close()
+            self._error = error
+            with self._wake:
+                self._wake.notify_all()
+
+
+def _matches_prepared(
+    query: Query, article: Article, text: IndexText, state: StateView | None
+) -> bool:
+    """``query.matches(article, state)``, reading the prepared (already folded) text.
+
+    The scan regexes see the same words and boundaries in :class:`IndexText` as in
+    ``normalise(text)`` (only runs of non-word characters differ), so this agrees with
+    ``Query.matches`` while skipping its per-article normalising: ~4 µs a 4 KB article
+    instead of ~120.
+    """
+    for clause in query.clauses:
+        for term in clause:
+            if isinstance(term, TextTerm):
+                pattern = query.pattern(term)
+                found = pattern.search(text.title) is not None or (
+                    not term.title_only and pattern.search(text.body) is not None
+                )
+            elif isinstance(term, DateTerm):
+                span = article_span(article)
+                found = span is not None and term.contains(*span)
+            else:
+                found = state_matches(term.name, article, state)
+            if found != term.negated:
+                break
+        else:
+            return False
+    return True
 
 
 _PATTERNS: dict[

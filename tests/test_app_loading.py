@@ -1,0 +1,94 @@
+"""Progressive loading in the app: rows stream in before the load ends, and the end is
+complete and in order. Functional only: nothing here is timed."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import tui.app as app_module
+from bench.make_corpus import make_corpus
+from tui.app import BroadsheetApp
+from tui.corpus.loader import LoadBatch
+from tui.corpus.query import parse_query
+from tui.corpus.state import ReadState
+
+COUNT = 2000
+
+
+@pytest.fixture(scope="module")
+def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("progressive")
+    make_corpus(COUNT, str(root), seed=11)
+    return root
+
+
+@pytest.fixture
+def spied_batches(monkeypatch: pytest.MonkeyPatch) -> list[LoadBatch]:
+    """The batches the app's loader gets; the pool waits to start, so that it (not this
+    process, which would otherwise parse 2000 files before it is up) parses most."""
+    seen: list[LoadBatch] = []
+    real = app_module.load_batches
+
+    def spy(*args: object, **kwargs: object) -> Iterator[LoadBatch]:
+        kwargs.setdefault("parse_while_starting", False)
+        for batch in real(*args, **kwargs):  # type: ignore[arg-type]
+            seen.append(batch)
+            yield batch
+
+    monkeypatch.setattr(app_module, "load_batches", spy)
+    return seen
+
+
+async def test_rows_stream_in_then_complete_and_in_order(
+    corpus_dir: Path, spied_batches: list[LoadBatch]
+) -> None:
+    app = BroadsheetApp([str(corpus_dir)], state=ReadState.open(enabled=False))
+    shown: list[tuple[bool, int]] = []
+    async with app.run_test(size=(120, 36)) as pilot:
+        article_list = app.article_list
+        real_set_rows = article_list.set_rows
+
+        def recording_set_rows(rows: list[int], *args: object, **kwargs: object) -> None:
+            shown.append((app.loading, len(rows)))
+            real_set_rows(rows, *args, **kwargs)  # type: ignore[arg-type]
+
+        article_list.set_rows = recording_set_rows  # type: ignore[method-assign]
+        await asyncio.wait_for(app.loaded.wait(), timeout=120)
+        await pilot.pause()
+        partial = [count for loading, count in shown if loading and count]
+        assert partial and partial[0] < COUNT, shown  # rows before the load ended
+        assert partial == sorted(partial)  # only ever more rows
+        assert not app.loading
+        assert article_list.rows == app.corpus.serials("newest")
+        assert len(article_list.rows) == len(app.corpus) == COUNT
+        assert app.files_read == COUNT and not app.skipped
+        newest = [app.corpus.by_serial[serial] for serial in article_list.rows]
+        dated = [a.date.sort_key for a in newest if a.date is not None]
+        assert dated == sorted(dated, reverse=True)
+        assert len(app.index) == COUNT and app.index.staged == 0  # all in FTS5
+    assert any(batch.workers for batch in spied_batches), "the process pool never parsed"
+
+
+async def test_cursor_and_filter_while_loading(corpus_dir: Path) -> None:
+    """Keys work while loading and the cursor stays on its article as rows arrive; a
+    query set before the load ends (so some articles are only staged in the index and
+    scanned) ends up with exactly the matching articles."""
+    app = BroadsheetApp(
+        [str(corpus_dir)], state=ReadState.open(enabled=False), query="minister -trade"
+    )
+    async with app.run_test(size=(120, 36)) as pilot:
+        while not app.article_list.rows and not app.loaded.is_set():
+            await asyncio.sleep(0.001)
+        await pilot.press("j", "j")
+        kept = app.article_list.current_serial
+        await asyncio.wait_for(app.loaded.wait(), timeout=120)
+        await pilot.pause()
+        assert kept is not None and app.article_list.current_serial == kept
+        query = parse_query("minister -trade")
+        by_serial = app.corpus.by_serial
+        expected = [s for s in app.corpus.serials("newest") if query.matches(by_serial[s])]
+        assert expected and app.article_list.rows == expected

@@ -1,0 +1,347 @@
+"""The parallel loader agrees with the sequential one, article for article, in order.
+
+``load_batches`` parses in worker processes; ``iter_corpus`` in this one. Whatever the
+scheduling, both must give the same items in the same order (so de-duplication picks
+the same primary file), report the same skipped files, and the index's prepared text
+must be what the index would compute itself. No test here times anything.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import random
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bench.make_corpus import make_corpus
+from tui.corpus.dates import ArticleDate
+from tui.corpus.files import Skipped
+from tui.corpus.index import (
+    BackgroundIndexer,
+    IndexText,
+    SearchIndex,
+    fold_body,
+    fold_text,
+    prepare,
+)
+from tui.corpus.loader import LoadBatch, collector_paused, load_batches
+from tui.corpus.model import Article, Corpus, iter_corpus, load_corpus, sort_key
+from tui.corpus.query import parse_query
+
+from .test_index import STATE, SYNTHETIC, scanned
+
+SMALL_POOL = {
+    "pool_threshold": 40,
+    "chunk_size": 16,
+    "first_batch": 8,
+    "batch_size": 48,
+    "parse_while_starting": False,
+}
+"""Forces the process pool on a few hundred files, with many chunks and batches (else
+this process would parse them all before the pool had started)."""
+
+
+def describe(item: Article | Skipped) -> tuple[object, ...]:
+    """Everything observable about an item, so two loads can be compared exactly."""
+    if isinstance(item, Skipped):
+        return ("skipped", item.path, item.reason)
+    return (
+        "article", item.key, item.id, item.path, item.title, item.title_source, item.date,
+        item.date_text, item.date_line, item.source, item.author, item.words, item.body,
+        item.encoding, tuple(item.warnings),
+    )  # fmt: skip
+
+
+def same_words(a: str, b: str) -> bool:
+    """The same words with the same boundaries: what FTS5 and the scan regexes see
+    (a run of punctuation may fold to one space or to several)."""
+    return NON_WORDS.sub(" ", a) == NON_WORDS.sub(" ", b)
+
+
+NON_WORDS = re.compile(r"\W+")
+
+
+def flatten(batches: list[LoadBatch]) -> list[Article | Skipped]:
+    return [item for batch in batches for item in batch.items]
+
+
+@pytest.fixture(scope="module")
+def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """~300 generated articles, plus duplicates and files that must be skipped."""
+    root = tmp_path_factory.mktemp("corpus")
+    make_corpus(300, str(root), seed=7)
+    files = sorted(root.rglob("*.txt"))
+    extra = root / "zz-extra"
+    extra.mkdir()
+    for number, source in enumerate(files[::37]):  # the same text under other names
+        shutil.copy(source, extra / f"copy-{number}.txt")
+    shutil.copy(files[5], root / "aa-first-copy.txt")  # a duplicate met before its twin
+    (extra / "empty.txt").write_bytes(b"")
+    (extra / "binary.md").write_bytes(b"\x00\x01\x02binary")
+    (extra / "blank.txt").write_text("   \n\n")
+    (extra / "ignored.csv").write_text("a,b\n")
+    return root
+
+
+@pytest.fixture(scope="module")
+def reference(corpus_dir: Path) -> list[Article | Skipped]:
+    return list(iter_corpus([str(corpus_dir)]))
+
+
+def test_pool_path_gives_the_same_items_in_the_same_order(
+    corpus_dir: Path, reference: list[Article | Skipped]
+) -> None:
+    batches = list(load_batches([str(corpus_dir)], workers=2, **SMALL_POOL))
+    assert [describe(item) for item in flatten(batches)] == [describe(i) for i in reference]
+    assert any(batch.workers for batch in batches), "the pool was never used"
+    assert len(batches[0].items) == SMALL_POOL["first_batch"]
+    # Progress counts every file found, read or skipped, and ends at the total.
+    counts = [batch.files_read for batch in batches]
+    assert counts == sorted(counts) and counts[-1] == len(reference)
+
+
+def test_skipped_files_are_reported_in_order(
+    corpus_dir: Path, reference: list[Article | Skipped]
+) -> None:
+    items = flatten(list(load_batches([str(corpus_dir)], workers=2, **SMALL_POOL)))
+    skipped = [item for item in items if isinstance(item, Skipped)]
+    assert [(s.path, s.reason) for s in skipped] == [
+        (s.path, s.reason) for s in reference if isinstance(s, Skipped)
+    ]
+    assert {os.path.basename(s.path) for s in skipped} == {"empty.txt", "binary.md", "blank.txt"}
+
+
+def test_duplicates_resolve_as_the_sequential_load_does(corpus_dir: Path) -> None:
+    expected = load_corpus([str(corpus_dir)])
+    corpus = Corpus("parallel")
+    for batch in load_batches([str(corpus_dir)], workers=2, **SMALL_POOL):
+        corpus.add(batch.items)
+    assert [(a.path, a.serial, a.duplicates) for a in corpus.by_serial] == [
+        (a.path, a.serial, a.duplicates) for a in expected.by_serial
+    ]
+    assert any(a.duplicates for a in corpus.by_serial)
+    first = corpus.find(str(corpus_dir / "aa-first-copy.txt"))
+    assert first is not None and first.path.endswith("aa-first-copy.txt")  # met first: primary
+    assert corpus.serials("newest") == expected.serials("newest")
+    assert corpus.serials("oldest") == expected.serials("oldest")
+
+
+@pytest.mark.parametrize("options", [{"workers": 1}, {"workers": 2}, {"start_method": "nope"}])
+def test_in_process_paths_agree(
+    corpus_dir: Path, reference: list[Article | Skipped], options: dict[str, object]
+) -> None:
+    """One worker, the default threshold (300 files: pool), and a pool that cannot start."""
+    batches = list(load_batches([str(corpus_dir)], **options))  # type: ignore[arg-type]
+    assert [describe(item) for item in flatten(batches)] == [describe(i) for i in reference]
+    if options.get("workers") == 1 or "start_method" in options:
+        assert not any(batch.workers for batch in batches)
+
+
+def test_seeds_load_in_process_and_agree(in_repo: Path) -> None:
+    batches = list(load_batches(["seeds"]))
+    assert len(batches) == 1 and batches[0].workers == 0  # 5 files: no pool
+    assert [describe(item) for item in flatten(batches)] == [
+        describe(item) for item in iter_corpus(["seeds"])
+    ]
+
+
+def test_paths_are_relative_to_the_working_folder_in_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers read and show paths as this process would (relative to its folder), even
+    when it changed folder after the pool's server started."""
+    make_corpus(60, str(tmp_path / "rel"), seed=3)
+    monkeypatch.chdir(tmp_path)
+    batches = list(load_batches(["rel"], workers=2, **{**SMALL_POOL, "pool_threshold": 10}))
+    assert any(batch.workers for batch in batches)
+    assert [describe(item) for item in flatten(batches)] == [
+        describe(item) for item in iter_corpus(["rel"])
+    ]
+    assert all(item.path.startswith("rel" + os.sep) for item in flatten(batches))
+
+
+def test_prepared_texts_are_what_the_index_computes(corpus_dir: Path) -> None:
+    corpus = Corpus("x")
+    for batch in load_batches([str(corpus_dir)], workers=2, **SMALL_POOL):
+        added = corpus.add(batch.items)
+        texts = batch.texts_for(added)
+        assert texts == [prepare(article) for article in added]
+        for article, text in zip(added, texts, strict=True):
+            assert same_words(text.body, fold_text(article.text))
+            assert text.title == fold_text(article.title)
+
+
+def test_without_texts(corpus_dir: Path) -> None:
+    batch = next(iter(load_batches([str(corpus_dir)], with_texts=False)))
+    assert batch.texts == [None] * len(batch.items)
+    articles = [item for item in batch.items if isinstance(item, Article)]
+    with pytest.raises(ValueError):
+        batch.texts_for(articles)
+
+
+def test_closing_early_stops_cleanly(corpus_dir: Path) -> None:
+    batches = load_batches([str(corpus_dir)], workers=2, **SMALL_POOL)
+    first = next(batches)
+    second = next(batches)
+    batches.close()
+    assert first.items and second.items
+
+
+# ---------------------------------------------------------------- folding for the index
+
+TEXT = st.text(
+    st.characters(blacklist_categories=("Cs",))
+    | st.sampled_from(list("éÉøŁłß’“”—…\u00a0\u0301ﬁİΣς日本Ελλάδα")),
+    max_size=80,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+def test_fold_body_is_fold_text(text: str) -> None:
+    """The fast, per-character fold equals normalising the whole text (up to how many
+    spaces a run of punctuation becomes)."""
+    body = text.encode("utf-8", "surrogatepass")
+    folded, plain = fold_body(body)
+    assert same_words(folded, fold_text(text))
+    stripped = body
+    for char in "\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0":
+        stripped = stripped.replace(char.encode(), b" ")
+    assert plain == stripped.isascii()
+
+
+# ------------------------------------------------------------ staged (scanned) articles
+
+
+@pytest.mark.parametrize("indexed", [0, 120, 299])
+def test_staged_articles_are_found_by_scanning(indexed: int) -> None:
+    """Articles staged but not yet in FTS5 are scanned: the answer is the same."""
+    index = SearchIndex()
+    index.add(SYNTHETIC[:indexed])
+    index.stage(SYNTHETIC[indexed:], [prepare(a) for a in SYNTHETIC[indexed:]])
+    assert len(index) == len(SYNTHETIC) and index.staged == len(SYNTHETIC) - indexed
+    for text in ["pak", '"prime min"', "sco -putin", "title:xi", "café", "date:2022", "is:read"]:
+        query = parse_query(text)
+        assert index.search(query, STATE) == scanned(SYNTHETIC, query, STATE), text
+    previous = index.search(parse_query("pak"))
+    assert previous is not None
+    narrowed = index.search(parse_query("paki"), within=previous)
+    assert narrowed == scanned(SYNTHETIC, parse_query("paki"))
+    index.index_staged()
+    assert index.staged == 0
+    assert index.search(parse_query("pak -xi")) == scanned(SYNTHETIC, parse_query("pak -xi"))
+
+
+def test_background_indexer_catches_up() -> None:
+    index = SearchIndex()
+    index.chunk_size = 8
+    indexer = BackgroundIndexer(index, max_staged=16)
+    query = parse_query("russia OR putin")
+    for start in range(0, len(SYNTHETIC), 25):
+        batch = SYNTHETIC[start : start + 25]
+        indexer.put(batch, [prepare(article) for article in batch])
+        assert index.search(query) == scanned(SYNTHETIC[: start + len(batch)], query)
+    indexer.close()
+    assert index.staged == 0
+    assert index.search(query) == scanned(SYNTHETIC, query)
+
+
+def test_stage_checks_serials_and_texts() -> None:
+    index = SearchIndex()
+    with pytest.raises(ValueError):
+        index.stage(SYNTHETIC[1:2], [prepare(SYNTHETIC[1])])
+    with pytest.raises(ValueError):
+        index.stage(SYNTHETIC[:2], [prepare(SYNTHETIC[0])])
+    assert len(index) == 0
+
+
+def test_index_text_is_a_plain_tuple() -> None:
+    text = prepare(SYNTHETIC[0])
+    assert isinstance(text, IndexText) and isinstance(text.plain, bool)
+
+
+# ----------------------------------------------------------------- the corpus's orders
+
+
+def test_orders_merged_batch_by_batch_equal_a_full_sort() -> None:
+    rng = random.Random(5)
+    articles = []
+    for serial in range(400):
+        roll = rng.random()
+        date = (
+            None
+            if roll < 0.1
+            else ArticleDate(
+                rng.randint(1990, 2030),
+                rng.randint(1, 12) if roll < 0.8 else None,
+                rng.randint(1, 28) if roll < 0.5 else None,
+                "inferred" if roll > 0.9 else "stated",
+            )
+        )
+        articles.append(Article(
+            key=f"k{serial}", id=f"i{serial}", path=f"p/{rng.randint(0, 50):03d}-{serial}.txt",
+            title="t", title_source="header", date=date, date_text=None, date_line=None,
+            source=None, author=None, words=1, body=b"x",
+        ))  # fmt: skip
+    corpus = Corpus("x")
+    corpus.serials("oldest")  # an order asked for early catches up later
+    start = 0
+    while start < len(articles):
+        size = rng.choice([1, 3, 17, 64])
+        corpus.add(articles[start : start + size])
+        start = min(start + size, len(articles))
+        assert len(corpus) == start
+        for order in ("newest", "oldest"):
+            expected = sorted(articles[:start], key=lambda a: sort_key(a, order))  # noqa: B023
+            assert corpus.ordered(order) == expected  # type: ignore[arg-type]
+            assert corpus.serials(order) == [a.serial for a in expected]  # type: ignore[arg-type]
+        dated = [a for a in corpus.articles if a.date is not None]
+        span = corpus.date_span()
+        assert span == ((dated[-1].date, dated[0].date) if dated else None)
+
+
+def test_collector_paused_restores_the_collector() -> None:
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_pool_starts_when_stderr_has_no_file_descriptor(tmp_path: Path) -> None:
+    """Inside a Textual app ``sys.stderr`` is a print capture whose ``fileno()`` is -1;
+    multiprocessing's resource tracker used to fail on it, and the pool with it. A fresh
+    process, so that no tracker is running yet."""
+    import subprocess
+    import sys
+
+    make_corpus(40, str(tmp_path / "c"), seed=5)
+    code = (
+        "import sys, io\n"
+        "from tui.corpus.loader import load_batches\n"
+        "class Capture(io.StringIO):\n"
+        "    def fileno(self): return -1\n"
+        "if __name__ == '__main__':\n"
+        "    sys.stderr = Capture()\n"
+        f"    batches = list(load_batches([{str(tmp_path / 'c')!r}], workers=2, pool_threshold=5,"
+        " first_batch=4, chunk_size=4, parse_while_starting=False))\n"
+        "    print(sum(len(b.items) for b in batches), any(b.workers for b in batches))\n"
+    )
+    script = tmp_path / "run.py"
+    script.write_text(code)
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert result.stdout.split() == ["40", "True"], result.stderr
