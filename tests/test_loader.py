@@ -14,6 +14,7 @@ import random
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -36,7 +37,7 @@ from tui.corpus.query import parse_query
 
 from .test_index import STATE, SYNTHETIC, scanned
 
-SMALL_POOL = {
+SMALL_POOL: dict[str, Any] = {
     "pool_threshold": 40,
     "chunk_size": 16,
     "first_batch": 8,
@@ -196,7 +197,7 @@ def test_closing_early_stops_cleanly(corpus_dir: Path) -> None:
 # ---------------------------------------------------------------- folding for the index
 
 TEXT = st.text(
-    st.characters(blacklist_categories=("Cs",))
+    st.characters(blacklist_categories=["Cs"])
     | st.sampled_from(list("éÉøŁłß’“”—…\u00a0\u0301ﬁİΣς日本Ελλάδα")),
     max_size=80,
 )
@@ -299,8 +300,8 @@ def test_orders_merged_batch_by_batch_equal_a_full_sort() -> None:
         assert len(corpus) == start
         for order in ("newest", "oldest"):
             expected = sorted(articles[:start], key=lambda a: sort_key(a, order))  # noqa: B023
-            assert corpus.ordered(order) == expected  # type: ignore[arg-type]
-            assert corpus.serials(order) == [a.serial for a in expected]  # type: ignore[arg-type]
+            assert corpus.ordered(order) == expected
+            assert corpus.serials(order) == [a.serial for a in expected]
         dated = [a for a in corpus.articles if a.date is not None]
         span = corpus.date_span()
         assert span == ((dated[-1].date, dated[0].date) if dated else None)

@@ -202,9 +202,9 @@ class BroadsheetApp(App[None]):
                     skipped.extend(item for item in batch.items if isinstance(item, Skipped))
                     read = batch.files_read
                     # Showing a batch costs the UI time in proportion to the corpus
-                    # (the rows, the timeline), so posts thin out as it grows: ~8 a
-                    # second at first, ~2 at 100k; the UI's share stays the same.
-                    pause = BATCH_SECONDS * (1 + len(self.corpus) / 15_000)
+                    # (the rows, the timeline: ~50 ms at 100k), so posts thin out as it
+                    # grows: ~12 a second at first, ~4 at 10k, 1 from 60k on.
+                    pause = min(1.0, BATCH_SECONDS * (1 + len(self.corpus) / 5_000))
                     if time.monotonic() - last >= pause:
                         self.post_message(CorpusBatch(added, skipped, read, False))
                         added, skipped, last = [], [], time.monotonic()

@@ -50,7 +50,7 @@ import os
 import sys
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -248,7 +248,7 @@ def load_batches(
     chunk_size: int = CHUNK_SIZE,
     start_method: str | None = None,
     parse_while_starting: bool = True,
-) -> Iterator[LoadBatch]:
+) -> Generator[LoadBatch, None, None]:
     """Everything :func:`model.iter_corpus` yields, in the same order, in batches.
 
     The first batch (*first_batch* items) is read in this process straight away; the
