@@ -69,16 +69,17 @@ def test_serve_rejects_a_bad_port_and_a_missing_path(tmp_path: Path) -> None:
     assert "no such file" in missing.stderr
 
 
-def test_serve_command_quotes_user_paths() -> None:
+def test_serve_command_quotes_user_paths(tmp_path: Path) -> None:
     import argparse
 
+    hostile = str(tmp_path / "it's here; echo pwned")
     args = argparse.Namespace(sort="newest", no_state=False, query="a; rm -rf /")
-    command = serve_command(args, ["/tmp/it's here; echo pwned"])
+    command = serve_command(args, [hostile])
     assert "'a; rm -rf /'" in command
     import shlex
 
     parts = shlex.split(command)
-    assert parts[-1] == "/tmp/it's here; echo pwned"
+    assert parts[-1] == hostile
     assert parts[parts.index("--query") + 1] == "a; rm -rf /"
 
 
