@@ -69,13 +69,28 @@ class Settings:
     truecolor: bool = False
 
     def env(self, state_dir: str) -> dict[str, str]:
-        """A terminal like a fresh xterm's: fixed TERM, no colour or size overrides."""
+        """A terminal like a fresh xterm's: fixed TERM, no colour or size overrides.
+
+        PYTHONDONTWRITEBYTECODE is dropped too: an installed reader has its bytecode
+        (pip compiles it; a checkout writes it on the first run), and with the variable
+        set (some CI images and sandboxes set it) every launch would compile our modules
+        again, ~60 ms that no user pays, while Textual's bytecode came with its install.
+        """
         env = {
             name: value
             for name, value in os.environ.items()
             if not name.startswith(("TEXTUAL", "BROADSHEET"))
             and name
-            not in {"COLORTERM", "NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "TMUX", "STY"}
+            not in {
+                "COLORTERM",
+                "NO_COLOR",
+                "FORCE_COLOR",
+                "COLUMNS",
+                "LINES",
+                "TMUX",
+                "STY",
+                "PYTHONDONTWRITEBYTECODE",
+            }
         }
         env["TERM"] = "xterm-256color"
         env["BROADSHEET_STATE_DIR"] = state_dir

@@ -15,7 +15,8 @@ from tui.corpus.query import (
     QueryError,
     StateTerm,
     TextTerm,
-    _marks,
+    _astral_marks,
+    _bmp_marks,
     normalise,
     parse_query,
     tokenise,
@@ -322,20 +323,23 @@ def test_normalise() -> None:
     assert normalise("e\u0301") == "e"
 
 
-def test_marks_live_only_in_the_scanned_planes() -> None:
+def test_marks_live_only_where_the_mark_classes_look() -> None:
     import unicodedata
 
-    from tui.corpus.query import _is_mark
+    from tui.corpus.query import MARK_FREE_RANGES, MARK_PLANES, _is_mark
 
+    astral_planes = set().union(*MARK_PLANES)
     outside = [
         code
-        for code in range(0x20000, 0x110000)
-        if not 0xE0000 <= code < 0xE1000 and _is_mark(chr(code))
+        for code in range(0x10000, 0x110000)
+        if code not in astral_planes and _is_mark(chr(code))
     ]
+    outside += [code for block in MARK_FREE_RANGES for code in block if _is_mark(chr(code))]
+    outside += [code for code in range(0x300) if _is_mark(chr(code))]
     assert outside == [], unicodedata.unidata_version
-    bmp, astral = _marks()
-    assert bmp.sub("", "a\u0301\u20dd") == "a"
-    assert astral.sub("", "a\U0001d167") == "a"
+    assert _bmp_marks().sub("", "a\u0301\u20dd") == "a"
+    assert _astral_marks().sub("", "a\U0001d167") == "a"
+    assert normalise("a\U0001d167\u0301") == "a"
 
 
 # ------------------------------------------------------------------ highlighting

@@ -12,24 +12,25 @@ import asyncio
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.actions import SkipAction
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
+from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer
+from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from .corpus import Article, Corpus, Skipped, SortOrder, corpus_name, read_raw
 from .corpus.files import discover
 from .corpus.index import BackgroundIndexer, SearchIndex
-from .corpus.loader import collector_paused, load_batches
+from .corpus.loader import LoadBatch, collector_paused, load_batches
 from .corpus.query import Query, QueryError, parse_query
 from .corpus.state import ReadState
 from .widgets import (
@@ -38,6 +39,7 @@ from .widgets import (
     Glyphs,
     HeaderBar,
     HelpScreen,
+    KeyBar,
     ReadingPane,
     Timeline,
     glyphs_for_terminal,
@@ -70,6 +72,17 @@ class CorpusBatch(Message):
         super().__init__()
 
 
+class MainScreen(Screen[None]):
+    """The default screen, but a focus change does not repaint all of it.
+
+    Textual's ``Screen.focused`` repaints the whole screen when the focus moves (opening
+    an article, leaving the filter bar): ~10 KB to the terminal each time. The widgets
+    that look different with focus repaint themselves, so this one need not.
+    """
+
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
+
 class BroadsheetApp(App[None]):
     """A date-sorted list, a reading pane and a filter bar over a corpus."""
 
@@ -92,11 +105,13 @@ class BroadsheetApp(App[None]):
         Binding("t", "toggle_timeline", "Timeline", show=False),
     ]
 
-    reading: reactive[bool] = reactive(False)
+    # No repaint on change: an App's refresh repaints the whole screen (~10 KB to the
+    # terminal); the watchers update exactly what changes.
+    reading: reactive[bool] = reactive(False, repaint=False)
     """An article is open in the reading pane (it has the keyboard)."""
-    order: reactive[SortOrder] = reactive("newest", init=False)
+    order: reactive[SortOrder] = reactive("newest", init=False, repaint=False)
     """Newest or oldest first; undated always last."""
-    show_timeline: reactive[bool] = reactive(True)
+    show_timeline: reactive[bool] = reactive(True, repaint=False)
     """Whether the timeline strip under the list is shown."""
 
     def __init__(
@@ -128,20 +143,25 @@ class BroadsheetApp(App[None]):
         self._last_highlight = 0.0
         self._pending_preview: int | None = None
         self._shown_serial: int | None = None
+        self._reader_query: Query | None = None
+        """The query whose highlights the reading pane shows."""
         self._warnings_shown = 0
         self.set_reactive(BroadsheetApp.order, order)
 
     # --- structure -------------------------------------------------------------
 
+    def get_default_screen(self) -> Screen[None]:
+        return MainScreen(id="_default")
+
     def compose(self) -> ComposeResult:
         yield HeaderBar(id="header")
-        yield FilterBar(self.initial_query, id="filter")
+        yield FilterBar(self.initial_query, on_change=self._set_query, id="filter")
         with Horizontal(id="panes"):
             with Vertical(id="list-column"):
                 yield ArticleList(glyphs=self.glyphs, id="list")
                 yield Timeline(glyphs=self.glyphs, id="timeline")
             yield ReadingPane(glyphs=self.glyphs, id="reader")
-        yield Footer(compact=True)
+        yield KeyBar(id="keys")
 
     @property
     def article_list(self) -> ArticleList:
@@ -166,15 +186,30 @@ class BroadsheetApp(App[None]):
         article_list.focus()
         if self.initial_query:
             self._set_query(self.initial_query)
+        # The first batch (a few dozen files, ~10 ms) is read here, before the first
+        # paint, so the first frame already has rows; the worker reads the rest.
+        batches = load_batches(self.paths, first_batch=FIRST_BATCH, batch_size=BATCH)
+        first = next(batches, None)
+        shown: list[Article] = []
+        if first is not None:
+            shown = self.corpus.add(first.items)
+            self.files_read = first.files_read
+            self.skipped.extend(item for item in first.items if isinstance(item, Skipped))
+            self._show_rows(keep=None)
         self._update_header()
         self._report_state_warnings()
-        self.load_corpus()
+        self.load_corpus(batches, first, shown)
 
     # --- loading ---------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def load_corpus(self) -> None:
-        """Stream the corpus in: parse in processes, index on a thread, post to the UI.
+    def load_corpus(
+        self,
+        batches: Generator[LoadBatch, None, None],
+        first: LoadBatch | None,
+        shown: list[Article],
+    ) -> None:
+        """Stream the rest of the corpus in: parse in processes, index on a thread.
 
         ``load_batches`` parses in a process pool (both cores) and this thread only adds
         each batch to the corpus (a merge of sorted runs) and stages it in the index,
@@ -182,17 +217,21 @@ class BroadsheetApp(App[None]):
         GIL): parsing and indexing overlap, and the UI thread just shows rows. Posts are
         coalesced (see ``pause``), so the UI redraws the list a few times a second, not
         once per thousand files. The garbage collector is paused meanwhile.
+
+        *first* is the batch ``on_mount`` already put in the corpus (*shown*): it is
+        indexed here, and its rows are posted again so an initial query searches them.
         """
         worker = get_current_worker()
         indexer = BackgroundIndexer(self.index)
-        batches = load_batches(self.paths, first_batch=FIRST_BATCH, batch_size=BATCH)
-        added: list[int] = []
+        added: list[int] = [article.serial for article in shown]
         skipped: list[Skipped] = []
-        read = 0
+        read = first.files_read if first is not None else 0
         last = 0.0
         finished = False
         with collector_paused():  # no full collections walking the corpus meanwhile
             try:
+                if first is not None:
+                    indexer.put(shown, first.texts_for(shown))
                 for batch in batches:
                     if worker.is_cancelled:
                         return
@@ -282,8 +321,7 @@ class BroadsheetApp(App[None]):
         article_list.set_rows(rows, keep=keep, notice=notice)
         self._show_count()
         if self.show_timeline:
-            by_serial = self.corpus.by_serial
-            self.timeline.set_articles([by_serial[serial] for serial in rows])
+            self.timeline.set_rows(rows, self.corpus.by_serial)
         if not rows:
             self._show_article(None)
 
@@ -307,31 +345,35 @@ class BroadsheetApp(App[None]):
         result = self.index.search(query, self.state, within=within)
         self.current_query = query
         self.matches = result
-        self.article_list.set_query(None if query.is_empty() else query)
-        self.reader.set_query(None if query.is_empty() else query)
+        self.article_list.set_query(self._active_query())
         self._show_rows(keep=self.article_list.current_serial)
-
-    @on(FilterBar.Changed)
-    def _filter_changed(self, message: FilterBar.Changed) -> None:
-        self._set_query(message.value)
+        # The keystroke's answer is the list; the preview follows when typing rests.
+        self._pending_preview = self.article_list.current_serial
+        self._schedule_preview(wait=True)
 
     @on(FilterBar.Done)
     def _filter_done(self) -> None:
         self.reading = False
-        self.article_list.focus()
+        self._focus(self.article_list)
 
     # --- list and reader -------------------------------------------------------
 
     @on(ArticleList.Highlighted)
     def _highlighted(self, message: ArticleList.Highlighted) -> None:
         self._pending_preview = message.serial
+        self._schedule_preview(wait=False)
+
+    def _schedule_preview(self, *, wait: bool) -> None:
+        """Bring the reading pane up to date with the cursor and the query: at once when
+        the cursor was resting, else once it rests (holding ↓ or typing a query redraws
+        the list at each key and the preview only at the end); always later with *wait*."""
         now = time.monotonic()
         resting = now - self._last_highlight > PREVIEW_DELAY
         self._last_highlight = now
         if self._preview_timer is not None:
             self._preview_timer.stop()
             self._preview_timer = None
-        if resting:
+        if resting and not wait:
             self._preview()
         else:
             # The timer belongs to the pane it updates, so it dies with it at exit.
@@ -339,18 +381,27 @@ class BroadsheetApp(App[None]):
 
     def _preview(self) -> None:
         self._preview_timer = None
-        serial = self._pending_preview
+        self._sync_reader(self._pending_preview)
+
+    def _sync_reader(self, serial: int | None) -> None:
+        """Show article *serial* with the current query's highlights, unless it is."""
         if serial != self._shown_serial or serial is None:
-            article = self.corpus.by_serial[serial] if serial is not None else None
-            self._show_article(article)
+            self._show_article(self.corpus.by_serial[serial] if serial is not None else None)
+        elif self._reader_query is not self.current_query:
+            self._reader_query = self.current_query
+            self.reader.set_query(self._active_query())
+
+    def _active_query(self) -> Query | None:
+        query = self.current_query
+        return None if query is None or query.is_empty() else query
 
     def _show_article(self, article: Article | None) -> None:
         self._shown_serial = article.serial if article is not None else None
+        self._reader_query = self.current_query
         if self.reader.raw:
             self.reader.set_reactive(ReadingPane.raw, False)
         notice = "" if article else "No article selected."
-        query = None if self.current_query.is_empty() else self.current_query
-        self.reader.show(article, query=query, notice=notice)
+        self.reader.show(article, query=self._active_query(), notice=notice)
 
     @on(ArticleList.Selected)
     def _selected(self, message: ArticleList.Selected) -> None:
@@ -361,18 +412,17 @@ class BroadsheetApp(App[None]):
         if self._preview_timer is not None:
             self._preview_timer.stop()
             self._preview_timer = None
-        if serial != self._shown_serial:
-            self._show_article(article)
+        self._sync_reader(serial)
         if not self.state.is_read(article.key):
             self.state.set_read(article.key, True)
-            self._marks_changed()
+            self._marks_changed(article)
         self.reading = True
-        self.reader.focus()
+        self._focus(self.reader)
 
     @on(ReadingPane.Closed)
     def _reader_closed(self) -> None:
         self.reading = False
-        self.article_list.focus()
+        self._focus(self.article_list)
 
     @on(ReadingPane.MatchMoved)
     def _match_moved(self, message: ReadingPane.MatchMoved) -> None:
@@ -382,18 +432,39 @@ class BroadsheetApp(App[None]):
 
     @property
     def narrow(self) -> bool:
-        """One pane at a time (set by HORIZONTAL_BREAKPOINTS on the screen)."""
-        return self.screen.has_class("-narrow")
+        """One pane at a time (app.tcss keys it to the screen's -narrow class, which
+        HORIZONTAL_BREAKPOINTS sets from the same width)."""
+        return self.size.width < NARROW_WIDTH
 
-    def watch_reading(self, reading: bool) -> None:
-        self.query_one("#panes").set_class(reading, "-reading")
+    def _focus(self, widget: Widget) -> None:
+        # Not widget.focus(): that also repaints the whole widget, and the pane that
+        # gets the focus is on screen already (the list repaints its cursor row itself).
+        self.screen.set_focus(widget)
+
+    def watch_reading(self) -> None:
+        self._sync_reading_class(self.size.width)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Before App's own handler: self.size is still the old size here.
+        self._sync_reading_class(event.size.width)
+
+    def _sync_reading_class(self, width: int) -> None:
+        """Mark the panes -reading while an article is open in the one-pane layout: the
+        CSS then shows the reader instead of the list. It is only ever added there: in
+        the wide layout it would change nothing on screen but restyle every widget under
+        it (a relayout per article opened). Left on when the terminal widens, it keeps
+        the reader shown (and focused) until the screen itself drops -narrow."""
+        panes = self.query_one("#panes")
+        if not self.reading:
+            panes.remove_class("-reading")
+        elif width < NARROW_WIDTH:
+            panes.add_class("-reading")
 
     def watch_show_timeline(self, show: bool) -> None:
         timeline = self.query_one("#timeline", Timeline)
         timeline.display = show
         if show and self.is_running:
-            by_serial = self.corpus.by_serial
-            timeline.set_articles([by_serial[serial] for serial in self.article_list.rows])
+            timeline.set_rows(self.article_list.rows, self.corpus.by_serial)
 
     # --- actions ---------------------------------------------------------------
 
@@ -413,8 +484,7 @@ class BroadsheetApp(App[None]):
 
     def action_clear_filter(self) -> None:
         if self.filter_bar.value:
-            self.filter_bar.value = ""
-            self._set_query("")
+            self.filter_bar.value = ""  # runs the empty query (FilterInput.watch_value)
 
     def action_toggle_sort(self) -> None:
         self.order = "oldest" if self.order == "newest" else "newest"
@@ -427,16 +497,16 @@ class BroadsheetApp(App[None]):
         article = self._current_article()
         if article is not None:
             self.state.toggle_read(article.key)
-            self._marks_changed()
+            self._marks_changed(article)
 
     def action_toggle_flag(self) -> None:
         article = self._current_article()
         if article is not None:
             self.state.toggle_flagged(article.key)
-            self._marks_changed()
+            self._marks_changed(article)
 
-    def _marks_changed(self) -> None:
-        self.article_list.refresh_marks()
+    def _marks_changed(self, article: Article) -> None:
+        self.article_list.refresh_marks(article.serial)
         if self._save_timer is not None:
             self._save_timer.stop()
         self._save_timer = self.set_timer(SAVE_DELAY, self._save_state)

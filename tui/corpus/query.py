@@ -37,9 +37,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol
 
@@ -89,8 +90,20 @@ class QueryError(ValueError):
 WORD = re.compile(r"\w+")
 """The one tokeniser: index, scan and highlighting all split normalised text with it."""
 
-_MARKS: tuple[re.Pattern[str], re.Pattern[str]] | None = None
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+MARK_FREE_RANGES = (
+    range(0x3400, 0x4DC0),  # CJK Unified Ideographs Extension A
+    range(0x4E00, 0xA000),  # CJK Unified Ideographs
+    range(0xAC00, 0xD7A4),  # Hangul syllables
+    range(0xD800, 0xF900),  # surrogates and the private use area
+)
+"""BMP blocks whose every code point is a letter, a surrogate or private (a test
+checks it against the running Python): two thirds of the BMP, skipped when building
+the mark class, which is on the path to the first rows on screen."""
+
+MARK_PLANES = (range(0x10000, 0x20000), range(0xE0000, 0xE1000))
+"""The astral planes that hold marks (a test checks that no other plane does)."""
 
 
 def _mark_class(codes: list[int]) -> re.Pattern[str]:
@@ -105,25 +118,34 @@ def _mark_class(codes: list[int]) -> re.Pattern[str]:
     return re.compile("[" + "".join(ranges) + "]+")
 
 
-def _marks() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Combining marks (accents) to drop: the BMP ones, and the astral ones.
+def _scan_marks(blocks: Iterable[range]) -> re.Pattern[str]:
+    return _mark_class([code for block in blocks for code in block if _is_mark(chr(code))])
 
-    Built from ``unicodedata`` on first non-ASCII text (about 20 ms), so they follow
-    the running Python's Unicode version; tests check that no other plane holds any.
-    Two classes because ``re`` tests a BMP-only class with a bitmap but a class that
-    reaches past U+FFFF range by range, which made normalising 20× slower.
+
+def _bmp_blocks() -> Iterator[range]:
+    start = 0x300  # nothing below the combining diacritics is a mark
+    for skip in MARK_FREE_RANGES:
+        yield range(start, skip.start)
+        start = skip.stop
+    yield range(start, 0x10000)
+
+
+@functools.cache
+def _bmp_marks() -> re.Pattern[str]:
+    """Combining marks (accents) of the BMP, to drop.
+
+    Built from ``unicodedata`` on the first non-ASCII text (~5 ms), so it follows the
+    running Python's Unicode version. Astral marks get their own class (below), built
+    only when astral text turns up: ``re`` tests a BMP-only class with a bitmap, but a
+    class that reaches past U+FFFF range by range, which made normalising 20× slower.
     """
-    global _MARKS
-    if _MARKS is None:
-        bmp = [code for code in range(0x300, 0x10000) if _is_mark(chr(code))]
-        astral = [
-            code
-            for block in (range(0x10000, 0x20000), range(0xE0000, 0xE1000))
-            for code in block
-            if _is_mark(chr(code))
-        ]
-        _MARKS = (_mark_class(bmp), _mark_class(astral))
-    return _MARKS
+    return _scan_marks(_bmp_blocks())
+
+
+@functools.cache
+def _astral_marks() -> re.Pattern[str]:
+    """Combining marks beyond the BMP (historic scripts, musical notation; ~20 ms)."""
+    return _scan_marks(MARK_PLANES)
 
 
 def _is_mark(char: str) -> bool:
@@ -142,10 +164,9 @@ def normalise(text: str) -> str:
         return text.lower()
     folded = unicodedata.normalize("NFKD", text.casefold())
     folded = unicodedata.normalize("NFKD", folded.casefold())
-    bmp, astral = _marks()
-    folded = bmp.sub("", folded)
+    folded = _bmp_marks().sub("", folded)
     if _ASTRAL.search(folded) is not None:
-        folded = astral.sub("", folded)
+        folded = _astral_marks().sub("", folded)
     return folded
 
 

@@ -5,6 +5,7 @@ from .filter_bar import FilterBar
 from .glyphs import Glyphs, glyphs_for_terminal
 from .header_bar import HeaderBar
 from .help_screen import HelpScreen
+from .key_bar import KeyBar
 from .reading_pane import ReadingPane
 from .timeline import Timeline
 
@@ -14,6 +15,7 @@ __all__ = [
     "Glyphs",
     "HeaderBar",
     "HelpScreen",
+    "KeyBar",
     "ReadingPane",
     "Timeline",
     "glyphs_for_terminal",

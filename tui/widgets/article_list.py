@@ -14,16 +14,15 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..corpus import Article
 from ..corpus.query import Query
 from ..corpus.state import ReadState
 from .glyphs import UNICODE, Glyphs
+from .line_view import LineView
 from .text_layout import styled_segments, truncate_cells
 
 DATE_WIDTH = 10
@@ -38,7 +37,7 @@ def date_label(article: Article) -> str:
     return article.date.iso()
 
 
-class ArticleList(ScrollView, can_focus=True):
+class ArticleList(LineView):
     """Date-sorted rows of articles; posts Highlighted and Selected."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -54,6 +53,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES = {
         "article-list--cursor",
+        "article-list--cursor-focused",
         "article-list--date",
         "article-list--inferred",
         "article-list--undated",
@@ -67,8 +67,10 @@ class ArticleList(ScrollView, can_focus=True):
     ArticleList {
         background: $surface;
         scrollbar-gutter: stable;
+        /* Two classes rather than a :focus rule: a focus change then repaints the
+           cursor row only (see LineView.watch_has_focus), not every row of the list. */
         & > .article-list--cursor { background: $block-cursor-blurred-background; }
-        &:focus > .article-list--cursor {
+        & > .article-list--cursor-focused {
             background: $block-cursor-background;
             color: $block-cursor-foreground;
             text-style: $block-cursor-text-style;
@@ -109,8 +111,7 @@ class ArticleList(ScrollView, can_focus=True):
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
-        super().__init__(name=name, id=id, classes=classes)
-        self.glyphs = glyphs
+        super().__init__(glyphs=glyphs, name=name, id=id, classes=classes)
         self.rows: list[int] = []
         """Serials of the articles shown, in display order."""
         self.articles: Sequence[Article] = ()
@@ -120,6 +121,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.notice = "Loading…"
         """Shown when there are no rows."""
         self._line_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._query_generation = 0
         self._last_highlighted: int | None = -1
         self.user_moved = False
         """The user has moved the cursor: rows streaming in keep it on its article.
@@ -138,22 +140,29 @@ class ArticleList(ScrollView, can_focus=True):
                 position = rows.index(keep)
             except ValueError:
                 position = 0
-        self.virtual_size = Size(self.size.width, len(rows))
-        self._line_cache.clear()
+        self.set_line_count(len(rows))
         self.set_reactive(ArticleList.cursor, min(position, max(0, len(rows) - 1)))
         self._scroll_cursor_into_view(center=True)
-        self.refresh()
         self._post_highlighted()
 
     def set_query(self, query: Query | None) -> None:
         self.search_query = query
-        self._line_cache.clear()
+        self._query_generation += 1  # in the line cache's keys
+        self._line_cache.clear()  # nothing drawn for the old query will be wanted again
         self.refresh()
 
-    def refresh_marks(self) -> None:
-        """Read/flag state changed: redraw the visible rows."""
-        self._line_cache.clear()
-        self.refresh()
+    def refresh_marks(self, serial: int | None = None) -> None:
+        """Read/flag state changed for article *serial* (None: any): redraw its row.
+
+        The marks are part of the line cache's keys, so nothing cached goes stale.
+        """
+        if serial is None:
+            self.refresh()
+            return
+        top = round(self.scroll_offset.y)
+        for row in range(top, min(len(self.rows), top + self.size.height)):
+            if self.rows[row] == serial:
+                self.refresh_line(row)
 
     @property
     def current_serial(self) -> int | None:
@@ -242,21 +251,21 @@ class ArticleList(ScrollView, can_focus=True):
             self.cursor = row
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, len(self.rows))
+        self.set_line_count(len(self.rows))
         self._line_cache.clear()
         self._scroll_cursor_into_view()
 
     # --- drawing ---------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        scroll_y = round(self.scroll_offset.y)
-        row = scroll_y + y
+        row = round(self.scroll_offset.y) + y
         width = self.scrollable_content_region.width or self.size.width
-        base = self.rich_style
+        styles = self.line_styles()
+        base = styles[""]
         if not self.rows:
             if y == 1:
                 notice = truncate_cells(self.notice, width - 2, self.glyphs.ellipsis)
-                style = base + self.get_component_rich_style("article-list--notice")
+                style = base + styles["article-list--notice"]
                 return Strip([Segment(" " + notice, style)]).extend_cell_length(width, base)
             return Strip.blank(width, base)
         if row >= len(self.rows):
@@ -266,30 +275,45 @@ class ArticleList(ScrollView, can_focus=True):
         state = self.state
         read = state.is_read(article.key) if state else False
         flagged = state.is_flagged(article.key) if state else False
-        selected = row == self.cursor
-        cache_key = (serial, width, selected, read, flagged, self.has_focus, id(self.search_query))
+        # Only the cursor row depends on focus: the other rows stay cached across it.
+        cursor = (
+            None
+            if row != self.cursor
+            else "article-list--cursor-focused"
+            if self.has_focus
+            else "article-list--cursor"
+        )
+        cache_key = (serial, width, cursor, read, flagged, self._query_generation)
         cached = self._line_cache.get(cache_key)
         if cached is not None:
             return cached
-        strip = self._render_row(article, width, base, selected, read, flagged)
+        strip = self._render_row(article, width, styles, cursor, read, flagged)
         self._line_cache[cache_key] = strip
         return strip
 
     def _render_row(
-        self, article: Article, width: int, base: Style, selected: bool, read: bool, flagged: bool
+        self,
+        article: Article,
+        width: int,
+        styles: dict[str, Style],
+        cursor: str | None,
+        read: bool,
+        flagged: bool,
     ) -> Strip:
-        component = self.get_component_rich_style
-        if selected:
-            base = base + component("article-list--cursor")
-        marker_style = base if selected else base + component("article-list--marker")
+        base = styles[""]
+        if cursor is not None:
+            base = base + styles[cursor]
+        marker_style = base if cursor else base + styles["article-list--marker"]
         if article.date is None:
-            date_style = component("article-list--undated")
+            date_class = "article-list--undated"
         elif article.date.inferred:
-            date_style = component("article-list--inferred")
+            date_class = "article-list--inferred"
         else:
-            date_style = component("article-list--date")
-        date_style = base + Style(italic=date_style.italic) if selected else base + date_style
-        title_style = base + component("article-list--read") if read and not selected else base
+            date_class = "article-list--date"
+        date_style = styles[date_class]
+        # The cursor's colours, but an inferred or missing date stays italic.
+        date_style = base + (Style(italic=date_style.italic) if cursor else date_style)
+        title_style = base + styles["article-list--read"] if read and not cursor else base
         glyphs = self.glyphs
         segments = [
             Segment(" ", base),
@@ -304,11 +328,15 @@ class ArticleList(ScrollView, can_focus=True):
         query = self.search_query
         spans = query.highlight_spans(title, title=True) if query is not None else []
         segments.extend(
-            styled_segments(
-                title, 0, len(title), title_style, spans, component("article-list--match")
-            )
+            styled_segments(title, 0, len(title), title_style, spans, styles["article-list--match"])
         )
         return Strip(segments).extend_cell_length(width, base).crop(0, width).simplify()
+
+    def focus_changed(self) -> None:
+        self._refresh_row(self.cursor)  # only the cursor row shows focus
+
+    def styles_changed(self) -> None:
+        self._line_cache.clear()
 
 
 RowFilter = Callable[[Article], bool]

@@ -15,15 +15,14 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..corpus import Article
 from ..corpus.query import Query
 from .glyphs import UNICODE, Glyphs
+from .line_view import LineView
 from .text_layout import styled_segments, wrap_offsets
 
 MEASURE = 76
@@ -42,7 +41,7 @@ class Line:
     block: int = -1
 
 
-class ReadingPane(ScrollView, can_focus=True):
+class ReadingPane(LineView):
     """Shows one article (cleaned or raw) and moves between search matches."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -109,8 +108,7 @@ class ReadingPane(ScrollView, can_focus=True):
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
-        super().__init__(name=name, id=id, classes=classes)
-        self.glyphs = glyphs
+        super().__init__(glyphs=glyphs, name=name, id=id, classes=classes)
         self.article: Article | None = None
         self.search_query: Query | None = None
         self.raw_text: str | None = None
@@ -190,8 +188,10 @@ class ReadingPane(ScrollView, can_focus=True):
                 extra.append(f"by {article.author}")
             if article.duplicates:
                 count = len(article.duplicates)
-                extra.append(f"{count} duplicate file{'s' if count != 1 else ''}: "
-                             + ", ".join(article.duplicates))
+                extra.append(
+                    f"{count} duplicate file{'s' if count != 1 else ''}: "
+                    + ", ".join(article.duplicates)
+                )
             if extra:
                 add(sep.join(extra), "meta")
             for warning in article.warnings:
@@ -218,9 +218,7 @@ class ReadingPane(ScrollView, can_focus=True):
         self._lines = lines
         self._compute_spans()
         self._cache.clear()
-        width = self.scrollable_content_region.width or self.size.width
-        self.virtual_size = Size(width, len(lines))
-        self.refresh()
+        self.set_line_count(len(lines))
 
     def _compute_spans(self) -> None:
         query = self.search_query
@@ -250,9 +248,7 @@ class ReadingPane(ScrollView, can_focus=True):
         if self.measure != self._layout_width:
             # Keep the reader's place: the first visible block stays at the top.
             top = round(self.scroll_offset.y)
-            block = next(
-                (line.block for line in self._lines[top:] if line.block >= 0), None
-            )
+            block = next((line.block for line in self._lines[top:] if line.block >= 0), None)
             self._relayout()
             if block is not None:
                 for index, line in enumerate(self._lines):
@@ -260,7 +256,7 @@ class ReadingPane(ScrollView, can_focus=True):
                         self.scroll_to(y=max(0, index - 1), animate=False, immediate=True)
                         break
         else:
-            self.virtual_size = Size(event.size.width, len(self._lines))
+            self.set_line_count(len(self._lines))
 
     def watch_raw(self) -> None:
         self._relayout()
@@ -311,22 +307,25 @@ class ReadingPane(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         row = round(self.scroll_offset.y) + y
         width = self.scrollable_content_region.width or self.size.width
-        base = self.rich_style
+        styles = self.line_styles()
         if row >= len(self._lines):
-            return Strip.blank(width, base)
+            return Strip.blank(width, styles[""])
         key = (row, width, self.match_index)
         cached = self._cache.get(key)
         if cached is not None:
             return cached
         line = self._lines[row]
-        strip = self._draw_line(line, width, base)
+        strip = self._draw_line(line, width, styles)
         self._cache[key] = strip
         return strip
 
-    def _draw_line(self, line: Line, width: int, base: Style) -> Strip:
+    def styles_changed(self) -> None:
+        self._cache.clear()
+
+    def _draw_line(self, line: Line, width: int, styles: dict[str, Style]) -> Strip:
         if line.role == "blank":
-            return Strip.blank(width, base)
-        style = base + self.get_component_rich_style(f"reading-pane--{line.role}")
+            return Strip.blank(width, styles[""])
+        style = styles[""] + styles[f"reading-pane--{line.role}"]
         # Margin and padding take the line's own style (no role style shows on a space),
         # so simplify() can merge a plain line into one segment: fewer bytes per redraw.
         margin = Segment(" " * MARGIN, style)
@@ -338,11 +337,11 @@ class ReadingPane(ScrollView, can_focus=True):
                 _, block, span_index = self._matches[self.match_index]
                 if block == line.block:
                     current = spans[span_index]
-        match_style = self.get_component_rich_style("reading-pane--match")
+        match_style = styles["reading-pane--match"]
         if current is None:
             body = styled_segments(line.text, line.start, line.end, style, spans, match_style)
         else:
-            current_style = self.get_component_rich_style("reading-pane--match-current")
+            current_style = styles["reading-pane--match-current"]
             others = [span for span in spans if span != current]
             body = _overlay(line, current, style, match_style, current_style, others)
         segments = [margin, *body]
@@ -373,5 +372,5 @@ def _overlay(
         segments.append(Segment(line.text[start:end], style + emphasis))
         position = end
     if position < line.end:
-        segments.append(Segment(line.text[position:line.end], style))
+        segments.append(Segment(line.text[position : line.end], style))
     return segments
