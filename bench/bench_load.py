@@ -18,6 +18,9 @@ the loading process), workers' peak RSS (the largest worker's VmHWM), index (SQL
 pages of every shard), CPU (user+sys seconds of the loading process, and of the worker
 processes: on a machine shared with other work the wall times vary by ±30 %, the CPU
 seconds much less, and their sum over two is the wall time two free cores would take).
+Each run also prints the CPU seconds of each thread of the loading process: the
+index's SQLite threads (``search-index``), the pool's result reader (``Thread``,
+unpickling), the main thread (discovery, the corpus, staging).
 """
 
 from __future__ import annotations
@@ -63,32 +66,57 @@ def _descendants(root: int) -> list[int]:
     return found
 
 
-def _cpu_seconds(pid: int) -> float:
+def _cpu_seconds(pid: int, task: bool = False) -> float:
+    where = f"/proc/self/task/{pid}/stat" if task else f"/proc/{pid}/stat"
     try:
-        with open(f"/proc/{pid}/stat") as stat:
+        with open(where) as stat:
             fields = stat.read().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _thread_cpu() -> dict[str, float]:
+    """CPU seconds of each live thread of this process, by Python thread name (summed
+    over threads that differ only by a number, such as the index's shard threads)."""
+    import threading
+
+    found: dict[str, float] = {}
+    for thread in threading.enumerate():
+        if thread.native_id is None:
+            continue
+        name = thread.name.split(" (")[0].rstrip("0123456789_-")  # one row per kind
+        found[name] = found.get(name, 0.0) + _cpu_seconds(thread.native_id, task=True)
+    return found
+
+
 class _Children:
     """Peak memory and CPU time of this process's descendants (the parsing workers and
-    the forkserver), sampled while they live: they are gone once the load ends."""
+    the forkserver), sampled while they live: they are gone once the load ends. Also
+    the CPU time of this process's threads (the pool's result thread ends with it).
+
+    Finding the descendants walks /proc (~1 ms), so it is done at most every 0.25 s;
+    the CPU time of those already found is read at every sample (a few µs each), so a
+    sample taken as the last batch arrives has all of a worker's parsing in it.
+    """
 
     def __init__(self) -> None:
         self.peak_kb: dict[int, int] = {}
         self.cpu: dict[int, float] = {}
+        self.threads: dict[str, float] = {}
         self._last = 0.0
 
     def sample(self, force: bool = False) -> None:
         now = time.perf_counter()
-        if not force and now - self._last < 0.25:
-            return
-        self._last = now
-        for pid in _descendants(os.getpid()):
-            self.peak_kb[pid] = max(self.peak_kb.get(pid, 0), _status_kb(pid, "VmHWM"))
-            self.cpu[pid] = max(self.cpu.get(pid, 0.0), _cpu_seconds(pid))
+        if force or now - self._last >= 0.25:
+            self._last = now
+            for pid in _descendants(os.getpid()):
+                self.peak_kb[pid] = max(self.peak_kb.get(pid, 0), _status_kb(pid, "VmHWM"))
+                self.cpu.setdefault(pid, 0.0)
+            for name, seconds in _thread_cpu().items():
+                self.threads[name] = max(self.threads.get(name, 0.0), seconds)
+        for pid, seconds in self.cpu.items():
+            self.cpu[pid] = max(seconds, _cpu_seconds(pid))
 
 
 def one_run(path: str, mode: str, workers: int | None, start_method: str | None) -> dict:
@@ -121,8 +149,9 @@ def one_run(path: str, mode: str, workers: int | None, start_method: str | None)
                 if first is None:
                     first = time.perf_counter() - start
                 children.sample()
-            children.sample(force=True)  # may miss the last ~0.25 s of a worker's CPU
+            children.sample(force=True)
             indexer.close()
+        children.sample(force=True)
     loaded_at = time.perf_counter() - start
     usage = resource.getrusage(resource.RUSAGE_SELF)
     index_bytes = sum(
@@ -141,6 +170,7 @@ def one_run(path: str, mode: str, workers: int | None, start_method: str | None)
         "index_mb": index_bytes / 1e6,
         "bodies_mb": raw / 1e6,
         "main_cpu": usage.ru_utime + usage.ru_stime,
+        "threads_cpu": children.threads,
     }
 
 
@@ -167,7 +197,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 command += ["--start-method", args.start_method]
             output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
             runs.append(json.loads(output.strip().splitlines()[-1]))
+            threads = runs[-1].pop("threads_cpu")
             print("  run:", json.dumps({k: round(v, 3) for k, v in runs[-1].items()}), flush=True)
+            if threads:
+                shown = ", ".join(f"{name} {seconds:.2f}" for name, seconds in threads.items())
+                print(f"    CPU s by thread of the main process: {shown}", flush=True)
         median = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
         print(
             f"{path}: {int(median['articles']):,} articles ({median['bodies_mb']:.0f} MB of text),"

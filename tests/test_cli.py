@@ -285,3 +285,44 @@ def test_list_with_query(tmp_path: Path) -> None:
     assert len(result.stdout.splitlines()) == 3
     bad = run("--list", "--query", '"unclosed', state=tmp_path)
     assert "bad query" in assert_one_error_line(bad)
+
+
+def test_list_query_finds_what_scanning_finds(tmp_path: Path) -> None:
+    """``--list --query`` filters each batch as it loads (with the search index's folded
+    texts, in the parsing processes): the same articles, in the same order, as reading
+    every article with ``Query.matches``, read/flag state included."""
+    from bench.make_corpus import make_corpus
+    from tui.corpus import ReadState, SortOrder, load_corpus
+    from tui.corpus.query import parse_query
+
+    folder = tmp_path / "corpus"
+    make_corpus(260, str(folder), seed=5)  # over the loader's pool threshold
+    (folder / "extra.txt").write_text(
+        "Title: Naïve café\nDate: 2021-03-04\n\nThe Ελλάδα “talks” — STRASSE 日本 a_b.\n",
+        encoding="utf-8",
+    )
+    corpus = load_corpus([str(folder)])
+    state_dir = tmp_path / "state"
+    state = ReadState.open(str(state_dir))
+    for article in corpus.ordered()[::3]:
+        state.set_read(article.key)
+    for article in corpus.ordered()[::5]:
+        state.set_flagged(article.key)
+    state.save()
+    queries = [
+        "zanzibarite", "pakistan -putin", '"prime minister" OR sco', "title:moscow",
+        "date:2010..2015 kar", "is:inferred", "is:undated -the", "naive OR gonçalves",
+        "łęcki", "is:read trade", "is:flagged OR is:unread", "strasse ελλαδα", "café",
+    ]  # fmt: skip
+    for number, text in enumerate(queries):
+        query = parse_query(text)
+        order: SortOrder = "oldest" if number % 4 == 3 else "newest"
+        expected = [a.id for a in corpus.ordered(order) if query.matches(a, state)]
+        if text.startswith("is:read"):
+            assert 0 < len(expected) < len(corpus)  # the marks are read, not ignored
+        result = run(
+            "--list", "--json", "--sort", order, "--query", text, str(folder), state=state_dir
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        found = [json.loads(line)["id"] for line in result.stdout.splitlines()]
+        assert found == expected, text

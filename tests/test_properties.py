@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -130,3 +131,41 @@ def test_infer_year_is_in_range_and_named(text: str) -> None:
     assert MIN_YEAR <= inferred.year <= MAX_YEAR
     assert inferred.inferred and inferred.precision == "year"
     assert str(inferred.year) in text
+
+
+@FAST
+@given(ANY_BYTES)
+@example("caf\u00e9 \u2019q\u2019 \u00a0 \u202e \u2028 \x9b\tend".encode())
+def test_the_utf8_hint_never_changes_a_parse(data: bytes) -> None:
+    """``read_source`` hands ``parse_text`` the file's bytes when they are its whole UTF-8
+    text, so that it can look for unsafe characters in them faster: same result."""
+    for raw in (data, data.replace(b"\n", b"\r\n")):
+        decoded = files.decode(raw)
+        if decoded is None or decoded[1] != "utf-8":
+            continue
+        text = decoded[0]
+        assert parse.parse_text(text, "f", utf8=raw) == parse.parse_text(text, "f")
+
+
+@FAST
+@given(st.text(max_size=300))
+@example("caf\u00e9\u3000x\u1680y\u205fz \u2029")
+def test_the_utf8_hint_never_changes_a_parse_of_any_text(text: str) -> None:
+    text = files.normalise_newlines(text)
+    assert parse.parse_text(text, utf8=text.encode()) == parse.parse_text(text)
+
+
+def test_read_source_hands_over_the_bytes_only_when_they_are_the_text(tmp_path: Path) -> None:
+    cases = {
+        "plain.txt": ("Café “quoted”\r\nline\n".encode(), True),
+        "bom.txt": (codecs.BOM_UTF8 + "Café\n".encode(), False),
+        "cp1252.txt": (b"caf\xe9\n", False),
+        "utf16.txt": (codecs.BOM_UTF16_LE + "Café\n".encode("utf-16-le"), False),
+    }
+    for name, (data, handed) in cases.items():
+        (tmp_path / name).write_bytes(data)
+        source = files.read_source(str(tmp_path / name))
+        assert isinstance(source, files.SourceText)
+        assert (source.utf8 is not None) == handed, name
+    truncated = files.read_source(str(tmp_path / "plain.txt"), limit=5)
+    assert isinstance(truncated, files.SourceText) and truncated.utf8 is None

@@ -9,7 +9,7 @@ import shutil
 import sys
 import textwrap
 from collections.abc import Sequence
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from .corpus import (
     Article,
@@ -21,6 +21,9 @@ from .corpus import (
     neutralise_line,
 )
 from .corpus.loader import collector_paused, load_batches
+
+if TYPE_CHECKING:
+    from .corpus.query import Query, StateView
 
 PROG = "broadsheet"
 
@@ -98,21 +101,38 @@ def _warn(message: str) -> None:
     sys.stderr.write(f"{PROG}: {neutralise_line(message)}\n")
 
 
-def load(paths: Sequence[str]) -> Corpus:
+def load(
+    paths: Sequence[str], query: Query | None = None, state: StateView | None = None
+) -> tuple[Corpus, set[int]]:
     """Load the corpus, reporting each skipped file on stderr as it is met.
 
     Parsed in a process pool (``load_batches``: the same order as ``iter_corpus``, so
-    the same primary file of each set of duplicates), without the index's text, which
-    ``--list`` and ``--show`` never use.
+    the same primary file of each set of duplicates). With a *query*, the workers also
+    prepare the index's text and each batch is filtered as it arrives, as the app's
+    search index does for articles it has not put in FTS5 yet
+    (:func:`~tui.corpus.index.matches_prepared`); the texts are then dropped, so memory
+    stays flat. Returns the corpus and the serials of the articles matching *query*
+    (empty without one).
     """
+    if query is not None:
+        from .corpus.index import matches_prepared
+
     corpus = Corpus(corpus_name(list(paths)))
+    matched: set[int] = set()
     with collector_paused():
-        for batch in load_batches(paths, with_texts=False):
+        for batch in load_batches(paths, with_texts=query is not None):
             for item in batch.items:
                 if isinstance(item, Skipped):
                     _warn(f"skipped {item.path}: {item.reason}")
-            corpus.add(batch.items)
-    return corpus
+            added = corpus.add(batch.items)
+            if query is not None:
+                texts = batch.texts_for(added)
+                matched.update(
+                    article.serial
+                    for article, text in zip(added, texts, strict=True)
+                    if matches_prepared(query, article, text, state)
+                )
+    return corpus, matched
 
 
 def format_date(article: Article) -> str:
@@ -165,12 +185,14 @@ def run(argv: Sequence[str] | None = None) -> int:
         raise UsageError("--json goes with --list")
     paths = args.paths or [default_corpus_path()]
     if args.list or args.show:
-        corpus = load(paths)
+        # A bad query is reported before a long load, not after it.
+        query = _parse_query(args.query) if args.list and args.query else None
+        corpus, matched = load(paths, query, _query_state(query, args.no_state))
         if args.show:
             article = corpus.find(args.show)
             if article is None and os.path.isfile(args.show):
                 # A file outside the corpus: `broadsheet --show ~/new.txt` should just work.
-                article = load([args.show]).find(args.show)
+                article = load([args.show])[0].find(args.show)
             if article is None:
                 raise UsageError(
                     f"no article {args.show!r} in {corpus.name} (ids are listed by --list)"
@@ -178,8 +200,8 @@ def run(argv: Sequence[str] | None = None) -> int:
             show_article(article, sys.stdout)
             return 0
         articles = corpus.ordered(args.sort)
-        if args.query:
-            articles = filter_articles(articles, args.query, args.no_state)
+        if query is not None:
+            articles = [article for article in articles if article.serial in matched]
         print_list(articles, args.json, sys.stdout)
         return 0
     if args.serve:
@@ -191,17 +213,22 @@ def run(argv: Sequence[str] | None = None) -> int:
     return run_app(args, paths)
 
 
-def filter_articles(articles: list[Article], text: str, no_state: bool) -> list[Article]:
-    """The articles the reader would show for query *text*, in the same order."""
+def _parse_query(text: str) -> Query:
     from .corpus.query import QueryError, parse_query
-    from .corpus.state import ReadState
 
     try:
-        query = parse_query(text)
+        return parse_query(text)
     except QueryError as error:
         raise UsageError(f"bad query: {error}") from None
-    state = ReadState.open(enabled=not no_state)
-    return [article for article in articles if query.matches(article, state)]
+
+
+def _query_state(query: Query | None, no_state: bool) -> StateView | None:
+    """Read/flag marks, read from disk only for a query that asks about them."""
+    if query is None or not query.uses_state():
+        return None
+    from .corpus.state import ReadState
+
+    return ReadState.open(enabled=not no_state)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

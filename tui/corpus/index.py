@@ -24,10 +24,11 @@ character once instead (~25 µs), and the loader runs it in its worker processes
 Articles are first *staged* (searchable by scanning their prepared text, ~30× cheaper
 than ``Query.matches``) and moved into FTS5 by a :class:`BackgroundIndexer` thread a
 round at a time, so indexing overlaps parsing and a search never waits for more than
-one round. At 100k articles FTS5 takes ~10-15 s of CPU of the ~35 s a load costs in
-all (the rest is parsing); ``prefix='1,2'`` is a third of it, kept because one- and
-two-letter prefixes (every first keystroke) would otherwise merge thousands of terms
-(35-90 ms a query instead of 3-8).
+one round. At 100k articles FTS5 takes 12-13 s of CPU of the ~35 s a load costs in
+all (parsing is ~18 s, spread over the worker processes); ``prefix='1,2'`` is about
+a quarter of it, kept because one- and two-letter prefixes (every first keystroke)
+would otherwise merge thousands of terms (without the one-letter index, a one-letter
+query took 100-230 ms at 100k instead of 20-30).
 
 If this Python's SQLite lacks FTS5 the index falls back to scanning (correct, slower).
 """
@@ -61,7 +62,14 @@ from .query import (
     state_matches,
 )
 
-__all__ = ["BackgroundIndexer", "IndexText", "SearchIndex", "fts5_available", "prepare"]
+__all__ = [
+    "BackgroundIndexer",
+    "IndexText",
+    "SearchIndex",
+    "fts5_available",
+    "matches_prepared",
+    "prepare",
+]
 
 Backend = Literal["fts5", "scan"]
 
@@ -82,6 +90,15 @@ _TABLE_SQL = (
 # content='' keeps no copy of the text (the articles hold it); detail=none keeps no
 # positions (phrases are verified by re-reading); prefix='1,2' keeps one- and two-letter
 # prefix look-ups, the first keystrokes of every word, from merging thousands of words.
+
+_AUTOMERGE = 8
+"""Segments of one level FTS5 lets pile up before merging them (its default is 4).
+Every round adds small segments, and merging them four at a time rewrote each
+posting about log4(N) times. With 8, filling a shard takes ~14 % fewer instructions
+(callgrind, 8,000 articles) and the index threads of a 100k load 12-13 s of CPU
+instead of 14-16, while the index keeps its size (57 MB) and one- and two-letter
+prefix queries their speed (3-6 ms a 50,000-article shard). 16 saved a little more
+but grew the index by a quarter and slowed those queries by half."""
 
 
 def fts5_available() -> bool:
@@ -266,8 +283,12 @@ class SearchIndex:
                 connection = sqlite3.connect(
                     ":memory:", check_same_thread=False, isolation_level=None
                 )
-                connection.execute(_TABLE_SQL.format(name="words"))
-                connection.execute(_TABLE_SQL.format(name="titles"))
+                for table in ("words", "titles"):
+                    connection.execute(_TABLE_SQL.format(name=table))
+                    connection.execute(
+                        f"INSERT INTO {table}({table}, rank) VALUES ('automerge', ?)",
+                        (_AUTOMERGE,),
+                    )
                 self._shards.append(connection)
 
     def __len__(self) -> int:
@@ -463,7 +484,7 @@ class SearchIndex:
                 result.update(
                     serial
                     for serial in tail
-                    if _matches_prepared(query, *staged[serial - count], state)
+                    if matches_prepared(query, *staged[serial - count], state)
                 )
             self._previous = (result, total)
             return result
@@ -762,15 +783,17 @@ class BackgroundIndexer:
                 self._wake.notify_all()
 
 
-def _matches_prepared(
-    query: Query, article: Article, text: IndexText, state: StateView | None
+def matches_prepared(
+    query: Query, article: Article, text: IndexText, state: StateView | None = None
 ) -> bool:
     """``query.matches(article, state)``, reading the prepared (already folded) text.
 
     The scan regexes see the same words and boundaries in :class:`IndexText` as in
     ``normalise(text)`` (only runs of non-word characters differ), so this agrees with
     ``Query.matches`` while skipping its per-article normalising: ~4 µs a 4 KB article
-    instead of ~120.
+    instead of ~120. The index answers for staged articles with it, and a one-off
+    query (``broadsheet --list --query``) filters each loaded batch with it: for a
+    single query that is far cheaper than filling FTS5 (~13 s of CPU at 100k).
     """
     for clause in query.clauses:
         for term in clause:

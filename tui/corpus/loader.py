@@ -1,7 +1,7 @@
 """Reading a corpus on every core: discovery streams, processes parse, order is kept.
 
-Parsing is pure Python (~200 µs an article here), so threads cannot share it out: the
-GIL would run them one at a time. :func:`load_batches` hands chunks of paths to a
+Parsing is pure Python (~150-200 µs an article here), so threads cannot share it out:
+the GIL would run them one at a time. :func:`load_batches` hands chunks of paths to a
 process pool instead, and while the workers parse, the caller's thread is free to put
 the previous batch into the corpus and the search index (SQLite drops the GIL).
 

@@ -188,6 +188,8 @@ _SPACES = re.compile(f"[ {_ODD_SPACES}]+")
 _SPACE_RUNS = re.compile(f"[ {_ODD_SPACES}]{{2,}}|[{_ODD_SPACES}]")
 _NOT_PLAIN = re.compile(f"[{UNSAFE_CHARACTERS}{_ODD_SPACES}]")
 """A character that :func:`neutralise` or :func:`tidy_spaces` would change."""
+_PLAIN_ASCII = bytes([*range(0x20, 0x7F), 0x0A, 0x0D])
+"""Printable ASCII and line breaks: bytes that never encode a :data:`_NOT_PLAIN` character."""
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•+]\s|\d{1,3}[.)]\s)")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 
@@ -438,11 +440,31 @@ def first_sentence(paragraph: str) -> str:
 # --- the whole --------------------------------------------------------------------
 
 
-def parse_text(text: str, file_name: str = "") -> ParsedText:
-    """Parse decoded text (newlines already normalised). Never raises."""
+def _is_plain(text: str, utf8: bytes | None) -> bool:
+    """True when *text* has nothing to neutralise and no odd blanks to tidy.
+
+    *utf8*, the same text in UTF-8 (line endings aside), answers ~5× faster: searching
+    a whole text for a character class costs ~5 ns a character (a fifth of parsing an
+    article), while deleting the printable ASCII bytes, in C, leaves only the few
+    bytes of the other characters, and those bytes are whole characters (no byte of a
+    multi-byte UTF-8 sequence is ASCII), in order: the same search over them agrees.
+    """
+    if utf8 is None:
+        return _NOT_PLAIN.search(text) is None
+    others = utf8.translate(None, _PLAIN_ASCII)
+    return not others or _NOT_PLAIN.search(others.decode("utf-8", "replace")) is None
+
+
+def parse_text(text: str, file_name: str = "", *, utf8: bytes | None = None) -> ParsedText:
+    """Parse decoded text (newlines already normalised). Never raises.
+
+    *utf8* may be the bytes *text* was decoded from, when it is their whole strict
+    UTF-8 decoding bar line endings (what :attr:`files.SourceText.utf8` holds): it
+    only makes parsing faster.
+    """
     warnings: list[str] = []
     # One search tells most texts apart: nothing to neutralise, no odd blanks to tidy.
-    plain = _NOT_PLAIN.search(text) is None
+    plain = _is_plain(text, utf8)
     if not plain:
         text = neutralise(text)
     stripped = strip_html(text)
