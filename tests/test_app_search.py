@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.corpus import ArticleDate
-from tui.widgets.timeline import bucket_counts, period_code
+from tui.corpus import ArticleDate, load_corpus
+from tui.widgets.timeline import Timeline, bucket_counts, period_code
 
 from .app_helpers import make_app, settle
 
@@ -157,3 +157,19 @@ def test_buckets_by_year_when_months_do_not_fit() -> None:
 
 def test_no_dated_articles_gives_no_buckets(tmp_path: Path) -> None:
     assert bucket_counts(_counts([None]), 40) == ([], "")
+
+
+def test_timeline_counts_the_same_whether_every_article_or_some_are_shown() -> None:
+    corpus = load_corpus(["seeds"])
+    articles = corpus.by_serial
+    every = Counter(period_code(a.date) for a in articles if a.date is not None)
+    timeline = Timeline()
+    # Articles arrive in two batches, every one shown: the running count is used.
+    first = list(range(2))
+    timeline.set_rows(first, articles[:2])
+    timeline.set_rows(corpus.serials(), articles)
+    assert timeline.counts == every and timeline.dated == len(articles)
+    # A subset is counted row by row.
+    some = corpus.serials()[1:4]
+    timeline.set_rows(some, articles)
+    assert timeline.counts == Counter(period_code(articles[s].date) for s in some)

@@ -44,8 +44,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from dateutil import parser as date_parser
-
 from .safe import neutralise_line
 
 if TYPE_CHECKING:
@@ -352,6 +350,10 @@ def parse_date_value(value: str) -> tuple[int, int]:
     if not any(char.isdigit() for char in value):
         # dateutil reads "may" or "march" with no year as a date: reject early, clearly.
         raise _BadDate(f"not a date; {_DATE_HELP}")
+    # Imported here: only a date in a non-ISO form needs it, and it is ~10 ms of every
+    # start-up otherwise (this module is on the path to the first frame).
+    from dateutil import parser as date_parser
+
     try:
         first = date_parser.parse(value, default=_DEFAULT_A)
         second = date_parser.parse(value, default=_DEFAULT_B)

@@ -128,6 +128,8 @@ class Timeline(Widget):
         self.glyphs = glyphs
         self._codes = array("i")
         """Period code of each article, by serial (serials only grow)."""
+        self._every: Counter[int] = Counter()
+        """Articles per period code over all of ``_codes``."""
         self._counts: Counter[int] = Counter()
         self._dated = 0
         self._layout: tuple[int, list[Bucket], str] | None = None
@@ -136,8 +138,15 @@ class Timeline(Widget):
     def set_rows(self, rows: Sequence[int], articles: Sequence[Article]) -> None:
         """Chart the articles of serials *rows*; *articles* holds every article by serial."""
         codes = self._codes
-        codes.extend(period_code(article.date) for article in articles[len(codes) :])
-        counts = Counter(map(codes.__getitem__, rows))
+        fresh = [period_code(article.date) for article in articles[len(codes) :]]
+        codes.extend(fresh)
+        self._every.update(fresh)
+        if len(rows) == len(articles):
+            # Every article is shown (no filter: each batch while loading). The running
+            # count is exact, and no 100,000-row count runs on the UI thread per batch.
+            counts = self._every.copy()
+        else:
+            counts = Counter(map(codes.__getitem__, rows))
         counts.pop(UNDATED, None)
         if counts == self._counts and self._layout is not None:
             return  # the same chart: nothing to send
