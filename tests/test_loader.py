@@ -270,7 +270,7 @@ def test_index_text_is_a_plain_tuple() -> None:
 # ----------------------------------------------------------------- the corpus's orders
 
 
-def test_orders_merged_batch_by_batch_equal_a_full_sort() -> None:
+def test_orders_merged_batch_by_batch_equal_a_full_sort_and_select_matches() -> None:
     rng = random.Random(5)
     articles = []
     for serial in range(400):
@@ -302,6 +302,12 @@ def test_orders_merged_batch_by_batch_equal_a_full_sort() -> None:
             expected = sorted(articles[:start], key=lambda a: sort_key(a, order))  # noqa: B023
             assert corpus.ordered(order) == expected
             assert corpus.serials(order) == [a.serial for a in expected]
+            # A search's matches in display order: few (sorted by position) or many
+            # (filtered out of the order), with serials the corpus does not have yet.
+            for share in (0.02, 0.5, 1.0):
+                subset = {serial for serial in range(start + 5) if rng.random() < share}
+                want = [a.serial for a in expected if a.serial in subset]
+                assert corpus.in_order(subset, order) == want
         dated = [a for a in corpus.articles if a.date is not None]
         span = corpus.date_span()
         assert span == ((dated[-1].date, dated[0].date) if dated else None)

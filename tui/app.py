@@ -145,6 +145,8 @@ class BroadsheetApp(App[None]):
         self._pending_preview: int | None = None
         self._shown_serial: int | None = None
         self._reader_query: Query | None = None
+        self._typing_query = False
+        self._timeline_stale = False
         """The query whose highlights the reading pane shows."""
         self._warnings_shown = 0
         self.set_reactive(BroadsheetApp.order, order)
@@ -159,7 +161,12 @@ class BroadsheetApp(App[None]):
         yield FilterBar(self.initial_query, on_change=self._set_query, id="filter")
         with Horizontal(id="panes"):
             with Vertical(id="list-column"):
-                yield ArticleList(glyphs=self.glyphs, id="list")
+                yield ArticleList(
+                    on_highlight=self._highlighted,
+                    on_select=self._open,
+                    glyphs=self.glyphs,
+                    id="list",
+                )
                 yield Timeline(glyphs=self.glyphs, id="timeline")
             yield ReadingPane(glyphs=self.glyphs, id="reader")
         yield KeyBar(id="keys")
@@ -303,11 +310,9 @@ class BroadsheetApp(App[None]):
     # --- rows and the query ----------------------------------------------------
 
     def _visible_rows(self) -> list[int]:
-        order = self.corpus.serials(self.order)
         if self.matches is None:
-            return order
-        matches = self.matches
-        return [serial for serial in order if serial in matches]
+            return self.corpus.serials(self.order)
+        return self.corpus.in_order(self.matches, self.order)
 
     def _show_rows(self, keep: int | None) -> None:
         rows = self._visible_rows()
@@ -322,7 +327,9 @@ class BroadsheetApp(App[None]):
             notice = ""
         article_list.set_rows(rows, keep=keep, notice=notice)
         self._show_count()
-        if self.show_timeline:
+        if self._typing_query:
+            self._timeline_stale = True  # with the preview, when typing rests
+        elif self.show_timeline:
             self.timeline.set_rows(rows, self.corpus.by_serial)
         if not rows:
             self._show_article(None)
@@ -348,8 +355,13 @@ class BroadsheetApp(App[None]):
         self.current_query = query
         self.matches = result
         self.article_list.set_query(self._active_query())
-        self._show_rows(keep=self.article_list.current_serial)
-        # The keystroke's answer is the list; the preview follows when typing rests.
+        self._typing_query = True
+        try:
+            self._show_rows(keep=self.article_list.current_serial)
+        finally:
+            self._typing_query = False
+        # The keystroke's answer is the list; the preview (new highlights, if not a new
+        # article) follows when typing rests.
         self._pending_preview = self.article_list.current_serial
         self._schedule_preview(wait=True)
 
@@ -360,10 +372,10 @@ class BroadsheetApp(App[None]):
 
     # --- list and reader -------------------------------------------------------
 
-    @on(ArticleList.Highlighted)
-    def _highlighted(self, message: ArticleList.Highlighted) -> None:
-        self._pending_preview = message.serial
-        self._schedule_preview(wait=False)
+    def _highlighted(self, serial: int | None) -> None:
+        self._pending_preview = serial
+        # While a query is typed the list is the answer; the preview follows later.
+        self._schedule_preview(wait=self._typing_query)
 
     def _schedule_preview(self, *, wait: bool) -> None:
         """Bring the reading pane up to date with the cursor and the query: at once when
@@ -384,6 +396,12 @@ class BroadsheetApp(App[None]):
     def _preview(self) -> None:
         self._preview_timer = None
         self._sync_reader(self._pending_preview)
+        if self._timeline_stale:
+            # Counting 100,000 matches by month cost ~10 ms a keystroke: the chart
+            # follows the query once typing rests, like the preview.
+            self._timeline_stale = False
+            if self.show_timeline:
+                self.timeline.set_rows(self.article_list.rows, self.corpus.by_serial)
 
     def _sync_reader(self, serial: int | None) -> None:
         """Show article *serial* with the current query's highlights, unless it is."""
@@ -404,10 +422,6 @@ class BroadsheetApp(App[None]):
             self.reader.set_reactive(ReadingPane.raw, False)
         notice = "" if article else "No article selected."
         self.reader.show(article, query=self._active_query(), notice=notice)
-
-    @on(ArticleList.Selected)
-    def _selected(self, message: ArticleList.Selected) -> None:
-        self._open(message.serial)
 
     def _open(self, serial: int) -> None:
         article = self.corpus.by_serial[serial]

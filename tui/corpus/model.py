@@ -7,7 +7,7 @@ import hashlib
 import os
 import threading
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -275,7 +275,7 @@ class _Order:
     the article list is built (one ``map``) only when asked for.
     """
 
-    __slots__ = ("order", "keys", "serials", "covered", "_articles", "by_serial")
+    __slots__ = ("order", "keys", "serials", "covered", "_articles", "_ranks", "by_serial")
 
     def __init__(self, order: SortOrder) -> None:
         self.order: SortOrder = order
@@ -284,6 +284,7 @@ class _Order:
         self.covered = 0
         """Articles (in serial order) merged in so far."""
         self._articles: list[Article] | None = []
+        self._ranks: list[int] | None = []
         self.by_serial: list[Article] = []
 
     def catch_up(self, by_serial: list[Article], count: int) -> None:
@@ -318,12 +319,23 @@ class _Order:
         self.keys, self.serials = keys, serials
         self.covered = count
         self._articles = None
+        self._ranks = None
 
     def ordered(self) -> list[Article]:
         articles = self._articles
         if articles is None:
             articles = self._articles = list(map(self.by_serial.__getitem__, self.serials))
         return articles
+
+    def ranks(self) -> list[int]:
+        """``ranks[serial]``: the position of article *serial* in this order."""
+        ranks = self._ranks
+        if ranks is None:
+            ranks = [0] * len(self.serials)
+            for position, serial in enumerate(self.serials):
+                ranks[serial] = position
+            self._ranks = ranks
+        return ranks
 
 
 class Corpus:
@@ -394,6 +406,27 @@ class Corpus:
         """Serials in display order (cached until the corpus changes)."""
         with self._lock:
             return self._order(order).serials
+
+    def in_order(self, subset: Collection[int], order: SortOrder = "newest") -> list[int]:
+        """The serials of *subset* (a search's matches) in display order.
+
+        A Python loop over the whole order testing membership cost ~33 ms at 100,000
+        articles, on every keystroke. A few matches are instead sorted by their
+        positions (kept per order until the corpus changes); many are picked out of the
+        order by ``filter`` with the set's own ``__contains__``, a loop in C (~5 ms).
+        Serials not (yet) in the corpus are left out.
+        """
+        with self._lock:
+            kept = self._order(order)
+            serials = kept.serials
+            if len(subset) * 8 < len(serials):
+                ranks = kept.ranks()
+                known = len(ranks)
+                return sorted(
+                    (serial for serial in subset if 0 <= serial < known),
+                    key=ranks.__getitem__,
+                )
+            return list(filter(subset.__contains__, serials))
 
     def ordered(self, order: SortOrder = "newest") -> list[Article]:
         if order == "newest":

@@ -14,7 +14,6 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
@@ -38,7 +37,7 @@ def date_label(article: Article) -> str:
 
 
 class ArticleList(LineView):
-    """Date-sorted rows of articles; posts Highlighted and Selected."""
+    """Date-sorted rows of articles; reports the article highlighted and the one opened."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor_up", "Up", show=False),
@@ -89,29 +88,26 @@ class ArticleList(LineView):
     """Row index of the highlighted article in the current rows. No repaint: the watcher
     refreshes just the two rows that change (a cursor move costs two lines on the wire)."""
 
-    class Highlighted(Message):
-        """The cursor rests on another article (None when the list is empty)."""
-
-        def __init__(self, serial: int | None) -> None:
-            self.serial = serial
-            super().__init__()
-
-    class Selected(Message):
-        """The user opened the article under the cursor."""
-
-        def __init__(self, serial: int) -> None:
-            self.serial = serial
-            super().__init__()
-
     def __init__(
         self,
         *,
+        on_highlight: Callable[[int | None], None],
+        on_select: Callable[[int], None],
         glyphs: Glyphs = UNICODE,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
+        """*on_highlight* is called with the serial under the cursor whenever that
+        changes (None for an empty list), *on_select* with the serial opened.
+
+        Callbacks, not messages: they run while the key is handled, so what they change
+        (the reading pane) is painted in the same frame as the list. A message would be
+        handled after that frame, and its result drawn a frame (~17 ms) later.
+        """
         super().__init__(glyphs=glyphs, name=name, id=id, classes=classes)
+        self._on_highlight = on_highlight
+        self._on_select = on_select
         self.rows: list[int] = []
         """Serials of the articles shown, in display order."""
         self.articles: Sequence[Article] = ()
@@ -143,7 +139,7 @@ class ArticleList(LineView):
         self.set_line_count(len(rows))
         self.set_reactive(ArticleList.cursor, min(position, max(0, len(rows) - 1)))
         self._scroll_cursor_into_view(center=True)
-        self._post_highlighted()
+        self._report_highlighted()
 
     def set_query(self, query: Query | None) -> None:
         self.search_query = query
@@ -180,13 +176,13 @@ class ArticleList(LineView):
         self._refresh_row(old)
         self._refresh_row(new)
         self._scroll_cursor_into_view()
-        self._post_highlighted()
+        self._report_highlighted()
 
-    def _post_highlighted(self) -> None:
+    def _report_highlighted(self) -> None:
         serial = self.current_serial
         if serial != self._last_highlighted:
             self._last_highlighted = serial
-            self.post_message(self.Highlighted(serial))
+            self._on_highlight(serial)
 
     def _refresh_row(self, row: int) -> None:
         top = round(self.scroll_offset.y)
@@ -241,7 +237,7 @@ class ArticleList(LineView):
     def action_select(self) -> None:
         serial = self.current_serial
         if serial is not None:
-            self.post_message(self.Selected(serial))
+            self._on_select(serial)
 
     def on_click(self, event: events.Click) -> None:
         row = round(self.scroll_offset.y) + event.y
@@ -337,6 +333,3 @@ class ArticleList(LineView):
 
     def styles_changed(self) -> None:
         self._line_cache.clear()
-
-
-RowFilter = Callable[[Article], bool]
