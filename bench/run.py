@@ -129,8 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--filter-quiet-ms",
         type=float,
-        default=100,
-        help="the same for filter keystrokes, whose result may paint after the echo (default 100)",
+        default=50,
+        help="the same for filter keystrokes (default 50: a few frames, but less than the "
+        "app's 120 ms preview debounce, whose redraw is not the keystroke's answer)",
     )
     parser.add_argument(
         "--key-interval-ms",

@@ -41,9 +41,10 @@ class Settings:
     rows: int = 36
     quiet: float = 0.03
     """Output quiet this long means a frame is complete (never counted as latency)."""
-    filter_quiet: float = 0.1
-    """Longer for the filter: the echo of a typed character can paint before the search
-    result does, and the result must be inside the frame that is timed."""
+    filter_quiet: float = 0.05
+    """For the filter: a few frames (a search may still be running, which the idle check
+    also catches), but less than the app's preview debounce (0.12 s): the preview
+    redrawn once typing rests is not the keystroke's answer, the filtered list is."""
     rest: float = 0.3
     """Quiet (and idle) time before an input that must start from a resting screen: longer
     than the app's preview debounce, so a debounced redraw never lands in the next sample."""

@@ -186,6 +186,17 @@ def test_without_texts(corpus_dir: Path) -> None:
         batch.texts_for(articles)
 
 
+def test_first_batch_without_texts(corpus_dir: Path) -> None:
+    batches = list(load_batches([str(corpus_dir)], first_batch=8, first_with_texts=False))
+    first, rest = batches[0], batches[1:]
+    assert len(first.items) == 8 and first.texts == [None] * 8
+    assert rest and all(
+        (text is None) == isinstance(item, Skipped)
+        for batch in rest
+        for item, text in zip(batch.items, batch.texts, strict=True)
+    )
+
+
 def test_closing_early_stops_cleanly(corpus_dir: Path) -> None:
     batches = load_batches([str(corpus_dir)], workers=2, **SMALL_POOL)
     first = next(batches)

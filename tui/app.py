@@ -30,7 +30,7 @@ from textual.worker import get_current_worker
 
 from .corpus import Article, Corpus, Skipped, SortOrder, corpus_name, read_raw
 from .corpus.files import discover
-from .corpus.index import BackgroundIndexer, SearchIndex
+from .corpus.index import BackgroundIndexer, SearchIndex, prepare
 from .corpus.loader import LoadBatch, collector_paused, load_batches
 from .corpus.query import Query, QueryError, parse_query
 from .corpus.state import ReadState
@@ -127,7 +127,9 @@ class BroadsheetApp(App[None]):
         super().__init__()
         self.paths = list(paths)
         self.corpus = Corpus(corpus_name(self.paths))
-        self.index = SearchIndex()
+        self.index: SearchIndex | None = None
+        """Made by the loading thread (SQLite set-up is off the path to the first frame);
+        until then nothing is searchable yet and a query matches nothing."""
         self.state = state if state is not None else ReadState.open(enabled=False)
         self.glyphs = glyphs or glyphs_for_terminal()
         self.initial_query = query
@@ -196,7 +198,9 @@ class BroadsheetApp(App[None]):
             self._set_query(self.initial_query)
         # The first batch (a few dozen files, ~10 ms) is read here, before the first
         # paint, so the first frame already has rows; the worker reads the rest.
-        batches = load_batches(self.paths, first_batch=FIRST_BATCH, batch_size=BATCH)
+        batches = load_batches(
+            self.paths, first_batch=FIRST_BATCH, batch_size=BATCH, first_with_texts=False
+        )
         first = next(batches, None)
         shown: list[Article] = []
         if first is not None:
@@ -230,7 +234,8 @@ class BroadsheetApp(App[None]):
         indexed here, and its rows are posted again so an initial query searches them.
         """
         worker = get_current_worker()
-        indexer = BackgroundIndexer(self.index)
+        index = self.index = SearchIndex()
+        indexer = BackgroundIndexer(index)
         added: list[int] = [article.serial for article in shown]
         skipped: list[Skipped] = []
         read = first.files_read if first is not None else 0
@@ -239,8 +244,8 @@ class BroadsheetApp(App[None]):
         # No full collections walking the corpus meanwhile; keys get the GIL promptly.
         with collector_paused(), ui_thread_favoured():
             try:
-                if first is not None:
-                    indexer.put(shown, first.texts_for(shown))
+                if first is not None:  # read without its index texts: see on_mount
+                    indexer.put(shown, [prepare(article) for article in shown])
                 for batch in batches:
                     if worker.is_cancelled:
                         return
@@ -271,6 +276,7 @@ class BroadsheetApp(App[None]):
         self.files_read = message.read
         self.skipped.extend(message.skipped)
         if self.matches is not None and message.added:
+            assert self.index is not None  # made before the first post
             found = self.index.search(self.current_query, self.state, within=message.added)
             if found:
                 self.matches |= found
@@ -351,7 +357,11 @@ class BroadsheetApp(App[None]):
         within = None
         if previous_matches is not None and not query.uses_state() and query.narrows(previous):
             within = previous_matches
-        result = self.index.search(query, self.state, within=within)
+        result: set[int] | None
+        if self.index is None:  # the loading thread is only starting: nothing indexed
+            result = None if query.is_empty() else set()
+        else:
+            result = self.index.search(query, self.state, within=within)
         self.current_query = query
         self.matches = result
         self.article_list.set_query(self._active_query())

@@ -45,20 +45,21 @@ from __future__ import annotations
 
 import gc
 import itertools
-import multiprocessing
 import os
 import sys
 import threading
 from collections import deque
 from collections.abc import Generator, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .files import Skipped, discover
 from .index import IndexText, prepare
 from .model import Article, read_found
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 __all__ = ["LoadBatch", "collector_paused", "default_workers", "load_batches"]
 
@@ -203,6 +204,11 @@ class _Pool:
         self._thread.start()
 
     def _start(self) -> None:
+        # Imported here, on the pool's own thread: a small corpus (the seeds) never
+        # starts a pool, and multiprocessing is ~10 ms of every start-up otherwise.
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         try:
             method = self._start_method
             if method is None:
@@ -244,6 +250,7 @@ def load_batches(
     first_batch: int = 64,
     batch_size: int = 1024,
     with_texts: bool = True,
+    first_with_texts: bool = True,
     pool_threshold: int = POOL_THRESHOLD,
     chunk_size: int = CHUNK_SIZE,
     start_method: str | None = None,
@@ -254,7 +261,9 @@ def load_batches(
     The first batch (*first_batch* items) is read in this process straight away; the
     rest goes to *workers* processes (default: one per core) in chunks of *chunk_size*
     when there are at least *pool_threshold* files. Batches hold about *batch_size*
-    items. With *with_texts* each article comes with its :class:`index.IndexText`.
+    items. With *with_texts* each article comes with its :class:`index.IndexText`,
+    except in the first batch if *first_with_texts* is False (a caller showing those
+    rows at once prepares their texts later, off the path to its first frame).
     While the pool starts, files are parsed here, unless *parse_while_starting* is
     False (tests use that to be sure the pool parses a small corpus).
     Raises ``CorpusPathError`` for a named path that cannot be read, as
@@ -291,7 +300,7 @@ def load_batches(
 
     try:
         # The first rows at once, whatever the corpus size.
-        collect(read_chunk(take(first_batch), with_texts=with_texts))
+        collect(read_chunk(take(first_batch), with_texts=with_texts and first_with_texts))
         if items:
             yield flush()
         if pool is not None:
@@ -302,6 +311,8 @@ def load_batches(
                 collect(read_chunk(chunk, with_texts=with_texts))
                 if len(items) >= batch_size:
                     yield flush()
+            from concurrent.futures.process import BrokenProcessPool  # loaded by the pool
+
             executor = pool.executor
             window: deque[tuple[list[str | Skipped], Future[_Result] | None]] = deque()
             try:
