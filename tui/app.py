@@ -149,6 +149,7 @@ class BroadsheetApp(App[None]):
         self._reader_query: Query | None = None
         self._typing_query = False
         self._timeline_stale = False
+        self._first_frame_shown = False
         """The query whose highlights the reading pane shows."""
         self._warnings_shown = 0
         self.set_reactive(BroadsheetApp.order, order)
@@ -397,13 +398,17 @@ class BroadsheetApp(App[None]):
         if self._preview_timer is not None:
             self._preview_timer.stop()
             self._preview_timer = None
-        if resting and not wait:
+        if not self._first_frame_shown:
+            # Start-up: the rows paint first, the article one frame later.
+            self.call_after_refresh(self._preview)
+        elif resting and not wait:
             self._preview()
         else:
             # The timer belongs to the pane it updates, so it dies with it at exit.
             self._preview_timer = self.reader.set_timer(PREVIEW_DELAY, self._preview)
 
     def _preview(self) -> None:
+        self._first_frame_shown = True
         self._preview_timer = None
         self._sync_reader(self._pending_preview)
         if self._timeline_stale:
