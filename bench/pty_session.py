@@ -6,8 +6,10 @@ or what a person actually sees and when. Here the real command runs at a fixed s
 every byte it writes is timestamped as it is read, and pyte keeps the screen it would
 draw, so a measurement can wait for "the screen shows X" instead of guessing with sleeps.
 
-Timing model: a chunk's time is taken right after ``os.read`` returns, before pyte
-parses it (pyte is pure Python and slow; parsing must not delay the clock). A frame is
+Timing model: a thread of its own reads the pty as output arrives and timestamps each
+chunk right after ``os.read`` returns; pyte parses it later, on the caller's thread
+(pyte is pure Python and slow: reading and parsing in turn timed the second half of a
+6 KB frame ~10 ms late, after the first half had been parsed). A frame is
 "done" when the output has been quiet for a window (30 ms by default) and the program
 used almost no CPU in that window (so an app still computing a search is not taken for
 finished); its time is the time of its last chunk, so the window is never counted.
@@ -18,12 +20,15 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import queue
 import re
 import select
 import signal
 import struct
 import subprocess
+import sys
 import termios
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -114,8 +119,14 @@ class PtySession:
         os.set_blocking(master, False)
         self.last_output = self.started
         """perf_counter() of the latest chunk (the spawn time until the first one)."""
-        self._poll = select.poll()
-        self._poll.register(master, select.POLLIN)
+        self._chunks: queue.SimpleQueue[tuple[float, bytes]] = queue.SimpleQueue()
+        self._stop_reading = threading.Event()
+        # The reader thread must get the GIL as soon as output arrives, even while this
+        # thread parses: with Python's default 5 ms switch interval a chunk's time could
+        # be that late.
+        sys.setswitchinterval(min(sys.getswitchinterval(), 0.0005))
+        self._reader = threading.Thread(target=self._read_pty, name="pty-reader", daemon=True)
+        self._reader.start()
         self.rss_samples: list[int] = []
         self.on_chunk: list[Callable[[float], None]] = []
         """Called with each chunk's time once the screen has it: moments that matter (the
@@ -123,20 +134,35 @@ class PtySession:
 
     # --- reading -----------------------------------------------------------------
 
+    def _read_pty(self) -> None:
+        """Read the pty as output arrives; queue each chunk with its time (own thread)."""
+        poll = select.poll()
+        poll.register(self.fd, select.POLLIN)
+        while not self._stop_reading.is_set():
+            if not poll.poll(100):
+                continue
+            try:
+                data = os.read(self.fd, 1 << 16)
+            except BlockingIOError:
+                continue
+            except OSError:  # EIO: the program exited and closed its side
+                data = b""
+            self._chunks.put((time.perf_counter(), data))
+            if not data:
+                return
+
     def read_chunk(self, timeout: float) -> float | None:
-        """Wait up to *timeout* s for output; read one chunk; return its time (None: nothing)."""
+        """Wait up to *timeout* s for output; take one chunk; return its time (None: nothing)."""
         if self.closed:
             time.sleep(max(0.0, timeout))
             return None
-        if not self._poll.poll(max(0, int(timeout * 1000 + 0.999))):
-            return None
         try:
-            data = os.read(self.fd, 1 << 16)
-        except BlockingIOError:
+            if timeout > 0:
+                now, data = self._chunks.get(timeout=timeout)
+            else:
+                now, data = self._chunks.get_nowait()
+        except queue.Empty:
             return None
-        except OSError:  # EIO: the program exited and closed its side
-            data = b""
-        now = time.perf_counter()
         if not data:
             self.closed = True
             return None
@@ -393,6 +419,8 @@ class PtySession:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
+        self._stop_reading.set()
+        self._reader.join(timeout=1.0)  # before the fd is closed (and its number reused)
         self._drain()
         with contextlib.suppress(OSError):
             os.close(self.fd)
