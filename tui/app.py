@@ -1,8 +1,12 @@
 """The Broadsheet app: composes the panes, owns the bindings, coordinates.
 
 Data flows down (the app hands rows, articles and the query to widgets); events
-flow up (widgets post messages; the app decides). The corpus loads in a worker
-thread and streams in, so the first rows show before the folder is read.
+flow up and the app decides. Most come as messages; the ones a key press produces and
+whose answer must paint in that key's frame (the query typed, the article under the
+cursor, the article opened) are callbacks the widgets were given, run while the key is
+handled: a message would be handled after the frame, and its answer drawn ~17 ms later.
+The corpus loads in a worker thread and streams in; the first batch is read before the
+first paint, so the first frame already has rows.
 """
 
 from __future__ import annotations
