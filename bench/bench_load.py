@@ -35,35 +35,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-
-def _status_kb(pid: int, field: str) -> int:
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def _descendants(root: int) -> list[int]:
-    parents: dict[int, int] = {}
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                with open(f"/proc/{name}/stat") as stat:
-                    parents[int(name)] = int(stat.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-    found: list[int] = []
-    frontier = [root]
-    while frontier:
-        parent = frontier.pop()
-        children = [pid for pid, ppid in parents.items() if ppid == parent]
-        found.extend(children)
-        frontier.extend(children)
-    return found
+from .procfs import process_tree, status_kb
 
 
 def _cpu_seconds(pid: int, task: bool = False) -> float:
@@ -110,8 +82,8 @@ class _Children:
         now = time.perf_counter()
         if force or now - self._last >= 0.25:
             self._last = now
-            for pid in _descendants(os.getpid()):
-                self.peak_kb[pid] = max(self.peak_kb.get(pid, 0), _status_kb(pid, "VmHWM"))
+            for pid in process_tree(os.getpid())[1:]:
+                self.peak_kb[pid] = max(self.peak_kb.get(pid, 0), status_kb(pid, "VmHWM"))
                 self.cpu.setdefault(pid, 0.0)
             for name, seconds in _thread_cpu().items():
                 self.threads[name] = max(self.threads.get(name, 0.0), seconds)
@@ -164,7 +136,7 @@ def one_run(path: str, mode: str, workers: int | None, start_method: str | None)
         "first": first or loaded_at,
         "loaded": loaded_at,
         "articles": len(corpus),
-        "main_rss_mb": _status_kb(os.getpid(), "VmHWM") / 1024,
+        "main_rss_mb": status_kb(os.getpid(), "VmHWM") / 1024,
         "worker_rss_mb": max(children.peak_kb.values(), default=0) / 1024,
         "workers_cpu": sum(children.cpu.values()),
         "index_mb": index_bytes / 1e6,

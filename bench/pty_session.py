@@ -36,6 +36,8 @@ from dataclasses import dataclass
 
 import pyte
 
+from .procfs import process_tree, status_kb
+
 ROW_DATE = re.compile(
     r"(?<![\w-])(?:\d{4}-\d{2}(?:-\d{2})?|c\. \d{4}(?:-\d{2}){0,2}|undated)(?![\w-])"
 )
@@ -378,29 +380,17 @@ class PtySession:
 
     def descendants(self) -> list[int]:
         """The program's process and every process under it (a parsing pool, say)."""
-        found = [self.proc.pid]
-        index = 0
-        while index < len(found):
-            pid = found[index]
-            index += 1
-            with contextlib.suppress(OSError):
-                for task in os.listdir(f"/proc/{pid}/task"):
-                    with (
-                        contextlib.suppress(OSError),
-                        open(f"/proc/{pid}/task/{task}/children") as handle,
-                    ):
-                        found.extend(int(child) for child in handle.read().split())
-        return found
+        return process_tree(self.proc.pid)
 
     def sample_rss(self) -> int:
         """Current resident memory of the whole process tree, in bytes (kept as a sample)."""
-        total = sum(_status_kb(pid, "VmRSS") for pid in self.descendants()) * 1024
+        total = sum(status_kb(pid, "VmRSS") for pid in self.descendants()) * 1024
         self.rss_samples.append(total)
         return total
 
     def peak_rss(self) -> int:
         """The main process' high-water mark (VmHWM), in bytes: the kernel's own peak."""
-        return _status_kb(self.proc.pid, "VmHWM") * 1024
+        return status_kb(self.proc.pid, "VmHWM") * 1024
 
     def close(self, quit_keys: bytes = b"q", timeout: float = 5.0) -> int | None:
         """Ask the program to quit, then make sure it is gone; return its exit status."""
@@ -437,15 +427,3 @@ class PtySession:
 def _take_controlling_terminal() -> None:
     with contextlib.suppress(OSError):
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-
-def _status_kb(pid: int, field: str) -> int:
-    """A ``kB`` field of /proc/PID/status (0 when the process is gone)."""
-    try:
-        with open(f"/proc/{pid}/status") as handle:
-            for line in handle:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0
