@@ -43,7 +43,7 @@ import sqlite3
 import threading
 from array import array
 from collections import OrderedDict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Literal, NamedTuple
 
@@ -725,9 +725,17 @@ class BackgroundIndexer:
     does over the staged articles stays short.
     """
 
-    def __init__(self, index: SearchIndex, *, max_staged: int = 2048) -> None:
+    def __init__(
+        self,
+        index: SearchIndex,
+        *,
+        max_staged: int = 2048,
+        pause: Callable[[], None] | None = None,
+    ) -> None:
         self.index = index
         self.max_staged = max_staged
+        self.pause = pause
+        """Called before each round (``Foreground.pause``: the UI goes first)."""
         self._wake = threading.Condition()
         self._closing = False
         self._cancelled = False
@@ -774,6 +782,8 @@ class BackgroundIndexer:
                         self._wake.wait()
                     if self._cancelled or (self._closing and not index.staged):
                         return
+                if self.pause is not None:
+                    self.pause()
                 index.index_staged(rounds=1)
                 with self._wake:
                     self._wake.notify_all()

@@ -1,0 +1,58 @@
+"""Letting the user's keys go first: background threads stand aside while the UI works.
+
+A 100k load keeps three threads of this process busy with Python next to the UI
+thread (the loader unpickling and merging batches, the index feeder, the index's shard
+threads binding rows), and there is one GIL. CPython hands it over only when the
+holder has run for the switch interval, and a frame is dozens of hand-overs (every
+turn of the event loop calls ``select``, which releases it): a cursor move that takes
+2 ms alone took 10-20 ms, and 50-120 ms now and then, while a corpus loaded. No
+setting gives a thread priority, so the background threads ask instead: between
+small steps they call :meth:`Foreground.pause`, which returns at once unless the UI
+said it is answering an input, and then waits until its frame is out.
+
+The wait is bounded: :meth:`Foreground.busy` lasts *seconds* at most, so a UI that
+never says it is done (another screen, a key that changes nothing) slows loading
+down for a moment but never stops it.
+
+Nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+__all__ = ["Foreground"]
+
+
+class Foreground:
+    """A flag the UI thread raises while it answers an input; background threads pause."""
+
+    __slots__ = ("_idle", "_until")
+
+    def __init__(self) -> None:
+        self._idle = threading.Event()
+        self._idle.set()
+        self._until = 0.0
+        """When the current busy spell ends at the latest (``time.monotonic()``)."""
+
+    @property
+    def is_busy(self) -> bool:
+        return not self._idle.is_set() and time.monotonic() < self._until
+
+    def busy(self, seconds: float) -> None:
+        """The UI thread is answering an input: background steps wait until
+        :meth:`idle`, or for *seconds* at most."""
+        self._until = time.monotonic() + seconds
+        self._idle.clear()
+
+    def idle(self) -> None:
+        """The UI thread's answer is on screen: background steps go on."""
+        self._idle.set()
+
+    def pause(self) -> None:
+        """Between two steps of background work: wait while the UI is busy."""
+        while not self._idle.is_set():
+            left = self._until - time.monotonic()
+            if left <= 0 or self._idle.wait(left):
+                return
