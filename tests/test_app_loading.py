@@ -12,6 +12,7 @@ import pytest
 import tui.app as app_module
 from bench.make_corpus import make_corpus
 from tui.app import BroadsheetApp
+from tui.corpus.foreground import Foreground
 from tui.corpus.loader import LoadBatch
 from tui.corpus.query import parse_query
 from tui.corpus.state import ReadState
@@ -92,3 +93,60 @@ async def test_cursor_and_filter_while_loading(corpus_dir: Path) -> None:
         by_serial = app.corpus.by_serial
         expected = [s for s in app.corpus.serials("newest") if query.matches(by_serial[s])]
         assert expected and app.article_list.rows == expected
+
+
+async def test_a_key_while_loading_holds_the_loader_until_its_frame(corpus_dir: Path) -> None:
+    """The loading threads stand aside from a key until the screen has drawn it; the
+    screen's hook that says so is Textual-private, so this also guards an upgrade."""
+    calls: list[str] = []
+
+    class Recording(Foreground):
+        __slots__ = ()
+
+        def busy(self, seconds: float) -> None:
+            calls.append("busy")
+            super().busy(seconds)
+
+        def idle(self) -> None:
+            calls.append("idle")
+            super().idle()
+
+    app = BroadsheetApp([str(corpus_dir)], state=ReadState.open(enabled=False))
+    foreground = app.foreground = Recording()
+    async with app.run_test(size=(120, 36)) as pilot:
+        while not app.article_list.rows:
+            await asyncio.sleep(0.001)
+        assert app.loading
+        await pilot.press("j")
+        await pilot.pause()
+        assert "busy" in calls and "idle" in calls[calls.index("busy") :]
+        assert not foreground.is_busy
+        await asyncio.wait_for(app.loaded.wait(), timeout=120)
+        calls.clear()
+        await pilot.press("j")
+        await pilot.pause()
+        assert "busy" not in calls  # loaded: nothing to hold back
+
+
+async def test_batches_wait_while_the_user_is_active(
+    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While keys come, the rows do not change under the cursor; the header still
+    counts, and the last batch shows everything."""
+    monkeypatch.setattr(app_module, "BATCH_REST", 3600.0)  # "active" for the whole load
+    app = BroadsheetApp([str(corpus_dir)], state=ReadState.open(enabled=False))
+    async with app.run_test(size=(120, 36)) as pilot:
+        while not app.article_list.rows:
+            await asyncio.sleep(0.001)
+        await pilot.press("j")
+        rows = app.article_list.rows
+        kept = app.article_list.current_serial
+        while app.loading and app.files_read < COUNT:
+            assert app.article_list.rows is rows
+            await asyncio.sleep(0.01)
+        await asyncio.wait_for(app.loaded.wait(), timeout=120)
+        await pilot.pause()
+        assert app.article_list.rows == app.corpus.serials("newest")
+        assert len(app.article_list.rows) == COUNT
+        assert app.article_list.current_serial == kept
+        assert f"{COUNT:,} articles" in app.query_one("#header").summary  # type: ignore[attr-defined]

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tui.corpus import ArticleDate, load_corpus
-from tui.widgets.timeline import Timeline, bucket_counts, period_code
+from tui.corpus import ArticleDate, Corpus, load_corpus
+from tui.corpus.dates import period_code
+from tui.widgets.timeline import Timeline, bucket_counts
 
 from .app_helpers import make_app, settle
 
@@ -160,16 +161,23 @@ def test_no_dated_articles_gives_no_buckets(tmp_path: Path) -> None:
 
 
 def test_timeline_counts_the_same_whether_every_article_or_some_are_shown() -> None:
-    corpus = load_corpus(["seeds"])
-    articles = corpus.by_serial
-    every = Counter(period_code(a.date) for a in articles if a.date is not None)
+    whole = load_corpus(["seeds"])
+    items = list(whole.by_serial)
+    # The corpus keeps a running count per period as batches arrive.
+    corpus = Corpus("seeds")
+    corpus.add(items[:2])
+    corpus.add(items[2:])
+    assert corpus.periods.tolist() == [period_code(a.date) for a in corpus.by_serial]
+    assert corpus.period_counts() == Counter(corpus.periods)
+    dated = Counter(period_code(a.date) for a in corpus.by_serial if a.date is not None)
     timeline = Timeline()
-    # Articles arrive in two batches, every one shown: the running count is used.
-    first = list(range(2))
-    timeline.set_rows(first, articles[:2])
-    timeline.set_rows(corpus.serials(), articles)
-    assert timeline.counts == every and timeline.dated == len(articles)
+    # Every article shown: the running count is charted, as is.
+    timeline.set_rows(corpus.serials(), corpus.periods, corpus.period_counts())
+    assert timeline.counts == dated and timeline.dated == sum(dated.values())
+    # The same rows counted one by one give the same chart.
+    timeline.set_rows(corpus.serials(), corpus.periods)
+    assert timeline.counts == dated
     # A subset is counted row by row.
     some = corpus.serials()[1:4]
-    timeline.set_rows(some, articles)
-    assert timeline.counts == Counter(period_code(articles[s].date) for s in some)
+    timeline.set_rows(some, corpus.periods)
+    assert timeline.counts == Counter(period_code(corpus.by_serial[s].date) for s in some)

@@ -34,6 +34,7 @@ from textual.worker import get_current_worker
 
 from .corpus import Article, Corpus, Skipped, SortOrder, corpus_name, read_raw
 from .corpus.files import discover
+from .corpus.foreground import Foreground
 from .corpus.index import BackgroundIndexer, SearchIndex, prepare
 from .corpus.loader import LoadBatch, collector_paused, load_batches
 from .corpus.query import Query, QueryError, parse_query
@@ -59,6 +60,22 @@ PREVIEW_DELAY = 0.12
 
 SAVE_DELAY = 1.0
 """Seconds after a mark before the state file is written (marks come in bursts)."""
+
+ANSWERED_INPUT = (
+    events.Key,
+    events.MouseDown,
+    events.MouseUp,
+    events.MouseScrollDown,
+    events.MouseScrollUp,
+    events.Paste,
+)
+"""Inputs whose answer the user waits for (a mouse move is not one)."""
+
+ANSWER_SECONDS = 0.05
+"""Longest time the loading threads stand aside for one input's frame."""
+
+BATCH_REST = 0.25
+"""Seconds without input before loaded batches join the list (see _show_batches_at_rest)."""
 
 FIRST_BATCH = 64
 BATCH = 1024
@@ -86,6 +103,17 @@ class MainScreen(Screen[None]):
     """
 
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
+    def __init__(self, *, foreground: Foreground, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.foreground = foreground
+
+    def _compositor_refresh(self) -> None:
+        # The frame is written: loading threads that stood aside for it go on.
+        # (Textual has no public hook for "frame written"; without this one the
+        # foreground's busy spell would simply run out: slower loading, never wrong.)
+        super()._compositor_refresh()
+        self.foreground.idle()
 
 
 class BroadsheetApp(App[None]):
@@ -148,6 +176,11 @@ class BroadsheetApp(App[None]):
         self._preview_timer: Timer | None = None
         self._save_timer: Timer | None = None
         self._last_highlight = 0.0
+        self._last_input = 0.0
+        """When the user last pressed a key or clicked (``time.monotonic()``)."""
+        self._unshown: list[int] = []
+        """Serials loaded but not yet shown: batches wait while the user is active."""
+        self._batch_timer: Timer | None = None
         self._pending_preview: int | None = None
         self._shown_serial: int | None = None
         self._reader_query: Query | None = None
@@ -156,12 +189,14 @@ class BroadsheetApp(App[None]):
         self._first_frame_shown = False
         """The query whose highlights the reading pane shows."""
         self._warnings_shown = 0
+        self.foreground = Foreground()
+        """Raised while an input is answered: the loading threads wait for its frame."""
         self.set_reactive(BroadsheetApp.order, order)
 
     # --- structure -------------------------------------------------------------
 
     def get_default_screen(self) -> Screen[None]:
-        return MainScreen(id="_default")
+        return MainScreen(foreground=self.foreground, id="_default")
 
     def compose(self) -> ComposeResult:
         yield HeaderBar(id="header")
@@ -204,7 +239,11 @@ class BroadsheetApp(App[None]):
         # The first batch (a few dozen files, ~10 ms) is read here, before the first
         # paint, so the first frame already has rows; the worker reads the rest.
         batches = load_batches(
-            self.paths, first_batch=FIRST_BATCH, batch_size=BATCH, first_with_texts=False
+            self.paths,
+            first_batch=FIRST_BATCH,
+            batch_size=BATCH,
+            first_with_texts=False,
+            pause=self.foreground.pause,
         )
         first = next(batches, None)
         shown: list[Article] = []
@@ -218,6 +257,14 @@ class BroadsheetApp(App[None]):
         self.load_corpus(batches, first, shown)
 
     # --- loading ---------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, ANSWERED_INPUT):
+            self._last_input = time.monotonic()
+            if self.loading:
+                # The loading threads stand aside until this input's frame is out.
+                self.foreground.busy(ANSWER_SECONDS)
+        await super().on_event(event)
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_corpus(
@@ -240,7 +287,8 @@ class BroadsheetApp(App[None]):
         """
         worker = get_current_worker()
         index = self.index = SearchIndex()
-        indexer = BackgroundIndexer(index)
+        pause = self.foreground.pause
+        indexer = BackgroundIndexer(index, pause=pause)
         added: list[int] = [article.serial for article in shown]
         skipped: list[Skipped] = []
         read = first.files_read if first is not None else 0
@@ -254,7 +302,9 @@ class BroadsheetApp(App[None]):
                 for batch in batches:
                     if worker.is_cancelled:
                         return
+                    pause()
                     new = self.corpus.add(batch.items)
+                    pause()
                     indexer.put(new, batch.texts_for(new))
                     added.extend(article.serial for article in new)
                     skipped.extend(item for item in batch.items if isinstance(item, Skipped))
@@ -262,8 +312,8 @@ class BroadsheetApp(App[None]):
                     # Showing a batch costs the UI time in proportion to the corpus
                     # (the rows, the timeline: ~50 ms at 100k), so posts thin out as it
                     # grows: ~12 a second at first, ~4 at 10k, 1 from 60k on.
-                    pause = min(1.0, BATCH_SECONDS * (1 + len(self.corpus) / 5_000))
-                    if time.monotonic() - last >= pause:
+                    gap = min(1.0, BATCH_SECONDS * (1 + len(self.corpus) / 5_000))
+                    if time.monotonic() - last >= gap:
                         self.post_message(CorpusBatch(added, skipped, read, False))
                         added, skipped, last = [], [], time.monotonic()
                 if added or skipped:
@@ -280,16 +330,12 @@ class BroadsheetApp(App[None]):
     def _on_batch(self, message: CorpusBatch) -> None:
         self.files_read = message.read
         self.skipped.extend(message.skipped)
-        if self.matches is not None and message.added:
-            assert self.index is not None  # made before the first post
-            found = self.index.search(self.current_query, self.state, within=message.added)
-            if found:
-                self.matches |= found
+        self._unshown.extend(message.added)
         if message.done:
             self.loading = False
-        article_list = self.article_list
-        # Until the user moves, the cursor stays on the top row (the newest article).
-        self._show_rows(keep=article_list.current_serial if article_list.user_moved else None)
+            self._show_batches()
+        else:
+            self._show_batches_at_rest()
         self._update_header()
         if message.done:
             if self.skipped:
@@ -302,6 +348,37 @@ class BroadsheetApp(App[None]):
                     markup=False,
                 )
             self.loaded.set()
+
+    def _show_batches_at_rest(self) -> None:
+        """Show the articles read since the list last changed, once the user rests.
+
+        While keys come, the list does not change under the cursor: a batch reorders
+        the visible rows (at 100k, ~10-20 ms of drawing that a key pressed meanwhile
+        would wait for). The header's count goes on rising; the rows follow as soon
+        as no input came for BATCH_REST seconds.
+        """
+        if self._batch_timer is not None:
+            self._batch_timer.stop()
+            self._batch_timer = None
+        wait = self._last_input + BATCH_REST - time.monotonic()
+        if wait <= 0:
+            self._show_batches()
+        else:
+            self._batch_timer = self.set_timer(wait, self._show_batches_at_rest)
+
+    def _show_batches(self) -> None:
+        if self._batch_timer is not None:
+            self._batch_timer.stop()
+            self._batch_timer = None
+        added, self._unshown = self._unshown, []
+        if self.matches is not None and added:
+            assert self.index is not None  # made before the first post
+            found = self.index.search(self.current_query, self.state, within=added)
+            if found:
+                self.matches |= found
+        article_list = self.article_list
+        # Until the user moves, the cursor stays on the top row (the newest article).
+        self._show_rows(keep=article_list.current_serial if article_list.user_moved else None)
 
     def _update_header(self) -> None:
         corpus = self.corpus
@@ -340,10 +417,16 @@ class BroadsheetApp(App[None]):
         self._show_count()
         if self._typing_query:
             self._timeline_stale = True  # with the preview, when typing rests
-        elif self.show_timeline:
-            self.timeline.set_rows(rows, self.corpus.by_serial)
+        else:
+            self._chart(rows)
         if not rows:
             self._show_article(None)
+
+    def _chart(self, rows: list[int]) -> None:
+        """Bring the timeline up to date with *rows* (when it is shown)."""
+        if self.show_timeline:
+            every = self.corpus.period_counts() if self.matches is None else None
+            self.timeline.set_rows(rows, self.corpus.periods, every)
 
     def _show_count(self, note: str = "") -> None:
         if self.loading:
@@ -419,8 +502,7 @@ class BroadsheetApp(App[None]):
             # Counting 100,000 matches by month cost ~10 ms a keystroke: the chart
             # follows the query once typing rests, like the preview.
             self._timeline_stale = False
-            if self.show_timeline:
-                self.timeline.set_rows(self.article_list.rows, self.corpus.by_serial)
+            self._chart(self.article_list.rows)
 
     def _sync_reader(self, serial: int | None) -> None:
         """Show article *serial* with the current query's highlights, unless it is."""
@@ -496,10 +578,9 @@ class BroadsheetApp(App[None]):
             panes.add_class("-reading")
 
     def watch_show_timeline(self, show: bool) -> None:
-        timeline = self.query_one("#timeline", Timeline)
-        timeline.display = show
-        if show and self.is_running:
-            timeline.set_rows(self.article_list.rows, self.corpus.by_serial)
+        self.timeline.display = show
+        if self.is_running:
+            self._chart(self.article_list.rows)
 
     # --- actions ---------------------------------------------------------------
 

@@ -6,12 +6,14 @@ import copyreg
 import hashlib
 import os
 import threading
+from array import array
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .dates import ArticleDate
+from .dates import ArticleDate, period_code
 from .files import Skipped, SourceText, discover, read_source, resolve_display_path
 from .parse import ParsedText, parse_text
 from .safe import neutralise, neutralise_line
@@ -357,6 +359,9 @@ class Corpus:
         self._count = 0
         """Articles whose ``add`` has finished: what the orders show (a batch appears
         whole, once the loader has also handed it to the index)."""
+        self.periods = array("i")
+        """Each article's :func:`period_code`, by serial: what the timeline counts."""
+        self._period_counts: Counter[int] = Counter()
 
     @property
     def articles(self) -> list[Article]:
@@ -397,10 +402,19 @@ class Corpus:
             self._by_path[item.path] = item
             added.append(item)
         if added:
+            periods = [period_code(article.date) for article in added]
             with self._lock:
+                self.periods.extend(periods)
+                self._period_counts.update(periods)
                 self._count = len(self.by_serial)
                 self._orders["newest"].catch_up(self.by_serial, self._count)
         return added
+
+    def period_counts(self) -> Counter[int]:
+        """Articles per :func:`period_code`, all of them (kept as they are added, on
+        the loading thread: the UI charts every batch without counting 100,000)."""
+        with self._lock:
+            return self._period_counts.copy()
 
     def serials(self, order: SortOrder = "newest") -> list[int]:
         """Serials in display order (cached until the corpus changes)."""

@@ -6,6 +6,8 @@ ints; only the visible rows are rendered, and a cursor move repaints two lines.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 from collections.abc import Callable, Sequence
 from typing import ClassVar
 
@@ -126,20 +128,47 @@ class ArticleList(LineView):
     # --- data in ---------------------------------------------------------------
 
     def set_rows(self, rows: list[int], keep: int | None = None, notice: str = "") -> None:
-        """Show *rows*; keep the cursor on serial *keep* when it is still there."""
+        """Show *rows*; keep the cursor on serial *keep* when it is still there.
+
+        The kept cursor also keeps its place on screen, and only the lines that now
+        show something else are repainted: while a corpus streams in, a batch usually
+        changes a few visible rows (or none), not the whole list.
+        """
+        height = self._height()
+        old_top = round(self.scroll_offset.y)
+        before = self._visible_lines(old_top, height)
+        offset = self.cursor - old_top
         self.rows = rows
         if notice:
             self.notice = notice
-        position = 0
+        position = -1
         if keep is not None and rows:
-            try:
+            with contextlib.suppress(ValueError):  # no longer shown: back to the top
                 position = rows.index(keep)
-            except ValueError:
-                position = 0
-        self.set_line_count(len(rows))
-        self.set_reactive(ArticleList.cursor, min(position, max(0, len(rows) - 1)))
-        self._scroll_cursor_into_view(center=True)
+        self.set_line_count(len(rows), repaint=False)
+        self.set_reactive(ArticleList.cursor, max(0, min(position, len(rows) - 1)))
+        if position >= 0 and height:
+            top = max(0, min(position - offset, len(rows) - height))
+            self.scroll_to(y=top, animate=False, immediate=True)
+        else:
+            self._scroll_cursor_into_view(center=True)
+        top = round(self.scroll_offset.y)
+        if top != old_top or not before or not rows:
+            self.refresh()  # scrolled (already repainted), or to or from the notice
+        else:
+            after = self._visible_lines(top, height)
+            for line, shown in enumerate(itertools.zip_longest(before, after)):
+                if shown[0] != shown[1]:
+                    self.refresh_line(top + line)
         self._report_highlighted()
+
+    def _height(self) -> int:
+        return self.scrollable_content_region.height or self.size.height
+
+    def _visible_lines(self, top: int, height: int) -> list[tuple[int, bool]]:
+        """What lines *top*… show: each row's serial, and whether the cursor is on it."""
+        rows, cursor = self.rows, self.cursor
+        return [(rows[row], row == cursor) for row in range(top, min(len(rows), top + height))]
 
     def set_query(self, query: Query | None) -> None:
         self.search_query = query
@@ -175,7 +204,11 @@ class ArticleList(LineView):
         self.user_moved = True
         self._refresh_row(old)
         self._refresh_row(new)
-        self._scroll_cursor_into_view()
+        # A step past the edge scrolls half a page (the cursor lands mid-list), as mutt
+        # does by default: scrolling repaints every row (~6.5 KB at 120×36, and Textual
+        # cannot scroll the terminal's lines), so one row at a time would send that on
+        # every press while ↓ is held; this way one press in ~15 does.
+        self._scroll_cursor_into_view(center=abs(new - old) == 1)
         self._report_highlighted()
 
     def _report_highlighted(self) -> None:
@@ -190,7 +223,7 @@ class ArticleList(LineView):
             self.refresh_line(row)
 
     def _scroll_cursor_into_view(self, center: bool = False) -> None:
-        height = self.scrollable_content_region.height or self.size.height
+        height = self._height()
         if height <= 0:
             return
         top = round(self.scroll_offset.y)
@@ -226,7 +259,7 @@ class ArticleList(LineView):
         self.cursor = len(self.rows) - 1
 
     def _page(self) -> int:
-        return max(1, (self.scrollable_content_region.height or self.size.height) - 1)
+        return max(1, self._height() - 1)
 
     def action_page_up(self) -> None:
         self.cursor -= self._page()

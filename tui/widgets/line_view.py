@@ -29,8 +29,9 @@ class LineView(ScrollView, can_focus=True):
         self._line_styles: dict[str, Style] = {}
         self._line_styles_stale = True
 
-    def set_line_count(self, lines: int) -> None:
-        """Make the scrollable height *lines* and repaint.
+    def set_line_count(self, lines: int, *, repaint: bool = True) -> None:
+        """Make the scrollable height *lines* and repaint (unless the caller repaints
+        what changed itself: *repaint* False).
 
         Assigning ``virtual_size`` would lay out the whole screen (the reactive is
         declared ``layout=True``), which cost most of a filter keystroke and of opening
@@ -42,7 +43,8 @@ class LineView(ScrollView, can_focus=True):
         if size != self.virtual_size:
             self.set_reactive(Widget.virtual_size, size)
             self._scroll_update(size)  # scrollbar window and clamped scroll offsets
-        self.refresh()
+        if repaint:
+            self.refresh()
 
     def line_styles(self) -> dict[str, Style]:
         """The widget's own style (key ``""``) and each component class's own style

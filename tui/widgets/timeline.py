@@ -6,7 +6,6 @@ counted in their year and drawn in a distinct colour on top of the dated ones.
 
 from __future__ import annotations
 
-from array import array
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from rich.segment import Segment
 from textual.strip import Strip
 from textual.widget import Widget
 
-from ..corpus import Article, ArticleDate
+from ..corpus.dates import UNDATED_PERIOD
 from .glyphs import UNICODE, Glyphs
 
 ROWS = 2
@@ -36,29 +35,14 @@ class Bucket:
         return self.exact + self.vague
 
 
-UNDATED = -1
-"""The period code of an article without a date."""
-
-
-def period_code(date: ArticleDate | None) -> int:
-    """``year * 16 + month``, month 0 for a year-only date; UNDATED for none.
-
-    One small int per article, so the timeline of 100,000 filtered rows is a count of
-    ints (a C loop, a few ms) instead of a walk over Article objects on every keystroke.
-    """
-    if date is None:
-        return UNDATED
-    return date.year * 16 + (date.month or 0)
-
-
 def bucket_counts(counts: Mapping[int, int], max_buckets: int) -> tuple[list[Bucket], str]:
     """Buckets per month, or per year when the months would not fit in *max_buckets*,
-    from article counts per period code (see :func:`period_code`)."""
+    from article counts per period code (see :func:`tui.corpus.dates.period_code`)."""
     months: Counter[tuple[int, int]] = Counter()
     years_exact: Counter[int] = Counter()
     years_vague: Counter[int] = Counter()
     for code, count in counts.items():
-        if code == UNDATED or count <= 0:
+        if code == UNDATED_PERIOD or count <= 0:
             continue
         year, month = divmod(code, 16)
         if month == 0:
@@ -126,28 +110,23 @@ class Timeline(Widget):
     def __init__(self, *, glyphs: Glyphs = UNICODE, id: str | None = None) -> None:
         super().__init__(id=id)
         self.glyphs = glyphs
-        self._codes = array("i")
-        """Period code of each article, by serial (serials only grow)."""
-        self._every: Counter[int] = Counter()
-        """Articles per period code over all of ``_codes``."""
         self._counts: Counter[int] = Counter()
         self._dated = 0
         self._layout: tuple[int, list[Bucket], str] | None = None
         """Buckets for the last width drawn: three lines share one computation."""
 
-    def set_rows(self, rows: Sequence[int], articles: Sequence[Article]) -> None:
-        """Chart the articles of serials *rows*; *articles* holds every article by serial."""
-        codes = self._codes
-        fresh = [period_code(article.date) for article in articles[len(codes) :]]
-        codes.extend(fresh)
-        self._every.update(fresh)
-        if len(rows) == len(articles):
-            # Every article is shown (no filter: each batch while loading). The running
-            # count is exact, and no 100,000-row count runs on the UI thread per batch.
-            counts = self._every.copy()
-        else:
-            counts = Counter(map(codes.__getitem__, rows))
-        counts.pop(UNDATED, None)
+    def set_rows(
+        self,
+        rows: Sequence[int],
+        periods: Sequence[int],
+        every: Mapping[int, int] | None = None,
+    ) -> None:
+        """Chart the articles of serials *rows*, whose period codes are
+        ``periods[serial]``. *every* is the count of all articles per period, given
+        when *rows* are all of them (no filter: each batch while loading), so that no
+        100,000-row count runs on the UI thread then."""
+        counts = Counter(every if every is not None else map(periods.__getitem__, rows))
+        counts.pop(UNDATED_PERIOD, None)
         if counts == self._counts and self._layout is not None:
             return  # the same chart: nothing to send
         self._counts = counts
