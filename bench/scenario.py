@@ -138,7 +138,7 @@ class AppRun:
     rested: list[Sample] = field(default_factory=list)
     held: list[Sample] = field(default_factory=list)
     scrolled: list[Sample] = field(default_factory=list)
-    """Held ↓ past the last visible row: each press scrolls the list."""
+    """Held ↓ from the last visible row on: the list scrolls at least once meanwhile."""
     preview: list[Sample] = field(default_factory=list)
     page: list[Sample] = field(default_factory=list)
     page_settled_bytes: list[int] = field(default_factory=list)
@@ -403,9 +403,13 @@ def _hold_down(settings: Settings, session: PtySession, run: AppRun, walker: _Wa
 
 
 def _hold_scrolling(settings: Settings, session: PtySession, run: AppRun, walker: _Walker) -> None:
-    """Held ↓ from the last visible row: every press scrolls the list by one line."""
+    """Held ↓ from the last visible row, for more presses than the list has lines: the
+    list scrolls at least once while the key is held, however far a step past its
+    edge scrolls it (one line, or half a page), and the samples show what holding ↓
+    through a long list costs per press."""
     visible = len(session.list_rows())
-    if walker.rows <= visible + settings.presses + 1:
+    presses = max(settings.presses, visible + 2)
+    if walker.rows <= visible + presses + 1:
         return
     _go_home(settings, session, walker)
     session.write(key("pagedown"))
@@ -415,7 +419,7 @@ def _hold_scrolling(settings: Settings, session: PtySession, run: AppRun, walker
         return  # the page did not end on the last visible row: no clean scroll series
     walker.position = len(rows) - 1
     top = session.list_text(rows[0])
-    samples, last_sent = _hold(settings, session, walker, 1 + settings.presses, time.perf_counter())
+    samples, last_sent = _hold(settings, session, walker, 1 + presses, time.perf_counter())
     samples = samples[1:]  # the first press starts from rest (see _hold_down)
     if session.list_text(session.list_rows()[0]) != top:
         run.scrolled.extend(samples)
