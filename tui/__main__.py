@@ -27,9 +27,6 @@ if TYPE_CHECKING:
 
 PROG = "broadsheet"
 
-MAX_FPS = 240
-"""Textual's frame-rate cap in the reader (``TEXTUAL_FPS``, unless already set)."""
-
 DESCRIPTION = """\
 A terminal reader for a folder of dated news articles.
 
@@ -211,11 +208,6 @@ def run(argv: Sequence[str] | None = None) -> int:
         from .serve import serve
 
         return serve(args)
-    # Textual draws at most MAX_FPS frames a second, so a key pressed just after
-    # another frame (the loading count, the preview) waits for the next slot: up to
-    # 16 ms at the default 60. Our frames answer inputs and batches, never animations,
-    # so a higher cap costs nothing while idle. Read when Textual is first imported.
-    os.environ.setdefault("TEXTUAL_FPS", str(MAX_FPS))
     from .app import run_app
 
     return run_app(args, paths)

@@ -184,10 +184,13 @@ class BroadsheetApp(App[None]):
         self._pending_preview: int | None = None
         self._shown_serial: int | None = None
         self._reader_query: Query | None = None
-        self._typing_query = False
-        self._timeline_stale = False
-        self._first_frame_shown = False
         """The query whose highlights the reading pane shows."""
+        self._typing_query = False
+        """A keystroke's query is being applied (the preview then waits for a rest)."""
+        self._timeline_stale = False
+        """The timeline still charts the rows before the last keystroke's query."""
+        self._first_frame_shown = False
+        """The first preview has been drawn (until then it waits a frame for the rows)."""
         self._warnings_shown = 0
         self.foreground = Foreground()
         """Raised while an input is answered: the loading threads wait for its frame."""
