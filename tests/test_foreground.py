@@ -47,6 +47,17 @@ def test_pause_waits_while_busy_until_idle() -> None:
     assert not thread.is_alive() and not foreground.is_busy
 
 
+def test_idle_after_a_moment_lets_a_waiting_thread_go_then() -> None:
+    """The UI's frame is drawn: background steps go on once the terminal writer has
+    had its moment, not when the whole busy spell would have ended."""
+    foreground = Foreground()
+    foreground.busy(3600)
+    thread = pausing_thread(foreground)
+    foreground.idle(after=0.01)
+    thread.join(FINISH)
+    assert not thread.is_alive() and not foreground.is_busy
+
+
 def test_busy_runs_out_by_itself() -> None:
     """A UI that never says it is done (another screen, a key that changed nothing)
     cannot stop the background for longer than the busy spell."""

@@ -74,6 +74,10 @@ ANSWERED_INPUT = (
 ANSWER_SECONDS = 0.05
 """Longest time the loading threads stand aside for one input's frame."""
 
+WRITER_SECONDS = 0.002
+"""After a frame, the loading threads wait this long more: the terminal writer thread
+needs the GIL too (~0.3 ms), and without this it often queued behind them for 5 ms."""
+
 BATCH_REST = 0.25
 """Seconds without input before loaded batches join the list (see _show_batches_at_rest)."""
 
@@ -109,11 +113,12 @@ class MainScreen(Screen[None]):
         self.foreground = foreground
 
     def _compositor_refresh(self) -> None:
-        # The frame is written: loading threads that stood aside for it go on.
+        # The frame is drawn: loading threads that stood aside for it go on, once
+        # Textual's writer thread has had a moment to send it to the terminal.
         # (Textual has no public hook for "frame written"; without this one the
         # foreground's busy spell would simply run out: slower loading, never wrong.)
         super()._compositor_refresh()
-        self.foreground.idle()
+        self.foreground.idle(after=WRITER_SECONDS)
 
 
 class BroadsheetApp(App[None]):

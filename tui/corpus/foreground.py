@@ -24,6 +24,9 @@ import time
 
 __all__ = ["Foreground"]
 
+POLL = 0.002
+"""Seconds between checks of the busy spell's end while pausing (it can be shortened)."""
+
 
 class Foreground:
     """A flag the UI thread raises while it answers an input; background threads pause."""
@@ -46,13 +49,17 @@ class Foreground:
         self._until = time.monotonic() + seconds
         self._idle.clear()
 
-    def idle(self) -> None:
-        """The UI thread's answer is on screen: background steps go on."""
-        self._idle.set()
+    def idle(self, after: float = 0.0) -> None:
+        """The UI thread's answer is drawn: background steps go on, *after* seconds from
+        now (time for the terminal writer thread to take the frame out)."""
+        if after <= 0:
+            self._idle.set()
+        else:
+            self._until = min(self._until, time.monotonic() + after)
 
     def pause(self) -> None:
         """Between two steps of background work: wait while the UI is busy."""
         while not self._idle.is_set():
             left = self._until - time.monotonic()
-            if left <= 0 or self._idle.wait(left):
+            if left <= 0 or self._idle.wait(min(left, POLL)):
                 return
