@@ -58,6 +58,14 @@ def test_idle_after_a_moment_lets_a_waiting_thread_go_then() -> None:
     assert not thread.is_alive() and not foreground.is_busy
 
 
+def test_the_busy_thread_never_waits_for_itself() -> None:
+    """The UI thread reads the first batch itself: a pause there must not block it."""
+    foreground = Foreground()
+    foreground.busy(3600)
+    foreground.pause()  # returns: this thread is the one that is busy
+    assert foreground.is_busy
+
+
 def test_busy_runs_out_by_itself() -> None:
     """A UI that never says it is done (another screen, a key that changed nothing)
     cannot stop the background for longer than the busy spell."""

@@ -74,6 +74,9 @@ ANSWERED_INPUT = (
 ANSWER_SECONDS = 0.05
 """Longest time the loading threads stand aside for one input's frame."""
 
+FIRST_FRAME_SECONDS = 0.3
+"""Longest time the loading threads wait for the first frame at start-up."""
+
 WRITER_SECONDS = 0.002
 """After a frame, the loading threads wait this long more: the terminal writer thread
 needs the GIL too (~0.3 ms), and without this it often queued behind them for 5 ms."""
@@ -262,6 +265,8 @@ class BroadsheetApp(App[None]):
             self._show_rows(keep=None)
         self._update_header()
         self._report_state_warnings()
+        # The loading threads wait for the first frame (MainScreen's hook ends this).
+        self.foreground.busy(FIRST_FRAME_SECONDS)
         self.load_corpus(batches, first, shown)
 
     # --- loading ---------------------------------------------------------------

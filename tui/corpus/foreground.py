@@ -31,13 +31,15 @@ POLL = 0.002
 class Foreground:
     """A flag the UI thread raises while it answers an input; background threads pause."""
 
-    __slots__ = ("_idle", "_until")
+    __slots__ = ("_idle", "_until", "_owner")
 
     def __init__(self) -> None:
         self._idle = threading.Event()
         self._idle.set()
         self._until = 0.0
         """When the current busy spell ends at the latest (``time.monotonic()``)."""
+        self._owner: int | None = None
+        """The thread that said it is busy: it never waits for itself."""
 
     @property
     def is_busy(self) -> bool:
@@ -46,6 +48,7 @@ class Foreground:
     def busy(self, seconds: float) -> None:
         """The UI thread is answering an input: background steps wait until
         :meth:`idle`, or for *seconds* at most."""
+        self._owner = threading.get_ident()
         self._until = time.monotonic() + seconds
         self._idle.clear()
 
@@ -58,7 +61,10 @@ class Foreground:
             self._until = min(self._until, time.monotonic() + after)
 
     def pause(self) -> None:
-        """Between two steps of background work: wait while the UI is busy."""
+        """Between two steps of background work: wait while the UI is busy (unless
+        this is the UI's own thread: it returns at once there)."""
+        if threading.get_ident() == self._owner:
+            return
         while not self._idle.is_set():
             left = self._until - time.monotonic()
             if left <= 0 or self._idle.wait(min(left, POLL)):

@@ -301,7 +301,8 @@ def load_batches(
     found = iter(discover(paths))
     cwd = os.getcwd()
     ahead = list(itertools.islice(found, max(first_batch, pool_threshold)))
-    pool = _Pool(count, start_method) if count > 1 and len(ahead) >= pool_threshold else None
+    wants_pool = count > 1 and len(ahead) >= pool_threshold
+    pool: _Pool | None = None
     entries: Iterator[str | Skipped] = itertools.chain(ahead, found)
     files_read = 0
     items: list[Article | Skipped] = []
@@ -333,7 +334,13 @@ def load_batches(
         collect(read_chunk(take(first_batch), with_texts=with_texts and first_with_texts))
         if items:
             yield flush()
-        if pool is not None:
+        if wants_pool:
+            # Only now: starting it imports multiprocessing and forks a server from a
+            # thread of this process, which would compete for the GIL with whatever
+            # shows the first rows (the app's first frame).
+            if pause is not None:
+                pause()
+            pool = _Pool(count, start_method)
             # Keep parsing here, in small steps, until the pool is ready.
             if not parse_while_starting:
                 pool.ready.wait()
