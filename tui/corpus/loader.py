@@ -301,8 +301,7 @@ def load_batches(
     found = iter(discover(paths))
     cwd = os.getcwd()
     ahead = list(itertools.islice(found, max(first_batch, pool_threshold)))
-    wants_pool = count > 1 and len(ahead) >= pool_threshold
-    pool: _Pool | None = None
+    pool = _Pool(count, start_method) if count > 1 and len(ahead) >= pool_threshold else None
     entries: Iterator[str | Skipped] = itertools.chain(ahead, found)
     files_read = 0
     items: list[Article | Skipped] = []
@@ -334,13 +333,7 @@ def load_batches(
         collect(read_chunk(take(first_batch), with_texts=with_texts and first_with_texts))
         if items:
             yield flush()
-        if wants_pool:
-            # Only now: starting it imports multiprocessing and forks a server from a
-            # thread of this process, which would compete for the GIL with whatever
-            # shows the first rows (the app's first frame).
-            if pause is not None:
-                pause()
-            pool = _Pool(count, start_method)
+        if pool is not None:
             # Keep parsing here, in small steps, until the pool is ready.
             if not parse_while_starting:
                 pool.ready.wait()
