@@ -204,10 +204,10 @@ class ArticleList(LineView):
         self.user_moved = True
         self._refresh_row(old)
         self._refresh_row(new)
-        # A step past the edge scrolls half a page (the cursor lands mid-list), as mutt
-        # does by default: scrolling repaints every row (~6.5 KB at 120×36, and Textual
-        # cannot scroll the terminal's lines), so one row at a time would send that on
-        # every press while ↓ is held; this way one press in ~15 does.
+        # A step past the edge scrolls half a page, the cursor landing mid-list (mutt
+        # jumps a whole page unless $menu_scroll is set): scrolling repaints every row
+        # (~6.5 KB at 120×36; Textual cannot scroll the terminal's lines), so one row at
+        # a time would send that on every press while ↓ is held; this way one in ~15 does.
         self._scroll_cursor_into_view(center=abs(new - old) == 1)
         self._report_highlighted()
 
