@@ -65,7 +65,7 @@ def test_utf8_with_bom(tmp_path: Path) -> None:
     assert "\ufeff" not in result.title + result.text
     assert result.date is not None and result.date.iso() == "2024-01-02"
     assert "café “summit”" in result.text
-    assert result.warnings == []
+    assert result.warnings == ()
 
 
 @pytest.mark.parametrize(
@@ -79,7 +79,7 @@ def test_utf16_with_bom(tmp_path: Path, bom: bytes, codec: str) -> None:
     assert result.encoding == codec
     assert result.date is not None and result.date.iso() == "2024-01-02"
     assert "café “summit”" in result.text
-    assert result.warnings == []
+    assert result.warnings == ()
 
 
 def test_utf16_without_bom_is_binary(tmp_path: Path) -> None:

@@ -85,7 +85,7 @@ def test_the_model_reads_it_as_intended(generated: Path) -> None:
     assert 0.03 <= kinds[("undated",)] / COUNT <= 0.08
     assert 0.06 <= kinds[("year", "inferred")] / COUNT <= 0.15
     assert kinds[("month", "stated")] > 0 and kinds[("day", "stated")] > COUNT / 2
-    assert all(a.warnings == [] for a in corpus)
+    assert all(a.warnings == () for a in corpus)
     titles = Counter(a.title_source for a in corpus)
     assert {"header", "headline", "first sentence"} <= set(titles)
     # The scraped boilerplate the generator adds is all cleaned away again.

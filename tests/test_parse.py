@@ -381,8 +381,8 @@ def test_identical_cleaned_texts_are_one_article(tmp_path: Path) -> None:
     assert [Path(path).name for path in first.duplicates] == ["b.txt"]
     assert corpus.find(str(tmp_path / "b.txt")) is first
     other = corpus.find(str(tmp_path / "c.txt"))
-    assert other is not None and other is not first and other.duplicates == []
-    assert first.to_json()["duplicates"] == first.duplicates
+    assert other is not None and other is not first and other.duplicates == ()
+    assert first.to_json()["duplicates"] == list(first.duplicates)
 
 
 def test_colon_date_header_shares_its_line_with_the_body() -> None:

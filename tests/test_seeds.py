@@ -87,8 +87,8 @@ def test_seed_files_are_the_five_expected() -> None:
 def test_nothing_skipped_or_merged(corpus: Corpus) -> None:
     assert len(corpus) == 5
     assert corpus.skipped == []
-    assert all(article.duplicates == [] for article in corpus)
-    assert all(article.warnings == [] for article in corpus)
+    assert all(article.duplicates == () for article in corpus)
+    assert all(article.warnings == () for article in corpus)
 
 
 @pytest.mark.parametrize("prefix", sorted(EXPECTED))

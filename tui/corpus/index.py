@@ -80,8 +80,11 @@ otherwise keep them inside words (it treats every non-ASCII character as a lette
 _BROAD = re.compile(r'"\w{1,2}"\*')
 """A one- or two-letter prefix alone: worth counting before fetching."""
 
-_CACHE_ITEMS = 1_500_000
-"""Serials held by the term-result cache, in total (about 60 MB at worst)."""
+_CACHE_ITEMS = 250_000
+"""Serials held by the term-result cache, in total: ~17 MB at worst (a serial costs
+~70 B in a frozenset, with its int). At 100k articles that is the last two or three
+one-letter prefixes; with 1.5 million, typing two words there kept 41 MB more, and
+the memory budget (1.5× the raw text + 100 MB) has no room for it."""
 
 _TABLE_SQL = (
     "CREATE VIRTUAL TABLE {name} USING fts5(text, content='', detail=none, columnsize=0, "
