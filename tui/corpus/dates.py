@@ -16,6 +16,18 @@ from typing import Literal
 Precision = Literal["day", "month", "year"]
 DateSource = Literal["stated", "inferred"]
 
+DATE_ORIGINS = {
+    "header": "stated in the header",
+    "e-mail header": "stated in the e-mail header",
+    "front matter": "stated in the front matter",
+    "dateline": "stated in a byline or dateline",
+    "file name": "from the file name",
+    "folder": "from the folder",
+    "text": "inferred from the years the text names",
+}
+"""Where a date came from (``ParsedText.date_origin``, ``--list --json``'s
+``date_origin``), and how the reading pane and ``--show`` say it."""
+
 MIN_YEAR = 1900
 MAX_YEAR = 2099
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from .dates import ArticleDate, period_code
+from .dates import DATE_ORIGINS, ArticleDate, period_code
 from .files import Skipped, SourceText, discover, read_source, resolve_display_path
 from .parse import ParsedText, parse_text
 from .safe import neutralise, neutralise_line
@@ -53,6 +53,16 @@ class Article:
     duplicates: tuple[str, ...] = ()
     """Other files with the same cleaned text. Tuples, not lists: two empty lists per
     article were 11 MB at 100,000 articles."""
+    url: str | None = None
+    """The article's own address, from a header or front matter."""
+    tags: tuple[str, ...] = ()
+    date_origin: str | None = None
+    """Where the date came from: a key of :data:`dates.DATE_ORIGINS`."""
+    years_named: tuple[int, ...] = ()
+    """Years the text names, newest first: shown as a hint when the article is undated."""
+    not_before: int | None = None
+    markup: str = "text"
+    """``text`` or ``markdown``: how the reading pane renders the paragraphs."""
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
         """Pickle as one call with the fields in order (the loader's worker processes
@@ -64,6 +74,8 @@ class Article:
                 self.key, self.id, self.path, self.title, self.title_source, self.date,
                 self.date_text, self.date_line, self.source, self.author, self.words,
                 self.body, self.encoding, self.serial, self.warnings, self.duplicates,
+                self.url, self.tags, self.date_origin, self.years_named, self.not_before,
+                self.markup,
             ),
         )  # fmt: skip
 
@@ -86,13 +98,22 @@ class Article:
     def describe_date(self) -> str:
         """The date and where it came from, in words: the UI and ``--show`` both say it."""
         if self.date is None:
+            if self.years_named:
+                named = ", ".join(map(str, self.years_named[:6]))
+                more = "…" if len(self.years_named) > 6 else ""
+                return f"undated (no date stated; the text names {named}{more})"
             return "undated (no date stated, no year named in the text)"
         if self.date.inferred:
-            return f"c. {self.date.iso()} (inferred: the latest year the text names)"
-        where = f"line {self.date_line}" if self.date_line else "the header"
+            return f"c. {self.date.iso()} ({DATE_ORIGINS['text']})"
+        origin = self.date_origin or "header"
+        if origin in ("file name", "folder"):
+            return f"{self.date.iso()} ({DATE_ORIGINS[origin]})"
+        where = DATE_ORIGINS.get(origin, DATE_ORIGINS["header"])
+        if self.date_line:
+            where += f", line {self.date_line}"
         if self.date_text and self.date_text != self.date.iso():
-            return f"{self.date.iso()} (stated on {where} as “{self.date_text}”)"
-        return f"{self.date.iso()} (stated on {where})"
+            return f"{self.date.iso()} ({where}, as “{self.date_text}”)"
+        return f"{self.date.iso()} ({where})"
 
     def describe_title(self) -> str:
         return {
@@ -103,7 +124,7 @@ class Article:
         }.get(self.title_source, self.title_source)
 
     def to_json(self) -> dict[str, object]:
-        return {
+        fields: dict[str, object] = {
             "id": self.id,
             "path": self.path,
             "title": self.title,
@@ -111,9 +132,16 @@ class Article:
             "date_precision": self.date.precision if self.date else None,
             "date_source": self.date.source if self.date else None,
             "words": self.words,
+            "date_origin": self.date_origin,
+            "author": self.author,
+            "url": self.url,
+            "tags": list(self.tags),
             "duplicates": list(self.duplicates),
             "warnings": list(self.warnings),
         }
+        if self.not_before is not None:
+            fields["not_before"] = self.not_before
+        return fields
 
 
 _SHARED: dict[str, str] = {}
@@ -160,13 +188,15 @@ def _rebuild_article(
     key: str, id: str, path: str, title: str, title_source: str, date: ArticleDate | None,
     date_text: str | None, date_line: int | None, source: str | None, author: str | None,
     words: int, body: bytes, encoding: str, serial: int, warnings: tuple[str, ...],
-    duplicates: tuple[str, ...],
+    duplicates: tuple[str, ...], url: str | None, tags: tuple[str, ...],
+    date_origin: str | None, years_named: tuple[int, ...], not_before: int | None, markup: str,
 ) -> Article:  # fmt: skip
     """An unpickled :class:`Article`, its repeating strings shared."""
     return Article(
         key, id, path, title, _share(title_source), date, _share(date_text),  # type: ignore[arg-type]
         date_line, _share(source), _share(author), words, body, _share(encoding),  # type: ignore[arg-type]
-        serial, warnings, duplicates,
+        serial, warnings, duplicates, url, tags, _share(date_origin), years_named,
+        not_before, _share(markup),  # type: ignore[arg-type]
     )  # fmt: skip
 
 
@@ -214,6 +244,12 @@ def build_article(path: str, source: SourceText, parsed: ParsedText) -> Article:
         body=body,
         encoding=source.encoding,
         warnings=tuple(neutralise_line(warning) for warning in warnings),
+        url=neutralise_line(parsed.url) if parsed.url else None,
+        tags=tuple(neutralise_line(tag) for tag in parsed.tags),
+        date_origin=parsed.date_origin,
+        years_named=parsed.years_named,
+        not_before=parsed.not_before,
+        markup=parsed.markup,
     )
 
 
