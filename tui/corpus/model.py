@@ -260,7 +260,7 @@ def read_article(path: str) -> Article | Skipped:
     if isinstance(source, Skipped):
         return Skipped(neutralise_line(display), source.reason)
     stem = os.path.splitext(os.path.basename(path))[0]
-    parsed = parse_text(source.text, file_name=stem, utf8=source.utf8)
+    parsed = parse_text(source.text, file_name=stem, utf8=source.utf8, path=path)
     return build_article(display, source, parsed)
 
 

@@ -129,12 +129,15 @@ def _is_plain(text: str, utf8: bytes | None) -> bool:
     return not others or NOT_PLAIN.search(others.decode("utf-8", "replace")) is None
 
 
-def parse_text(text: str, file_name: str = "", *, utf8: bytes | None = None) -> ParsedText:
+def parse_text(
+    text: str, file_name: str = "", *, utf8: bytes | None = None, path: str | None = None
+) -> ParsedText:
     """Parse decoded text (newlines already normalised). Never raises.
 
     *utf8* may be the bytes *text* was decoded from, when it is their whole strict
     UTF-8 decoding bar line endings (what :attr:`files.SourceText.utf8` holds): it
-    only makes parsing faster.
+    only makes parsing faster. *path*, the file's path, gives dates in file and folder
+    names and whether the text is markdown.
     """
     warnings: list[str] = []
     # One search tells most texts apart: nothing to neutralise, no odd blanks to tidy.
@@ -213,4 +216,13 @@ def parse_text(text: str, file_name: str = "", *, utf8: bytes | None = None) -> 
         # count of " " is exact and several times cheaper than splitting each paragraph.
         words=sum(map(str.count, paragraphs, repeat(" "))) + len(paragraphs),
         date_origin=date_origin,
+        markup=markup_of(path),
     )
+
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+def markup_of(path: str | None) -> str:
+    """``markdown`` for a ``.md`` file, else ``text``."""
+    return "markdown" if path and path.lower().endswith(MARKDOWN_SUFFIXES) else "text"
