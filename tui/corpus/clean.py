@@ -3,8 +3,10 @@ hard-wrapped lines joined back into paragraphs."""
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
+from dataclasses import dataclass
 
 from .safe import UNSAFE_CHARACTERS
 
@@ -55,16 +57,17 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*•+]\s|\d{1,3}[.)]\s)")
 MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 
 
-def _drop_scripts(text: str) -> str:
-    """Remove ``<script>``/``<style>`` elements with their contents, in linear time.
+def _script_ranges(text: str) -> list[tuple[int, int]]:
+    """Where the ``<script>``/``<style>`` elements of *text* are, contents included,
+    found in linear time.
 
     A single regex with a lazy ``.*?`` rescanned the rest of the text from every
     opener, so a file of 100,000 unclosed ``<script>`` tags took minutes. Here each
     opener searches forward once for its closer; once a closer is missing, no later
     opener of that kind can have one. An unclosed opener is left for the tag pass.
     """
-    pieces: list[str] = []
-    position = search_from = 0
+    ranges: list[tuple[int, int]] = []
+    search_from = 0
     unclosed: set[str] = set()
     while True:
         opener = _SCRIPT_OPEN.search(text, search_from)
@@ -78,10 +81,21 @@ def _drop_scripts(text: str) -> str:
         if closer is None:
             unclosed.add(name)
             continue
-        pieces.append(text[position : opener.start()])
-        position = search_from = closer.end()
-    if not pieces:
+        ranges.append((opener.start(), closer.end()))
+        search_from = closer.end()
+    return ranges
+
+
+def _drop_scripts(text: str) -> str:
+    """Remove ``<script>``/``<style>`` elements with their contents (see :func:`_script_ranges`)."""
+    ranges = _script_ranges(text)
+    if not ranges:
         return text
+    pieces: list[str] = []
+    position = 0
+    for start, end in ranges:
+        pieces.append(text[position:start])
+        position = end
     pieces.append(text[position:])
     return "".join(pieces)
 
@@ -138,9 +152,20 @@ def clean_lines(lines: list[str], *, tidied: bool = False) -> list[str]:
 
     *tidied* says :func:`tidy_spaces` already ran over the whole text.
     """
+    return _clean(lines, tidied, None)
+
+
+Report = list[tuple[int, int, int, str]]
+"""What a cleaning pass removed: (index of the line, start, end, reason), the offsets
+within the line as :func:`_clean` saw it (stripped)."""
+
+
+def _clean(lines: list[str], tidied: bool, report: Report | None) -> list[str]:
+    """The cleaning pass of :func:`clean_lines`; with a *report* list, it also records
+    every removal there (what :func:`removed_spans` shows)."""
     kept: list[str] = []
     previous = ""
-    for raw in lines:
+    for index, raw in enumerate(lines):
         line = raw.strip() if tidied else tidy(raw)
         if not line:
             kept.append("")
@@ -150,14 +175,20 @@ def clean_lines(lines: list[str], *, tidied: bool = False) -> list[str]:
         # every file. A separator has no letter or digit first; the other rules need a
         # short line, so long paragraphs skip every regex.
         if not line[0].isalnum() and _SEPARATOR.match(line):
+            if report is not None:
+                report.append((index, 0, size, "separator"))
             continue
         if size <= _BOILERPLATE_MAX and (
             (line[-1] in "oO" and _is_logo_line(line)) or _BOILERPLATE.match(line)
         ):
+            if report is not None:
+                report.append((index, 0, size, "boilerplate"))
             continue
         # Scraped pages repeat headlines and standfirsts; only a line of the same
         # length can be a repeat, so most lines are never case-folded.
         if size == len(previous) and line.casefold() == previous.casefold():
+            if report is not None:
+                report.append((index, 0, size, "repeated line"))
             continue
         previous = line
         kept.append(line)
@@ -252,3 +283,169 @@ def join_paragraphs(lines: list[str]) -> list[str]:
             _join_block(lines[index:end], paragraphs)
         index = end
     return paragraphs
+
+
+# --- what cleaning removed, for the raw view --------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedSpan:
+    """Text that cleaning removed from a file: ``raw_text.split("\\n")[line][start:end]``."""
+
+    line: int
+    """0-based index of the line in the raw text."""
+    start: int
+    end: int
+    reason: str
+    """``boilerplate``, ``separator``, ``repeated line`` or ``HTML markup``."""
+
+
+_CHARREF = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
+"""The character references :func:`html.unescape` replaces (its own pattern)."""
+
+
+class _Mapped:
+    """A text derived from the raw text, each character knowing the raw range
+    ``[starts[i], ends[i])`` it came from."""
+
+    __slots__ = ("ends", "starts", "text")
+
+    def __init__(self, text: str, starts: list[int], ends: list[int]) -> None:
+        self.text, self.starts, self.ends = text, starts, ends
+
+    @classmethod
+    def identity(cls, text: str) -> _Mapped:
+        return cls(text, list(range(len(text))), list(range(1, len(text) + 1)))
+
+    def replace(
+        self, changes: list[tuple[int, int, str]], removed: list[tuple[int, int]] | None = None
+    ) -> _Mapped:
+        """Replace each ``(start, end, new)`` range (sorted, disjoint) with *new*; the
+        raw ranges of the replaced text go to *removed* when given."""
+        if not changes:
+            return self
+        text, starts, ends = self.text, self.starts, self.ends
+        pieces: list[str] = []
+        new_starts: list[int] = []
+        new_ends: list[int] = []
+        position = 0
+        for start, end, new in changes:
+            if start < position or start >= end:
+                continue
+            pieces.append(text[position:start])
+            new_starts.extend(starts[position:start])
+            new_ends.extend(ends[position:start])
+            raw_start, raw_end = starts[start], ends[end - 1]
+            if removed is not None:
+                removed.append((raw_start, raw_end))
+            pieces.append(new)
+            new_starts.extend([raw_start] * len(new))
+            new_ends.extend([raw_end] * len(new))
+            position = end
+        pieces.append(text[position:])
+        new_starts.extend(starts[position:])
+        new_ends.extend(ends[position:])
+        return _Mapped("".join(pieces), new_starts, new_ends)
+
+
+def _matches(pattern: re.Pattern[str], text: str, new: str) -> list[tuple[int, int, str]]:
+    return [(match.start(), match.end(), new) for match in pattern.finditer(text)]
+
+
+def _mapped_strip_html(mapped: _Mapped, markup: list[tuple[int, int]]) -> _Mapped:
+    """:func:`strip_html` and the blank tidying of ``parse_text``, keeping the map."""
+    text = mapped.text
+    if "<" in text and _TAG.search(text):
+        scripts = [(start, end, "") for start, end in _script_ranges(text)]
+        mapped = mapped.replace(scripts, markup)
+        mapped = mapped.replace(_matches(_BLOCK_TAG, mapped.text, "\n"), markup)
+        mapped = mapped.replace(_matches(_TAG, mapped.text, ""), markup)
+    text = mapped.text
+    if "&" in text and _ENTITY.search(text):
+        # From neutralise(html.unescape(text)): unescaping each reference alone gives
+        # what unescaping the whole text does, and neutralising maps one to one.
+        from .safe import neutralise
+
+        changes = [
+            (match.start(), match.end(), neutralise(html.unescape(match.group())))
+            for match in _CHARREF.finditer(text)
+        ]
+        mapped = mapped.replace(changes)
+    return mapped.replace(_matches(SPACE_RUNS, mapped.text, " "))
+
+
+def removed_spans(raw_text: str) -> list[RemovedSpan]:
+    """What cleaning removes from *raw_text* (what :func:`model.read_raw` returns), in
+    raw-text lines and offsets, in order.
+
+    It runs the cleaning pass itself (:func:`_clean` with a report), over the body that
+    ``parse_text`` cleans: the header block that :func:`headers.read_header` takes is
+    metadata, not removed text.
+    """
+    from .headers import read_header
+
+    markup: list[tuple[int, int]] = []
+    mapped = _mapped_strip_html(_Mapped.identity(raw_text), markup)
+    text = mapped.text
+    line_starts = [0]
+    for index, char in enumerate(text):
+        if char == "\n":
+            line_starts.append(index + 1)
+    lines = text.split("\n")
+    header = read_header(lines, [])
+    # Each body line as the cleaning pass sees it (stripped), with where it starts.
+    body: list[str] = []
+    offsets: list[int] = []
+    if header.first_body_line is not None and header.body_start > 0:
+        host = header.body_start - 1
+        at = lines[host].rfind(header.first_body_line)
+        if at >= 0:
+            body.append(header.first_body_line)
+            offsets.append(line_starts[host] + at)
+    for index in range(header.body_start, len(lines)):
+        line = lines[index]
+        stripped = line.strip()
+        body.append(stripped)
+        offsets.append(line_starts[index] + len(line) - len(line.lstrip()))
+    report: Report = []
+    _clean(body, True, report)
+    ranges: list[tuple[int, int, str]] = [(start, end, "HTML markup") for start, end in markup]
+    for index, start, end, reason in report:
+        if start < end:
+            first, last = offsets[index] + start, offsets[index] + end - 1
+            ranges.append((mapped.starts[first], mapped.ends[last], reason))
+    return _to_lines(raw_text, ranges)
+
+
+def _to_lines(raw_text: str, ranges: list[tuple[int, int, str]]) -> list[RemovedSpan]:
+    """Raw-text ranges as spans within lines (a range over a line break becomes one
+    span per line), sorted, touching spans of one reason merged."""
+    raw_starts = [0]
+    position = raw_text.find("\n")
+    while position >= 0:
+        raw_starts.append(position + 1)
+        position = raw_text.find("\n", position + 1)
+    pieces: list[tuple[int, int, int, str]] = []
+    for start, end, reason in ranges:
+        line = bisect.bisect_right(raw_starts, start) - 1
+        while start < end and line < len(raw_starts):
+            line_end = raw_starts[line + 1] - 1 if line + 1 < len(raw_starts) else len(raw_text)
+            stop = min(end, line_end)
+            if start < stop:
+                pieces.append((line, start - raw_starts[line], stop - raw_starts[line], reason))
+            line += 1
+            if line < len(raw_starts):
+                start = max(start, raw_starts[line])
+    pieces.sort()
+    spans: list[RemovedSpan] = []
+    for line, start, end, reason in pieces:
+        if spans and spans[-1].line == line and start <= spans[-1].end:
+            last = spans[-1]
+            if last.reason == reason:
+                spans[-1] = RemovedSpan(line, last.start, max(last.end, end), reason)
+                continue
+            start = last.end  # spans never overlap: the first reason found stands
+            if start >= end:
+                continue
+        spans.append(RemovedSpan(line, start, end, reason))
+    return spans
