@@ -1,46 +1,192 @@
-"""The header block at the top of a file: `Title:`, `Date:`, `Source:` lines, bare dates."""
+"""The header block at the top of a file: metadata lines, e-mail headers, front matter.
+
+Forms read (keys case-insensitive, in any order):
+
+- ``Title:``/``Headline:``/``Subject:``, ``Date:``/``Published:``/``Posted:``/``Created:``
+  (an ``Updated:`` date is used only when no original is given), ``Author:``/``By:``/
+  ``Byline:``/``From:``, ``Source:``/``URL:``/``Link:``/``Canonical:`` (an address goes to
+  ``url``, a name to ``source``), ``Tags:``/``Keywords:``/``Categories:``;
+- e-mail and newsletter headers: RFC 2822 dates read with :mod:`email.utils`, folded
+  lines joined, ``=?utf-8?…?=`` words decoded, ``From: "Name" <addr>`` giving the name,
+  and the transport lines (``Message-ID``, ``MIME-Version``, ``Received``…) recognised
+  and kept out of the text; the block ends at its first blank line;
+- YAML/TOML front matter (:mod:`.frontmatter`);
+- ``date 2024-10-08`` and a line that is only a date (``*2024-02-14*``);
+- a ``# Heading`` followed by a date line (or by header lines).
+
+The cheap checks come first: most files are plain text whose first line is prose, and
+they cost one regex match here.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .dates import DATE_AT_START, ArticleDate, DateProblem, parse_stated_date
+from .dates import DATE_AT_START, MAX_YEAR, MIN_YEAR, ArticleDate, DateProblem, parse_stated_date
+from .frontmatter import read_front_matter
+from .safe import neutralise_line
 
 HEADER_SCAN_LINES = 12
 """How many non-blank lines at the top may be metadata."""
+EMAIL_SCAN_LINES = 200
+"""An e-mail's header block may be longer (``Received:`` chains); it ends at a blank line."""
+MAX_FIELD_CHARS = 500
 
-_FIELD = re.compile(
-    r"^\s*(?P<key>title|date|published|posted|updated|source|author|by|url|link)\s*:\s*(?P<value>.*)$",
-    re.IGNORECASE,
-)
+_FIELD = re.compile(r"^\s*(?P<key>[A-Za-z][A-Za-z0-9_ -]{0,30}?)\s*:(?:\s+|$)(?P<value>.*)$")
 _BARE_DATE_KEY = re.compile(r"^\s*(?P<key>date|published|posted)\s+(?P<rest>\S.*)$", re.IGNORECASE)
-_DATE_KEYS = frozenset({"date", "published", "posted", "updated"})
+_KEY_SEPARATORS = re.compile(r"[\s_]+")
 _DECORATION = "*_[]()#> \t"
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>\S.*?)\s*#*\s*$")
+_SEPARATOR = re.compile(r"^\s*[-=_*~]{3,}\s*$")
+_SEPARATOR_STARTS = frozenset("-=_*~")
+_MBOX_FROM = re.compile(r"^From \S+ .*\d{4}\s*$")
+_URL = re.compile(r"^(?:https?://|www\.)[^\s<>\"]+$", re.IGNORECASE)
+_RFC2822 = re.compile(
+    r"^(?:[A-Za-z]{3},?\s+)?\d{1,2}\s+[A-Za-z]{3}\s+\d\d(?:\d\d)?\s+\d{1,2}:\d{2}", re.IGNORECASE
+)
+_FOUR_DIGITS = re.compile(r"(?<!\d)\d{4}(?!\d)")
+
+
+def _keys(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
+_ROLES: dict[str, str] = {}
+for _role_name, _names in {
+    "title": _keys("title", "headline", "subject"),
+    "date": _keys(
+        "date", "published", "posted", "created", "published-on", "posted-on", "pubdate",
+        "publication-date", "date-published", "publish-date", "sent",
+    ),
+    "updated": _keys(
+        "updated", "modified", "last-updated", "last-modified", "updated-on", "date-modified",
+    ),
+    "author": _keys("author", "authors", "by", "byline", "from", "written-by"),
+    "url": _keys(
+        "url", "link", "canonical", "canonical-url", "source-url", "original-url", "permalink",
+    ),
+    "source": _keys("source", "publisher", "publication", "site"),
+    "tags": _keys("tags", "tag", "keywords", "categories", "category"),
+    "mail": _keys(
+        "to", "cc", "bcc", "reply-to", "message-id", "mime-version", "content-type",
+        "content-transfer-encoding", "content-language", "content-disposition", "received",
+        "return-path", "delivered-to", "in-reply-to", "references", "sender", "importance",
+        "priority", "thread-topic", "thread-index", "user-agent", "organization",
+        "precedence", "list-id", "list-unsubscribe", "list-unsubscribe-post",
+        "dkim-signature", "authentication-results", "received-spf", "feedback-id",
+        "envelope-to", "newsgroups", "accept-language", "auto-submitted",
+    ),
+}.items():
+    for _name in _names:
+        _ROLES[_name] = _role_name
+_MAIL_PREFIXES = ("x-", "list-", "arc-", "dkim-", "resent-")
+_MAIL_ONLY = frozenset(
+    {"to", "cc", "bcc", "reply-to", "message-id", "mime-version", "content-type", "received",
+     "return-path", "delivered-to", "in-reply-to", "references", "sender", "sent"}
+)
+"""Keys that say the block is an e-mail's (a ``Date:`` alone says nothing)."""
 
 
 @dataclass(slots=True)
-class _Header:
+class Header:
+    """What the top of a file said about the article, and where its body starts."""
+
     title: str | None = None
     title_line: int | None = None
+    title_source: str = "header"
+    """``header``, ``front matter`` or ``headline`` (a ``# Heading`` over a date line)."""
     date: ArticleDate | None = None
     date_text: str | None = None
     date_line: int | None = None
+    date_origin: str | None = None
+    """A key of :data:`dates.DATE_ORIGINS`: ``header``, ``e-mail header``, ``front
+    matter`` or ``dateline`` (a date line under a ``# Heading``); None when undated."""
     source: str | None = None
     author: str | None = None
+    url: str | None = None
+    tags: tuple[str, ...] = ()
     body_start: int = 0
     first_body_line: str | None = None
     """Body text that shared its line with a date (`` date 2024-10-08 In a move …``)."""
+    text_lines: list[str] = field(default_factory=list)
+    """Lines of a front matter block that could not be read: body text, never a title."""
+    is_email: bool = False
 
 
-def _take_date(header: _Header, text: str, line_no: int, warnings: list[str]) -> None:
+_Header = Header  # the name this class had before it was public
+
+
+_Found = tuple[ArticleDate, str, int | None, str]
+"""A date, its text as written, its 1-based line and its origin (a DATE_ORIGINS key)."""
+
+
+@dataclass(slots=True)
+class _Dates:
+    """Original and updated dates seen so far: the original wins whatever the order."""
+
+    original: _Found | None = None
+    updated: _Found | None = None
+
+
+def _parse_date(text: str, line_no: int, warnings: list[str]) -> ArticleDate | None:
     try:
-        parsed = parse_stated_date(text)
+        return parse_stated_date(text)
+    except DateProblem as problem:
+        warnings.append(f"line {line_no}: {problem}")
+        return None
+
+
+def _parse_mail_date(value: str) -> ArticleDate | None:
+    """An RFC 2822 date (``Thu, 17 Oct 2024 09:30:00 +0100``), the day as the sender wrote it.
+
+    None when *value* is not in that form; raises :class:`DateProblem` when it is but
+    names no real day in 1900–2099 (no other reading is tried then).
+    """
+    if not _RFC2822.match(value):
+        return None
+    from email.utils import parsedate_tz
+
+    try:
+        parts = parsedate_tz(value)
+    except (ValueError, TypeError, IndexError, OverflowError):
+        parts = None
+    if parts is None:
+        raise DateProblem(f"stated date {value!r} could not be read; ignored")
+    year, month, day = parts[0], parts[1], parts[2]
+    if str(year) not in _FOUR_DIGITS.findall(value):
+        # "17 Oct 24": the standard library would pivot it; a wrong year is worse than none.
+        raise DateProblem(f"stated date {value!r} has no four-digit year; ignored")
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise DateProblem(f"stated date {value!r} is outside {MIN_YEAR}–{MAX_YEAR}; ignored")
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        raise DateProblem(f"stated date {value!r} is impossible; ignored") from None
+    return ArticleDate(year, month, day, "stated")
+
+
+def _take_date(
+    dates: _Dates, text: str, line_no: int, warnings: list[str], *, updated: bool = False,
+    mail: bool = False, origin: str = "header",
+) -> None:
+    text = text.strip()
+    if (dates.updated if updated else dates.original) is not None:
+        return
+    try:
+        parsed = _parse_mail_date(text) if mail else None
     except DateProblem as problem:
         warnings.append(f"line {line_no}: {problem}")
         return
-    if header.date is None:
-        header.date, header.date_text, header.date_line = parsed, text.strip(), line_no
+    if parsed is None:
+        parsed = _parse_date(text, line_no, warnings)
+    if parsed is None:
+        return
+    if updated:
+        dates.updated = (parsed, text, line_no, origin)
+    else:
+        dates.original = (parsed, text, line_no, origin)
 
 
 def _split_date(text: str) -> tuple[str, str]:
@@ -56,42 +202,190 @@ def _is_prose(text: str) -> bool:
     return len(text.split()) >= 4 and sum(char.isalpha() for char in text) >= 12
 
 
-def read_header(lines: list[str], warnings: list[str]) -> _Header:
-    header = _Header()
+def _field(line: str) -> re.Match[str] | None:
+    """A ``Key: value`` line; most body lines have no colon near their start (one C search)."""
+    if line.find(":", 0, 40) < 0:
+        return None
+    return _FIELD.match(line)
+
+
+def _key_name(key: str) -> str:
+    """``Message_ID``, ``Last updated`` → ``message-id``, ``last-updated``."""
+    name = key.strip().lower()
+    if " " in name or "_" in name:
+        name = _KEY_SEPARATORS.sub("-", name)
+    return name
+
+
+def _role(name: str) -> str | None:
+    role = _ROLES.get(name)
+    if role is None and name.startswith(_MAIL_PREFIXES):
+        return "mail"
+    return role
+
+
+def _decoded(value: str) -> str:
+    """Decode RFC 2047 words (``=?utf-8?q?J=C3=B6rg?=``); the text as it was if they fail."""
+    if "=?" not in value:
+        return value
+    from email.header import decode_header, make_header
+
+    try:
+        return neutralise_line(str(make_header(decode_header(value))))
+    except Exception:  # noqa: BLE001 - a broken encoded word is the file's fault: keep it raw
+        return value
+
+
+def _clip(value: str) -> str:
+    """Cut an overlong value (the caller's text is tidied: no runs of spaces to fold)."""
+    if len(value) > MAX_FIELD_CHARS:
+        value = value[: MAX_FIELD_CHARS - 1].rstrip() + "…"
+    return value
+
+
+def _person(value: str) -> str:
+    """``"Jane Doe" <jane@example.org>`` → ``Jane Doe``; a bare address stays as it is."""
+    value = _decoded(value)
+    if "<" in value or "@" in value:
+        from email.utils import parseaddr
+
+        name, address = parseaddr(value)
+        name = name.strip().strip('"').strip()
+        if name or address:
+            return name or address
+    return value
+
+
+def _tag_list(value: str) -> list[str]:
+    tags = (part.strip().lstrip("#").strip() for part in re.split(r"[,;]", value))
+    return [tag[:100] for tag in tags if tag]
+
+
+def _header_like(line: str) -> bool:
+    """Would this line continue a header block (a known ``Key:`` or a date line)?"""
+    match = _field(line)
+    if match and _role(_key_name(match["key"])):
+        return True
+    stripped = line.strip().strip(_DECORATION)
+    if stripped and DATE_AT_START.fullmatch(stripped) and not stripped.isdigit():
+        return True
+    bare = _BARE_DATE_KEY.match(line)
+    return bool(bare and DATE_AT_START.match(bare["rest"]))
+
+
+def _next_non_blank(lines: list[str], start: int, limit: int = 3) -> int | None:
+    end = min(len(lines), start + limit + 1)
+    return next((i for i in range(start, end) if lines[i].strip()), None)
+
+
+def _apply_front_matter(header: Header, lines: list[str], warnings: list[str]) -> _Dates:
+    dates = _Dates()
+    matter = read_front_matter(lines, warnings)
+    if matter is None:
+        return dates
+    header.body_start = matter.end
+    if not matter.ok:
+        header.text_lines = matter.text_lines
+        return dates
+    if matter.title:
+        header.title, header.title_line, header.title_source = (
+            matter.title, matter.title_line, "front matter"
+        )
+    if matter.date is not None:
+        found = (
+            matter.date, matter.date_text or matter.date.iso(), matter.date_line, "front matter"
+        )
+        if matter.date_is_update:
+            dates.updated = found
+        else:
+            dates.original = found
+    header.author, header.source, header.url = matter.author, matter.source, matter.url
+    header.tags = matter.tags
+    return dates
+
+
+def read_header(lines: list[str], warnings: list[str]) -> Header:
+    """Read the metadata at the top of *lines*. Never raises; problems become *warnings*.
+
+    ``body_start`` is the index of the first body line; everything above it is
+    metadata (or, for an unreadable front matter block, in ``text_lines``).
+    """
+    header = Header()
+    dates = _Dates()
+    first = lines[0] if lines else ""
+    if first[:3] in ("---", "+++") or not first.strip():
+        dates = _apply_front_matter(header, lines, warnings)
+    index = header.body_start
     seen = 0
-    index = 0
-    while index < len(lines) and seen < HEADER_SCAN_LINES:
+    limit = HEADER_SCAN_LINES
+    last_role: str | None = None
+    under_heading = False
+    while index < len(lines) and seen < limit:
         line = lines[index]
         if not line.strip():
+            if header.is_email:
+                index += 1  # an e-mail's header block ends at its first blank line
+                break
             index += 1
             continue
         seen += 1
         line_no = index + 1
-        field_match = _FIELD.match(line)
-        if field_match:
-            key = field_match["key"].lower()
+        if header.is_email and line[:1] == " " and last_role is not None:
+            # A folded header: the line continues the one above it.
+            if last_role == "title" and header.title is not None:
+                header.title = _clip(header.title + " " + _decoded(line.strip()))
+            index += 1
+            continue
+        field_match = _field(line)
+        name = _key_name(field_match["key"]) if field_match else ""
+        role = _role(name) if field_match else None
+        if field_match and role:
+            if not header.is_email and (name in _MAIL_ONLY or name.startswith(_MAIL_PREFIXES)):
+                header.is_email = True
+                limit = EMAIL_SCAN_LINES
+            last_role = role
             value = field_match["value"].strip()
-            if key in _DATE_KEYS:
-                date_text, remainder = _split_date(value)
-                _take_date(header, date_text or value, line_no, warnings)
-                if _is_prose(remainder):
+            if role in ("date", "updated"):
+                mail = header.is_email or (":" in value and bool(_RFC2822.match(value)))
+                date_text, remainder = ("", "") if mail else _split_date(value)
+                _take_date(
+                    dates, date_text or value, line_no, warnings,
+                    updated=role == "updated", mail=mail,
+                )
+                if not mail and _is_prose(remainder):
                     # "Date: 2024-01-01 The talks began…": the body shares the line.
                     header.first_body_line = remainder
                     index += 1
                     break
-            elif key == "title" and value and header.title is None:
-                header.title, header.title_line = value, line_no
-            elif key == "source" and value:
-                header.source = value
-            elif key in ("author", "by") and value:
-                header.author = value
+            elif role == "title" and value and header.title is None:
+                header.title, header.title_line = _clip(_decoded(value)), line_no
+                header.title_source = "header"
+            elif role == "author" and value and header.author is None:
+                person = _person(value)
+                if "@" in value and role == "author" and name == "from":
+                    header.is_email, limit = True, EMAIL_SCAN_LINES  # "From: jane@example.org"
+                header.author = _clip(person) if person else None
+            elif role in ("url", "source") and value:
+                if _URL.match(value):
+                    header.url = header.url or _clip(value)
+                elif role == "source" and header.source is None:
+                    header.source = _clip(value)
+            elif role == "tags" and value and not header.tags:
+                header.tags = tuple(dict.fromkeys(_tag_list(value)))[:50]
+            index += 1
+            continue
+        last_role = None
+        if header.is_email:
+            break  # a line that is no header ends an e-mail's block (no blank line came)
+        if index == 0 and line.startswith("From ") and _MBOX_FROM.match(line):
+            header.is_email, limit = True, EMAIL_SCAN_LINES  # mbox's "From addr date" line
             index += 1
             continue
         bare = _BARE_DATE_KEY.match(line)
         if bare:
             date_text, remainder = _split_date(bare["rest"])
             if date_text:
-                _take_date(header, date_text, line_no, warnings)
+                _take_date(dates, date_text, line_no, warnings)
                 index += 1
                 if remainder:
                     header.first_body_line = remainder
@@ -99,9 +393,34 @@ def read_header(lines: list[str], warnings: list[str]) -> _Header:
                 continue
         stripped = line.strip().strip(_DECORATION)
         if stripped and DATE_AT_START.fullmatch(stripped) and not stripped.isdigit():
-            _take_date(header, stripped, line_no, warnings)
+            # A date on its own line under a "# Heading" is that heading's dateline.
+            origin = "dateline" if under_heading else "header"
+            _take_date(dates, stripped, line_no, warnings, origin=origin)
             index += 1
+            continue
+        if header.title is None and not under_heading and "#" in line[:4]:
+            heading = _HEADING.match(line)
+            after = _next_non_blank(lines, index + 1) if heading else None
+            if heading and after is not None and _header_like(lines[after]):
+                # "# Title", then a date line or header lines: the heading is the title.
+                header.title, header.title_line = _clip(heading["text"]), line_no
+                header.title_source = "headline"
+                under_heading = True
+                index += 1
+                continue
+        if (
+            line.lstrip()[:1] in _SEPARATOR_STARTS
+            and _SEPARATOR.match(line)
+            and index + 1 < len(lines)
+            and _header_like(lines[index + 1])
+        ):
+            index += 1  # "-----" above header lines: decoration, not the body's start
             continue
         break
     header.body_start = index
+
+    chosen = dates.original or dates.updated
+    if chosen is not None:
+        header.date, header.date_text, header.date_line, origin = chosen
+        header.date_origin = "e-mail header" if origin == "header" and header.is_email else origin
     return header

@@ -24,6 +24,7 @@ from .clean import (
 )
 from .dates import ArticleDate, infer_year
 from .headers import read_header
+from .pathdates import date_from_path
 from .safe import neutralise
 
 TITLE_LIMIT = 90
@@ -162,7 +163,7 @@ def parse_text(
     cleaned = clean_lines(body_lines, tidied=True)
 
     title = header.title
-    title_source = "header" if title else ""
+    title_source = header.title_source if title else ""
     if title is None:
         first_index = next((i for i, line in enumerate(cleaned) if line), None)
         if first_index is not None:
@@ -193,10 +194,20 @@ def parse_text(
         else:
             title = file_name or "(untitled)"
             title_source = "file name"
+    if header.text_lines:
+        # An unreadable front matter block: shown as text (first, as in the file), never
+        # as the title.
+        paragraphs = [*filter(None, clean_lines(header.text_lines)), *paragraphs]
     title = cut_title(tidy(title), HEADLINE_MAX_CHARS)
 
     date = header.date
-    date_origin = "header" if date is not None else None
+    date_origin = header.date_origin if date is not None else None
+    date_text, date_line = (header.date_text, header.date_line) if date else (None, None)
+    if date is None:
+        # No date in the text: one in the file or folder name, at the precision it gives.
+        in_path = date_from_path(path)
+        if in_path is not None:
+            date, date_origin, date_text = in_path.date, in_path.origin, in_path.text
     if date is None:
         # The title is text from the file too ("Budget 2024: what changed"); a file name is not.
         named = [title, *paragraphs] if title_source != "file name" else paragraphs
@@ -206,10 +217,12 @@ def parse_text(
         title=title,
         title_source=title_source,
         date=date,
-        date_text=header.date_text if header.date is not None else None,
-        date_line=header.date_line if header.date is not None else None,
+        date_text=date_text,
+        date_line=date_line,
         source=header.source,
         author=header.author,
+        url=header.url,
+        tags=header.tags,
         paragraphs=paragraphs,
         warnings=warnings,
         # Paragraphs are stripped with single spaces (tidy_spaces, neutralise): one

@@ -1,0 +1,316 @@
+"""Header blocks at the top of a file (issue 11): any order, e-mail and newsletter
+headers, a ``# Heading`` over a date line; never a crash, dates in 1900–2099."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tui.corpus.dates import MAX_YEAR, MIN_YEAR
+from tui.corpus.headers import read_header
+from tui.corpus.parse import ParsedText, parse_text
+
+BODY = "The ministers met on Wednesday in Tashkent. They agreed to meet again in spring.\n"
+
+
+def parse(text: str, path: str = "notes/talks.txt") -> ParsedText:
+    return parse_text(text, "talks", path=path)
+
+
+def iso(parsed: ParsedText) -> str | None:
+    return parsed.date.iso() if parsed.date else None
+
+
+# --- header blocks in any order ----------------------------------------------------
+
+_FIELDS = [
+    "Headline: Talks resume in Tashkent",
+    "Published: 17 October 2024",
+    "Updated: 20 October 2024",
+    "By: Jane Doe",
+    "URL: https://example.com/2024/10/talks",
+    "Tags: trade, energy, #SCO",
+]
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(len(_FIELDS))))[::37])
+def test_header_fields_in_any_order(order: tuple[int, ...]) -> None:
+    text = "\n".join(_FIELDS[i] for i in order) + "\n\n" + BODY
+    parsed = parse(text)
+    assert parsed.title == "Talks resume in Tashkent"
+    assert parsed.title_source == "header"
+    # The original date wins over the update, whichever comes first.
+    assert iso(parsed) == "2024-10-17"
+    assert parsed.date_text == "17 October 2024"
+    assert parsed.date_line == order.index(1) + 1
+    assert parsed.date_origin == "header"
+    assert parsed.author == "Jane Doe"
+    assert parsed.url == "https://example.com/2024/10/talks"
+    assert parsed.source is None
+    assert parsed.tags == ("trade", "energy", "SCO")
+    assert parsed.paragraphs == [BODY.strip()]
+    assert parsed.warnings == []
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "value"),
+    [
+        ("Title: T", "title", "T"),
+        ("Subject: T", "title", "T"),
+        ("Author: Jane Doe", "author", "Jane Doe"),
+        ("Byline: Jane Doe", "author", "Jane Doe"),
+        ("From: Jane Doe", "author", "Jane Doe"),
+        ("Source: Dawn", "source", "Dawn"),
+        ("Source: https://dawn.com/news/1", "url", "https://dawn.com/news/1"),
+        ("Link: https://dawn.com/news/1", "url", "https://dawn.com/news/1"),
+        ("Canonical: https://dawn.com/news/1", "url", "https://dawn.com/news/1"),
+        ("Original URL: https://dawn.com/news/1", "url", "https://dawn.com/news/1"),
+        ("Keywords: a; b", "tags", ("a", "b")),
+        ("Categories: World", "tags", ("World",)),
+    ],
+)
+def test_each_key(line: str, field: str, value: object) -> None:
+    parsed = parse(f"{line}\nDate: 2024-10-17\n\n{BODY}")
+    assert getattr(parsed, field) == value
+    assert iso(parsed) == "2024-10-17"
+    assert parsed.paragraphs == [BODY.strip()]
+
+
+@pytest.mark.parametrize("key", ["Date", "Published", "Posted", "Created", "Last updated"])
+def test_date_keys(key: str) -> None:
+    parsed = parse(f"Title: T\n{key}: 2024-10-17\n\n{BODY}")
+    assert iso(parsed) == "2024-10-17"
+    assert parsed.date_line == 2
+
+
+def test_a_url_line_is_no_longer_dropped() -> None:
+    parsed = parse("Title: T\nURL: https://example.com/a?b=1\n\n" + BODY)
+    assert parsed.url == "https://example.com/a?b=1"
+    assert all("example.com" not in p for p in parsed.paragraphs)
+
+
+def test_a_prose_line_ends_the_header() -> None:
+    parsed = parse("Title: T\nNote: this line is body text, not a header.\n\n" + BODY)
+    assert parsed.title == "T"
+    assert parsed.paragraphs[0] == "Note: this line is body text, not a header."
+
+
+# --- e-mail and newsletter headers ---------------------------------------------------
+
+EMAIL = """\
+From: "Jane Doe" <jane@example.org>
+To: Readers <list@example.org>
+Subject: Weekly digest: talks
+ resume in Tashkent
+Date: Thu, 17 Oct 2024 23:30:00 -0700
+Message-ID: <abc.123@example.org>
+MIME-Version: 1.0
+Content-Type: text/plain; charset="utf-8"
+Content-Transfer-Encoding: 8bit
+X-Mailer: Something 1.0
+List-Unsubscribe: <mailto:unsub@example.org>
+
+Hello all. The talks resumed on Wednesday in Tashkent, officials said.
+
+Best,
+Jane
+"""
+
+
+def test_email_headers() -> None:
+    parsed = parse(EMAIL, path="mail/digest.eml.txt")
+    # The title is the (unfolded) Subject, not the whole block.
+    assert parsed.title == "Weekly digest: talks resume in Tashkent"
+    # The day as the sender wrote it, not moved to UTC (which would be the 18th).
+    assert iso(parsed) == "2024-10-17"
+    assert parsed.date_origin == "e-mail header"
+    assert parsed.date_text == "Thu, 17 Oct 2024 23:30:00 -0700"
+    assert parsed.date_line == 5
+    assert parsed.author == "Jane Doe"
+    body = "\n".join(parsed.paragraphs)
+    for hidden in ("Message-ID", "MIME-Version", "Content-Type", "X-Mailer", "jane@", "To:"):
+        assert hidden not in body
+    assert parsed.paragraphs[0].startswith("Hello all.")
+    assert parsed.warnings == []
+
+
+def test_email_with_received_chain_and_encoded_words() -> None:
+    received = "".join(
+        f"Received: from mx{i}.example.org (mx{i}.example.org [192.0.2.{i}])\n"
+        f"\tby mail.example.net with ESMTPS id {i}abc\n"
+        f"\tfor <list@example.org>; Thu, 17 Oct 2024 09:3{i}:00 +0000\n"
+        for i in range(8)
+    )
+    text = (
+        "Return-Path: <bounce@example.org>\n"
+        + received
+        + "From: =?utf-8?q?J=C3=B6rg_M=C3=BCller?= <joerg@example.de>\n"
+        + "Subject: =?utf-8?b?0J/QtdGA0LXQs9C+0LLQvtGA0Ysg0LLQvtC30L7QsdC90L7QstC40LvQuNGB0Yw=?=\n"
+        + "Date: Fri, 18 Oct 2024 09:30:00 +0200\n"
+        + "\n"
+        + BODY
+    )
+    parsed = parse(text)
+    assert parsed.author == "Jörg Müller"
+    assert parsed.title == "Переговоры возобновились"
+    assert iso(parsed) == "2024-10-18"
+    assert parsed.date_origin == "e-mail header"
+    assert parsed.paragraphs == [BODY.strip()]
+
+
+def test_email_bare_address_and_two_digit_year() -> None:
+    parsed = parse("From: jane@example.org\nSubject: Hi\nDate: 17 Oct 24 09:30 +0000\n\n" + BODY)
+    assert parsed.author == "jane@example.org"
+    assert parsed.title == "Hi"
+    # A two-digit year is never guessed.
+    assert parsed.date is None or parsed.date.inferred or parsed.date_origin != "e-mail header"
+    assert any("four-digit year" in warning for warning in parsed.warnings)
+
+
+def test_forwarded_outlook_headers() -> None:
+    parsed = parse(
+        "From: Jane Doe <jane@example.org>\n"
+        "Sent: Thursday, October 17, 2024 9:30 AM\n"
+        "To: Desk <desk@example.org>\n"
+        "Subject: Talks resume\n\n" + BODY
+    )
+    assert parsed.title == "Talks resume"
+    assert iso(parsed) == "2024-10-17"
+    assert parsed.date_origin == "e-mail header"
+
+
+def test_mbox_from_line() -> None:
+    parsed = parse(
+        "From jane@example.org Thu Oct 17 09:30:00 2024\n"
+        "From: Jane Doe <jane@example.org>\nSubject: Talks\n"
+        "Date: Thu, 17 Oct 2024 09:30:00 +0000\n\n" + BODY
+    )
+    assert parsed.title == "Talks"
+    assert iso(parsed) == "2024-10-17"
+    assert parsed.paragraphs == [BODY.strip()]
+
+
+def test_an_impossible_email_date_is_a_warning() -> None:
+    parsed = parse("From: a@b.org\nSubject: S\nDate: Thu, 45 Oct 2024 09:30:00 +0000\n\n" + BODY)
+    assert parsed.title == "S"
+    assert parsed.date is None or parsed.date_origin != "e-mail header"
+    assert parsed.warnings
+
+
+# --- a heading over a date line ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("date_line", "expected"),
+    [
+        ("17 October 2024", "2024-10-17"),
+        ("*2024-02-14*", "2024-02-14"),
+        ("_October 17, 2024_", "2024-10-17"),
+        ("**Tuesday, 8 October 2024**", "2024-10-08"),
+    ],
+)
+def test_heading_then_date_line(date_line: str, expected: str) -> None:
+    parsed = parse(f"# Talks resume in Tashkent\n\n{date_line}\n\n{BODY}", path="notes/t.md")
+    assert parsed.title == "Talks resume in Tashkent"
+    assert iso(parsed) == expected
+    assert parsed.date_origin == "dateline"
+    assert parsed.date_line == 3
+    assert parsed.paragraphs == [BODY.strip()]
+
+
+def test_heading_then_header_lines() -> None:
+    parsed = parse("## Talks resume\nDate: 2024-10-17\nAuthor: Jane Doe\n\n" + BODY)
+    assert parsed.title == "Talks resume"
+    assert iso(parsed) == "2024-10-17"
+    assert parsed.date_origin == "header"
+    assert parsed.author == "Jane Doe"
+
+
+def test_a_heading_without_a_date_is_still_a_headline() -> None:
+    parsed = parse("# Talks resume\n\n" + BODY)
+    assert parsed.title == "Talks resume"
+    assert parsed.title_source == "headline"
+    assert parsed.date is None
+    assert parsed.paragraphs == [BODY.strip()]
+
+
+def test_separator_above_header_lines() -> None:
+    parsed = parse("--------\nTitle: T\nDate: 2024-10-17\n\n" + BODY)
+    assert parsed.title == "T"
+    assert iso(parsed) == "2024-10-17"
+
+
+# --- several languages ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("Talks resume in Tashkent", "The ministers met on Wednesday."),
+        ("Les négociations reprennent à Tachkent", "Les ministres se sont réunis mercredi."),
+        ("Gespräche in Taschkent wieder aufgenommen", "Die Minister trafen sich am Mittwoch."),
+        ("Se reanudan las conversaciones", "Los ministros se reunieron el miércoles."),
+        ("Riprendono i colloqui a Tashkent", "I ministri si sono incontrati mercoledì."),
+        ("Retomadas as negociações", "Os ministros reuniram-se na quarta-feira."),
+        ("Переговоры возобновились в Ташкенте", "Министры встретились в среду."),
+        ("塔什干会谈恢复", "部长们周三举行了会晤。"),
+        ("タシケントで協議再開", "閣僚らは水曜日に会談した。"),
+        ("타슈켄트 회담 재개", "장관들은 수요일에 만났다."),
+        ("استئناف المحادثات في طشقند", "التقى الوزراء يوم الأربعاء."),
+    ],
+)
+def test_headers_in_many_languages(title: str, body: str) -> None:
+    for text in (
+        f"Title: {title}\nDate: 2024-10-17\nAuthor: Ана Ли\n\n{body}\n",
+        f"From: Ана Ли <a@example.org>\nSubject: {title}\nDate: Thu, 17 Oct 2024 09:30 +0300\n\n"
+        f"{body}\n",
+        f"---\ntitle: {title}\ndate: 2024-10-17\nauthor: Ана Ли\n---\n{body}\n",
+        f"# {title}\n\n2024-10-17\n\n{body}\n",
+    ):
+        parsed = parse(text)
+        assert parsed.title == title, text
+        assert iso(parsed) == "2024-10-17", text
+        assert parsed.paragraphs == [body], text
+        if "# " not in text:
+            assert parsed.author == "Ана Ли", text
+
+
+# --- never a crash, never a date out of range -----------------------------------------
+
+_HEADERISH = st.one_of(
+    st.text(max_size=60),
+    st.sampled_from(
+        ["Title: T", "Date: 2024-10-17", "Date: 1850-01-01", "Date: 2100-01-01",
+         "Date: Thu, 17 Oct 2024 09:30:00 +0100", "Date: Thu, 45 Oct 9999 99:99:99 +9999",
+         "From: \"A\" <a@b>", "Subject: =?x-unknown?q?=FF?=", "Subject: =?utf-8?b?!!!?=",
+         " folded", "Updated: 2099-12-31", "# Heading", "*2024-02-14*", "", "---", "+++",
+         "date 2024-10-08 body", "From a@b Thu Oct 17 09:30:00 2024", "Message-ID: <x>",
+         "Tags: a, b", "URL: https://x.org", "Date: 0000-00-00"]
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_HEADERISH, max_size=20))
+def test_read_header_never_raises_and_dates_stay_in_range(lines: list[str]) -> None:
+    warnings: list[str] = []
+    header = read_header(lines, warnings)
+    assert 0 <= header.body_start <= len(lines)
+    if header.date is not None:
+        assert MIN_YEAR <= header.date.year <= MAX_YEAR
+        header.date.last_day()
+        assert header.date_origin in ("header", "e-mail header", "front matter", "dateline")
+    parsed = parse_text("\n".join(lines), "x", path="x.md")
+    if parsed.date is not None:
+        assert MIN_YEAR <= parsed.date.year <= MAX_YEAR
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=500))
+def test_read_header_on_arbitrary_text(text: str) -> None:
+    header = read_header(text.split("\n"), [])
+    if header.date is not None:
+        assert MIN_YEAR <= header.date.year <= MAX_YEAR
