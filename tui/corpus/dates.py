@@ -184,8 +184,10 @@ def parse_stated_date(text: str) -> ArticleDate:
     if match and DATE_AT_START.match(candidate):
         first, second, year_text = match.groups()
         a, b = int(first), int(second)
-        # A first number over 12 can only be a day; otherwise month-first as dateutil reads.
-        day, month = (a, b) if a > 12 else (b, a)
+        # A first number over 12 can only be a day, and a dotted date (17.10.2024) is
+        # day-first wherever it is written; otherwise month-first as dateutil reads.
+        dotted = candidate[match.end(1)] == "."
+        day, month = (a, b) if a > 12 or dotted else (b, a)
         return _checked(int(year_text), month, day, candidate)
     match = _ISO_MONTH.fullmatch(candidate)
     if match:
@@ -199,6 +201,26 @@ def parse_stated_date(text: str) -> ArticleDate:
         return _checked(int(match["year"]), month, int(day_text) if day_text else None, candidate)
     if _YEAR_ONLY.fullmatch(candidate):
         return _checked(int(candidate), None, None, candidate)
+    # "17 октября 2024 г.", "2024年10月17日", "le 17 octobre 2024": the month tables of
+    # datewords (eight languages, CJK and Hangul forms), then dateutil (English), then
+    # dateparser for other languages, on this value alone.
+    from .datewords import find_dates, parse_date_words
+
+    for found in find_dates(candidate):
+        return _checked(found.date.year, found.date.month, found.date.day, candidate)
+    try:
+        return _with_dateutil(candidate, written_years)
+    except DateProblem:
+        in_words = parse_date_words(candidate) if _LETTER.search(candidate) else None
+        if in_words is None:
+            raise
+        return _checked(in_words.year, in_words.month, in_words.day, candidate)
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _with_dateutil(candidate: str, written_years: set[int]) -> ArticleDate:
     # Imported here: most headers take a fast path above, and dateutil's parser costs
     # ~30 ms to import, a fifth of `broadsheet --list` on the seeds.
     from dateutil import parser as date_parser

@@ -22,6 +22,7 @@ from .clean import (
     tidy,
     tidy_spaces,
 )
+from .datelines import find_dateline, find_title_line
 from .dates import ArticleDate, infer_year
 from .headers import read_header
 from .pathdates import date_from_path
@@ -203,6 +204,13 @@ def parse_text(
     date = header.date
     date_origin = header.date_origin if date is not None else None
     date_text, date_line = (header.date_text, header.date_line) if date else (None, None)
+    if date is None:
+        # A scraped page's byline or dateline near its headline ("By Staff | Oct 17, 2024").
+        title_at = header.title_line or find_title_line(lines, header.body_start, title)
+        dateline = find_dateline(lines, title_at)
+        if dateline is not None:
+            date, date_origin = dateline.date, "dateline"
+            date_text, date_line = dateline.text, dateline.line
     if date is None:
         # No date in the text: one in the file or folder name, at the precision it gives.
         in_path = date_from_path(path)

@@ -1,0 +1,116 @@
+"""How often the date shown for a real scraped page is its known publication day.
+
+Usage: ``python -m bench.real_dates [--verbose] [--folder PATH]``.
+
+It runs the whole parse (``tui.corpus.model.read_article``) over the visible text of
+real news and blog pages, ``../shared/real-dev/text/NAME.txt`` beside the repository,
+and compares each date shown with ``expected.json`` (``NAME.html`` → ``{"date":
+"YYYY-MM-DD"}``). Nothing of that set is part of the project: when the folder is
+absent the script says so and exits 0.
+
+* **exact**: the date shown is the known day.
+* **wrong**: a date is shown that is not the known day, at whatever precision it is
+  shown (a year or month that disagrees with the known date is wrong; a right year
+  shown alone is neither exact nor wrong, it is counted as ``partial``).
+* **none**: no date.
+
+Rates are given twice: counting every date shown, and counting stated dates only
+(as if inferred years were off), since the two come from different parts of parsing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from tui.corpus.dates import ArticleDate
+from tui.corpus.model import read_article
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_FOLDER = REPO.parent / "shared" / "real-dev"
+
+
+def verdict(shown: ArticleDate | None, known: str) -> str:
+    """``exact``, ``partial`` (right, at a coarser precision), ``wrong`` or ``none``."""
+    if shown is None:
+        return "none"
+    iso = shown.iso()
+    if iso == known:
+        return "exact"
+    if known.startswith(iso):
+        return "partial"
+    return "wrong"
+
+
+def _line(counts: Counter[str], total: int, label: str) -> str:
+    def rate(key: str) -> str:
+        return f"{counts[key]:4d} ({counts[key] / total:6.1%})"
+
+    return (
+        f"{label:<28} exact {rate('exact')}  wrong {rate('wrong')}"
+        f"  partial {rate('partial')}  none {rate('none')}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.real_dates", description=__doc__)
+    parser.add_argument(
+        "--folder",
+        type=Path,
+        default=DEFAULT_FOLDER,
+        help="the set: a folder holding text/ and expected.json (default: ../shared/real-dev)",
+    )
+    parser.add_argument("--verbose", action="store_true", help="one line per page not exact")
+    args = parser.parse_args(argv)
+    folder: Path = args.folder
+    expected_path = folder / "expected.json"
+    text_folder = folder / "text"
+    if not expected_path.is_file() or not text_folder.is_dir():
+        print(f"skipped: {folder} not found (needs text/ and expected.json)")
+        return 0
+    expected: dict[str, dict[str, str]] = json.loads(expected_path.read_text(encoding="utf-8"))
+
+    all_dates: Counter[str] = Counter()
+    stated_only: Counter[str] = Counter()
+    origins: Counter[str] = Counter()
+    failures: list[str] = []
+    total = 0
+    for name, entry in sorted(expected.items()):
+        path = text_folder / (name.removesuffix(".html") + ".txt")
+        if not path.is_file():
+            continue
+        total += 1
+        known = entry["date"]
+        article = read_article(str(path))
+        date = getattr(article, "date", None)
+        origin = getattr(article, "date_origin", None)
+        first = verdict(date, known)
+        all_dates[first] += 1
+        stated = date if date is not None and not date.inferred else None
+        stated_only[verdict(stated, known)] += 1
+        origins[f"{origin or 'undated'}: {first}"] += 1
+        if args.verbose and first != "exact":
+            line = getattr(article, "date_line", None)
+            shown = date.iso() if date else "-"
+            written = getattr(article, "date_text", None)
+            failures.append(
+                f"{first:<7} {path.name}: known {known}, shown {shown}"
+                f" ({origin or 'undated'}, line {line}: {written!r})"
+            )
+    if not total:
+        print(f"skipped: no text file of {expected_path} found in {text_folder}")
+        return 0
+    print(f"{total} pages in {folder}")
+    print(_line(all_dates, total, "every date shown"))
+    print(_line(stated_only, total, "stated dates only"))
+    print("by origin: " + ", ".join(f"{key} {count}" for key, count in sorted(origins.items())))
+    for failure in failures:
+        print(failure)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,337 @@
+"""The page's own date in a scraped page: bylines and datelines, and the decoys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bench import real_dates
+from tui.corpus.datelines import find_dateline
+from tui.corpus.dates import ArticleDate
+from tui.corpus.parse import parse_text
+
+
+def page(text: str) -> list[str]:
+    return text.strip("\n").split("\n")
+
+
+def found(text: str, title_line: int | None = 1) -> tuple[str, str, int] | None:
+    dateline = find_dateline(page(text), title_line)
+    if dateline is None:
+        return None
+    return dateline.date.iso(), dateline.text, dateline.line
+
+
+NAV = "\n\nHome\n\nNews\n\nSport\n\nContact\n\nSearch\n"
+BODY = (
+    "\n\nThe council met on Tuesday evening to discuss the budget, and after a long debate"
+    " it agreed to spend more on the harbour and less on the old town hall.\n\n"
+    "Residents said they had waited for years for the decision.\n"
+)
+
+
+# --- the forms ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # English byline
+            "Harbour plan approved\n\nBy Staff Reporter | October 17, 2024" + BODY,
+            ("2024-10-17", "October 17, 2024", 3),
+        ),
+        (  # the original wins over the update
+            "Harbour plan approved\n\nPublished: 3 March 2023, 10:14 · Updated: 5 March 2023"
+            + BODY,
+            ("2023-03-03", "3 March 2023", 3),
+        ),
+        (  # …in either order
+            "Harbour plan approved\n\nUpdated 5 March 2023 | Published 3 March 2023" + BODY,
+            ("2023-03-03", "3 March 2023", 3),
+        ),
+        (  # a date on its own line under the title
+            "Harbour plan approved\n\n17.10.2024" + BODY,
+            ("2024-10-17", "17.10.2024", 3),
+        ),
+        (  # a markdown heading, then a date line
+            "# Harbour plan approved\n\n*October 17, 2024*" + BODY,
+            ("2024-10-17", "October 17, 2024", 3),
+        ),
+        (
+            "Harbour plan approved\n\nPosted on September 21, 2020 by Adi" + BODY,
+            ("2020-09-21", "September 21, 2020", 3),
+        ),
+        (  # German
+            "Hafenplan beschlossen\n\nVeröffentlicht am 17.10.2024" + BODY,
+            ("2024-10-17", "17.10.2024", 3),
+        ),
+        (  # French
+            "Le port s'agrandit\n\nPublié le 9 juin 2019 à 10h08" + BODY,
+            ("2019-06-09", "9 juin 2019", 3),
+        ),
+        (  # Spanish
+            "El puerto crece\n\nPublicado el 17 de octubre de 2024" + BODY,
+            ("2024-10-17", "17 de octubre de 2024", 3),
+        ),
+        (  # Italian
+            "Il porto cresce\n\nPubblicato il 17 ottobre 2024" + BODY,
+            ("2024-10-17", "17 ottobre 2024", 3),
+        ),
+        (  # Portuguese
+            "O porto cresce\n\nPublicado em 17 de outubro de 2024" + BODY,
+            ("2024-10-17", "17 de outubro de 2024", 3),
+        ),
+        (  # Russian (Cyrillic)
+            "Порт расширяется\n\nОпубликовано 17 октября 2024 г." + BODY,
+            ("2024-10-17", "17 октября 2024", 3),
+        ),
+        (  # Chinese (CJK)
+            "港口扩建计划获批\n\n发布时间：2024年10月17日 10:14" + BODY,
+            ("2024-10-17", "2024年10月17日", 3),
+        ),
+        (  # Japanese, full-width digits
+            "港の拡張計画\n\n公開日 ２０２４年１０月１７日" + BODY,
+            ("2024-10-17", "２０２４年１０月１７日", 3),
+        ),
+        (  # Korean (Hangul)
+            "항만 확장 계획 승인\n\n입력 2024년 10월 17일" + BODY,
+            ("2024-10-17", "2024년 10월 17일", 3),
+        ),
+        (  # Korean numeric
+            "항만 확장 계획 승인\n\n2024. 10. 17. 09:30" + BODY,
+            ("2024-10-17", "2024. 10. 17.", 3),
+        ),
+    ],
+)
+def test_dateline_forms(text: str, expected: tuple[str, str, int]) -> None:
+    assert found(text) == expected
+
+
+def test_relative_dates_are_not_dates() -> None:
+    assert found("Harbour plan approved\n\nBy Staff — 3 hours ago" + BODY) is None
+    assert found("Hafenplan beschlossen\n\nvor 2 Tagen aktualisiert" + BODY) is None
+
+
+# --- scraped pages with decoys --------------------------------------------------------
+
+SCRAPED_EN = (
+    "Harbour plan approved after long debate – The Daily Example\n"
+    + NAV
+    + "\nThursday, November 9, 2023\n"  # the day the page was saved, in the site's header
+    + "\nHarbour plan approved after long debate\n"
+    + "\nBy Jane Doe\n\nNovember 8, 2023 | 6:03 pm\n"
+    + BODY
+    + "\nThe festival will take place on 12 August 2024 at the harbour.\n"
+    + "\nRelated articles\n\nNew ferry line opens\n\nOctober 2, 2023\n"
+    + "\nBudget vote delayed\n\nSeptember 28, 2023\n"
+    + "\n3 Comments\n\nMark says:\n\nNovember 9, 2023 at 8:14 am\n\nGreat news.\n"
+    + "\nLast updated: November 10, 2023\n"
+    + "\n© 2023 The Daily Example. All rights reserved.\n"
+)
+
+SCRAPED_DE = (
+    "Hafenplan beschlossen – Beispielzeitung\n"
+    + NAV
+    + "\nDienstag, 7. November 2023\n"
+    + "\nLokales\n\nHafenplan beschlossen\n"
+    + "\nVon Max Mustermann\n\n06.11.2023, 14:10 Uhr\n"
+    + "\nAktualisiert am 07.11.2023, 09:00 Uhr\n"
+    + "\nDer Stadtrat hat am Montag lange über den Hafen beraten und am Ende mit großer"
+    " Mehrheit zugestimmt, wie der Bürgermeister am 5. November 2023 angekündigt hatte.\n"
+    + "\nDas könnte Sie auch interessieren\n\n01.11.2023 · Lokales\n\n28.10.2023 · Sport\n"
+    + "\nKommentare\n\nAntworten\n\n07.11.2023, 08:12 von Leser\n"
+    + "\n© 2023 Beispielzeitung\n"
+)
+
+SCRAPED_FR = (
+    "Le port s'agrandit : le conseil a voté - Journal Exemple\n"
+    + NAV
+    + "\nLe port s'agrandit : le conseil a voté\n"
+    + "\nPar Jean Dupont\n\nPublié le 2 novembre 2023 à 16h17\n"
+    + "\nMis à jour le 3 novembre 2023\n"
+    + "\nLe conseil municipal a voté mardi soir, après un long débat, pour agrandir le"
+    " port avant l'été 2025, comme annoncé le 12 octobre 2023.\n"
+    + "\nÀ lire aussi\n\n30 octobre 2023\n\nLe ferry reprend du service\n"
+)
+
+
+def line_of(text: str, start: str) -> int:
+    return next(i for i, line in enumerate(page(text), 1) if line.startswith(start))
+
+
+def test_scraped_english_page_with_decoys() -> None:
+    expected_line = line_of(SCRAPED_EN, "November 8, 2023 | 6:03 pm")
+    assert found(SCRAPED_EN) == ("2023-11-08", "November 8, 2023", expected_line)
+
+
+def test_scraped_german_page_with_decoys() -> None:
+    assert found(SCRAPED_DE) == (
+        "2023-11-06",
+        "06.11.2023",
+        line_of(SCRAPED_DE, "06.11.2023, 14:10"),
+    )
+
+
+def test_scraped_french_page_with_decoys() -> None:
+    assert found(SCRAPED_FR) == (
+        "2023-11-02",
+        "2 novembre 2023",
+        line_of(SCRAPED_FR, "Publié le 2 novembre"),
+    )
+
+
+def test_saved_day_in_the_sites_header_is_not_the_pages() -> None:
+    text = (
+        "Grenzen zu: der Partner wird zum Fremden\n\nMittwoch, 8. Juli 2020\n"
+        + NAV
+        + "\nEine ganz andere Überschrift als der Titel der Seite\n\nThomas Muster\n"
+        + "\n27.04.2020 - 18:50 Uhr\n"
+        + BODY
+        + "\nKommentare\n\n28.04.2020, 10:27 Uhr\n\n27.04.2020, 20:10 Uhr\n"
+    )
+    assert found(text) is None
+
+
+def test_only_decoys_give_no_date() -> None:
+    text = (
+        "Harbour plan approved after long debate – The Daily Example\n"
+        + NAV
+        + "\nHarbour plan approved after long debate\n"
+        + BODY
+        + "\nThe festival will take place on 12 August 2024 at the harbour.\n"
+        + "\n3 Comments\n\nMark says:\n\nReply\n\nNovember 9, 2023 at 8:14 am\n"
+        + "\n© 2023 The Daily Example. All rights reserved.\n"
+    )
+    assert found(text) is None
+
+
+def test_related_list_far_from_the_headline_gives_no_date() -> None:
+    lines = ["Harbour plan approved after long debate – The Daily Example", ""]
+    lines += ["Harbour plan approved after long debate", ""]
+    lines += ["A long paragraph of the article that goes on and on about the harbour."] * 60
+    lines += ["Related", "October 2, 2023", "New ferry", "September 28, 2023", "Budget"]
+    assert find_dateline(lines, 1) is None
+
+
+def test_event_dates_in_sentences_are_not_the_pages() -> None:
+    text = (
+        "Harbour plan approved\n\nThe vote, held on 17 October 2024 after months of talks,"
+        " was close.\n\nThe works start in spring.\n"
+    )
+    assert found(text) is None
+
+
+def test_copyright_and_date_ranges_are_not_the_pages() -> None:
+    text = "Harbour festival\n\n© 12.01.2023 Example\n\nFestival 12.10. - 15.10.2023\n" + BODY
+    assert found(text) is None
+
+
+def test_ambiguous_numeric_date_follows_the_page() -> None:
+    day_first = "Le port\n\n06/11/2023\n\nAutres : 17.10.2023, 30 octobre 2023" + BODY
+    assert found(day_first) == ("2023-11-06", "06/11/2023", 3)
+    unsettled = "Harbour\n\n06/11/2023" + BODY
+    assert found(unsettled) is None
+
+
+def test_no_title_and_no_lines() -> None:
+    assert find_dateline([], None) is None
+    assert find_dateline([""], 1) is None
+    assert find_dateline(["17.10.2024"], 5) is not None  # an out-of-range title line is ignored
+
+
+# --- the whole parse --------------------------------------------------------------------
+
+
+def test_parse_text_takes_the_dateline_when_the_header_has_no_date() -> None:
+    parsed = parse_text(SCRAPED_EN)
+    assert parsed.date == ArticleDate(2023, 11, 8, "stated")
+    assert parsed.date_origin == "dateline"
+    assert parsed.date_text == "November 8, 2023"
+    assert parsed.date_line == line_of(SCRAPED_EN, "November 8, 2023 | 6:03 pm")
+    assert SCRAPED_EN.split("\n")[parsed.date_line - 1].startswith(parsed.date_text)
+
+
+def test_parse_text_header_date_wins_over_a_dateline() -> None:
+    parsed = parse_text("Date: 2024-01-05\nTitle: Harbour\n\nBy Staff | October 17, 2024" + BODY)
+    assert parsed.date == ArticleDate(2024, 1, 5, "stated")
+    assert parsed.date_origin != "dateline"
+
+
+def test_parse_text_headline_then_dateline() -> None:
+    parsed = parse_text("# Harbour plan approved\n\n17 октября 2024 г." + BODY, path="a.txt")
+    assert (parsed.date, parsed.date_origin, parsed.date_line) == (
+        ArticleDate(2024, 10, 17, "stated"),
+        "dateline",
+        3,
+    )
+
+
+# --- properties ---------------------------------------------------------------------------
+
+_LINE = st.one_of(
+    st.text(max_size=80),
+    st.sampled_from(
+        [
+            "",
+            "17.10.2024",
+            "Published: 3 March 2023",
+            "Updated 31 February 2024",
+            "© 2023",
+            "2024年13月40日",
+            "10/11/2024",
+            "1899-12-31",
+            "2100-01-01",
+            "October 17, 9999",
+        ]
+    ),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_LINE, max_size=30), st.one_of(st.none(), st.integers(-3, 40)))
+def test_find_dateline_never_raises_and_stays_in_range(lines: list[str], title: int | None) -> None:
+    dateline = find_dateline(lines, title)
+    if dateline is not None:
+        assert 1900 <= dateline.date.year <= 2099
+        assert dateline.date.day is not None
+        assert 1 <= dateline.line <= len(lines)
+        assert dateline.text in lines[dateline.line - 1].translate(
+            str.maketrans("０１２３４５６７８９", "0123456789")
+        )
+
+
+# --- the benchmark script -------------------------------------------------------------------
+
+
+def test_bench_skips_cleanly_when_the_set_is_absent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert real_dates.main(["--folder", str(tmp_path / "absent")]) == 0
+    assert capsys.readouterr().out.startswith("skipped: ")
+
+
+def test_bench_counts_exact_wrong_and_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "text").mkdir()
+    pages = {
+        "right": ("Harbour plan approved\n\nOctober 17, 2024" + BODY, "2024-10-17"),
+        "wrong": ("Harbour plan approved\n\nOctober 18, 2024" + BODY, "2024-10-17"),
+        "none": ("Harbour plan approved" + BODY, "2024-10-17"),
+    }
+    expected = {}
+    for name, (text, date) in pages.items():
+        (tmp_path / "text" / f"{name}.txt").write_text(text, encoding="utf-8")
+        expected[f"{name}.html"] = {"date": date}
+    import json
+
+    (tmp_path / "expected.json").write_text(json.dumps(expected), encoding="utf-8")
+    assert real_dates.main(["--folder", str(tmp_path), "--verbose"]) == 0
+    out = capsys.readouterr().out
+    assert "3 pages" in out
+    stated = next(line for line in out.splitlines() if line.startswith("stated dates only"))
+    assert "exact    1 ( 33.3%)" in stated and "wrong    1 ( 33.3%)" in stated
+    assert "wrong   wrong.txt: known 2024-10-17, shown 2024-10-18" in out

@@ -1,0 +1,258 @@
+"""Dates written in words or numbers, in many languages and scripts.
+
+:func:`find_dates` reads the common forms with month-name tables and regular
+expressions (fast: it runs on candidate lines of every scraped page at load);
+:func:`parse_date_words` falls back on ``dateparser`` for a short candidate the
+tables cannot read. Nothing here ever takes a field from today: a year must be
+written with four digits in the candidate itself, and dateparser runs with relative
+dates disabled, a fixed base and every part required.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .dates import MAX_YEAR, MIN_YEAR, ArticleDate
+
+# --- month names ------------------------------------------------------------------
+
+_MONTH_NAMES: tuple[tuple[int, str], ...] = (
+    # English, French, German, Spanish, Italian, Portuguese, Dutch; full and abbreviated.
+    (1, "january jan janvier janv januar jänner jaenner jän enero ene gennaio gen janeiro januari"),
+    (
+        2,
+        "february feb febr février fevrier févr fevr februar feber febrero febbraio"
+        " fevereiro fev februari",
+    ),
+    (3, "march mar mars märz maerz mär mrz marzo março marco maart mrt"),
+    (4, "april apr avril avr abril abr aprile"),
+    (5, "may mai mayo maggio mag maio mei"),
+    (6, "june jun juin juni junio giugno giu junho"),
+    (7, "july jul juillet juil juli julio luglio lug julho"),
+    (8, "august aug août aout agosto ago augustus"),
+    (9, "september sep sept septembre septiembre setiembre settembre set setembro"),
+    (10, "october oct octobre oktober okt octubre ottobre ott outubro out"),
+    (11, "november nov novembre noviembre novembro"),
+    (12, "december dec décembre decembre déc dezember dez diciembre dic dicembre dezembro"),
+)
+# Russian (nominative, genitive "октября", prepositional "в октябре", abbreviations).
+_RUSSIAN: tuple[tuple[int, str], ...] = (
+    (1, "январь января январе янв"),
+    (2, "февраль февраля феврале фев февр"),
+    (3, "март марта марте мар"),
+    (4, "апрель апреля апреле апр"),
+    (5, "май мая мае"),
+    (6, "июнь июня июне июн"),
+    (7, "июль июля июле июл"),
+    (8, "август августа августе авг"),
+    (9, "сентябрь сентября сентябре сен сент"),
+    (10, "октябрь октября октябре окт"),
+    (11, "ноябрь ноября ноябре ноя нояб"),
+    (12, "декабрь декабря декабре дек"),
+)
+
+MONTHS: dict[str, int] = {
+    name: number for number, names in (*_MONTH_NAMES, *_RUSSIAN) for name in names.split()
+}
+"""Lower-case month names and abbreviations, in eight languages, to month numbers."""
+
+# A word where a month name may stand; whether it is one is a dictionary look-up,
+# far cheaper than an alternation of a hundred names tried at every position.
+_MONTH_RE = r"(?P<month>[^\W\d_]{3,11})(?![^\W\d_])\.?"
+_MONTH2_RE = r"(?P<month2>[^\W\d_]{3,11})(?![^\W\d_])\.?"
+_YEAR_RE = r"(?P<year>(?:19|20)\d\d)(?!\d)"
+_DAY_SUFFIX = r"(?:st|nd|rd|th|er|re|e|º|°|o|a)?\.?"
+
+_FORMS = [
+    # 2024-10-17, 2024/10/17, 2024-10-17T10:14
+    r"(?<!\d)(?P<iy>(?:19|20)\d\d)(?P<isep>[-/])(?P<im>\d{1,2})(?P=isep)(?P<id>\d{1,2})(?!\d)",
+    # 2024.10.17, 2024. 10. 17. (Korean, Hungarian)
+    r"(?<!\d)(?P<ky>(?:19|20)\d\d)\.\s?(?P<km>\d{1,2})\.\s?(?P<kd>\d{1,2})(?!\d|\.\d)\.?",
+    # 2024年10月17日, 2024년 10월 17일 (also without the day)
+    r"(?<!\d)(?P<cy>(?:19|20)\d\d)\s*[年년]\s*(?P<cm>\d{1,2})\s*[月월]"
+    r"(?:\s*(?P<cd>\d{1,2})\s*[日일])?",
+    # 17. Oktober 2024, 17 de octubre de 2024, le 17 octobre 2024, 3rd Nov 2023,
+    # 17 октября 2024 г.
+    rf"(?<![\d.])(?P<day>\d{{1,2}}){_DAY_SUFFIX}\s*(?:de\s+|of\s+)?{_MONTH_RE},?\s*"
+    rf"(?:de\s+|del\s+)?{_YEAR_RE}",
+    # October 17, 2024; Oct. 8 2024; Jun 18th 2018
+    rf"(?<![^\W\d_]){_MONTH2_RE}\s*(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)\.?,?\s*"
+    rf"(?P<year2>(?:19|20)\d\d)(?!\d)",
+    # 17.10.2024, 17/10/2024, 10/17/2024, 17-10-2024
+    r"(?<![\d.])(?P<na>\d{1,2})(?P<nsep>[./-])\s?(?P<nb>\d{1,2})(?P=nsep)\s?"
+    r"(?P<ny>(?:19|20)\d\d)(?!\d|[.,]\d)",
+    # October 2024, octobre 2024, Oktober 2024, октябрь 2024 (month precision)
+    rf"(?<![^\W\d_]){_MONTH_RE.replace('month', 'month3')},?\s+(?:de\s+)?"
+    rf"(?P<year3>(?:19|20)\d\d)(?!\d)",
+]
+DATE_PATTERN = re.compile("|".join(f"(?:{form})" for form in _FORMS), re.IGNORECASE)
+"""Every fast-path form; which named groups matched tells which form it was."""
+
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+@dataclass(frozen=True, slots=True)
+class FoundDate:
+    """A date found in a string: where it stands and what it says."""
+
+    start: int
+    end: int
+    date: ArticleDate
+    form: str
+    """``iso``, ``cjk``, ``day-month``, ``month-day``, ``numeric``, ``numeric-ambiguous``
+    or ``month-year``: the language hint a page's other dates give."""
+
+
+def _make(year: int, month: int, day: int | None) -> ArticleDate | None:
+    if not MIN_YEAR <= year <= MAX_YEAR or not 1 <= month <= 12:
+        return None
+    if day is not None:
+        try:
+            dt.date(year, month, day)
+        except ValueError:
+            return None
+    return ArticleDate(year, month, day, "stated")
+
+
+def _month(name: str | None) -> int:
+    return MONTHS.get(name.lower(), 0) if name else 0
+
+
+def _from_match(match: re.Match[str], day_first: bool | None) -> tuple[ArticleDate | None, str]:
+    date, form = _read_match(match, day_first)
+    if date is None and form != "numeric-ambiguous":
+        named = match["month"] or match["month2"] or match["month3"]
+        if named is None or _month(named):
+            return None, "impossible"
+    return date, form
+
+
+def _read_match(match: re.Match[str], day_first: bool | None) -> tuple[ArticleDate | None, str]:
+    groups = match.groupdict()
+    if groups["iy"]:
+        return _make(int(groups["iy"]), int(groups["im"]), int(groups["id"])), "iso"
+    if groups["ky"]:
+        return _make(int(groups["ky"]), int(groups["km"]), int(groups["kd"])), "iso"
+    if groups["cy"]:
+        day = int(groups["cd"]) if groups["cd"] else None
+        return _make(int(groups["cy"]), int(groups["cm"]), day), "cjk"
+    if groups["day"]:
+        return _make(int(groups["year"]), _month(groups["month"]), int(groups["day"])), "day-month"
+    if groups["day2"]:
+        return _make(
+            int(groups["year2"]), _month(groups["month2"]), int(groups["day2"])
+        ), "month-day"
+    if groups["na"]:
+        a, b, year = int(groups["na"]), int(groups["nb"]), int(groups["ny"])
+        if groups["nsep"] == ".":
+            # Dotted dates are day-first wherever they are written (17.10.2024).
+            return _make(year, b, a), "numeric"
+        if a > 12 and b <= 12:
+            return _make(year, b, a), "numeric"
+        if b > 12 and a <= 12:
+            return _make(year, a, b), "numeric-us"
+        if a == b:
+            return _make(year, a, b), "numeric"
+        if day_first is None:
+            return None, "numeric-ambiguous"
+        return (_make(year, b, a) if day_first else _make(year, a, b)), "numeric-ambiguous"
+    return _make(int(groups["year3"]), _month(groups["month3"]), None), "month-year"
+
+
+def find_dates(text: str, day_first: bool | None = None) -> Iterator[FoundDate]:
+    """Every date the fast path reads in *text*, left to right.
+
+    *day_first* settles ``10/11/2024`` (None: such a date is skipped, since no date
+    is better than a wrong one); ``17/10/2024`` and ``10/17/2024`` settle themselves,
+    and dotted dates are always day-first.
+    """
+    if not text.isascii():
+        text = text.translate(_FULL_WIDTH)
+    position = 0
+    while (match := DATE_PATTERN.search(text, position)) is not None:
+        date, form = _from_match(match, day_first)
+        if date is None:
+            # "31 February 2024" is no date at all (not "February 2024"); "12 items
+            # 2024" is not a date, but one may still start inside it.
+            position = match.end() if form == "impossible" else match.start() + 1
+            continue
+        yield FoundDate(match.start(), match.end(), date, form)
+        position = match.end()
+
+
+# --- dateparser, the fallback -----------------------------------------------------
+
+_FIXED_BASE = dt.datetime(2000, 1, 1)
+_FOUR_DIGIT_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def _settings(required: list[str], prefer: str) -> dict[str, Any]:
+    return {
+        # No "relative-time" ("3 hours ago") and no "timestamp": only dates as written.
+        "PARSERS": ["absolute-time"],
+        "REQUIRE_PARTS": required,
+        "STRICT_PARSING": len(required) == 3,
+        "RELATIVE_BASE": _FIXED_BASE,
+        "PREFER_DAY_OF_MONTH": prefer,
+        "RETURN_AS_TIMEZONE_AWARE": False,
+    }
+
+
+def _with_dateparser(candidate: str, day_first: bool | None) -> ArticleDate | None:
+    # Imported here: dateparser costs ~0.5 s to import and load its languages, and
+    # only candidates the tables above cannot read ever reach it.
+    import dateparser
+
+    written = {int(year) for year in _FOUR_DIGIT_YEAR.findall(candidate)}
+    if not written:
+        return None
+    extra: dict[str, Any] = {}
+    if day_first is not None:
+        extra["DATE_ORDER"] = "DMY" if day_first else "MDY"
+    try:
+        full = dateparser.parse(
+            candidate, settings={**_settings(["day", "month", "year"], "first"), **extra}
+        )
+        if full is not None and full.year in written:
+            return _make(full.year, full.month, full.day)
+        # Month precision: a day dateparser filled in itself moves with the preference.
+        first = dateparser.parse(
+            candidate, settings={**_settings(["month", "year"], "first"), **extra}
+        )
+        last = dateparser.parse(
+            candidate, settings={**_settings(["month", "year"], "last"), **extra}
+        )
+    except Exception:  # noqa: BLE001 - a third-party parser on untrusted text: never a crash
+        return None
+    if first is None or last is None or first.year not in written:
+        return None
+    if (first.year, first.month) != (last.year, last.month):
+        return None
+    return _make(first.year, first.month, first.day if first.day == last.day else None)
+
+
+MAX_CANDIDATE = 80
+"""Longer strings are not candidates: a sentence is not a date."""
+
+
+def parse_date_words(text: str, day_first: bool | None = None) -> ArticleDate | None:
+    """The first date in a short candidate string, in any of the forms above or any
+    language dateparser reads; None when there is none, or it is ambiguous."""
+    candidate = text.strip()
+    if not candidate or len(candidate) > MAX_CANDIDATE:
+        return None
+    for found in find_dates(candidate, day_first):
+        return found.date
+    candidate = candidate.translate(_FULL_WIDTH)
+    if not _FOUR_DIGIT_YEAR.search(candidate) or not any(c.isalpha() for c in candidate):
+        return None
+    if _AMBIGUOUS_NUMERIC.search(candidate) and day_first is None:
+        return None
+    return _with_dateparser(candidate, day_first)
+
+
+_AMBIGUOUS_NUMERIC = re.compile(r"(?<!\d)\d{1,2}[/-]\d{1,2}[/-]\d{2,4}(?!\d)")
