@@ -110,6 +110,14 @@ def test_dateline_forms(text: str, expected: tuple[str, str, int]) -> None:
     assert found(text) == expected
 
 
+def test_two_digit_years_only_when_dotted_and_this_century() -> None:
+    german = "Hafenplan beschlossen\n\nVeröffentlicht am 19.10.19 um 14:34 Uhr" + BODY
+    assert found(german) == ("2019-10-19", "19.10.19", 3)
+    # 1998 or 2098? No date rather than a guess; and slashes leave the order open.
+    assert found("Hafenplan beschlossen\n\n19.10.98" + BODY) is None
+    assert found("Harbour plan approved\n\n10/11/19" + BODY) is None
+
+
 def test_relative_dates_are_not_dates() -> None:
     assert found("Harbour plan approved\n\nBy Staff — 3 hours ago" + BODY) is None
     assert found("Hafenplan beschlossen\n\nvor 2 Tagen aktualisiert" + BODY) is None

@@ -188,13 +188,41 @@ def _candidates(
             continue
         position += 1
         # A long line is prose, never a dateline (see _kind): not even searched.
-        if len(line) <= MAX_LINE and _YEAR.search(line):
-            for date in find_dates(line, day_first):
-                found.append(_Candidate(index, position, date, line, _kind(line, date, previous)))
-            if not ambiguous and day_first is None and _AMBIGUOUS.search(line):
-                ambiguous = True
+        if len(line) <= MAX_LINE:
+            if _YEAR.search(line):
+                for date in find_dates(line, day_first):
+                    kind = _kind(line, date, previous)
+                    found.append(_Candidate(index, position, date, line, kind))
+                if not ambiguous and day_first is None and _AMBIGUOUS.search(line):
+                    ambiguous = True
+            elif "." in line:
+                short = _short_dotted(line)
+                if short is not None:
+                    kind = _kind(line, short, previous)
+                    found.append(_Candidate(index, position, short, line, kind))
         previous = line if len(line) <= 40 else ""
     return found, ambiguous
+
+
+_SHORT_DOTTED = re.compile(r"(?<![\w.])(\d{1,2})\.(\d{1,2})\.([0-4]\d)(?![\w.]|,\d)")
+
+
+def _short_dotted(line: str) -> FoundDate | None:
+    """``19.10.19``: a dotted date (day first, as dotted dates are) with a two-digit
+    year. Only 00–49 are read, as 2000–2049: a fixed rule, never today's century,
+    and a page of the 1990s that wrote "19.10.98" gets no date rather than 2098."""
+    match = _SHORT_DOTTED.search(line)
+    if match is None:
+        return None
+    day, month, year = int(match[1]), int(match[2]), 2000 + int(match[3])
+    if not 1 <= month <= 12:
+        return None
+    try:
+        date = ArticleDate(year, month, day, "stated")
+        date.last_day()
+    except ValueError:
+        return None
+    return FoundDate(match.start(), match.end(), date, "numeric")
 
 
 def _day_first_hint(candidates: list[_Candidate]) -> bool | None:
@@ -295,6 +323,7 @@ def _choose(
         first is not None
         and 4 * first.position <= _position_of(len(lines) - 1, lines)
         and _words_besides(first.line, first.found) <= 2
+        and len(_YEAR.findall(first.line)) <= 1  # "1975年1月28日（农历1974年…）": an infobox
         and not _is_save_day(first, everything)
     ):
         return first
