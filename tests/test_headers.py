@@ -314,3 +314,35 @@ def test_read_header_on_arbitrary_text(text: str) -> None:
     header = read_header(text.split("\n"), [])
     if header.date is not None:
         assert MIN_YEAR <= header.date.year <= MAX_YEAR
+
+
+def test_front_matter_then_heading_then_date_line() -> None:
+    parsed = parse(
+        "---\ntitle: Talks resume\nsource: https://example.org/talks\n---\n\n"
+        "# Talks resume\n\n17 October 2024\n\n" + BODY,
+        path="clips/talks.md",
+    )
+    assert parsed.title == "Talks resume"
+    assert parsed.title_source == "front matter"
+    assert iso(parsed) == "2024-10-17"
+    assert parsed.date_origin == "dateline"
+    assert parsed.date_line == 8
+    assert parsed.url == "https://example.org/talks"
+    assert parsed.paragraphs == [BODY.strip()]
+
+
+def test_a_heading_that_differs_from_the_front_matter_title_stays_in_the_body() -> None:
+    parsed = parse(
+        "---\ntitle: Talks resume\n---\n# Another heading\n\n17 October 2024\n\n" + BODY,
+        path="clips/talks.md",
+    )
+    assert parsed.title == "Talks resume"
+    assert any("Another heading" in p for p in parsed.paragraphs)
+
+
+def test_folded_headers_with_tabs_on_raw_lines() -> None:
+    lines = ["From: a@example.org", "Subject: Talks", "\tresume", "Date: 17 Oct 2024", "", "Body."]
+    header = read_header(lines, [])
+    assert header.title == "Talks resume"
+    assert header.is_email
+    assert header.body_start == 5

@@ -279,7 +279,8 @@ def _date_of(value: object) -> tuple[ArticleDate, str]:
         return ArticleDate(value, None, None, "stated"), str(value)
     text = _text(value)
     if text is None:
-        raise DateProblem(f"stated date {str(type(value).__name__)!r} is not a date")
+        kind = "a list" if isinstance(value, list | tuple) else f"a {type(value).__name__}"
+        raise DateProblem(f"the front matter's date is {kind}, not a date; ignored")
     return parse_stated_date(text), text
 
 

@@ -168,7 +168,7 @@ def _parse_mail_date(value: str) -> ArticleDate | None:
 
 
 def _take_date(
-    dates: _Dates, text: str, line_no: int, warnings: list[str], *, updated: bool = False,
+    dates: _Dates, text: str, line_no: int, warnings: list[str], updated: bool = False,
     mail: bool = False, origin: str = "header",
 ) -> None:
     text = text.strip()
@@ -200,13 +200,6 @@ def _split_date(text: str) -> tuple[str, str]:
 def _is_prose(text: str) -> bool:
     """Body text rather than a header's tail such as ``| 10:32`` or ``(updated)``."""
     return len(text.split()) >= 4 and sum(char.isalpha() for char in text) >= 12
-
-
-def _field(line: str) -> re.Match[str] | None:
-    """A ``Key: value`` line; most body lines have no colon near their start (one C search)."""
-    if line.find(":", 0, 40) < 0:
-        return None
-    return _FIELD.match(line)
 
 
 def _key_name(key: str) -> str:
@@ -263,7 +256,7 @@ def _tag_list(value: str) -> list[str]:
 
 def _header_like(line: str) -> bool:
     """Would this line continue a header block (a known ``Key:`` or a date line)?"""
-    match = _field(line)
+    match = _FIELD.match(line)
     if match and _role(_key_name(match["key"])):
         return True
     stripped = line.strip().strip(_DECORATION)
@@ -330,43 +323,50 @@ def read_header(lines: list[str], warnings: list[str]) -> Header:
             continue
         seen += 1
         line_no = index + 1
-        if header.is_email and line[:1] == " " and last_role is not None:
+        if header.is_email and line[:1] in " \t" and last_role is not None:
             # A folded header: the line continues the one above it.
             if last_role == "title" and header.title is not None:
                 header.title = _clip(header.title + " " + _decoded(line.strip()))
             index += 1
             continue
-        field_match = _field(line)
-        name = _key_name(field_match["key"]) if field_match else ""
-        role = _role(name) if field_match else None
-        if field_match and role:
-            if not header.is_email and (name in _MAIL_ONLY or name.startswith(_MAIL_PREFIXES)):
+        # Most body lines have no colon near their start: one C search rules them out.
+        field_match = _FIELD.match(line) if line.find(":", 0, 40) >= 0 else None
+        role = None
+        if field_match is not None:
+            name = field_match["key"].lower()
+            role = _ROLES.get(name)
+            if role is None:
+                name = _key_name(name)
+                role = _role(name)
+        if role is not None:
+            if (role == "mail" or name == "sent") and not header.is_email and (
+                name in _MAIL_ONLY or name.startswith(_MAIL_PREFIXES)
+            ):
                 header.is_email = True
                 limit = EMAIL_SCAN_LINES
             last_role = role
-            value = field_match["value"].strip()
+            value = field_match["value"].strip()  # type: ignore[index]
             if role in ("date", "updated"):
                 mail = header.is_email or (":" in value and bool(_RFC2822.match(value)))
                 date_text, remainder = ("", "") if mail else _split_date(value)
-                _take_date(
-                    dates, date_text or value, line_no, warnings,
-                    updated=role == "updated", mail=mail,
-                )
+                _take_date(dates, date_text or value, line_no, warnings, role == "updated", mail)
                 if not mail and _is_prose(remainder):
                     # "Date: 2024-01-01 The talks began…": the body shares the line.
                     header.first_body_line = remainder
                     index += 1
                     break
             elif role == "title" and value and header.title is None:
-                header.title, header.title_line = _clip(_decoded(value)), line_no
-                header.title_source = "header"
+                if "=?" in value:
+                    value = _decoded(value)
+                header.title = value if len(value) <= MAX_FIELD_CHARS else _clip(value)
+                header.title_line = line_no
             elif role == "author" and value and header.author is None:
                 person = _person(value)
                 if "@" in value and role == "author" and name == "from":
                     header.is_email, limit = True, EMAIL_SCAN_LINES  # "From: jane@example.org"
                 header.author = _clip(person) if person else None
             elif role in ("url", "source") and value:
-                if _URL.match(value):
+                if value[:1] in "hHwW" and _URL.match(value):
                     header.url = header.url or _clip(value)
                 elif role == "source" and header.source is None:
                     header.source = _clip(value)
@@ -398,13 +398,21 @@ def read_header(lines: list[str], warnings: list[str]) -> Header:
             _take_date(dates, stripped, line_no, warnings, origin=origin)
             index += 1
             continue
-        if header.title is None and not under_heading and "#" in line[:4]:
+        if not under_heading and "#" in line[:4]:
             heading = _HEADING.match(line)
             after = _next_non_blank(lines, index + 1) if heading else None
-            if heading and after is not None and _header_like(lines[after]):
+            if (
+                heading
+                and after is not None
+                and _header_like(lines[after])
+                # Front matter may have named the title: the heading must repeat it, or
+                # its text would be lost from the body.
+                and (header.title is None or heading["text"].casefold() == header.title.casefold())
+            ):
                 # "# Title", then a date line or header lines: the heading is the title.
-                header.title, header.title_line = _clip(heading["text"]), line_no
-                header.title_source = "headline"
+                if header.title is None:
+                    header.title, header.title_line = _clip(heading["text"]), line_no
+                    header.title_source = "headline"
                 under_heading = True
                 index += 1
                 continue
