@@ -346,3 +346,12 @@ def test_folded_headers_with_tabs_on_raw_lines() -> None:
     assert header.title == "Talks resume"
     assert header.is_email
     assert header.body_start == 5
+
+
+def test_a_link_line_that_is_no_address_is_body_text() -> None:
+    parsed = parse("Title: T\n\nLink: see the report below for details.\n\n" + BODY)
+    assert parsed.url is None
+    assert parsed.paragraphs[0] == "Link: see the report below for details."
+    inline = parse("Title: T\nLink: see the report below.\n" + BODY)
+    assert inline.url is None
+    assert "Link: see the report below." in " ".join(inline.paragraphs)

@@ -5,7 +5,8 @@ Forms read (keys case-insensitive, in any order):
 - ``Title:``/``Headline:``/``Subject:``, ``Date:``/``Published:``/``Posted:``/``Created:``
   (an ``Updated:`` date is used only when no original is given), ``Author:``/``By:``/
   ``Byline:``/``From:``, ``Source:``/``URL:``/``Link:``/``Canonical:`` (an address goes to
-  ``url``, a name to ``source``), ``Tags:``/``Keywords:``/``Categories:``;
+  ``url``, a ``Source:`` name to ``source``; a ``Link:`` that is no address is body text),
+  ``Tags:``/``Keywords:``/``Categories:`` (split at commas);
 - e-mail and newsletter headers: RFC 2822 dates read with :mod:`email.utils`, folded
   lines joined, ``=?utf-8?…?=`` words decoded, ``From: "Name" <addr>`` giving the name,
   and the transport lines (``Message-ID``, ``MIME-Version``, ``Received``…) recognised
@@ -15,7 +16,8 @@ Forms read (keys case-insensitive, in any order):
 - a ``# Heading`` followed by a date line (or by header lines).
 
 The cheap checks come first: most files are plain text whose first line is prose, and
-they cost one regex match here.
+they cost a few string tests here (front matter only when the text starts with ``---``
+or ``+++``; a field regex only for a line with a colon near its start).
 """
 
 from __future__ import annotations
@@ -338,6 +340,8 @@ def read_header(lines: list[str], warnings: list[str]) -> Header:
             if role is None:
                 name = _key_name(name)
                 role = _role(name)
+            if role == "url" and not _URL.match(field_match["value"].strip()):
+                role = None  # "Link: see below" is body text, not an address to keep
         if role is not None:
             if (role == "mail" or name == "sent") and not header.is_email and (
                 name in _MAIL_ONLY or name.startswith(_MAIL_PREFIXES)
