@@ -97,6 +97,7 @@ class Header:
 
     title: str | None = None
     title_line: int | None = None
+    """1-based line of a title stated in the text (None for one from front matter)."""
     title_source: str = "header"
     """``header``, ``front matter`` or ``headline`` (a ``# Heading`` over a date line)."""
     date: ArticleDate | None = None
@@ -283,9 +284,9 @@ def _apply_front_matter(header: Header, lines: list[str], warnings: list[str]) -
         header.text_lines = matter.text_lines
         return dates
     if matter.title:
-        header.title, header.title_line, header.title_source = (
-            matter.title, matter.title_line, "front matter"
-        )
+        # No title_line: the block is not the page, and a dateline is looked for near
+        # the page's own headline (parse.py searches the body for the title).
+        header.title, header.title_source = matter.title, "front matter"
     if matter.date is not None:
         found = (
             matter.date, matter.date_text or matter.date.iso(), matter.date_line, "front matter"
