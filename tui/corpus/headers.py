@@ -36,7 +36,9 @@ EMAIL_SCAN_LINES = 200
 """An e-mail's header block may be longer (``Received:`` chains); it ends at a blank line."""
 MAX_FIELD_CHARS = 500
 
-_FIELD = re.compile(r"^\s*(?P<key>[A-Za-z][A-Za-z0-9_ -]{0,30}?)\s*:(?:\s+|$)(?P<value>.*)$")
+_FIELD = re.compile(r"^\s*(?P<key>[A-Za-z][A-Za-z_ -]{0,30}?)\s*:(?:\s+|$)(?P<value>.*)$")
+_MAIL_FIELD = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_-]{0,60})\s*:(?:\s+|$)(?P<value>.*)$")
+"""Inside an e-mail's header block, a key may hold digits (``X-MS-Exchange-…-V2``)."""
 _BARE_DATE_KEY = re.compile(r"^\s*(?P<key>date|published|posted)\s+(?P<rest>\S.*)$", re.IGNORECASE)
 _KEY_SEPARATORS = re.compile(r"[\s_]+")
 _DECORATION = "*_[]()#> \t"
@@ -333,7 +335,10 @@ def read_header(lines: list[str], warnings: list[str]) -> Header:
             index += 1
             continue
         # Most body lines have no colon near their start: one C search rules them out.
-        field_match = _FIELD.match(line) if line.find(":", 0, 40) >= 0 else None
+        if header.is_email:
+            field_match = _MAIL_FIELD.match(line)
+        else:
+            field_match = _FIELD.match(line) if line.find(":", 0, 40) >= 0 else None
         role = None
         if field_match is not None:
             name = field_match["key"].lower()
