@@ -110,6 +110,17 @@ def test_dateline_forms(text: str, expected: tuple[str, str, int]) -> None:
     assert found(text) == expected
 
 
+def test_last_update_is_an_update_not_a_publication() -> None:
+    text = "Harbour plan approved\n\nLast update: 06.10.2023\n\nPublished 05.10.2023" + BODY
+    assert found(text) == ("2023-10-05", "05.10.2023", 5)
+    # An update alone, right under the headline, is the best the page says.
+    assert found("Harbour plan approved\n\nAktualisiert am 07.11.2023" + BODY) == (
+        "2023-11-07",
+        "07.11.2023",
+        3,
+    )
+
+
 def test_two_digit_years_only_when_dotted_and_this_century() -> None:
     german = "Hafenplan beschlossen\n\nVeröffentlicht am 19.10.19 um 14:34 Uhr" + BODY
     assert found(german) == ("2019-10-19", "19.10.19", 3)

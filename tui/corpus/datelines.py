@@ -50,7 +50,7 @@ _WEEKDAY = re.compile(
 
 _PUBLISHED = re.compile(
     r"(?:published|posted|written|created|publi[ée]e?s?|"
-    r"ver[öo]ffentlicht|erstellt|erschienen|publiziert|datum|date|stand|vom|"
+    r"ver[öo]ffentlicht|erstellt|erschienen|publiziert|\b(?:datum|date|stand|vom)\b|"
     r"publicad[oa]|pubblicat[oa]|опубликовано|опубликована|дата|"
     r"发布|發佈|發布|公開|投稿|掲載|작성|입력|게시)",
     re.IGNORECASE,
@@ -129,7 +129,7 @@ def _kind(line: str, found: FoundDate, previous: str) -> str:
     published = [match.end() for match in _PUBLISHED.finditer(label)]
     updated = [match.end() for match in _UPDATED.finditer(label)]
     if (published or updated) and len(_WORD.findall(before)) <= 6:
-        if updated and (not published or max(updated) > max(published)):
+        if updated and (not published or max(updated) >= max(published)):
             return "updated"
         return "published"
     if _DECOY.search(before) or _DECOY.search(after) or _DECOY.search(previous):
@@ -318,7 +318,9 @@ def _choose(
         chosen = [c for c in usable if c.kind == kind]
         if chosen and len({c.found.date for c in chosen}) == 1:
             return chosen[0]
-    first = next((c for c in usable if c.kind != "updated"), None)
+    # After the headline when it is known: what stands above it is navigation.
+    start = anchor if anchor is not None and repeated else -1
+    first = next((c for c in usable if c.kind != "updated" and c.index > start), None)
     if (
         first is not None
         and 4 * first.position <= _position_of(len(lines) - 1, lines)
