@@ -14,28 +14,247 @@ PARAGRAPH_LIMIT = 5000
 """Longer paragraphs (a 2 MB single line) are split at sentence or word boundaries
 so that wrapping and drawing stay fast; no text is dropped."""
 
-_BOILERPLATE = re.compile(
-    r"""^(?:
-        powered\ by\b.*
-      | \[?\s*related\s*:.*
-      | you\ (?:need|must)\ to\ be\ (?:a\ )?(?:member|subscriber|logged\ in).*
-      | (?:please\ )?(?:log\ ?in|sign\ ?in|subscribe)\ to\ (?:read|continue|view).*
-      | advertisement | advertising | sponsored(?:\ content)? | ad
-      | share(?:\ this)?(?:\ (?:article|story|page))? | tweet | print | email
-      | (?:read\ more|also\ read|see\ also|more\ from\ .{1,40})\s*[:»›>]?
-      | skip\ to\ (?:main\ )?content
-      | click\ here\b.*
-      | follow\ us\ on\b.*
-      | sign\ up\ for\ (?:our\ )?newsletter.*
-      | we\ use\ cookies\b.*
-      | all\ rights\ reserved\.?
-      | (?:copyright|©)\s.{0,80}
-    )$""",
-    re.IGNORECASE | re.VERBOSE,
+# --- boilerplate ------------------------------------------------------------------
+#
+# Scraping boilerplate is removed a sentence at a time: "Share this article. The
+# minister said…" keeps the minister. A sentence is boilerplate only when one rule
+# matches ALL of it (bar decoration such as "- Anzeige -" or "[…]"), so an article
+# sentence that merely starts like one ("Share prices fell.") stays. A few labels
+# ("Read more:", "Lire aussi :") are removed from the front of a sentence, keeping
+# the rest. In the rules below a space stands for any run of blanks.
+
+_BLANK = r"\x20\t\x0b\x0c\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+"""Blank characters bar the line break, for a character class (escaped: a space in a
+rule stands for a run of them)."""
+_OPT = f"[{_BLANK}]?"
+"""An optional blank (a space in a rule stands for one or more)."""
+_DASH = f"[{_BLANK}-]"
+_IN_SENTENCE = (
+    r"(?:[^.!?\n]|[.!?](?=[^\s.!?])"
+    r"|(?:(?<=\b\w)|(?i:(?<=\bco)|(?<=\binc)|(?<=\bltd)|(?<=\bllc)|(?<=\bcorp)))\.)"
 )
+"""A character of a sentence: not a stop unless a word goes on right after it (".com")
+or it ends an initial or a company's "Inc.", as :func:`_is_abbreviation` has it."""
+_REST = _IN_SENTENCE + "*"
+"""The rest of a sentence."""
+_SHORT = _IN_SENTENCE + "{1,60}"
+_NETWORK = (
+    r"(?:facebook|twitter|x|linkedin|whatsapp|e-?mail|reddit|pinterest|telegram|threads"
+    r"|bluesky|mastodon|xing|messenger|flipboard|instagram|vk)"
+)
+_COOKIES = rf"{_REST}\bcookies?\b{_REST}"
+_NEWSLETTER = (
+    rf"newsletters?(?:{_DASH}(?:sign{_OPT}-?up|signup|subscription|anmeldung|abonnieren"
+    r"|bestellen))?"
+)
+_COOKIE_PAGE = (
+    rf"cookies?{_DASH}(?:policy|settings|preferences|notice|consent|einstellungen|richtlinie)"
+)
+_TO_READ = rf"(?:to|for) (?:read|continue|view|comment|access|post){_REST}"
+
+# Each alternative starts with a letter (or the one character it needs), for speed:
+# see _by_first_chars().
+_SENTENCE_RULES = (
+    # English
+    rf"share(?: (?:this|the))?(?: (?:article|story|page|post|link|video|photo|gallery))?"
+    rf"(?: (?:on|via|with|to) {_NETWORK})?",
+    rf"shares|tweet|print|email|e-mail|whatsapp|pin it|comments?|\d\d*{_OPT}comments?",
+    rf"click (?:here|to|below){_REST}|tap here{_REST}",
+    r"advertisement|advertising|advertiser disclosure|ad|advertise(?: with us)?",
+    r"sponsored(?: content| post)?|promoted(?: content)?|paid (?:content|post|partner)",
+    r"story continues below(?: (?:this )?advertisement)?"
+    r"|continue reading(?: (?:below|the main story))?"
+    r"|scroll (?:down )?to continue(?: (?:reading|with content))?"
+    r"|article continues (?:below|after (?:this )?advertisement)",
+    r"read (?:more|next|also|the full (?:story|article))|view more|also read|see also",
+    rf"more from {_IN_SENTENCE}{{1,40}}",
+    r"related(?: (?:articles?|stories|posts|news|content|topics))?",
+    rf"\[{_OPT}related{_OPT}:[^\]\n]*\]",
+    rf"you (?:need|must|have) to (?:be )?(?:a )?(?:member|subscriber|subscribed|registered"
+    rf"|logged in|log in|sign in){_REST}",
+    rf"become a (?:member|subscriber){_REST}",
+    rf"please (?:log{_OPT}in|sign{_OPT}in|subscribe|register) {_TO_READ}|register {_TO_READ}",
+    rf"subscribe(?: (?:now|today|here))?(?: (?:to|for) {_REST})?",
+    r"subscribers? only|subscriber (?:terms|services|login)",
+    rf"sign{_OPT}(?:up|in)(?: (?:now|today|here|for free))?(?: (?:for|to) {_REST})?",
+    rf"log{_OPT}in(?: (?:to|for) {_REST})?",
+    rf"follow us(?: (?:on|at)(?: {_REST})?)?",
+    rf"{_NEWSLETTER}|our {_NEWSLETTER}|more {_NEWSLETTER}|e-?mail {_NEWSLETTER}"
+    rf"|daily {_NEWSLETTER}|weekly {_NEWSLETTER}",
+    rf"we (?:use|may use|and our partners use|store|set){_COOKIES}"
+    rf"|this (?:web)?site{_COOKIES}|our (?:web)?site uses cookies{_REST}",
+    rf"by (?:continuing|using|clicking|browsing|remaining){_REST}\b(?:agree|accept|consent){_REST}",
+    rf"{_COOKIE_PAGE}|privacy (?:and|&) {_COOKIE_PAGE}",
+    r"accept(?: all)? cookies|reject(?: all)? cookies|manage cookies",
+    r"all rights reserved",
+    rf"copyright(?:{_OPT}(?:©|\(c\)|(?:19|20)\d\d){_IN_SENTENCE}{{0,80}})?"
+    rf"|copyright (?:policy|notice|information|by {_SHORT})"
+    rf"|©{_OPT}{_IN_SENTENCE}{{0,80}}|this material may not be published{_REST}",
+    r"skip to (?:the )?(?:main )?(?:content|navigation|search)",
+    rf"powered by(?: {_SHORT})?",
+    # German
+    r"anzeigen?|werbung|gesponsert|weiterlesen|mehr (?:lesen|anzeigen|dazu)|drucken|teilen"
+    r"|jetzt (?:teilen|abonnieren|anmelden|lesen)|artikel teilen|abonnieren"
+    r"|möchten sie weiterlesen|alle rechte vorbehalten",
+    rf"teilen (?:via|auf|per|mit) {_SHORT}",
+    r"lesen sie (?:auch|mehr|hier mehr|weiter)",
+    rf"folgen sie uns(?: (?:auf|bei) {_REST})?",
+    rf"wir verwenden{_COOKIES}|diese (?:web)?(?:seite|site) (?:verwendet|nutzt){_COOKIES}",
+    # French
+    r"publicité|lire (?:aussi|la suite|plus|également)|à lire (?:aussi|également)|voir aussi"
+    r"|partager|partagez(?: cet article)?|imprimer|tous droits réservés",
+    rf"partager (?:sur|par|via) {_SHORT}",
+    rf"abonnez-vous(?: {_REST})?|s['’]abonner(?: {_REST})?|inscrivez-vous(?: {_REST})?",
+    rf"suivez-nous(?: sur {_REST})?",
+    rf"nous utilisons{_COOKIES}|ce site (?:web )?utilise{_COOKIES}",
+    # Spanish
+    r"publicidad|anuncio|leer más|lee (?:también|más)|lea (?:también|más)|ver (?:también|más)"
+    r"|te puede interesar|compartir|comparte(?: esta noticia| este artículo)?|imprimir"
+    r"|todos los derechos reservados",
+    rf"compartir (?:en|por) {_SHORT}",
+    rf"síguenos(?: en {_REST})?",
+    rf"suscr(?:íbete|íbase|ibirse)(?: {_REST})?",
+    rf"utilizamos{_COOKIES}|usamos{_COOKIES}|este sitio (?:web )?utiliza{_COOKIES}",
+    # Italian
+    r"pubblicità|leggi anche|condividi|tutti i diritti riservati",
+    rf"condividi su {_SHORT}",
+    rf"seguici(?: su {_REST})?",
+    rf"iscriviti{_REST}\bnewsletter{_REST}",
+    rf"utilizziamo{_COOKIES}|questo sito utilizza{_COOKIES}",
+    # Portuguese
+    r"publicidade|leia (?:também|mais)|compartilhe|compartilhar|partilhar"
+    r"|todos os direitos reservados",
+    rf"siga-nos(?: n[oa] {_REST})?",
+    rf"este site utiliza{_COOKIES}",
+    # Dutch
+    r"advertentie|lees (?:ook|meer)|delen|alle rechten voorbehouden",
+    # Russian
+    r"реклама|читайте (?:также|тоже)|поделиться|все права защищены",
+    rf"подписывайтесь{_REST}",
+)
+_LABEL_WORDS = (
+    "read more", "read next", "read also", "also read", "see also", "related", "share",
+    "share this", "lire aussi", "à lire aussi", "voir aussi", "lesen sie auch",
+    "mehr zum thema", "auch interessant", "lee también", "lea también", "ver también",
+    "leia também", "leggi anche", "читайте также", "teilen", "partager", "compartir",
+    "privacy & cookies", "privacy and cookies",
+)  # fmt: skip
+_LABEL_END = f"{_OPT}[:»›>|]"
+_LEAD = rf"[\[(\-–—*•·|.…>»›{_BLANK}]*"
+"""Decoration before a boilerplate sentence: "- Anzeige -", "....weiterlesen", "» Lire"."""
+_TAIL = rf"[.!?:;,…»›>)\]|*\-–—{_BLANK}]*"
+
+
+def _blanks(rule: str) -> str:
+    return rule.replace(" ", f"[{_BLANK}]+")
+
+
+def _alternatives(rule: str) -> list[str]:
+    """*rule* split at its top-level ``|``."""
+    found: list[str] = []
+    depth = start = index = 0
+    in_class = False
+    while index < len(rule):
+        char = rule[index]
+        if char == "\\":
+            index += 1
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            found.append(rule[start:index])
+            start = index + 1
+        index += 1
+    found.append(rule[start:])
+    return found
+
+
+def _head(alternative: str) -> str | None:
+    """The first character of *alternative* when it is a literal (or an escaped one, or
+    ``\\d``) that no quantifier follows; else None."""
+    if alternative[:1] == "\\":
+        head = alternative[:2]
+        if len(head) < 2 or (head[1].isalnum() and head[1] != "d"):
+            return None
+    elif not alternative or alternative[0] in "()[].^$*+?{|":
+        return None
+    else:
+        head = alternative[0]
+    return None if alternative[len(head) : len(head) + 1] in ("*", "+", "?", "{") else head
+
+
+def _by_first_chars(alternatives: list[str], depth: int = 2) -> str:
+    """One regex for *alternatives*, case-insensitive, grouped by their first characters.
+
+    Python's regex engine tries the branches of an alternation one by one, but skips a
+    branch at once when it starts with a literal character (or class) the text does not
+    have; case-insensitive literals get no such shortcut. So the first *depth*
+    characters become plain ``S``/``s``, ``h``/``H`` branches and only the rests are
+    case-insensitive: a place where no rule can start costs a few comparisons, not a
+    try of every rule.
+    """
+    groups: dict[str, list[str]] = {}
+    others: list[str] = []
+    for alternative in alternatives:
+        head = _head(alternative) if depth else None
+        if head is None:
+            others.append(alternative)
+        else:
+            groups.setdefault(head.lower(), []).append(alternative[len(head) :])
+    parts: list[str] = []
+    for head, rests in groups.items():
+        inner = _by_first_chars(rests, depth - 1)
+        if len(head) == 2:  # an escape
+            parts.append(f"{head}(?:{inner})")
+            continue
+        for variant in dict.fromkeys((head, head.upper())):
+            if len(variant) == 1:
+                parts.append(f"{re.escape(variant)}(?:{inner})")
+    parts.extend(f"(?i:{alternative})" for alternative in others)
+    return "|".join(parts)
+
+
+_RULE_ALTERNATIVES = [
+    alternative for rule in _SENTENCE_RULES for alternative in _alternatives(_blanks(rule))
+]
+_LABEL_ALTERNATIVES = [
+    _blanks(re.escape(word).replace("\\ ", " ")) + _LABEL_END for word in _LABEL_WORDS
+]
+_ANY_START = f"{_LEAD}(?:{_by_first_chars(_RULE_ALTERNATIVES + _LABEL_ALTERNATIVES)})"
+_BOILERPLATE = re.compile(f"{_ANY_START}{_TAIL}")
+"""A whole sentence of boilerplate (``fullmatch``)."""
+_LABEL = re.compile(f"{_LEAD}(?:{_by_first_chars(_LABEL_ALTERNATIVES)})[{_BLANK}]*")
+"""A label at the front of a sentence (``match``)."""
+_CREDIT = re.compile(rf"©{_IN_SENTENCE}{{0,80}}{_TAIL}")
+"""A copyright notice or photo credit that ends a sentence ("Weisssee © Österreich
+Werbung", "InvestmentWatchBlog.com © 2018."): removed from the sign on (``fullmatch``);
+the triggers cannot look for it, :func:`_sentence_lines` looks for the sign instead."""
+_CREDIT_WORD = re.compile(rf"(?i:(?:all content )?copyright)[{_BLANK}]*$")
+
+# Where a boilerplate sentence may start, searched over a file's whole body at once:
+# each search is one pass in C, and a text where none finds anything (almost every
+# article) skips the sentence rules altogether.
+_AFTER_BREAK = rf"[\"'”’»)\]]*[{_BLANK}]+"
+_TRIGGER_AT_START = re.compile(_ANY_START)
+_TRIGGER_AFTER_NEWLINE = re.compile(rf"\n(?=[^\n])(?P<at>{_ANY_START})")
+"""(A blank line is no place to look.)"""
+_TRIGGER_AFTER_STOP = re.compile(rf"\.{_AFTER_BREAK}(?P<at>{_ANY_START})")
+_TRIGGERS_AFTER_OTHER = tuple(
+    (char, re.compile(rf"{re.escape(char)}{_AFTER_BREAK}(?P<at>{_ANY_START})"))
+    for char in "!?…|•·"
+)
+"""Other sentence ends and separators, each searched only where the text has it: a
+search for one character is fast, one for a class of them is not."""
+
+_PIECE_BREAK = re.compile(r"(?P<stop>[.!?…]+[\"'”’»)\]]*)(?=\s)|(?<!\S)(?P<sep>[|•·]+)(?!\S)")
+"""Where a line splits into sentences (after the stop) and around ``|`` separators."""
+
 _SEPARATOR = re.compile(r"^[\s=\-_*~#+.•·—–|<>]{3,}$")
-_BOILERPLATE_MAX = 140
-"""Boilerplate rules apply only to short lines: real sentences may mention a logo."""
 
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]{0,20}(?:\s[^<>]{0,500})?/?>")
 _BLOCK_TAG = re.compile(r"<(?:br\s*/?|/?p|/?div|/?h[1-6]|/?li|/?tr)(?:\s[^<>]{0,500})?/?>", re.I)
@@ -120,12 +339,137 @@ def _is_logo_line(line: str) -> bool:
 
 
 def is_boilerplate(line: str) -> bool:
+    """The whole line is boilerplate: a separator, a logo's name, or nothing but
+    boilerplate sentences."""
     stripped = line.strip()
-    if _SEPARATOR.match(stripped):
-        return True
-    if len(stripped) > _BOILERPLATE_MAX:
+    if not stripped:
         return False
-    return _is_logo_line(stripped) or _BOILERPLATE.match(stripped) is not None
+    if _SEPARATOR.match(stripped) or _is_logo_line(stripped):
+        return True
+    return _sentence_removals(stripped) == [(0, len(stripped))]
+
+
+def drop_boilerplate(line: str) -> str:
+    """*line* (stripped) without its boilerplate sentences and labels: ``""`` when it
+    was all boilerplate."""
+    stripped = line.strip()
+    removals = _sentence_removals(stripped)
+    return _without(stripped, removals) if removals else stripped
+
+
+def _add_piece(
+    pieces: list[tuple[int, int, bool]], line: str, start: int, end: int, sep: bool
+) -> None:
+    """Add ``line[start:end]``, stripped, as a sentence or (*sep*, or nothing but
+    punctuation such as a lone ".") a separator."""
+    while start < end and line[start].isspace():
+        start += 1
+    while end > start and line[end - 1].isspace():
+        end -= 1
+    if start < end:
+        pieces.append((start, end, sep or _NO_WORD.fullmatch(line, start, end) is not None))
+
+
+def _sentence_removals(line: str) -> list[tuple[int, int]]:
+    """The ``(start, end)`` ranges of *line* that are boilerplate sentences, labels, or
+    separators (``|``, ``•``) next to a boilerplate sentence; merged, in order."""
+    pieces: list[tuple[int, int, bool]] = []
+    position = 0
+    for match in _PIECE_BREAK.finditer(line):
+        if match.lastgroup == "stop":
+            if _is_abbreviation(line, match.start(), match.end()):
+                continue
+            _add_piece(pieces, line, position, match.end(), False)
+        else:
+            _add_piece(pieces, line, position, match.start(), False)
+            _add_piece(pieces, line, match.start(), match.end(), True)
+        position = match.end()
+    _add_piece(pieces, line, position, len(line), False)
+    whole = [
+        not sep and _BOILERPLATE.fullmatch(line, start, end) is not None
+        for start, end, sep in pieces
+    ]
+    removals: list[tuple[int, int]] = []
+    last = len(pieces) - 1
+    for number, (start, end, sep) in enumerate(pieces):
+        if sep:
+            if not ((number > 0 and whole[number - 1]) or (number < last and whole[number + 1])):
+                continue
+        elif not whole[number]:
+            label = _LABEL.match(line, start, end)
+            credit = line.find("©", start, end)
+            if label is not None and label.end() < end:
+                if _BOILERPLATE.fullmatch(line, label.end(), end) is None:
+                    end = label.end()  # "Read more: Minister resigns" keeps the headline
+            elif credit > start and _CREDIT.fullmatch(line, credit, end):
+                word = _CREDIT_WORD.search(line, start, credit)
+                start = word.start() if word else credit  # the caption before it stays
+            else:
+                continue
+        if removals and not line[removals[-1][1] : start].strip():
+            removals[-1] = (removals[-1][0], end)
+        else:
+            removals.append((start, end))
+    return removals
+
+
+_NO_WORD = re.compile(r"[^\w©]+")
+
+_ABBREVIATIONS = frozenset(
+    {
+        "co", "inc", "ltd", "corp", "llc", "st", "dr", "mr", "mrs", "ms", "prof", "jr", "sr",
+        "gen", "no", "nr", "vs", "etc", "ca", "bzw", "usw", "mme", "mlle", "sra", "jan", "feb",
+        "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    }
+)  # fmt: skip
+
+
+def _is_abbreviation(line: str, stop: int, end: int) -> bool:
+    """The full stop at *stop* ends an abbreviation or an initial ("Co.", "U.S.", "J."),
+    not a sentence."""
+    if end - stop != 1 or line[stop] != ".":
+        return False
+    word = line[line.rfind(" ", 0, stop) + 1 : stop]
+    return len(word) == 1 or "." in word or word.casefold() in _ABBREVIATIONS
+
+
+def _without(line: str, removals: list[tuple[int, int]]) -> str:
+    """*line* with the *removals* cut out, what is left joined by single spaces."""
+    kept: list[str] = []
+    position = 0
+    for start, end in removals:
+        kept.append(line[position:start].strip())
+        position = end
+    kept.append(line[position:].strip())
+    return " ".join(piece for piece in kept if piece)
+
+
+def _sentence_lines(text: str) -> set[int]:
+    """The lines of *text* (``text.split("\n")``) where a boilerplate sentence or label
+    may start: a superset, found by a few searches over the whole text in C."""
+    found: list[int] = []
+    if _TRIGGER_AT_START.match(text):
+        found.append(0)
+    for trigger in (_TRIGGER_AFTER_NEWLINE, _TRIGGER_AFTER_STOP):
+        found.extend(match.start("at") for match in trigger.finditer(text))
+    for char, trigger in _TRIGGERS_AFTER_OTHER:
+        if char in text:
+            found.extend(match.start("at") for match in trigger.finditer(text))
+    if "©" in text:  # see _COPYRIGHT_INSIDE
+        position = text.find("©")
+        while position >= 0:
+            found.append(position)
+            position = text.find("©", position + 1)
+    if not found:
+        return set()
+    found.sort()
+    lines: set[int] = set()
+    line = position = 0
+    for at in found:
+        line += text.count("\n", position, at)
+        position = at
+        lines.add(line)
+    return lines
 
 
 def tidy_spaces(text: str) -> str:
@@ -157,7 +501,9 @@ def clean_lines(lines: list[str], *, tidied: bool = False) -> list[str]:
 
 Report = list[tuple[int, int, int, str]]
 """What a cleaning pass removed: (index of the line, start, end, reason), the offsets
-within the line as :func:`_clean` saw it (stripped)."""
+within the line as :func:`_clean` saw it (stripped); and each line it kept, as
+``(index, 0, 0, KEPT)``."""
+KEPT = "kept"
 
 
 def _clean(lines: list[str], tidied: bool, report: Report | None) -> list[str]:
@@ -165,34 +511,60 @@ def _clean(lines: list[str], tidied: bool, report: Report | None) -> list[str]:
     every removal there (what :func:`removed_spans` shows)."""
     kept: list[str] = []
     previous = ""
+    # Almost every text has no line where a boilerplate sentence could start, and a
+    # few searches over the whole text say so: its lines then skip the sentence rules.
+    candidates = _sentence_lines("\n".join(lines))
     for index, raw in enumerate(lines):
         line = raw.strip() if tidied else tidy(raw)
         if not line:
             kept.append("")
             continue
         size = len(line)
-        # The same rules as is_boilerplate(), inlined: this loop runs for every line of
-        # every file. A separator has no letter or digit first; the other rules need a
-        # short line, so long paragraphs skip every regex.
+        # A separator has no letter or digit first.
         if not line[0].isalnum() and _SEPARATOR.match(line):
             if report is not None:
                 report.append((index, 0, size, "separator"))
             continue
-        if size <= _BOILERPLATE_MAX and (
-            (line[-1] in "oO" and _is_logo_line(line)) or _BOILERPLATE.match(line)
-        ):
+        if line[-1] in "oO" and _is_logo_line(line):
             if report is not None:
                 report.append((index, 0, size, "boilerplate"))
             continue
+        original = line
+        removals: list[tuple[int, int]] = []
+        if candidates and index in candidates:
+            removals = _sentence_removals(line)
+            if removals:
+                if report is not None:
+                    report.extend((index, start, end, "boilerplate") for start, end in removals)
+                line = _without(line, removals)
+                if not line:
+                    continue
+                size = len(line)
         # Scraped pages repeat headlines and standfirsts; only a line of the same
         # length can be a repeat, so most lines are never case-folded.
         if size == len(previous) and line.casefold() == previous.casefold():
             if report is not None:
-                report.append((index, 0, size, "repeated line"))
+                report.extend(
+                    (index, start, end, "repeated line")
+                    for start, end in _complement(original, removals)
+                )
             continue
         previous = line
         kept.append(line)
+        if report is not None:
+            report.append((index, 0, 0, KEPT))
     return kept
+
+
+def _complement(line: str, removals: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The ranges of *line* outside *removals* that hold more than blanks."""
+    ranges: list[tuple[int, int]] = []
+    position = 0
+    for start, end in [*removals, (len(line), len(line))]:
+        if line[position:start].strip():
+            ranges.append((position, start))
+        position = end
+    return ranges
 
 
 def _split_long(paragraph: str) -> list[str]:
@@ -408,13 +780,32 @@ def removed_spans(raw_text: str) -> list[RemovedSpan]:
         body.append(stripped)
         offsets.append(line_starts[index] + len(line) - len(line.lstrip()))
     report: Report = []
-    _clean(body, True, report)
+    kept = [line for line in _clean(body, True, report) if line]
+    kept_at = [index for index, _, _, reason in report if reason == KEPT]
+    if len(kept) >= 2 and _drops_headline_repeat(raw_text, kept):
+        # parse_text took the first line as the headline and dropped its repeat.
+        index = kept_at[1]
+        removals = [(start, end) for at, start, end, _ in report if at == index and start < end]
+        repeat = _complement(body[index], removals)
+        report.extend((index, start, end, "repeated line") for start, end in repeat)
     ranges: list[tuple[int, int, str]] = [(start, end, "HTML markup") for start, end in markup]
     for index, start, end, reason in report:
         if start < end:
             first, last = offsets[index] + start, offsets[index] + end - 1
             ranges.append((mapped.starts[first], mapped.ends[last], reason))
     return _to_lines(raw_text, ranges)
+
+
+def _drops_headline_repeat(raw_text: str, kept: list[str]) -> bool:
+    """Whether ``parse_text`` takes the first of the *kept* lines as the headline and
+    drops the second as its repeat: the one removal it makes itself."""
+    headline = MD_HEADING.sub("", kept[0]).strip().casefold()
+    if kept[1].casefold() != headline:
+        return False
+    from .parse import parse_text
+
+    parsed = parse_text(raw_text)
+    return parsed.title_source == "headline" and parsed.title.casefold() == headline
 
 
 def _to_lines(raw_text: str, ranges: list[tuple[int, int, str]]) -> list[RemovedSpan]:
