@@ -15,7 +15,7 @@ from tui.corpus import load_corpus
 from tui.corpus.dates import ArticleDate
 from tui.corpus.index import SearchIndex, fts5_available, fts_text
 from tui.corpus.model import Article, Corpus, default_corpus_path
-from tui.corpus.query import Query, parse_query, tokenise
+from tui.corpus.query import Query, QueryError, parse_query, tokenise
 
 BACKENDS = ["fts5", "scan"] if fts5_available() else ["scan"]
 CONFIGURATIONS = [("fts5", 1), ("fts5", 2), ("scan", 1)] if fts5_available() else [("scan", 1)]
@@ -25,7 +25,15 @@ VOCABULARY = [
     "pakistan", "pak", "russia", "russian", "putin", "xi", "sco", "prime", "minister",
     "café", "Cafe", "naïve", "straße", "STRASSE", "ﬁnance", "trade", "zanzibarite", "or",
     "the", "of", "10", "30", "a_b", "Ελλάδα", "ελλαδα", "日本",
+    "東京都", "京都", "知事", "2024年7月", "ロンドン", "서울에서", "울산", "£1bn", "$1bn", "€",
+    "€5m", "C++", "c#", "#climate", "@bbc", "Москва",
 ]  # fmt: skip
+AUTHORS = [None, None, "Jane Smith", "Jürgen Müller", "Pat O’Brien", "山田太郎"]
+URLS = [
+    None, "https://www.bbc.co.uk/news/1", "https://news.bbc.co.uk/2", "http://bbc.com/x",
+    "https://www.xn--mnchen-3ya.de/a", "not a url", "https://example.org:8080/p",
+]  # fmt: skip
+TAGS = [(), (), ("Climate Change",), ("energy", "climate"), ("#SCO",), ("政治",)]
 PUNCTUATION = [" ", " ", " ", ", ", ". ", "\n", "’s ", " — ", "-", ":", " “", "” ", "…"]
 
 
@@ -40,7 +48,15 @@ class FakeState:
         return key in self.flagged
 
 
-def make_article(serial: int, title: str, body: str, date: ArticleDate | None) -> Article:
+def make_article(
+    serial: int,
+    title: str,
+    body: str,
+    date: ArticleDate | None,
+    author: str | None = None,
+    url: str | None = None,
+    tags: tuple[str, ...] = (),
+) -> Article:
     return Article(
         key=f"key{serial}",
         id=f"id{serial}",
@@ -51,10 +67,12 @@ def make_article(serial: int, title: str, body: str, date: ArticleDate | None) -
         date_text=None,
         date_line=None,
         source=None,
-        author=None,
+        author=author,
         words=len(body.split()),
         body=body.encode("utf-8", "surrogatepass"),
         serial=serial,
+        url=url,
+        tags=tags,
     )
 
 
@@ -83,7 +101,15 @@ def synthetic(count: int, seed: int = 7) -> list[Article]:
             else:
                 date = ArticleDate(year, source=rng.choice(["stated", "inferred"]))
         articles.append(
-            make_article(serial, text(rng.randint(1, 6)), text(rng.randint(0, 40)), date)
+            make_article(
+                serial,
+                text(rng.randint(1, 6)),
+                text(rng.randint(0, 40)),
+                date,
+                rng.choice(AUTHORS),
+                rng.choice(URLS),
+                rng.choice(TAGS),
+            )
         )
     return articles
 
@@ -153,10 +179,15 @@ def test_empty_query_means_everything(synthetic_index: SearchIndex) -> None:
 
 
 def _term(draw: st.DrawFn) -> str:
-    kind = draw(st.sampled_from(["word", "word", "word", "phrase", "title", "date", "is", "range"]))
+    kind = draw(
+        st.sampled_from(
+            ["word", "word", "word", "phrase", "title", "date", "is", "range", "field", "site"]
+        )
+    )
     word = draw(st.sampled_from(VOCABULARY))
     if draw(st.booleans()):
-        word = word[: draw(st.integers(1, max(1, len(word))))]
+        cut = word[: draw(st.integers(1, max(1, len(word))))]
+        word = cut if tokenise(cut) else word  # "#" alone would be no term at all
     if kind == "word":
         text = word
     elif kind == "phrase":
@@ -164,6 +195,11 @@ def _term(draw: st.DrawFn) -> str:
         text = f'"{word} {second[: draw(st.integers(1, len(second)))]}"'
     elif kind == "title":
         text = f"title:{word}"
+    elif kind == "field":
+        value = draw(st.sampled_from(["smith", "jane", "mul", "o'brien", "山田", "clim", "sco"]))
+        text = f"{draw(st.sampled_from(['author', 'tag']))}:{value}"
+    elif kind == "site":
+        text = "site:" + draw(st.sampled_from(["bbc.co.uk", "co.uk", "bbc.com", "münchen.de"]))
     elif kind == "date":
         field = draw(st.sampled_from(["date", "before", "after"]))
         year = draw(st.integers(2019, 2026))
@@ -237,11 +273,61 @@ def test_arbitrary_text_agrees(titles: list[str], bodies: list[str], words: list
         assert index.search(query) in (None, scanned(articles, query)), text
 
 
+_SCRIPTS = st.text(
+    st.sampled_from(list("ab c-.’#@+$£€¥東京都京ロンド서울에 2024年月\n\u3099ｶ")) | st.characters(),
+    max_size=60,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(bodies=st.lists(_SCRIPTS, min_size=1, max_size=5), query=_SCRIPTS)
+def test_cjk_and_symbols_agree_with_scan(bodies: list[str], query: str) -> None:
+    """Han, kana, Hangul, signs and symbol terms: FTS5 and the scanner find the same."""
+    articles = [make_article(i, "t", body, None) for i, body in enumerate(bodies)]
+    index = SearchIndex()
+    index.add(articles)
+    tokens = sorted({t for a in articles for t in tokenise(a.text)})
+    texts = [query.replace('"', " ")] + tokens[:8] + [t[:1] for t in tokens[:4]]
+    texts += [f'"{a} {b}"' for a, b in zip(tokens, tokens[1:], strict=False)][:4]
+    for text in texts:
+        try:
+            parsed = parse_query(text)
+        except QueryError:
+            continue
+        assert index.search(parsed) in (None, scanned(articles, parsed)), text
+
+
 def test_fts_text_words_are_the_tokens() -> None:
-    sample = "Pakistan’s CAFÉ — naïve “x” a_b Ελλάδα 日本… end."
+    """FTS5 sees the scanner's words, Han and kana as overlapping pairs, then the symbol
+    terms (ASCII signs coded as private-use characters)."""
+    sample = "Pakistan’s CAFÉ — naïve “x” a_b Ελλάδα 東京都… iPhone手机 £1bn C++ $5 end."
     # FTS5's ascii tokenizer: every ASCII character but letters, digits and _ separates.
     separators = re.compile(r"[\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]")
-    assert separators.sub(" ", fts_text(sample)).lower().split() == tokenise(sample)
+    assert separators.sub(" ", fts_text(sample)).split() == [
+        "pakistan", "s", "cafe", "naive", "x", "a_b", "ελλαδα", "東京", "京都", "都",
+        "iphone", "手机", "机", "1bn", "c", "5", "end",
+        "c\ue02b\ue02b", "£1bn", "\ue0245",
+    ]  # fmt: skip
+    assert fts_text("plain ascii text") == "plain ascii text"
+    assert fts_text("Café au lait") == "cafe au lait"
+
+
+def test_cjk_symbols_and_fields_through_the_index() -> None:
+    articles = [
+        make_article(0, "東京都知事選挙", "選挙は2024年7月7日。", None, "山田太郎"),
+        make_article(1, "Deal", "A £1bn deal in C++.", None, url="https://www.bbc.co.uk/n"),
+        make_article(2, "Deal", "A $1bn deal in C#.", None, tags=("Climate Change",)),
+    ]
+    index = SearchIndex()
+    index.add(articles)
+    expected = {
+        "京都": {0}, "都": {0}, "知事選": {0}, "7月": {0}, "£1bn": {1}, "$1bn": {2},
+        "1bn": {1, 2}, "c++": {1}, "c#": {2}, "c": {1, 2}, "site:bbc.co.uk": {1},
+        "author:山田": {0}, "author:太郎": {0}, "tag:climate": {2}, "-site:bbc.co.uk": {0, 2},
+        "tag:climate OR site:co.uk": {1, 2}, "deal -tag:change": {1},
+    }  # fmt: skip
+    for text, serials in expected.items():
+        assert index.search(parse_query(text)) == serials, text
 
 
 def test_within_excludes_and_grows_with_the_index() -> None:

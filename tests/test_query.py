@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
@@ -417,3 +418,173 @@ def test_highlight_terms() -> None:
 )
 def test_narrows(new: str, old: str, expected: bool) -> None:
     assert parse_query(new).narrows(parse_query(old)) is expected
+
+
+# ------------------------------------------------------------------ scripts and symbols
+
+
+def test_cjk_is_found_anywhere_in_a_run() -> None:
+    doc = article(title="東京都知事選挙", body="選挙は2024年7月7日。ロンドンでも報道された。")
+    for text in ("東京", "京都", "都", "知事選", "挙", "2024", "7月", "年7月", "ロンドン", "ンド"):
+        assert parse_query(text).matches(doc), text
+    for text in ("京東", "大阪", "2025", "ドンロ"):
+        assert not parse_query(text).matches(doc), text
+    assert tokenise("2024年7月") == ["2024", "年", "7", "月"]
+    assert tokenise("iPhone手机") == ["iphone", "手机"]
+
+
+def test_cjk_highlights_only_the_match() -> None:
+    assert highlighted("東京都知事", "京都") == ["京都"]
+    assert highlighted("東京都知事、都民", "都") == ["都", "都"]
+    assert highlighted("2024年7月", "7月") == ["7月"]
+
+
+def test_hangul_is_matched_from_the_start_of_a_word() -> None:
+    """Korean spaces its words; particles attach (서울에서): a word-prefix search is the
+    documented choice, so 울 does not find 서울 (as kistan does not find Pakistan)."""
+    doc = article(body="서울에서 회의가 열렸다. 울산은 조용했다.")
+    assert parse_query("서울").matches(doc)
+    assert parse_query("서울에서").matches(doc)
+    assert parse_query("울산").matches(doc)
+    assert not parse_query("에서").matches(doc)
+    assert not parse_query("울").matches(article(body="서울에서 회의가 열렸다."))
+    assert parse_query("서").matches(doc), "a syllable being typed (서 of 서울) already finds it"
+    assert highlighted("서울에서 회의", "서울") == ["서울에서"]
+
+
+@pytest.mark.parametrize(
+    ("query", "found", "not_found"),
+    [
+        ("£1bn", "a £1bn deal", "a $1bn deal"),
+        ("$1bn", "a $1bn deal", "a £1bn deal"),
+        ("1bn", "a $1bn deal", "one billion"),
+        ("€", "costs 5 € now", "costs 5 dollars"),
+        ("€", "costs €5 now", "costs $5 now"),
+        ("€5", "costs €5m", "costs €6m or 5"),
+        ("$100", "US$100 fine", "100 fine"),
+        ("#climate", "see #ClimateWeek", "see climate week"),
+        ("climate", "see #climate", "see nothing"),
+        ("@handle", "ask @Handle now", "a handle"),
+        ("c++", "written in C++ and C", "written in C and D"),
+        ("C#", "written in C# today", "written in C today"),
+        ("c", "written in C++", "written in D"),
+        ("¥", "¥300", "300 yen"),
+        ('"£1bn deal"', "a £1bn deal", "a £1bn new deal"),
+    ],
+)
+def test_symbol_terms(query: str, found: str, not_found: str) -> None:
+    assert parse_query(query).matches(article(body=found)), found
+    assert not parse_query(query).matches(article(body=not_found)), not_found
+
+
+def test_symbol_tokens_and_highlights() -> None:
+    assert tokenise("£1bn C++ c# #tag @me € $") == ["£1bn", "c++", "c#", "#tag", "@me", "€", "$"]
+    assert tokenise("a+b abc# x@") == ["a", "b", "abc", "x"]
+    assert highlighted("a £1bn and a $1bn deal", "£1") == ["£1bn"]
+    assert highlighted("C++ and C#", "c++ OR c#") == ["C++", "C#"]
+
+
+def test_currency_list_is_every_currency_sign_normalise_keeps() -> None:
+    import sys
+    import unicodedata
+
+    from tui.corpus.query import CURRENCY
+
+    kept = "".join(
+        chr(code)
+        for code in range(0x10000)
+        if unicodedata.category(chr(code)) == "Sc" and normalise(chr(code)) == chr(code)
+    )
+    listed = re.compile(f"[{CURRENCY}]")
+    assert "".join(c for c in map(chr, range(0x10000)) if listed.match(c)) == kept, sys.version
+
+
+def test_cjk_classes_take_only_word_characters() -> None:
+    from tui.corpus.query import CJK_RANGES, spaced
+
+    # An unassigned code point in a Han block is not a word: it must split, not join.
+    unassigned = next(chr(c) for c in range(0x2A6E0, 0x2A700) if not re.match(r"\w", chr(c)))
+    assert tokenise(f"東{unassigned}京") == ["東", "京"]
+    assert spaced(f"a東{unassigned}京b") == f"a 東 {unassigned} 京 b"
+    assert re.match(f"[{CJK_RANGES}]", "\uac00") is None, "Hangul is not spaceless"
+
+
+# ------------------------------------------------------------------ author:, site:, tag:
+
+
+def meta(author: str | None = None, url: str | None = None, tags: tuple[str, ...] = ()) -> Article:
+    doc = article()
+    doc.author, doc.url, doc.tags = author, url, tags
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("query", "doc", "expected"),
+    [
+        ("author:smith", meta(author="Jane Smith"), True),
+        ("author:smi", meta(author="Jane Smith"), True),
+        ("author:SMITH", meta(author="jane smith"), True),
+        ("author:muller", meta(author="Jürgen Müller"), True),
+        ('author:"jane smith"', meta(author="Jane Smith"), True),
+        ('author:"smith jane"', meta(author="Jane Smith"), False),
+        ("author:mith", meta(author="Jane Smith"), False),
+        ("author:smith", meta(), False),
+        ("author:o'brien", meta(author="Pat O’Brien"), True),
+        ("site:bbc.co.uk", meta(url="https://www.bbc.co.uk/news/world-123"), True),
+        ("site:BBC.co.uk", meta(url="https://news.bbc.co.uk/x"), True),
+        ("site:co.uk", meta(url="https://www.bbc.co.uk/news"), True),
+        ("site:www.bbc.co.uk", meta(url="http://bbc.co.uk"), True),
+        ("site:bbc.co.uk", meta(url="https://www.notbbc.co.uk/news"), False),
+        ("site:bbc.co.uk", meta(url="https://www.bbc.com/news"), False),
+        ("site:bbc", meta(url="https://www.bbc.co.uk/news"), False),
+        ("site:bbc.co.uk", meta(url="www.bbc.co.uk/news/x"), True),
+        ("site:https://www.bbc.co.uk/news/x", meta(url="https://bbc.co.uk"), True),
+        ("site:bbc.co.uk/news", meta(url="https://bbc.co.uk/sport"), True),
+        ("site:münchen.de", meta(url="https://www.xn--mnchen-3ya.de/"), True),
+        ("site:bbc.co.uk", meta(), False),
+        ("site:bbc.co.uk", meta(url="not a url at all"), False),
+        ("tag:climate", meta(tags=("Climate Change", "Energy")), True),
+        ("tag:chan", meta(tags=("Climate Change",)), True),
+        ("tag:#climate", meta(tags=("climate",)), True),
+        ('tag:"change energy"', meta(tags=("Climate Change", "Energy")), False),
+        ("tag:energy", meta(tags=()), False),
+        ("-tag:energy", meta(tags=()), True),
+        ("-site:bbc.co.uk", meta(url="https://bbc.co.uk"), False),
+        ("author:smith OR tag:energy", meta(tags=("energy",)), True),
+        ("author:smith tag:energy", meta(tags=("energy",)), False),
+    ],
+)
+def test_field_terms(query: str, doc: Article, expected: bool) -> None:
+    assert parse_query(query).matches(doc) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "length", "message"),
+    [
+        ("author:", 0, 7, "author: needs a name"),
+        ("author:&&", 0, 9, "author: needs letters"),
+        ("site:", 0, 5, "site: needs a host"),
+        ("x site:bbc..uk", 2, 12, "not a host name"),
+        ("site:bbc.co.uk:8080", 0, 19, "without a port"),
+        ('site:"bbc co"', 0, 13, "not a host name"),
+        ("site:https://", 0, 13, "site: needs a host"),
+        ("tag:", 0, 4, "tag: needs"),
+        ("tag:#", 0, 5, "tag: needs letters"),
+        ("writer:smith", 0, 12, "use title:, author:, site:, tag:"),
+    ],
+)
+def test_field_errors(text: str, position: int, length: int, message: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        parse_query(text)
+    assert message in caught.value.message
+    assert (caught.value.position, caught.value.length) == (position, length)
+
+
+def test_field_terms_are_not_highlighted_and_narrow() -> None:
+    assert parse_query("author:smith tag:x site:a.b").highlight_terms() == []
+    assert parse_query("author:smith").narrows(parse_query("author:smi"))
+    assert not parse_query("author:smi").narrows(parse_query("author:smith"))
+    assert parse_query("site:news.bbc.co.uk").narrows(parse_query("site:bbc.co.uk"))
+    assert not parse_query("site:bbc.co.uk").narrows(parse_query("site:news.bbc.co.uk"))
+    assert not parse_query("tag:smith").narrows(parse_query("author:smith"))
+    assert not parse_query("smith").narrows(parse_query("author:smith"))

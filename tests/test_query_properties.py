@@ -15,6 +15,9 @@ _SYNTAX = st.sampled_from(
         '"', "“", "”", "-", "..", ":", "2024", "2024-10", "2024-13-45", "-08", "read",
         "bogus", " ", "  ", "\t", "\n", "http://", "10:30", "café", "ß", "ﬁ", "e\u0301",
         "\x00", "\x1b", "\ud800", "January 1, 2024", "9999", "0000", "..2022", "2021..",
+        "author:", "site:", "tag:", "Site:", "TAG:#", "bbc.co.uk", "https://www.bbc.co.uk/x",
+        "//", "..", ".", ":8080", "xn--mnchen-3ya", "£", "€", "$", "#", "@", "++", "C#",
+        "東京都", "京", "서울", "ｶﾀｶﾅ", "\U00020000", "\U0002a6e0", "￥",
     ]
 )  # fmt: skip
 _QUERY_TEXT = st.lists(st.one_of(_SYNTAX, st.text(max_size=8)), max_size=12).map("".join)

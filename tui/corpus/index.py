@@ -49,17 +49,26 @@ from typing import Literal, NamedTuple
 
 from .model import Article
 from .query import (
+    CJK_RANGES,
+    CURRENCY,
     MAX_ORDINAL,
     Clause,
     DateTerm,
+    FieldTerm,
     Query,
     StateTerm,
     StateView,
     Term,
     TextTerm,
     article_span,
+    cjk_run,
+    field_values,
+    is_cjk,
+    is_symbol,
     normalise,
+    spaced,
     state_matches,
+    symbol_terms,
 )
 
 __all__ = [
@@ -73,9 +82,27 @@ __all__ = [
 
 Backend = Literal["fts5", "scan"]
 
-_NON_WORD = re.compile(r"[^\w\x00-\x7f]+")
-"""Non-ASCII characters that are not word characters: FTS5's ascii tokenizer would
-otherwise keep them inside words (it treats every non-ASCII character as a letter)."""
+_NON_WORD = re.compile(f"[^\\w\\x00-\\x7f{CURRENCY[1:]}]+")
+"""Non-ASCII characters that are not word characters, but for currency signs: FTS5's
+ascii tokenizer would otherwise keep them inside words (it treats every non-ASCII
+character as a letter). Currency signs stay for the scan regexes (``£1bn``), and
+:func:`fts_form` takes them out of the words it gives FTS5."""
+
+_CURRENCY_SIGN = re.compile(f"[{CURRENCY[1:]}]")
+
+
+@functools.cache
+def _cjk_or_currency() -> re.Pattern[str]:
+    """Han, kana or a currency sign: what makes FTS5's text differ from the folded text
+    (compiled on first use, off the path to the first frame)."""
+    return re.compile(f"[{CJK_RANGES}{CURRENCY[1:]}]")
+
+
+_SIGN_CODES = str.maketrans({"$": "\ue024", "#": "\ue023", "@": "\ue040", "+": "\ue02b"})
+"""ASCII signs of symbol terms as private-use characters, which FTS5's ascii tokenizer
+keeps inside a token (it splits at every other ASCII character). Folded text never
+holds a private-use character (:data:`_NON_WORD` makes them spaces), so ``$100`` as a
+token is ``\ue024100`` and meets no word."""
 
 _BROAD = re.compile(r'"\w{1,2}"\*')
 """A one- or two-letter prefix alone: worth counting before fetching."""
@@ -117,10 +144,43 @@ def fts5_available() -> bool:
 
 
 def fts_text(text: str) -> str:
-    """Text for FTS5 whose ascii-tokenizer words are exactly ``tokenise(text)``."""
-    if text.isascii():
-        return text
-    return _NON_WORD.sub(" ", normalise(text))
+    """The text FTS5 is given for *text* (see :func:`fts_form`)."""
+    folded = fold_text(text)
+    form = fts_form(folded)
+    return folded if form is None else form
+
+
+def _pairs(run: re.Match[str]) -> str:
+    """A run of Han or kana as its overlapping pairs and its last character alone:
+    every character starts a token, so any part of the run is found."""
+    chars = run.group()
+    return " " + " ".join([chars[i : i + 2] for i in range(len(chars))]) + " "
+
+
+def _has_signs(text: str) -> bool:
+    return "$" in text or "#" in text or "@" in text or "++" in text
+
+
+def fts_form(folded: str) -> str | None:
+    """FTS5's text for folded text, or None when that is the folded text itself.
+
+    Its tokens are the words of :data:`query.TERM` (a run of Han or kana becomes its
+    overlapping pairs: 東京都 → 東京 京都 都), then the symbol terms (``£1bn``, ``#tag``,
+    signs coded by :data:`_SIGN_CODES`) as extra tokens. Plain text returns None after
+    a few ``in`` tests: it pays nothing more.
+    """
+    plain_ascii = folded.isascii()
+    if plain_ascii and not _has_signs(folded):
+        return None
+    if not plain_ascii and _cjk_or_currency().search(folded) is None and not _has_signs(folded):
+        return None
+    symbols = symbol_terms(folded)
+    text = folded
+    if not plain_ascii:
+        text = _CURRENCY_SIGN.sub(" ", cjk_run().sub(_pairs, text))
+    if symbols:
+        text += "\n" + " ".join(dict.fromkeys(symbols)).translate(_SIGN_CODES)
+    return None if text == folded else text
 
 
 _SPACED_OUT_TEXT = str.maketrans(
@@ -139,6 +199,11 @@ class IndexText(NamedTuple):
     boundaries in it as in ``normalise(text)``, so it serves FTS5 and scanning alike."""
     plain: bool
     """The body is ASCII but for typographic punctuation (see ``SearchIndex._plain``)."""
+    fts_title: str | None = None
+    """What FTS5 is given for the title when it differs from ``title`` (:func:`fts_form`:
+    text with Han or kana, currency signs or symbol terms)."""
+    fts_body: str | None = None
+    """The same for the body."""
 
 
 _ASCII_BYTES = bytes(range(128))
@@ -163,14 +228,33 @@ def _fold_char(char: str) -> str | None:
 
 
 def fold_text(text: str) -> str:
-    """``_NON_WORD.sub(" ", normalise(text))``: the index's form of any text."""
+    """``spaced(_NON_WORD.sub(" ", normalise(text)))``: the index's form of any text."""
     if text.isascii():
         return text.lower()
-    return _NON_WORD.sub(" ", normalise(text))
+    return spaced(_NON_WORD.sub(" ", normalise(text)))
 
 
 def fold_body(body: bytes) -> tuple[str, bool]:
-    """:func:`fold_text` of a UTF-8 body, and whether it is plain, 10× faster.
+    """:func:`fold_text` of a UTF-8 body, and whether it is plain, 10× faster."""
+    text, plain, _ = _fold_body(body)
+    return text, plain
+
+
+_SPECIAL_CHARS: dict[str, bool] = {}
+
+
+def _special_char(char: str) -> bool:
+    """Whether a non-ASCII character folds to Han, kana or a currency sign (cached)."""
+    found = _SPECIAL_CHARS.get(char)
+    if found is None:
+        found = _cjk_or_currency().search(normalise(char)) is not None
+        if len(_SPECIAL_CHARS) < 65536:
+            _SPECIAL_CHARS[char] = found
+    return found
+
+
+def _fold_body(body: bytes) -> tuple[str, bool, bool]:
+    """:func:`fold_body`, and whether :func:`fts_form` may differ from the fold.
 
     ``normalise`` works character by character (its docstring says why), so the text
     can be folded one distinct character at a time: ASCII bytes are lowered in C, and
@@ -181,36 +265,39 @@ def fold_body(body: bytes) -> tuple[str, bool]:
     again sends the article down the exact slow path.
     """
     lowered = body.lower()  # ASCII letters only, as normalise() lowers them
+    signs = b"$" in body or b"#" in body or b"@" in body or b"++" in body
     if lowered.isascii():
-        return lowered.decode("ascii"), True
+        return lowered.decode("ascii"), True, signs
     distinct = set(body.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
     plain = distinct <= _TYPOGRAPHY
+    special = signs or (not plain and any(_special_char(char) for char in distinct))
     folds: list[tuple[str, str]] = []
     for char in distinct:
         folded = _fold_char(char)
         if folded is None:
-            return fold_text(body.decode("utf-8", "surrogatepass")), plain
+            return fold_text(body.decode("utf-8", "surrogatepass")), plain, True
         if folded != char:
             folds.append((char, folded))
     text = lowered.decode("utf-8", "surrogatepass")
     for char, folded in folds:
         text = text.replace(char, folded)
-    return text, plain
+    return (spaced(text) if special else text), plain, special
 
 
 def prepare(article: Article) -> IndexText:
     """The index's text for *article*: pure, so a loader process can compute it."""
-    body, plain = fold_body(article.body)
-    return IndexText(fold_text(article.title), body, plain)
+    body, plain, special = _fold_body(article.body)
+    title = fold_text(article.title)
+    return IndexText(title, body, plain, fts_form(title), fts_form(body) if special else None)
 
 
 def _fold_title(title: str) -> str:
     """``normalise(title)`` up to typographic punctuation, which no pattern can match."""
     if not title.isascii():
-        spaced = title.translate(_SPACED_OUT_TEXT)
-        if spaced.isascii():
-            return spaced.lower()
-    return normalise(title)
+        spaced_out = title.translate(_SPACED_OUT_TEXT)
+        if spaced_out.isascii():
+            return spaced_out.lower()
+    return spaced(normalise(title))
 
 
 _ROWS_PER_INSERT = 256
@@ -224,9 +311,25 @@ def _insert_sql(table: str, rows: int) -> str:
 
 
 def _fts_expression(term: TextTerm) -> str:
-    parts = [f'"{token}"' for token in term.tokens]
-    if term.prefix:
-        parts[-1] += "*"
+    """FTS5's query for a text term: every token, the last as a prefix.
+
+    A run of Han or kana is indexed as overlapping pairs with its last character alone
+    (:func:`fts_form`): one or two characters are found exactly as a prefix of those
+    tokens, a longer run needs all its pairs (and a re-read: ``needs_verifying``).
+    """
+    parts: list[str] = []
+    last = len(term.tokens) - 1
+    for index, token in enumerate(term.tokens):
+        if is_cjk(token):
+            if len(token) <= 2:
+                parts.append(f'"{token}"*')
+            else:
+                pairs = dict.fromkeys(token[i : i + 2] for i in range(len(token) - 1))
+                parts.extend(f'"{pair}"' for pair in pairs)
+            continue
+        if is_symbol(token):
+            token = token.translate(_SIGN_CODES)
+        parts.append(f'"{token}"*' if term.prefix and index == last else f'"{token}"')
     return " AND ".join(parts)
 
 
@@ -270,6 +373,15 @@ class SearchIndex:
         """1 where the body is ASCII but for typographic punctuation: a phrase can then be
         checked on the raw bytes (where such punctuation is non-word, as it should be)."""
         self._all: frozenset[int] | None = None
+        self._field_values: dict[str, dict[str, array[int]]] = {
+            "author": {},
+            "site": {},
+            "tag": {},
+        }
+        """Field → normalised value → serials having it: few distinct values, so a
+        ``site:`` or ``author:`` term tests each once instead of every article."""
+        self._field_done = {"author": 0, "site": 0, "tag": 0}
+        """Articles already in :attr:`_field_values`, per field."""
         self._cache: OrderedDict[tuple[str, str], frozenset[int]] = OrderedDict()
         self._cached_items = 0
         self._verified: dict[tuple[tuple[str, ...], bool, bool], dict[int, bool]] = {}
@@ -415,8 +527,10 @@ class SearchIndex:
                     words: list[object] = []
                     titles: list[object] = []
                     for article, text in part:
-                        words += (article.serial, f"{text.title}\n{text.body}")
-                        titles += (article.serial, text.title)
+                        title = text.title if text.fts_title is None else text.fts_title
+                        body = text.body if text.fts_body is None else text.fts_body
+                        words += (article.serial, f"{title}\n{body}")
+                        titles += (article.serial, title)
                     shard.execute(_insert_sql("words", len(part)), words)
                     shard.execute(_insert_sql("titles", len(part)), titles)
             except BaseException:
@@ -611,6 +725,8 @@ class SearchIndex:
             return self._text(term, candidates)
         if isinstance(term, DateTerm):
             return self._dates(term, candidates)
+        if isinstance(term, FieldTerm):
+            return self._field(term, candidates)
         return self._state(term, candidates, state)
 
     def _text(
@@ -643,6 +759,25 @@ class SearchIndex:
         for year, serials in self._by_year.items():
             if low_year <= year <= high_year:
                 found.update(s for s in serials if lo <= first[s] and last[s] <= hi)
+        return found if candidates is None else _intersect(candidates, found)
+
+    def _field(
+        self, term: FieldTerm, candidates: set[int] | frozenset[int] | None
+    ) -> set[int] | frozenset[int]:
+        """Serials whose author, host or tags satisfy *term*, from a map of the distinct
+        values (built on the first field query: loading never pays for it)."""
+        articles = self._articles
+        if candidates is not None and len(candidates) * 8 < len(articles):
+            return {s for s in candidates if term.matches_article(articles[s])}
+        values = self._field_values[term.name]
+        for serial in range(self._field_done[term.name], len(articles)):
+            for value in field_values(articles[serial], term.name):
+                values.setdefault(value, array("i")).append(serial)
+        self._field_done[term.name] = len(articles)
+        found: set[int] = set()
+        for value, serials in values.items():
+            if term.value_matches(value):
+                found.update(serials)
         return found if candidates is None else _intersect(candidates, found)
 
     def _state(
@@ -711,7 +846,7 @@ class SearchIndex:
             if pattern[1] is not None and self._plain[serial]:
                 found = pattern[1].search(article.body.lower()) is not None
             else:
-                found = pattern[0].search(normalise(article.text)) is not None
+                found = pattern[0].search(spaced(normalise(article.text))) is not None
         if self._shards:  # scanning keeps no per-article memo: it would grow to N
             known[serial] = found
         return found
@@ -818,6 +953,8 @@ def matches_prepared(
             elif isinstance(term, DateTerm):
                 span = article_span(article)
                 found = span is not None and term.contains(*span)
+            elif isinstance(term, FieldTerm):
+                found = term.matches_article(article)
             else:
                 found = state_matches(term.name, article, state)
             if found != term.negated:
@@ -862,6 +999,8 @@ def _clause_cost(clause: Clause) -> int:
             cost = max(cost, 2 if term.needs_verifying else 1)
         elif isinstance(term, DateTerm):
             cost = max(cost, 3)
+        elif isinstance(term, FieldTerm):
+            cost = max(cost, 1)
         else:
             cost = max(cost, 4 if term.uses_state else 1)
     return cost

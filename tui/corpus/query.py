@@ -14,19 +14,37 @@ Grammar (terms are separated by white space and combine with AND)::
     before:DATE     strictly before / after DATE, read by python-dateutil
     after:DATE      (``after:"January 1, 2024"``)
     is:STATE        read, unread, flagged, undated or inferred
+    author:NAME     a word of the author starting with NAME; ``author:"jane doe"``
+    site:HOST       the article's URL is on HOST or under it: ``site:bbc.co.uk`` finds
+                    ``https://www.bbc.co.uk/news/…`` (whole labels, from the end; a
+                    leading ``www.`` is ignored; a pasted URL stands for its host)
+    tag:TAG         a word of one of its tags starting with TAG (``tag:#climate`` too)
 
 An article is in a period only if the whole span of its date is: a year-precision
 2022 article is in ``date:2022`` and ``date:2021..2022`` but not in ``date:2022-06..``.
 Undated articles match no ``date:``, ``before:`` or ``after:`` term.
 
 Words are compared after :func:`normalise` (casefold, compatibility decomposition,
-combining marks dropped) and split by one regex, ``\\w+``: "Pakistan’s" is the two
-words ``pakistan`` and ``s``. A bare term that splits into several words
+combining marks dropped) and split by one regex, :data:`TERM`: "Pakistan’s" is the
+two words ``pakistan`` and ``s``. A bare term that splits into several words
 (``Russia-Pakistan``, ``10:30``) is matched like a phrase. A bare term with no letters
 or digits at all (``&``, ``—``) is ignored. Field names and ``is:`` values are
 case-insensitive; ``OR`` must be upper case to be an operator (``or`` is a word).
 A word with a colon is a field only when the part before the colon is letters and
 the part after is not ``//…`` (so ``10:30`` and ``http://x`` stay words).
+
+Chinese and Japanese (Han, kana) have no spaces between words, so a run of those
+characters is matched anywhere, not only from its start: ``京都`` finds 東京都, and
+``2024`` finds 2024年. (The index keeps such runs as overlapping pairs of characters.)
+Korean is written with spaces, and a Hangul word is matched from its start like a
+Latin one: ``서울`` finds 서울에서, ``울`` does not (as ``kistan`` does not find
+Pakistan). Hangul folds to its letters (jamo), so a syllable being typed already
+matches: ``서`` finds 서울 and 설날.
+
+Symbols that belong to a term are kept with it, as well as the word they hold:
+a currency sign and what follows (``£1bn``, ``$100``, ``€5``, or ``€`` alone),
+``#hashtag``, ``@handle``, and ``C++``, ``C#``. ``£1bn`` finds £1bn, not $1bn; ``1bn``
+finds both.
 
 Anything malformed raises :class:`QueryError` (a ``ValueError``) carrying the offending
 part's position, so the filter bar can point at it; nothing else is ever raised.
@@ -36,11 +54,12 @@ This module is pure Python and imports nothing from Textual.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol
 
@@ -51,6 +70,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DateTerm",
+    "FieldTerm",
     "Query",
     "QueryError",
     "StateTerm",
@@ -85,8 +105,97 @@ class QueryError(ValueError):
 
 # --------------------------------------------------------------------- normalising
 
-WORD = re.compile(r"\w+")
-"""The one tokeniser: index, scan and highlighting all split normalised text with it."""
+CJK_RANGES = (
+    "\u3005-\u3007\u3021-\u3029\u3031-\u3035\u303b\u303c"  # 々〆〇, numerals, marks
+    "\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff\u31f0-\u31ff"  # kana
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # Han
+    "\U00020000-\U0003134f"  # Han, beyond the BMP
+)
+"""Scripts written without spaces between words (Han, hiragana, katakana), as a regex
+class body. Hangul is not here: Korean puts spaces between words. A few code points
+in these blocks are unassigned: the classes below only ever take word characters."""
+
+CURRENCY = (
+    "$\xa2\xa3\xa4\xa5\u058f\u060b\u07fe\u07ff\u09f2\u09f3\u09fb\u0af1\u0bf9\u0e3f"
+    "\u17db\u20a0-\u20a7\u20a9-\u20c0\ua838"
+)
+"""Currency signs of the BMP that :func:`normalise` keeps (a test checks the list against
+``unicodedata``; ``＄`` and ``￡`` fold into ``$`` and ``£``, ``₨`` into ``rs``)."""
+
+TERM = re.compile(
+    r"(?<!\w)\w+\+\+"  # c++, notepad++
+    r"|(?<!\w)[^\W\d_]#(?!\w)"  # c#, f#
+    f"|[#@{CURRENCY}]\\w+"  # #hashtag, @handle, £1bn, $100
+    f"|[{CURRENCY}]"  # a currency sign alone
+    r"|\w+"
+)
+"""The one tokeniser of queries (and of :func:`tokenise`), over :func:`spaced` text.
+
+Words are runs of word characters; :func:`spaced` has set each run of Han or kana
+apart, so it is a word of its own (``2024年`` is ``2024`` and ``年``). Symbol terms
+(the first four forms) carry the sign that makes them what they are; the index keeps
+them as extra tokens beside the words they hold (:func:`symbol_terms`). Every class
+here is small: a regex with a class of Han is ~0.7 ms to compile, too slow to build
+one per keystroke, so Han only ever appears in the few regexes compiled once."""
+
+_SIGILS = re.compile(f"[#@{CURRENCY}]\\w+|[{CURRENCY}]")
+_PLUS_PLUS = re.compile(r"(?<!\w)\w+\+\+")
+_SHARP = re.compile(r"(?<!\w)[^\W\d_]#(?!\w)")
+_NON_WORD_CHAR = re.compile(r"\W")
+
+
+@functools.cache
+def _cjk_char() -> re.Pattern[str]:
+    return re.compile(f"[{CJK_RANGES}]")
+
+
+@functools.cache
+def cjk_run() -> re.Pattern[str]:
+    """A run of Han or kana word characters (compiled on first use: ~1 ms)."""
+    return re.compile(f"(?:[{CJK_RANGES}](?<=\\w))+")
+
+
+def _spaced_run(run: re.Match[str]) -> str:
+    return f" {run.group()} "
+
+
+def spaced(folded: str) -> str:
+    """Normalised text with each run of Han or kana set apart by spaces.
+
+    Those scripts put no space between words, nor between a word and the digits or
+    Latin letters next to it (``2024年7月``, ``iPhone手机``): spaced, every regex here can
+    tell a word's start with a plain ``\\w``. ASCII text is returned as it is.
+    """
+    if folded.isascii():
+        return folded
+    return cjk_run().sub(_spaced_run, folded)
+
+
+def is_cjk(token: str) -> bool:
+    """Whether *token* (a token of :data:`TERM`) is a run of Han or kana."""
+    return not token.isascii() and _cjk_char().match(token) is not None
+
+
+def is_symbol(token: str) -> bool:
+    """Whether *token* (a token of :data:`TERM`) is a symbol term: it holds a sign."""
+    return _NON_WORD_CHAR.search(token) is not None
+
+
+def symbol_terms(folded: str) -> list[str]:
+    """The symbol terms of :func:`spaced` text, in order: what :data:`TERM` finds besides
+    words.
+
+    Each pattern is tried only when its sign is in the text (``$`` is common in news,
+    ``++`` is not), so plain text pays a few ``in`` tests.
+    """
+    found: list[str] = []
+    if "++" in folded:
+        found += _PLUS_PLUS.findall(folded)
+    if "#" in folded:
+        found += _SHARP.findall(folded)
+    found += _SIGILS.findall(folded)
+    return found
+
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
@@ -169,8 +278,8 @@ def normalise(text: str) -> str:
 
 
 def tokenise(text: str) -> list[str]:
-    """The normalised words of *text*, in order."""
-    return WORD.findall(normalise(text))
+    """The normalised words and symbol terms of *text*, in order (see :data:`TERM`)."""
+    return TERM.findall(spaced(normalise(text)))
 
 
 _CHAR_CACHE: dict[str, str] = {}
@@ -199,7 +308,24 @@ def _normalise_with_map(text: str) -> tuple[str, list[int] | None]:
         piece = _piece(char)
         pieces.append(piece)
         owner.extend([index] * len(piece))
-    return "".join(pieces), owner
+    folded = "".join(pieces)
+    if cjk_run().search(folded) is None:
+        return folded, owner
+    # spaced(), keeping the map: each added space belongs to its neighbour.
+    parts: list[str] = []
+    owners: list[int] = []
+    done = 0
+    for run in cjk_run().finditer(folded):
+        start, end = run.span()
+        parts += (folded[done:start], " ", run.group(), " ")
+        owners += owner[done:start]
+        owners.append(owner[start])
+        owners += owner[start:end]
+        owners.append(owner[end - 1])
+        done = end
+    parts.append(folded[done:])
+    owners += owner[done:]
+    return "".join(parts), owners
 
 
 # ------------------------------------------------------------------------- state
@@ -217,7 +343,7 @@ class StateView(Protocol):
 
 StateName = Literal["read", "unread", "flagged", "undated", "inferred"]
 STATE_NAMES: tuple[str, ...] = ("read", "unread", "flagged", "undated", "inferred")
-FIELDS = ("title", "date", "before", "after", "is")
+FIELDS = ("title", "date", "before", "after", "is", "author", "site", "tag")
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,19 +361,16 @@ class TextTerm:
 
     @property
     def needs_verifying(self) -> bool:
-        """An index of words alone cannot tell a phrase: candidates must be re-read."""
-        return len(self.tokens) > 1
+        """An index of words alone cannot tell a phrase: candidates must be re-read.
+
+        So is a run of three or more Han or kana characters: the index holds pairs.
+        """
+        return len(self.tokens) > 1 or any(len(t) > 2 and is_cjk(t) for t in self.tokens)
 
     def pattern_text(self, whole_last_word: bool = False) -> str:
-        """A regex over normalised text; ``\\W+`` between words (punctuation, line ends)."""
-        parts = [re.escape(token) for token in self.tokens]
-        # The word-start check comes after the first word, not before it: a pattern that
-        # opens with a literal lets ``re`` jump between occurrences (30× faster here).
-        head = parts[0] + r"(?<!\w" + parts[0] + ")"
-        body = r"\W+".join([head, *parts[1:]])
-        if not self.prefix:
-            return body + r"(?!\w)"
-        return body + (r"\w*" if whole_last_word else "")
+        """A regex over :func:`spaced` normalised text; ``\\W+`` between words
+        (punctuation, line ends), ``\\W*`` next to a sign or a run of Han or kana."""
+        return "".join(_token_patterns(self.tokens, self.prefix, whole_last_word))
 
     def same_as(self, other: Term) -> bool:
         return (
@@ -257,6 +380,44 @@ class TextTerm:
             and self.title_only == other.title_only
             and self.negated == other.negated
         )
+
+
+def _token_patterns(tokens: tuple[str, ...], prefix: bool, whole_last_word: bool) -> Iterator[str]:
+    """The regex of a row of tokens over :func:`spaced` text, piece by piece.
+
+    A word starts where no word character precedes it and, matched whole, ends where
+    none follows. A run of Han or kana is matched anywhere, as its characters are not
+    spaced into words. A symbol term is matched as :func:`symbol_terms` cuts it.
+    """
+    last = len(tokens) - 1
+    for index, token in enumerate(tokens):
+        literal = re.escape(token)
+        whole = index < last or not prefix
+        if index:
+            before = tokens[index - 1][-1]
+            spaced_out = not (
+                is_symbol(before) or is_symbol(token[0]) or is_cjk(before) or is_cjk(token)
+            )
+            yield r"\W+" if spaced_out else r"\W*"
+        if is_cjk(token):
+            yield literal  # anywhere in a run, and to any length
+            continue
+        if index == 0 and not is_symbol(token[0]):
+            # Starts with a word character (a word, c++, c#). The check comes after the
+            # first literal, not before it: a pattern that opens with a literal lets
+            # ``re`` jump between occurrences (30× faster here).
+            yield literal + r"(?<!\w" + literal + ")"
+        else:
+            yield literal
+        final = token[-1]
+        if final == "#":
+            yield r"(?!\w)"  # c#, matched as symbol_terms() cuts it
+        elif final == "+":
+            pass  # c++
+        elif whole:
+            yield r"(?!\w)"
+        elif whole_last_word:
+            yield r"\w*"
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,7 +459,98 @@ class StateTerm:
         )
 
 
-Term = TextTerm | DateTerm | StateTerm
+FieldName = Literal["author", "site", "tag"]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldTerm:
+    """``author:``, ``site:`` or ``tag:``: a test on the article's metadata, not its text.
+
+    For ``author`` and ``tag``, *tokens* are words as in a phrase (the last one a
+    prefix) matched within the author or within any one tag; for ``site`` they are the
+    labels of a host name (``bbc``, ``co``, ``uk``) matched whole, from the host's end.
+    """
+
+    name: FieldName
+    tokens: tuple[str, ...]
+    negated: bool = False
+    start: int = 0
+    end: int = 0
+
+    def same_as(self, other: Term) -> bool:
+        return isinstance(other, FieldTerm) and (self.name, self.tokens, self.negated) == (
+            other.name,
+            other.tokens,
+            other.negated,
+        )
+
+    def value_matches(self, value: str) -> bool:
+        """Whether one normalised value (see :func:`field_values`) satisfies the term."""
+        if self.name == "site":
+            suffix = ".".join(self.tokens)
+            return value == suffix or value.endswith("." + suffix)
+        return _field_pattern(self).search(value) is not None
+
+    def matches_article(self, article: Article) -> bool:
+        """Taken as positive (``negated`` is the caller's business)."""
+        return any(self.value_matches(value) for value in field_values(article, self.name))
+
+
+_FIELD_PATTERNS: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
+def _field_pattern(term: FieldTerm) -> re.Pattern[str]:
+    found = _FIELD_PATTERNS.get(term.tokens)
+    if found is None:
+        if len(_FIELD_PATTERNS) > 256:
+            _FIELD_PATTERNS.clear()
+        text = "".join(_token_patterns(term.tokens, True, False))
+        found = _FIELD_PATTERNS[term.tokens] = re.compile(text)
+    return found
+
+
+def field_values(article: Article, name: str) -> tuple[str, ...]:
+    """The normalised values a field term looks at: the author, the URL's host, the tags."""
+    if name == "author":
+        return (spaced(normalise(article.author)),) if article.author else ()
+    if name == "tag":
+        return tuple(spaced(normalise(tag)) for tag in article.tags)
+    host = url_host(article.url) if article.url else None
+    return (host,) if host else ()
+
+
+def url_host(url: str) -> str | None:
+    """The normalised host of *url* (``www.`` dropped, IDNA decoded), or None.
+
+    A URL without a scheme (``www.bbc.co.uk/news``) is read as one with.
+    """
+    text = url.strip()
+    if "//" not in text:
+        text = "//" + text
+    try:
+        from urllib.parse import urlsplit
+
+        host = urlsplit(text).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return _normal_host(host)
+
+
+def _normal_host(host: str) -> str:
+    labels = []
+    for label in host.strip(".").split("."):
+        if label.startswith("xn--"):
+            with contextlib.suppress(UnicodeError, ValueError):
+                label = label.encode("ascii").decode("idna")
+        labels.append(normalise(label))
+    if len(labels) > 1 and labels[0] == "www":
+        labels = labels[1:]
+    return ".".join(labels)
+
+
+Term = TextTerm | DateTerm | StateTerm | FieldTerm
 Clause = tuple[Term, ...]
 """Alternatives joined by OR; a query is the AND of its clauses."""
 
@@ -452,7 +704,8 @@ def _lex(text: str) -> list[Term | _Or]:
             if not at_end and not url:
                 end = _read_until_space(text, value_start, stop_at_quote=False)
                 raise QueryError(
-                    "unknown field; use title:, date:, before:, after: or is: "
+                    "unknown field; use title:, author:, site:, tag:, date:, before:, after: "
+                    "or is: "
                     "(put text with a colon in quotes to search for it)",
                     term_start,
                     end - term_start,
@@ -487,6 +740,12 @@ def _field_help(name: str) -> str:
         return 'title: needs a word or phrase, e.g. title:putin or title:"prime minister"'
     if name == "is":
         return "is: needs read, unread, flagged, undated or inferred"
+    if name == "author":
+        return 'author: needs a name, e.g. author:smith or author:"jane smith"'
+    if name == "site":
+        return "site: needs a host name, e.g. site:bbc.co.uk"
+    if name == "tag":
+        return "tag: needs a tag, e.g. tag:climate"
     if name == "date":
         return "date: needs a date or range, e.g. date:2024, date:2024-10 or date:2021..2022"
     return f'{name}: needs a date, e.g. {name}:2024-06 or {name}:"January 1, 2024"'
@@ -515,6 +774,17 @@ def _field_term(
         if term is None:
             raise fail("title: needs letters or digits to search for")
         return term, end
+    if name in ("author", "tag"):
+        tokens = tuple(
+            token
+            for token in tokenise(value.lstrip("#") if name == "tag" else value)
+            if not is_symbol(token) or name == "tag"
+        )
+        if not tokens:
+            raise fail(f"{name}: needs letters or digits to search for")
+        return FieldTerm(name, tokens, negated, start, end), end  # type: ignore[arg-type]
+    if name == "site":
+        return FieldTerm("site", _site_labels(value, fail), negated, start, end), end
     if name == "is":
         state = value.strip().casefold()
         if state not in STATE_NAMES:
@@ -532,6 +802,33 @@ def _field_term(
     except _BadDate as exc:
         raise fail(str(exc)) from None
     return DateTerm(lo, hi, negated, start, end), end
+
+
+_LABEL = re.compile(r"[^\W_]+(?:-+[^\W_]+)*")
+
+
+def _site_labels(value: str, fail: Callable[[str], QueryError]) -> tuple[str, ...]:
+    """The labels of ``site:``'s host name; a pasted URL stands for its host."""
+    text = value.strip()
+    if "/" in text:
+        if text.startswith("/") or "://" in text:
+            host = url_host(text)
+            if host is None:
+                raise fail("site: needs a host name, e.g. site:bbc.co.uk")
+            text = host
+        else:
+            text = text.split("/", 1)[0]  # bbc.co.uk/news: the host part
+    if ":" in text:
+        raise fail("site: takes a host name without a port, e.g. site:bbc.co.uk")
+    labels = _normal_host(text.strip(".")).split(".") if text.strip(".") else []
+    if not labels:
+        raise fail("site: needs a host name, e.g. site:bbc.co.uk")
+    for label in labels:
+        if not _LABEL.fullmatch(label):
+            raise fail(
+                "not a host name: use letters, digits, hyphens and dots, e.g. site:bbc.co.uk"
+            )
+    return tuple(labels)
 
 
 def _date_range(value: str) -> tuple[int, int]:
@@ -582,13 +879,13 @@ class _Scan:
     @property
     def title(self) -> str:
         if self._title is None:
-            self._title = normalise(self.article.title)
+            self._title = spaced(normalise(self.article.title))
         return self._title
 
     @property
     def body(self) -> str:
         if self._body is None:
-            self._body = normalise(self.article.text)
+            self._body = spaced(normalise(self.article.text))
         return self._body
 
 
@@ -644,6 +941,8 @@ class Query:
         elif isinstance(term, DateTerm):
             span = article_span(scan.article)
             found = span is not None and term.contains(*span)
+        elif isinstance(term, FieldTerm):
+            found = term.matches_article(scan.article)
         else:
             found = state_matches(term.name, scan.article, state)
         return found != term.negated
@@ -764,6 +1063,8 @@ def _positive(term: Term) -> Term:
         return TextTerm(term.tokens, term.prefix, term.title_only, False, term.quoted)
     if isinstance(term, DateTerm):
         return DateTerm(term.lo, term.hi, False)
+    if isinstance(term, FieldTerm):
+        return FieldTerm(term.name, term.tokens, False)
     return StateTerm(term.name, False)
 
 
@@ -772,6 +1073,12 @@ def _positive_implies(a: Term, b: Term) -> bool:
         return b.lo <= a.lo and a.hi <= b.hi
     if isinstance(a, StateTerm) or isinstance(b, StateTerm):
         return a.same_as(b)
+    if isinstance(a, FieldTerm) or isinstance(b, FieldTerm):
+        if not (isinstance(a, FieldTerm) and isinstance(b, FieldTerm)) or a.name != b.name:
+            return False
+        if a.name == "site":  # news.bbc.co.uk is under bbc.co.uk
+            return a.tokens[len(a.tokens) - len(b.tokens) :] == b.tokens
+        a, b = TextTerm(a.tokens, True), TextTerm(b.tokens, True)
     if not (isinstance(a, TextTerm) and isinstance(b, TextTerm)):
         return False
     if b.title_only and not a.title_only:
