@@ -248,7 +248,7 @@ class _Writer:
         if year is not None:
             where = rng.randrange(len(sentences))
             sentences.insert(
-                where, f"The plan was first discussed in {year} by {rng.choice(_ORGS)}."
+                where, f"So far in {year}, the plan has been discussed by {rng.choice(_ORGS)}."
             )
         if rare:
             where = rng.randrange(len(sentences))

@@ -53,7 +53,7 @@ def dated_folder(tmp_path: Path) -> Path:
     files = {
         "a_day.txt": "Date: 2023-05-17\n\nTalks were held.\n",
         "b_month.txt": "Date: May 2023\n\nTalks were planned.\n",
-        "c_inferred.txt": "Scraped headline\n\nThe deal was first mooted in 2023.\n",
+        "c_inferred.txt": "Scraped headline\n\nSo far in 2023 the deal has been signed twice.\n",
         "d_undated.txt": "No year is named anywhere in this text.\n",
         "e_old.txt": "Published: 3 March 2001\n\nAn older report.\n",
         "f_new.txt": " date 2024-10-08 The newest report.\n",

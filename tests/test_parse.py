@@ -132,7 +132,7 @@ def test_impossible_date_is_a_warning_not_a_crash() -> None:
 
 
 def test_impossible_date_falls_back_to_an_inferred_year() -> None:
-    parsed = parse("2024-13-45\n\nTrade rose in 2023 and fell in 2021.\n")
+    parsed = parse("2024-13-45\n\nTrade has risen 5% so far in 2023; it fell in 2021.\n")
     assert parsed.date == ArticleDate(2023, None, None, "inferred")
     assert parsed.warnings and "impossible" in parsed.warnings[0]
 
@@ -159,9 +159,11 @@ def test_two_digit_year_is_not_guessed() -> None:
     assert "four-digit year" in parsed.warnings[0]
 
 
-def test_inferred_year_is_the_latest_named() -> None:
+def test_years_named_without_evidence_leave_the_article_undated() -> None:
+    """The latest year named is not the year of writing (issue 11): only a hint."""
     parsed = parse("Trade talks began in 1998 and resumed in 2015; by 2012 little was left.\n")
-    assert parsed.date == ArticleDate(2015, None, None, "inferred")
+    assert parsed.date is None
+    assert parsed.years_named == (2015, 2012, 1998)
 
 
 def test_inferred_year_ignores_money_and_numbers() -> None:
@@ -170,8 +172,8 @@ def test_inferred_year_ignores_money_and_numbers() -> None:
 
 
 def test_inferred_year_may_come_from_the_headline() -> None:
-    parsed = parse("Budget 2024: what changed\n\nThe minister presented the plan.\n")
-    assert parsed.title == "Budget 2024: what changed"
+    parsed = parse("Exports so far in 2024: what changed\n\nThe minister presented the plan.\n")
+    assert parsed.title == "Exports so far in 2024: what changed"
     assert parsed.date == ArticleDate(2024, None, None, "inferred")
 
 
@@ -348,7 +350,8 @@ def test_one_line_file_is_body_not_just_a_title() -> None:
     parsed = parse("Ministers meet in 2020\n")
     assert parsed.paragraphs == ["Ministers meet in 2020"]
     assert parsed.title == "Ministers meet in 2020"
-    assert parsed.date == ArticleDate(2020, None, None, "inferred")
+    assert parsed.date is None  # a year named is not the year of writing
+    assert parsed.years_named == (2020,)
 
 
 def test_boilerplate_first_line_is_not_the_title() -> None:

@@ -89,6 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="newest (default) or oldest first; undated always last",
     )
     parser.add_argument("--no-state", action="store_true", help="keep no read/flag state")
+    parser.add_argument(
+        "--no-infer",
+        action="store_true",
+        help="infer no year from an article's text: an article without a stated date"
+        " is undated",
+    )
     parser.add_argument("--no-mouse", action="store_true", help="no mouse tracking (for SSH)")
     parser.add_argument("--host", default="127.0.0.1", help="with --serve (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="with --serve (default 8000)")
@@ -102,7 +108,11 @@ def _warn(message: str) -> None:
 
 
 def load(
-    paths: Sequence[str], query: Query | None = None, state: StateView | None = None
+    paths: Sequence[str],
+    query: Query | None = None,
+    state: StateView | None = None,
+    *,
+    infer: bool = True,
 ) -> tuple[Corpus, set[int]]:
     """Load the corpus, reporting each skipped file on stderr as it is met.
 
@@ -117,7 +127,7 @@ def load(
     if query is not None:
         from .corpus.index import matches_prepared
 
-    corpus = Corpus(corpus_name(list(paths)))
+    corpus = Corpus(corpus_name(list(paths)), infer=infer)
     matched: set[int] = set()
     with collector_paused():
         for batch in load_batches(paths, with_texts=query is not None):
@@ -187,12 +197,13 @@ def run(argv: Sequence[str] | None = None) -> int:
     if args.list or args.show:
         # A bad query is reported before a long load, not after it.
         query = _parse_query(args.query) if args.list and args.query else None
-        corpus, matched = load(paths, query, _query_state(query, args.no_state))
+        infer = not args.no_infer
+        corpus, matched = load(paths, query, _query_state(query, args.no_state), infer=infer)
         if args.show:
             article = corpus.find(args.show)
             if article is None and os.path.isfile(args.show):
                 # A file outside the corpus: `broadsheet --show ~/new.txt` should just work.
-                article = load([args.show])[0].find(args.show)
+                article = load([args.show], infer=infer)[0].find(args.show)
             if article is None:
                 raise UsageError(
                     f"no article {args.show!r} in {corpus.name} (ids are listed by --list)"

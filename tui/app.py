@@ -163,10 +163,12 @@ class BroadsheetApp(App[None]):
         query: str = "",
         order: SortOrder = "newest",
         glyphs: Glyphs | None = None,
+        infer: bool = True,
     ) -> None:
         super().__init__()
         self.paths = list(paths)
-        self.corpus = Corpus(corpus_name(self.paths))
+        # infer=False (--no-infer): no inferred years anywhere; the corpus drops them.
+        self.corpus = Corpus(corpus_name(self.paths), infer=infer)
         self.index: SearchIndex | None = None
         """Made by the loading thread (SQLite set-up is off the path to the first frame);
         until then nothing is searchable yet and a query matches nothing."""
@@ -745,7 +747,13 @@ def run_app(args: argparse.Namespace, paths: Sequence[str]) -> int:
             os.environ.pop(name, None)
     no_mouse = args.no_mouse or os.environ.get("BROADSHEET_NO_MOUSE", "") not in ("", "0")
     state = ReadState.open(enabled=not args.no_state)
-    app = BroadsheetApp(paths, state=state, query=args.query or "", order=args.sort)
+    app = BroadsheetApp(
+        paths,
+        state=state,
+        query=args.query or "",
+        order=args.sort,
+        infer=not getattr(args, "no_infer", False),
+    )
     app.run(mouse=not no_mouse)
     for item in app.skipped:
         sys.stderr.write(f"broadsheet: skipped {item.path}: {item.reason}\n")

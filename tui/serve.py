@@ -32,6 +32,8 @@ def serve_command(args: argparse.Namespace, paths: list[str]) -> str:
     parts = [sys.executable, "-m", "tui", "--sort", args.sort]
     if args.no_state:
         parts.append("--no-state")
+    if getattr(args, "no_infer", False):
+        parts.append("--no-infer")
     if args.query:
         parts += ["--query", args.query]
     parts.append("--")

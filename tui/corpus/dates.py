@@ -243,15 +243,9 @@ def _with_dateutil(candidate: str, written_years: set[int]) -> ArticleDate:
     return _checked(first.year, known_month, known_day, candidate)
 
 
-_YEAR_IN_TEXT = re.compile(r"(?:19|20)\d\d(?<![\w$£€¥#/.,:-]\d{4})(?![\w%]|[.,:/-]\d)")
-"""19xx or 20xx standing alone: not "US$2021", "1/2/2020", "2020s", "2021.5" or "12021".
-The check on the character before comes after the digits (a look-behind over all
-five) so the search can skip to a "1" or "2" instead of testing every position."""
-
-
 def infer_year(text: str) -> ArticleDate | None:
-    """The latest year from 1900 to 2099 that *text* names, as an inferred date."""
-    years = [int(match.group()) for match in _YEAR_IN_TEXT.finditer(text)]
-    if not years:
-        return None
-    return ArticleDate(max(years), None, None, "inferred")
+    """The year *text* was written in, where its words make it very likely: moved to
+    :func:`tui.corpus.infer.infer_year` (kept here so that older imports still work)."""
+    from .infer import infer_year as infer
+
+    return infer(text)

@@ -382,8 +382,12 @@ class _Order:
 class Corpus:
     """Articles in date order, one per distinct cleaned text, plus what was skipped."""
 
-    def __init__(self, name: str = "") -> None:
+    def __init__(self, name: str = "", *, infer: bool = True) -> None:
         self.name = name
+        self.infer = infer
+        """False (``--no-infer``): articles keep no inferred year; they are undated."""
+        self._stated_span: tuple[ArticleDate, ArticleDate] | None = None
+        """The oldest and newest stated dates so far: what the header shows."""
         self.skipped: list[Skipped] = []
         self.by_serial: list[Article] = []
         """Articles in load order: ``by_serial[article.serial] is article``."""
@@ -425,6 +429,9 @@ class Corpus:
             if isinstance(item, Skipped):
                 self.skipped.append(item)
                 continue
+            if not self.infer and item.date is not None and item.date.inferred:
+                item.date = None  # parsed in a worker that knows no options: dropped here
+                item.date_origin = None
             existing = self._by_key.get(item.key)
             if existing is not None:
                 existing.duplicates += (item.path,)
@@ -442,7 +449,19 @@ class Corpus:
             added.append(item)
         if added:
             periods = [period_code(article.date) for article in added]
+            span = self._stated_span
+            for article in added:
+                date = article.date
+                if date is None or date.source != "stated":
+                    continue
+                if span is None:
+                    span = (date, date)
+                elif date.sort_key < span[0].sort_key:
+                    span = (date, span[1])
+                elif date.sort_key > span[1].sort_key:
+                    span = (span[0], date)
             with self._lock:
+                self._stated_span = span
                 self.periods.extend(periods)
                 self._period_counts.update(periods)
                 self._count = len(self.by_serial)
@@ -515,16 +534,10 @@ class Corpus:
         return None
 
     def date_span(self) -> tuple[ArticleDate, ArticleDate] | None:
-        """The last and first dated articles' dates, in the newest-first order: a binary
-        search for where the undated start, not a pass over every article (the header
-        asks after every batch)."""
-        keys = self._orders["newest"].keys  # replaced, never changed in place: no lock
-        dated = bisect_left(keys, _UNDATED)
-        if not dated:
-            return None
-        by_serial = self.by_serial
-        first, last = by_serial[keys[dated - 1][-1]].date, by_serial[keys[0][-1]].date
-        return first, last  # type: ignore[return-value]
+        """The oldest and newest *stated* dates (an inferred year is a guess, and one
+        guess of "2050" would stretch the header's span): kept as batches are added,
+        so the header, which asks after every batch, reads two fields."""
+        return self._stated_span
 
 
 def default_corpus_path() -> str:

@@ -23,8 +23,9 @@ from .clean import (
     tidy_spaces,
 )
 from .datelines import find_dateline, find_title_line
-from .dates import ArticleDate, infer_year
+from .dates import ArticleDate
 from .headers import read_header
+from .infer import read_years, years_named
 from .pathdates import date_from_path
 from .safe import neutralise
 
@@ -216,11 +217,17 @@ def parse_text(
         in_path = date_from_path(path)
         if in_path is not None:
             date, date_origin, date_text = in_path.date, in_path.origin, in_path.text
+    # The title is text from the file too ("Budget 2024: what changed"); a file name is not.
+    named = [title, *paragraphs] if title_source != "file name" else paragraphs
+    not_before = None
     if date is None:
-        # The title is text from the file too ("Budget 2024: what changed"); a file name is not.
-        named = [title, *paragraphs] if title_source != "file name" else paragraphs
-        date = infer_year("\n".join(named))
-        date_origin = "text" if date is not None else None
+        # Only strong evidence gives a year (infer.py); the years named are a hint.
+        evidence = read_years("\n".join(named))
+        named_years, not_before = evidence.named, evidence.not_before
+        if evidence.year is not None:
+            date, date_origin = ArticleDate(evidence.year, None, None, "inferred"), "text"
+    else:
+        named_years = years_named(named)
     return ParsedText(
         title=title,
         title_source=title_source,
@@ -237,6 +244,8 @@ def parse_text(
         # count of " " is exact and several times cheaper than splitting each paragraph.
         words=sum(map(str.count, paragraphs, repeat(" "))) + len(paragraphs),
         date_origin=date_origin,
+        years_named=named_years,
+        not_before=not_before,
         markup=markup_of(path),
     )
 

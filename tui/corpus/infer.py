@@ -1,0 +1,363 @@
+"""Which year a text that states no date was written in, if its words make that clear.
+
+The old rule, "the latest year the text names", was right for about a third of real
+news articles: texts name the future ("by 2050"), the past ("since 1997"), events
+("the 2022 World Cup"), seasons and fiscal years ("2004-05", "FY2024") and plain
+numbers ("2,000 jobs", "1999 people"). Here the years a text names are found in one
+pass (:func:`year_mentions`), and each is classified from the words on either side:
+
+* **not evidence** (a quantity, a range, a fiscal year, a season, a title of a work or
+  an event, an election, a name such as "Tokyo 2020", a copyright line);
+* **future** ("by 2030", "will … in 2026", "expected in 2030", "bis 2030"): the
+  article was written in it or before;
+* **past** ("since 1997", "back in 2004", "founded in 1997", "seit 2015"): written in
+  it or after; "2004, last year" says written in 2005;
+* **current** ("so far in 2022", "has already reached … in the first seven months of
+  2022", "sales have risen 5% in 2004", "2004 has been", "2022 to date"): written in
+  it;
+* **plain** ("in 2021 trade rose"): in real text, as often history as news.
+
+An inferred year is given only for strong evidence: the latest year that the text
+reports (not only as ahead) is named with a *current* cue, or is named both as done
+("grew in 2020") and as ahead ("will shrink in 2020"); and nothing contradicts it (a
+later year reported, the same year named as past, a year before it named only as
+ahead, a "last year" or "next year" when the cue is weaker). Anything else leaves the
+article undated, with the years it names kept (``years_named``) for the reading
+pane's hint. On real text this gives few inferred years, and they are right
+(``python -m bench.infer_years``): prose names its own year rarely, and "the latest
+year named" is wrong more often than right.
+
+The lower bound (``not_before``): the latest year the text reports as past ("since
+2015") or as current cannot be after the year it was written in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .dates import MAX_YEAR, MIN_YEAR, ArticleDate
+
+__all__ = [
+    "YEAR_IN_TEXT",
+    "YearEvidence",
+    "infer_year",
+    "read_years",
+    "year_mentions",
+    "years_named",
+]
+
+YEARS_NAMED_LIMIT = 12
+"""At most this many years are kept in ``years_named`` (the newest)."""
+MENTIONS_READ = 400
+"""Context is read around at most this many years of a text (a year table may have
+thousands): the rest are named, and count as no evidence."""
+
+YEAR_IN_TEXT = re.compile(
+    r"(?:19|20)[0-9][0-9](?<![\w$£€¥#/.,:–—-][0-9]{4})(?![\w%]|[.,:/–—-]\d|['’]s\b)"
+)
+"""19xx or 20xx standing alone: not "US$2021", "1/2/2020", "2020s", "1990's",
+"2021.5", "2004-05", "2004–2005" (the second year) or "12021". The check on the
+character before comes after the digits (a look-behind over all five) so the search
+can skip to a "1" or "2" instead of testing every position."""
+
+_BEFORE = 80
+_AFTER = 40
+
+# Context cues. BEFORE patterns end right before the year; AFTER patterns start right
+# after it. Everything is matched on lower-cased context.
+_UNIT_AFTER = re.compile(
+    r"\s+(?:people|persons|jobs|workers|employees|staff|troops|soldiers|police|officers"
+    r"|residents|families|households|homes|houses|flats|units|cars|vehicles|children"
+    r"|students|pupils|members|voters|votes|seats|delegates|patients|cases|deaths|dead"
+    r"|refugees|migrants|tonnes|tons|barrels|km|kilometres|kilometers|miles|metres|meters"
+    r"|feet|ft|acres|hectares|kg|kilograms|pounds|lbs|dollars|euros|rupees|yuan|calories"
+    r"|words|pages|copies|points|runs|goals|yards|mw|megawatts|hours|minutes|days|weeks"
+    r"|months|years|times|companies|firms|shops|stores|schools|hospitals|beds|plants"
+    r"|visitors|tourists|fans|users|customers|subscribers|items|pieces|signatures|sites"
+    r"|villages|towns|cities|projects|shares|rooms|bus|buses|flights|passengers|guests"
+    r"|participants|attendees|applications|complaints|arrests|incidents|attacks|rockets"
+    r"|missiles|drones|tanks|aircraft|ships|boats|lives|victims|jobless|new\s+jobs)\b"
+)
+_RANGE_BEFORE = re.compile(r"(?:\d\s*(?:-|–|—|to|and|through|until|till|/)\s*|between\s+)$")
+_RANGE_AFTER = re.compile(r"\s*(?:-|–|—|/|to|and|until|till|through)\s*(?:19|20)?\d\d\b")
+_FISCAL_BEFORE = re.compile(
+    r"(?:\b(?:fiscal|financial|fy|tax|budget|academic|school|season|model|vintage|class\s+of"
+    r"|version|v|no\.?|number|nr\.?|#|page|p\.|pp\.|room|flight|route|bus|line|article"
+    r"|section|rule|resolution|law|act|code|zip|postcode|hwy|highway|interstate|rs\.?"
+    r"|usd|eur|gbp|inr|pkr|cny|jpy|copyright|\(c\))|©|i-|\$|£|€)\s*$"
+)
+_EVENT_AFTER = re.compile(
+    r"\s*(?:general\s+|presidential\s+|parliamentary\s+|local\s+|mid-?term\s+|federal\s+"
+    r"|state\s+|national\s+|european\s+|congressional\s+|senate\s+|primary\s+)?"
+    r"(?:elections?|polls?|vote|race|campaign|ballot|referendum|census|olympics?|games"
+    r"|world\s+cup|cup|championships?|tournament|season|series|budget|edition|model"
+    r"|vintage|summit|conference|festival|expo|awards?|prize|bid|target|goal|plan"
+    r"|agenda|vision|strategy|deadline|contest|finals?|cohort|class|graduates?"
+    r"|winter|summer|spring|autumn|fall|league|marathon|grand\s+prix|open|masters)\b"
+)
+_EVENT_BEFORE = re.compile(
+    r"(?:euro|expo|vision|agenda|cop|world\s+cup|olympics|games|class\s+of|windows"
+    r"|office|version|model|edition|festival|awards|season|summit|election\s+of)\s*$"
+)
+_FUTURE_BEFORE = re.compile(
+    r"(?:\bby(?:\s+the\s+(?:end|middle|start|beginning|close|turn)\s+of)?(?:\s+the\s+year)?"
+    r"|\buntil|\btill|\bthrough|\bthru|\bahead\s+of|\bbefore|\bfrom|\binto|\bbeyond"
+    r"|\btarget(?:ed|s)?(?:\s+for)?|\bgoal(?:\s+for)?|\bplans?\s+for|\bscheduled\s+for"
+    r"|\bset\s+for|\bdue(?:\s+in)?|\bexpected\s+(?:in|by)|\bforecasts?\s+for"
+    r"|\boutlook\s+for|\bprojections?\s+for|\bestimates?\s+for|\bnext|\bupcoming"
+    r"|\bcoming|\bfuture|\bwill\b[^.;!?]{0,32}|\bwould\b[^.;!?]{0,24}|\bshall\b[^.;!?]{0,24}"
+    r"|\bgoing\s+to\b[^.;!?]{0,24}|\bplans?\s+to\b[^.;!?]{0,24}|\baims?\s+to\b[^.;!?]{0,24}"
+    r"|\bexpects?\b[^.;!?]{0,24}|\bexpected\b[^.;!?]{0,24}|\bforecasts?\b[^.;!?]{0,24}"
+    r"|\bpredicts?\b[^.;!?]{0,24}|\bprojected\b[^.;!?]{0,24}|\bhopes?\s+to\b[^.;!?]{0,24}"
+    r"|\bintends?\s+to\b[^.;!?]{0,24}|\bcould\b[^.;!?]{0,24}|\bmight\b[^.;!?]{0,24}"
+    r"|\bmay\s+(?!\d)[a-z]+\b[^.;!?]{0,16}|\bwants?\s+to\b[^.;!?]{0,24}"
+    r"|\bneeds?\s+to\b[^.;!?]{0,24}|\bmust\b[^.;!?]{0,24}|\bto\s+be\s+\w+ed\s+(?:in|by)"
+    r"|\bin\s+time\s+for|\bready\s+(?:in|by|for)|\bbis(?:\s+(?:zum\s+jahr|ende))?|\bab"
+    r"|\bd'ici(?:\s+(?:à|a)\s+)?|\bà\s+partir\s+de|\bhasta|\bpara|\bentro\s+il"
+    r"|\bdès)\s+(?:the\s+)?(?:year\s+)?$"
+)
+_FUTURE_AFTER = re.compile(
+    r"\s*(?:,\s*)?(?:and\s+beyond|onwards|onward|and\s+after|target|goal|deadline"
+    r"|forecasts?|projections?|outlook|estimates?|plan|,?\s*next\s+year|will\b)"
+)
+_PAST_BEFORE = re.compile(
+    r"(?:\bsince|\bback\s+in|\bas\s+(?:early|long|far\s+back)\s+as|\bago\s+in"
+    r"|\bfounded\s+in|\bestablished\s+in|\bborn\s+in|\bbuilt\s+in|\bopened\s+in"
+    r"|\bcreated\s+in|\bformed\s+in|\bdied\s+in|\bdating\s+(?:back\s+)?(?:to|from)"
+    r"|\bdates\s+(?:back\s+)?(?:to|from)|\bin\s+the\s+(?:early|late|mid)"
+    r"|\bheld\s+in|\bwon\s+in|\blast\s+(?:in|seen\s+in|held\s+in)"
+    r"|\bseit"
+    r"|\bgeboren|\bgegründet|\bdepuis|\bnée?\s+en|\bfondée?\s+en|\bdesde|\bnacid[oa]\s+en"
+    r"|\bfundad[oa]\s+en|\bdal|\bnel\s+lontano)\s+(?:(?:dem\s+)?jahr(?:e|en)?\s+|l'an\s+)?$"
+)
+_PAST_AFTER = re.compile(r"\s*(?:,\s*)?(?:years\s+ago|earlier)\b")
+_LAST_YEAR = re.compile(r"\s*(?:,|\(|—|–|-)?\s*(?:last\s+year|a\s+year\s+ago)\b")
+_LAST_YEAR_BEFORE = re.compile(r"\blast\s+year\s*(?:,|\(|—|–|-)?\s*(?:in\s+)?$")
+_NEXT_YEAR = re.compile(r"\s*(?:,|\(|—|–|-)?\s*next\s+year\b")
+_NEXT_YEAR_BEFORE = re.compile(r"\bnext\s+year\s*(?:,|\(|—|–|-)?\s*(?:in\s+)?$")
+_CURRENT_BEFORE = re.compile(
+    r"(?:\bso\s+far\s+(?:in|this\s+year,?)|\bearlier\s+in|\bearlier\s+this\s+year,?"
+    r"|\bthis\s+year,?|\bthe\s+current|\bcurrent"
+    r"|\byear\s+to\s+date|\bytd|\bin\s+diesem\s+jahr|\bdieses\s+jahr|\bim\s+laufenden"
+    r"|\bersten\s+(?:halbjahr|quartal)|\bcette\s+année|\bdepuis\s+le\s+début\s+de"
+    r"|\bpremier\s+semestre|\ben\s+lo\s+que\s+va\s+de|\beste\s+año|\bprimer\s+semestre"
+    r"|\bquest'anno|\b(?:the\s+)?rest\s+of|\bthe\s+remainder\s+of|\bso\s+far\s+in)\s*$"
+)
+_CURRENT_AFTER = re.compile(
+    r"\s*(?:,\s*)?(?:so\s+far|to\s+date|year[\s-]to[\s-]date|this\s+year|up\s+to\s+now"
+    r"|until\s+now|(?:has|have)\s+(?:so\s+far\s+|already\s+)?(?:been|seen|brought|proved))\b"
+)
+_LAST_NEXT_YEAR = re.compile(r"\b(?:last|next)\s+year\b|\ba\s+year\s+(?:ago|earlier)\b")
+_PART_OF_YEAR_BEFORE = re.compile(
+    r"(?:(?:\bthe\s+)?(?:first|second|third|1st|2nd|3rd)\s+(?:quarter|half|six\s+months"
+    r"|nine\s+months)\s+(?:of|in)|(?:\bthe\s+)?first\s+(?:two|three|four|five|six|seven"
+    r"|eight|nine|ten|eleven|\d{1,2})\s+(?:months|weeks)\s+(?:of|in)|\b(?:q[123]|h1)"
+    r"|\b(?:january|february|march|april|may|june|july|august|september|october|november)"
+    r"\s*(?:to|through|-|–|and)\s*(?:february|march|april|may|june|july|august|september"
+    r"|october|november)(?:\s+of)?)\s*$"
+)
+_PRESENT_IN_CLAUSE = re.compile(r"\b(?:has|have|is|are|so\s+far|already|this\s+year)\b[^.;!?]*$")
+"""With a part of a year ("in the first seven months of 2022"), the present or perfect
+tense in the clause before it makes that year the current one ("has already reached");
+"cut me off in the first quarter of 2020" is the past."""
+_PRESENT_PERFECT_BEFORE = re.compile(
+    r"\b(?:has|have|hasn't|haven't|has\s+not|have\s+not)\s+(?:already\s+|so\s+far\s+)?"
+    r"(?:\w+ed|been|seen|grown|risen|fallen|sold|made|paid|won|lost|spent|become|taken"
+    r"|given|shown|built|begun|done|had|hit|cut|set|put|got|gotten|brought|bought|run)"
+    r"\b[^.;!?:()]{0,36}\bin\s+$"
+)
+""""Sales have risen 5% in 2004": a perfect tense with a year speaks of a year not over."""
+_PAST_TENSE_BEFORE = re.compile(
+    r"\b(?:was|were|had|did|rose|fell|grew|won|lost|saw|made|took|came|went|began|hit"
+    r"|(?!(?:planned|scheduled|expected|projected|forecasted|intended|targeted|slated"
+    r"|proposed|predicted|anticipated|aimed|hoped|needed|wanted)\b)[a-z]{3,}ed)\b"
+    r"[^.;!?:]{0,40}$"
+)
+_PAST_PERFECT_AFTER = re.compile(
+    r"[^.;!?]{0,40}?\b(?:had|was|were|did|already|became|came|saw|went)\b"
+)
+"""After a year with a future cue, a past verb: "by 2008 we had seen…" is the past."""
+
+_WORD_BEFORE = re.compile(r"(\w+)\s$")
+_NOT_A_NAME = frozenset(
+    str.split(
+        "in since by until till from before after during of for through to and or than"
+        " at around about early late mid end spring summer autumn fall winter circa c"
+        " january february march april may june july august september october november"
+        " december jan feb mar apr jun jul aug sep sept oct nov dec"
+        " im seit bis ab jahr jahre jahren ende anfang mitte sommer frühjahr herbst winter"
+        " januar februar märz mai juni juli oktober dezember vor nach um"
+        " en depuis dès avant après janvier février mars avril juin juillet août septembre"
+        " octobre novembre décembre desde hasta antes después enero febrero marzo abril"
+        " mayo junio julio agosto septiembre octubre noviembre diciembre nel dal entro"
+        " the a this that these those which when where while as"
+    )
+)
+"""Capitalised words before a year that do not make it part of a name."""
+
+_NOT_A_YEAR, _FUTURE, _PAST, _CURRENT, _PLAIN, _LAST, _NEXT, _PLAIN_PAST = range(8)
+
+
+@dataclass(frozen=True, slots=True)
+class YearEvidence:
+    """What a text says about the year it was written in."""
+
+    year: int | None
+    """The publication year, where the evidence is strong; else None."""
+    named: tuple[int, ...]
+    """The years the text names, newest first, at most :data:`YEARS_NAMED_LIMIT`."""
+    not_before: int | None = None
+    """A year the text cannot predate, where it reports one as past or present."""
+
+
+_NOTHING = YearEvidence(None, ())
+
+
+def _kind(text: str, start: int, end: int) -> int:
+    """Classify the year at ``text[start:end]`` from the words around it."""
+    before = text[max(0, start - _BEFORE) : start]
+    after = text[end : end + _AFTER]
+    # Capitalised words on either side make a name: "the 2022 World Cup", "Euro 2004".
+    after_word = after.lstrip(" ")
+    if (
+        after_word[:1].isupper()
+        and after_word[:1] != after[:1]
+        and after_word[:2] != "I "
+        and not before.rstrip().endswith((",", ".", ":", ";"))
+    ):
+        return _NOT_A_YEAR
+    word = _WORD_BEFORE.search(before)
+    if word and word.group(1)[:1].isupper() and word.group(1).lower() not in _NOT_A_NAME:
+        return _NOT_A_YEAR  # "Tokyo 2020", "Euro 2004", "Reden 2019"
+    if before.endswith("(") and after.startswith(")"):
+        return _NOT_A_YEAR  # "Troy (2004)": a work's year
+    before = before.lower()
+    after = after.lower()
+    if _RANGE_BEFORE.search(before) or _RANGE_AFTER.match(after):
+        return _NOT_A_YEAR
+    if _UNIT_AFTER.match(after):
+        return _NOT_A_YEAR
+    if _FISCAL_BEFORE.search(before) or _EVENT_BEFORE.search(before):
+        return _NOT_A_YEAR
+    if _EVENT_AFTER.match(after):
+        return _NOT_A_YEAR
+    if _LAST_YEAR.match(after) or _LAST_YEAR_BEFORE.search(before):
+        return _LAST  # "in 2004, last year": written in 2005
+    if _NEXT_YEAR.match(after) or _NEXT_YEAR_BEFORE.search(before):
+        return _NEXT
+    if _CURRENT_BEFORE.search(before) or _CURRENT_AFTER.match(after):
+        return _CURRENT
+    if _PART_OF_YEAR_BEFORE.search(before):
+        return _CURRENT if _PRESENT_IN_CLAUSE.search(before) else _PLAIN
+    if _FUTURE_BEFORE.search(before) or _FUTURE_AFTER.match(after):
+        return _PAST if _PAST_PERFECT_AFTER.match(after) else _FUTURE
+    if _PAST_BEFORE.search(before) or _PAST_AFTER.match(after):
+        return _PAST
+    if _PRESENT_PERFECT_BEFORE.search(before):
+        return _CURRENT
+    return _PLAIN_PAST if _PAST_TENSE_BEFORE.search(before) else _PLAIN
+
+
+_DIGITS_ONLY = bytes(byte if 0x30 <= byte <= 0x39 else 0x20 for byte in range(256))
+"""A ``bytes.translate`` table that keeps ASCII digits and blanks everything else."""
+_NOT_BEFORE_A_YEAR = frozenset("$£€¥#/.,:–—-_")
+_JOINS_A_NUMBER = frozenset(".,:/–—-")
+
+
+def year_mentions(text: str) -> list[tuple[int, int]]:
+    """``(position, year)`` of every year :data:`YEAR_IN_TEXT` finds in *text*, in order.
+
+    The same answer as the regex, ~4× faster: a regex scan of an article costs ~4 ns a
+    character, about a sixth of parsing it, for every article. Here the bytes are
+    reduced to their runs of digits in C (``translate`` + ``split``), and only the
+    few runs that are years are looked up in the text and checked at their edges.
+    """
+    runs = text.encode("utf-8", "surrogatepass").translate(_DIGITS_ONLY).split()
+    wanted = {run for run in runs if len(run) == 4 and run[:2] in (b"19", b"20")}
+    if not wanted:
+        return []
+    found: list[tuple[int, int]] = []
+    size = len(text)
+    for run in wanted:
+        digits = run.decode()
+        year = int(digits)
+        at = text.find(digits)
+        while at >= 0:
+            end = at + 4
+            before = text[at - 1] if at else " "
+            after = text[end] if end < size else " "
+            if not (before.isalnum() or before in _NOT_BEFORE_A_YEAR) and not (
+                after.isalnum()
+                or after in "_%"
+                or (after in _JOINS_A_NUMBER and end + 1 < size and text[end + 1].isdecimal())
+                or (
+                    after in "'’"
+                    and text[end + 1 : end + 2] == "s"
+                    and not text[end + 2 : end + 3].isalnum()
+                    and text[end + 2 : end + 3] != "_"
+                )
+            ):
+                found.append((at, year))
+            at = text.find(digits, at + 1)
+    found.sort()
+    return found
+
+
+def read_years(text: str) -> YearEvidence:
+    """The years *text* names and, where its words make it very likely, the year it
+    was written in. Never raises; every year is within 1900–2099."""
+    mentions = year_mentions(text)
+    if not mentions:
+        return _NOTHING
+    kinds: dict[int, set[int]] = {}
+    for start, value in mentions[:MENTIONS_READ]:
+        kinds.setdefault(value, set()).add(_kind(text, start, start + 4))
+    for _, value in mentions[MENTIONS_READ:]:
+        kinds.setdefault(value, {_NOT_A_YEAR})
+    named = tuple(sorted(kinds, reverse=True)[:YEARS_NAMED_LIMIT])
+    current = [year for year, seen in kinds.items() if _CURRENT in seen]
+    past = [year for year, seen in kinds.items() if seen & {_PAST, _LAST}]
+    plain = [year for year, seen in kinds.items() if seen & {_PLAIN, _PLAIN_PAST}]
+    future = [year for year, seen in kinds.items() if seen & {_FUTURE, _NEXT}]
+    reported = current + past + plain
+    if not reported:
+        return YearEvidence(None, named)
+    latest = max(reported)
+    seen = kinds[latest]
+    year: int | None = None
+    if seen & {_PAST, _LAST, _NEXT}:
+        pass  # "since 2020", "2020, last year": not the year it was written in
+    elif _CURRENT in seen:
+        year = latest
+    elif _PLAIN_PAST in seen and _FUTURE in seen:
+        # Named as done and as ahead: "it grew 2% in 2020 … it will shrink in 2020".
+        year = latest
+    if year is not None:
+        if any(other < year for other in future if other not in reported):
+            year = None  # "by 2016" in an article of 2020: something is misread
+        elif _CURRENT not in seen and _LAST_NEXT_YEAR.search(text):
+            year = None  # "last year" may be the year named
+    # "2004, last year": written in 2005 or later.
+    past += [last + 1 for last, last_kinds in kinds.items() if _LAST in last_kinds]
+    not_before = max(current + past, default=None)
+    if not_before is not None and not MIN_YEAR <= not_before <= MAX_YEAR:
+        not_before = None
+    if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+        year = None
+    return YearEvidence(year, named, not_before)
+
+
+def years_named(texts: Iterable[str]) -> tuple[int, ...]:
+    """The years *texts* name, newest first (at most :data:`YEARS_NAMED_LIMIT`): only
+    the scan, no context read (for an article with a stated date)."""
+    years = {year for _, year in year_mentions("\n".join(texts))}
+    return tuple(sorted(years, reverse=True)[:YEARS_NAMED_LIMIT])
+
+
+def infer_year(text: str) -> ArticleDate | None:
+    """The year *text* was written in, as an inferred date, where its words make it
+    very likely (see :func:`read_years`); None otherwise."""
+    year = read_years(text).year
+    return ArticleDate(year, None, None, "inferred") if year is not None else None
