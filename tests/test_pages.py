@@ -1,0 +1,203 @@
+"""The page's own date on scraped pages the date finder was not tuned on.
+
+``tests/data/pages/`` holds 60 scraped-page texts written for this test (not copied
+from the web, and written without looking at ``datelines.py`` or the development
+set): news and blog pages in 15 languages as a scraper that saves visible text writes
+them, navigation, related links, comments and footers included. ``expected.json``
+gives each page's true publication day, or null for a page with no date of its own
+(a category page, an about page, a page whose only dates are decoys).
+
+Verdicts, as ``bench/real_dates.py`` counts them:
+
+* **exact**: the day shown is the true day.
+* **partial**: a coarser date that agrees with the truth (a right year alone).
+* **wrong**: any date shown that disagrees with the truth at the precision shown,
+  inferred years included; on a page whose truth is null, any date at all.
+* **none**: no date.
+
+Run ``python -m tests.test_pages`` for the figures and one line per page not exact.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tui.corpus.dates import ArticleDate
+from tui.corpus.model import read_article
+
+PAGES = Path(__file__).resolve().parent / "data" / "pages"
+EXPECTED: dict[str, str | None] = json.loads((PAGES / "expected.json").read_text("utf-8"))
+
+# Floors. The targets are wrong <= 5 % and exact >= 80 %. The code as of this test's
+# commit does NOT meet the exact target on this set: 30/60 exact (50.0 %), 3/60 wrong
+# (5.0 %, right at the target), 27 none, and 1 wrong on the 4 null pages. So only the
+# current figures are asserted, as floors that catch a regression; raise them as the
+# finder improves. Most misses are pages whose navigation comes first with no <title>
+# line: with a "Headline - Site" line added at the top the same pages score 47/60
+# exact and 2/60 wrong. FAILURES below lists every page not exact, and why.
+TARGET_EXACT = 0.80
+TARGET_WRONG = 0.05
+FLOOR_EXACT = 30  # pages of 60 -- BELOW the 80 % target (48 pages); a floor, not a pass
+CEILING_WRONG = 3  # pages of 60 -- within the 5 % target (3 pages)
+CEILING_WRONG_ON_NULL = 1  # should be 0: en_category_page.txt shows a listed article's date
+
+# "No anchor": the title is the navigation's first line, the headline is not found,
+# and the fallback's first date must stand in the first quarter of the page's
+# non-blank lines (datelines.py:326), which a long one-link-a-line menu pushes it out of.
+FAILURES: dict[str, str] = {
+    # wrong: a date is shown that is not the page's
+    "en_category_page.txt": "wrong: a listed article's date; the footer '© 2024 Riverside "
+    "Gazette' is taken for the title's repeat (the <h1>) and the nearest date above it wins",
+    "en_reuters_glued.txt": "wrong: 'October 17, 20245:02 PM UTC' is not read (year glued "
+    "to the time) and the only other plain date, a 'Read Next' item's, is 'agreed on'",
+    "en_us_local_tv_masthead.txt": "wrong: headers.py takes the masthead's save day "
+    "('Friday, November 29, 2024', line 1) as a header date; 'Posted: Nov 12, 2024' is lost",
+    # none: the page's date is stated but not found
+    "ar_youm7.txt": "none: Arabic month names are not read",
+    "de_spiegel.txt": "none: '17.10.2024, 14.30 Uhr', no anchor",
+    "en_blog_medium.txt": "none: 'Mar 3, 2023' under '7 min read', no anchor",
+    "en_prnewswire.txt": "none: 'Oct 17, 2024, 16:05 ET', no anchor",
+    "en_us_ap_updated.txt": "none: 'Updated 5:02 PM EDT, October 17, 2024' is the only date "
+    "AP shows, and an update is never taken alone",
+    "en_us_bloomberg.txt": "none: 'October 17, 2024 at 2:30 PM EDT', no anchor",
+    "en_us_nyt.txt": "none: 'Oct. 17, 2024' is a decoy because the line above, 'Reporting "
+    "from Harlan, Ky.', matches the decoy word 'from'",
+    "en_us_washpost.txt": "none: 'March 3, 2023 at 6:00 a.m. EST', no anchor",
+    "es_elmundo_actualizado.txt": "none: El Mundo labels its only date 'Actualizado'",
+    "es_elpais.txt": "none: 'Madrid - 17 oct 2024 - 14:30 CEST', no anchor",
+    "it_corriere.txt": "none: '17 ottobre 2024 (modifica il 18 ottobre 2024 | 09:12)': "
+    "'modifica' is not an update word, so two plain dates disagree; no anchor",
+    "ja_ameblo.txt": "none: '2023-03-03 12:34:56', no anchor",
+    "nl_nu_aangepast.txt": "none: 'Aangepast' is not an update word; no anchor",
+    "pl_gazeta_genitive.txt": "none: Polish month names ('17 października 2024') not read",
+    "pl_onet.txt": "none: 'Opublikowano:' / 'Aktualizacja:' are not keywords; no anchor",
+    "ru_meduza.txt": "none: '17 октября 2024, 14:30', no anchor",
+    "ru_ria.txt": "none: '14:30 17.10.2024 (обновлено: 09:12 18.10.2024)', no anchor",
+    "tr_hurriyet.txt": "none: Turkish month names ('17 Ekim 2024') not read",
+    "tr_sabah_numeric.txt": "none: 'Giriş:' / 'Son Güncelleme:' are not keywords; no anchor",
+    "zh_people_daily.txt": "none: '2024年10月17日15:30'; a date in a Chinese sentence "
+    "('于2023年8月3日发射') counts as a plain candidate, so the dates disagree; no anchor",
+    "zh_tw_cna.txt": "none: '2024/10/17 15:30（10/18 09:12 更新）', no anchor",
+    "zh_xinhua.txt": "none: '2024-10-17 15:30:12', no anchor",
+    # none, and no way to do better: the text states no year or no date at all
+    "en_uk_bbc_relative_only.txt": "none (expected): only '2 hours ago'",
+    "nl_nos_noyear.txt": "none (expected): 'donderdag 17 oktober, 14:30' has no year",
+}
+
+
+def verdict(shown: ArticleDate | None, known: str | None) -> str:
+    """``exact``, ``partial``, ``wrong`` or ``none`` (see the module's docstring)."""
+    if shown is None:
+        return "none"
+    if known is None:
+        return "wrong"
+    iso = shown.iso()
+    if iso == known:
+        return "exact"
+    if known.startswith(iso):
+        return "partial"
+    return "wrong"
+
+
+def measure() -> tuple[Counter[str], dict[str, tuple[str, str]]]:
+    """The verdicts over the set, and for each page its verdict and what was shown."""
+    counts: Counter[str] = Counter()
+    pages: dict[str, tuple[str, str]] = {}
+    for name, known in sorted(EXPECTED.items()):
+        article = read_article(str(PAGES / name))
+        date = getattr(article, "date", None)
+        result = verdict(date, known)
+        counts[result] += 1
+        if known is None:
+            counts["null pages"] += 1
+            if result == "wrong":
+                counts["wrong on null"] += 1
+        shown = (
+            f"{date.iso()} ({getattr(article, 'date_origin', None)}, line"
+            f" {getattr(article, 'date_line', None)}: {getattr(article, 'date_text', None)!r})"
+            if date
+            else "-"
+        )
+        pages[name] = (result, f"known {known}, shown {shown}")
+    return counts, pages
+
+
+@pytest.fixture(scope="module")
+def measured() -> tuple[Counter[str], dict[str, tuple[str, str]]]:
+    return measure()
+
+
+def test_the_set_is_complete() -> None:
+    files = {path.name for path in PAGES.glob("*.txt")}
+    assert files == set(EXPECTED)
+    assert 40 <= len(files) <= 60
+    for path in PAGES.glob("*.txt"):
+        assert path.stat().st_size < 4096, path.name
+
+
+def test_no_date_on_pages_without_one(
+    measured: tuple[Counter[str], dict[str, tuple[str, str]]],
+) -> None:
+    counts, pages = measured
+    wrong = sorted(
+        f"{name}: {detail}"
+        for name, (result, detail) in pages.items()
+        if EXPECTED[name] is None and result == "wrong"
+    )
+    # KNOWN FAILURE: should be 0. A section page listing "By Staff | October 14, 2024"
+    # items gets one of its items' dates.
+    assert counts["wrong on null"] <= CEILING_WRONG_ON_NULL, wrong
+
+
+def test_wrong_rate(measured: tuple[Counter[str], dict[str, tuple[str, str]]]) -> None:
+    counts, pages = measured
+    wrong = sorted(f"{name}: {d}" for name, (r, d) in pages.items() if r == "wrong")
+    assert counts["wrong"] / len(EXPECTED) <= TARGET_WRONG, wrong
+    assert counts["wrong"] <= CEILING_WRONG, wrong
+
+
+def test_exact_rate(measured: tuple[Counter[str], dict[str, tuple[str, str]]]) -> None:
+    counts, pages = measured
+    missed = sorted(f"{name}: {d}" for name, (r, d) in pages.items() if r != "exact")
+    # KNOWN FAILURE of the 80 % target: only the current figure is asserted, as a floor.
+    assert counts["exact"] >= FLOOR_EXACT, missed
+
+
+def test_no_page_that_was_exact_regresses(
+    measured: tuple[Counter[str], dict[str, tuple[str, str]]],
+) -> None:
+    _, pages = measured
+    regressed = sorted(
+        f"{name}: {detail}"
+        for name, (result, detail) in pages.items()
+        if result != "exact" and EXPECTED[name] is not None and name not in FAILURES
+    )
+    assert not regressed
+
+
+def main() -> int:
+    counts, pages = measure()
+    total = len(EXPECTED)
+
+    def rate(key: str) -> str:
+        return f"{counts[key]:3d} ({counts[key] / total:6.1%})"
+
+    print(f"{total} pages in {PAGES}")
+    print(
+        f"exact {rate('exact')}  wrong {rate('wrong')}  partial {rate('partial')}"
+        f"  none {rate('none')}  (wrong on the {counts['null pages']} null pages:"
+        f" {counts['wrong on null']})"
+    )
+    for name, (result, detail) in pages.items():
+        if result != "exact" and not (result == "none" and EXPECTED[name] is None):
+            print(f"{result:<7} {name}: {detail}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
