@@ -29,12 +29,10 @@ rule stands for a run of them)."""
 _OPT = f"[{_BLANK}]?"
 """An optional blank (a space in a rule stands for one or more)."""
 _DASH = f"[{_BLANK}-]"
-_IN_SENTENCE = (
-    r"(?:[^.!?\n]|[.!?](?=[^\s.!?])"
-    r"|(?:(?<=\b\w)|(?i:(?<=\bco)|(?<=\binc)|(?<=\bltd)|(?<=\bllc)|(?<=\bcorp)))\.)"
-)
-"""A character of a sentence: not a stop unless a word goes on right after it (".com")
-or it ends an initial or a company's "Inc.", as :func:`_is_abbreviation` has it."""
+_IN_SENTENCE = r"(?:[^.!?\n]|[.!?](?=[^\s.!?]))"
+"""A character of a sentence: not a stop unless a word goes on right after it (".com").
+A rule never reads past a stop and a blank, even one :func:`_is_abbreviation` finds
+("Ltd. The talks…"): a sentence joined to its neighbour that way stays whole."""
 _REST = _IN_SENTENCE + "*"
 """The rest of a sentence."""
 _SHORT = _IN_SENTENCE + "{1,60}"
@@ -131,6 +129,8 @@ _SENTENCE_RULES = (
     # Russian
     r"реклама|читайте (?:также|тоже)|поделиться|все права защищены",
     rf"подписывайтесь{_REST}",
+    # Chinese, Japanese, Korean: "advertisement", "share"
+    r"广告|廣告|広告|광고|分享|シェア|공유하기",
 )
 _LABEL_WORDS = (
     "read more", "read next", "read also", "also read", "see also", "related", "share",
@@ -225,10 +225,14 @@ _RULE_ALTERNATIVES = [
 _LABEL_ALTERNATIVES = [
     _blanks(re.escape(word).replace("\\ ", " ")) + _LABEL_END for word in _LABEL_WORDS
 ]
+_RELATED = rf"\[{_OPT}(?i:related){_OPT}:[^\]\n]*\]"
+"""Another story's headline: "[Related: …]" (before the "Related:" label)."""
 _ANY_START = f"{_LEAD}(?:{_by_first_chars(_RULE_ALTERNATIVES + _LABEL_ALTERNATIVES)})"
 _BOILERPLATE = re.compile(f"{_ANY_START}{_TAIL}")
 """A whole sentence of boilerplate (``fullmatch``)."""
-_LABEL = re.compile(f"{_LEAD}(?:{_by_first_chars(_LABEL_ALTERNATIVES)})[{_BLANK}]*")
+_LABEL = re.compile(
+    f"(?:{_RELATED}|{_LEAD}(?:{_by_first_chars(_LABEL_ALTERNATIVES)}))[{_BLANK}]*"
+)
 """A label at the front of a sentence (``match``)."""
 _CREDIT = re.compile(rf"©{_IN_SENTENCE}{{0,80}}{_TAIL}")
 """A copyright notice or photo credit that ends a sentence ("Weisssee © Österreich
@@ -247,12 +251,19 @@ _TRIGGER_AFTER_STOP = re.compile(rf"\.{_AFTER_BREAK}(?P<at>{_ANY_START})")
 _TRIGGERS_AFTER_OTHER = tuple(
     (char, re.compile(rf"{re.escape(char)}{_AFTER_BREAK}(?P<at>{_ANY_START})"))
     for char in "!?…|•·"
+) + tuple(
+    # A full-width stop needs no blank after it.
+    (char, re.compile(rf"{char}[\"'”’»)\]」』]*[{_BLANK}]*(?P<at>{_ANY_START})"))
+    for char in "。！？"
 )
 """Other sentence ends and separators, each searched only where the text has it: a
 search for one character is fast, one for a class of them is not."""
 
-_PIECE_BREAK = re.compile(r"(?P<stop>[.!?…]+[\"'”’»)\]]*)(?=\s)|(?<!\S)(?P<sep>[|•·]+)(?!\S)")
-"""Where a line splits into sentences (after the stop) and around ``|`` separators."""
+_PIECE_BREAK = re.compile(
+    r"(?P<stop>[.!?…]+[\"'”’»)\]]*(?=\s)|[。！？]+[\"'”’»)\]」』]*)|(?<!\S)(?P<sep>[|•·]+)(?!\S)"
+)
+"""Where a line splits into sentences (after the stop: a blank must follow ".", not
+"。") and around ``|`` separators."""
 
 _SEPARATOR = re.compile(r"^[\s=\-_*~#+.•·—–|<>]{3,}$")
 
@@ -353,6 +364,8 @@ def drop_boilerplate(line: str) -> str:
     """*line* (stripped) without its boilerplate sentences and labels: ``""`` when it
     was all boilerplate."""
     stripped = line.strip()
+    if not stripped or _SEPARATOR.match(stripped) or _is_logo_line(stripped):
+        return ""
     removals = _sentence_removals(stripped)
     return _without(stripped, removals) if removals else stripped
 
@@ -396,11 +409,15 @@ def _sentence_removals(line: str) -> list[tuple[int, int]]:
             if not ((number > 0 and whole[number - 1]) or (number < last and whole[number + 1])):
                 continue
         elif not whole[number]:
-            label = _LABEL.match(line, start, end)
+            cut = start  # past the labels at the front: "Read more: Related: …"
+            while (label := _LABEL.match(line, cut, end)) is not None and label.end() < end:
+                cut = label.end()
             credit = line.find("©", start, end)
-            if label is not None and label.end() < end:
-                if _BOILERPLATE.fullmatch(line, label.end(), end) is None:
-                    end = label.end()  # "Read more: Minister resigns" keeps the headline
+            if cut > start:
+                if _BOILERPLATE.fullmatch(line, cut, end) is None:
+                    end = cut  # "Read more: Minister resigns" keeps the headline
+                    while line[end - 1].isspace():
+                        end -= 1
             elif credit > start and _CREDIT.fullmatch(line, credit, end):
                 word = _CREDIT_WORD.search(line, start, credit)
                 start = word.start() if word else credit  # the caption before it stays
@@ -417,7 +434,7 @@ _NO_WORD = re.compile(r"[^\w©]+")
 
 _ABBREVIATIONS = frozenset(
     {
-        "co", "inc", "ltd", "corp", "llc", "st", "dr", "mr", "mrs", "ms", "prof", "jr", "sr",
+        "st", "dr", "mr", "mrs", "ms", "prof", "jr", "sr",
         "gen", "no", "nr", "vs", "etc", "ca", "bzw", "usw", "mme", "mlle", "sra", "jan", "feb",
         "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     }
@@ -425,12 +442,17 @@ _ABBREVIATIONS = frozenset(
 
 
 def _is_abbreviation(line: str, stop: int, end: int) -> bool:
-    """The full stop at *stop* ends an abbreviation or an initial ("Co.", "U.S.", "J."),
-    not a sentence."""
+    """The full stop at *stop* ends an abbreviation or an initial ("Dr.", "U.S.", "J."),
+    not a sentence. (A company's "Ltd." often ends a copyright sentence: it ends one
+    here.)"""
     if end - stop != 1 or line[stop] != ".":
         return False
     word = line[line.rfind(" ", 0, stop) + 1 : stop]
-    return len(word) == 1 or "." in word or word.casefold() in _ABBREVIATIONS
+    if len(word) == 1:
+        return word.isupper()
+    if "." in word:  # "U.S.", "e.g.", but not "Salon.com."
+        return all(len(part) <= 2 for part in word.split("."))
+    return word.casefold() in _ABBREVIATIONS
 
 
 def _without(line: str, removals: list[tuple[int, int]]) -> str:
