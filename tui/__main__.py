@@ -23,6 +23,7 @@ from .corpus import (
 from .corpus.loader import collector_paused, load_batches
 
 if TYPE_CHECKING:
+    from .corpus.markdown import Document
     from .corpus.query import Query, StateView
 
 PROG = "broadsheet"
@@ -165,6 +166,23 @@ def print_list(articles: Sequence[Article], as_json: bool, out: TextIO) -> None:
 ID_WIDTH = 10
 
 
+def _markdown_document(article: Article) -> Document | None:
+    """A markdown article's document, read again from its file (None: print the
+    paragraphs as loaded, which it gives as plain text anyway)."""
+    if article.markup != "markdown" or article.body_line < 0:
+        return None
+    from .corpus import read_raw
+    from .corpus.markdown import document_for
+
+    return document_for(
+        read_raw(article.path),
+        article.body_line,
+        article.title,
+        article.title_source,
+        expected=article.paragraphs,
+    )
+
+
 def show_article(article: Article, out: TextIO) -> None:
     width = shutil.get_terminal_size((80, 24)).columns if out.isatty() else 0
     measure = min(width, 78) if width else 0
@@ -180,12 +198,39 @@ def show_article(article: Article, out: TextIO) -> None:
         lines.append(f"Source:   {article.source}")
     if article.author:
         lines.append(f"Author:   {article.author}")
+    if article.url:
+        lines.append(f"URL:      {article.url}")  # whole, on its own line: never wrapped
+    if article.tags:
+        lines.append(f"Tags:     {', '.join(article.tags)}")
     lines.extend(f"Duplicate: {path}" for path in article.duplicates)
     lines.extend(f"Warning:  {warning}" for warning in article.warnings)
     out.write("\n".join(lines) + "\n")
+    document = _markdown_document(article)
+    if document is not None:
+        for group in document.text_groups():
+            out.write("\n")
+            for lead, text, wrap in group:
+                if wrap and measure:
+                    text = textwrap.fill(
+                        text,
+                        measure,
+                        initial_indent=lead,
+                        subsequent_indent=" " * len(lead),
+                        break_long_words=False,
+                        break_on_hyphens=False,
+                    )
+                else:
+                    text = lead + text
+                out.write(text + "\n")
+        return
     for paragraph in article.paragraphs:
         out.write("\n")
-        out.write((textwrap.fill(paragraph, measure) if measure else paragraph) + "\n")
+        if measure:
+            # An address or a long word stays whole: a reader may copy it.
+            paragraph = textwrap.fill(
+                paragraph, measure, break_long_words=False, break_on_hyphens=False
+            )
+        out.write(paragraph + "\n")
 
 
 def run(argv: Sequence[str] | None = None) -> int:

@@ -63,6 +63,9 @@ class Article:
     not_before: int | None = None
     markup: str = "text"
     """``text`` or ``markdown``: how the reading pane renders the paragraphs."""
+    body_line: int = -1
+    """Markdown read as markdown: the line where its body starts in the file's text
+    (the reading pane parses it again from there); -1: draw the plain paragraphs."""
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
         """Pickle as one call with the fields in order (the loader's worker processes
@@ -75,7 +78,7 @@ class Article:
                 self.date_text, self.date_line, self.source, self.author, self.words,
                 self.body, self.encoding, self.serial, self.warnings, self.duplicates,
                 self.url, self.tags, self.date_origin, self.years_named, self.not_before,
-                self.markup,
+                self.markup, self.body_line,
             ),
         )  # fmt: skip
 
@@ -190,13 +193,14 @@ def _rebuild_article(
     words: int, body: bytes, encoding: str, serial: int, warnings: tuple[str, ...],
     duplicates: tuple[str, ...], url: str | None, tags: tuple[str, ...],
     date_origin: str | None, years_named: tuple[int, ...], not_before: int | None, markup: str,
+    body_line: int = -1,
 ) -> Article:  # fmt: skip
     """An unpickled :class:`Article`, its repeating strings shared."""
     return Article(
         key, id, path, title, _share(title_source), date, _share(date_text),  # type: ignore[arg-type]
         date_line, _share(source), _share(author), words, body, _share(encoding),  # type: ignore[arg-type]
         serial, warnings, duplicates, url, tags, _share(date_origin), years_named,
-        not_before, _share(markup),  # type: ignore[arg-type]
+        not_before, _share(markup), body_line,  # type: ignore[arg-type]
     )  # fmt: skip
 
 
@@ -250,6 +254,7 @@ def build_article(path: str, source: SourceText, parsed: ParsedText) -> Article:
         years_named=parsed.years_named,
         not_before=parsed.not_before,
         markup=parsed.markup,
+        body_line=parsed.body_line,
     )
 
 

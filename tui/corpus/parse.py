@@ -68,6 +68,9 @@ class ParsedText:
     """A year the article cannot predate, where the text supports one."""
     markup: str = "text"
     """``text`` or ``markdown``: how the reading pane should render the paragraphs."""
+    body_line: int = -1
+    """For markdown read as markdown: the 0-based line of the file's text where the body
+    starts (the reading pane parses it again from there); -1 otherwise."""
 
 
 # --- title ------------------------------------------------------------------------
@@ -86,13 +89,28 @@ def _looks_like_headline(line: str) -> bool:
 
 
 def cut_title(text: str, limit: int = TITLE_LIMIT) -> str:
-    """Cut *text* at a word boundary near *limit*, marking the cut with an ellipsis."""
+    """Cut *text* to at most *limit* terminal cells, at a word boundary when there is
+    one in its second half, marking the cut with an ellipsis.
+
+    Cells, not characters: a CJK character takes two, so 90 of them would be a title
+    twice as wide as 90 Latin letters. A cut never splits a wide character.
+    """
     text = text.strip()
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(" ", 0, limit)
-    if cut < limit // 2:
-        cut = limit
+    if len(text) <= limit and (text.isascii() or 2 * len(text) <= limit):
+        return text  # fits whatever its characters' widths
+    if text.isascii():
+        end = limit - 1  # room for the ellipsis
+    else:
+        from rich.cells import cell_len  # not needed by most titles: imported late
+
+        from .markdown import cells_prefix
+
+        if cell_len(text) <= limit:
+            return text
+        end = cells_prefix(text, limit - 1)[0]
+    cut = text.rfind(" ", 0, end + 1)
+    if cut < end // 2:
+        cut = end
     return text[:cut].rstrip(" ,;:-–—") + "…"
 
 
@@ -153,6 +171,7 @@ def parse_text(
         if "&" in text:
             stripped = neutralise(stripped)  # an entity may have spelt a control: "&#27;"
     text = stripped
+    untidied = text  # markdown needs its indentation (nested lists, code)
     if not plain:
         text = tidy_spaces(text)
     elif "  " in text:
@@ -189,6 +208,15 @@ def parse_text(
             f" of at most {PARAGRAPH_LIMIT:,}"
         )
     paragraphs = join_paragraphs(cleaned)
+    markup = markup_of(path)
+    body_line = -1
+    if markup == "markdown":
+        from .markdown import markdown_paragraphs
+
+        title, md_paragraphs, body_line = markdown_paragraphs(
+            untidied, header.body_start, header.first_body_line, cleaned, title, title_source
+        )
+        paragraphs = md_paragraphs if md_paragraphs is not None else paragraphs
     if title is None:
         if paragraphs:
             title = cut_title(first_sentence(paragraphs[0]))
@@ -242,11 +270,16 @@ def parse_text(
         warnings=warnings,
         # Paragraphs are stripped with single spaces (tidy_spaces, neutralise): one
         # count of " " is exact and several times cheaper than splitting each paragraph.
-        words=sum(map(str.count, paragraphs, repeat(" "))) + len(paragraphs),
+        words=(
+            sum(map(str.count, paragraphs, repeat(" "))) + len(paragraphs)
+            if body_line < 0
+            else None  # markdown: tables and code keep their runs of spaces
+        ),
         date_origin=date_origin,
         years_named=named_years,
         not_before=not_before,
-        markup=markup_of(path),
+        markup=markup,
+        body_line=body_line,
     )
 
 

@@ -3,42 +3,96 @@
 Drawn with the Line API: the article is wrapped once per width into line records
 (offsets into its paragraphs), and only the visible lines are turned into strips,
 so a long article opens as fast as a short one scrolls.
+
+A markdown article is drawn from its :class:`~tui.corpus.markdown.Document` (headings,
+emphasis, lists, quotes, code, tables, links as OSC 8 hyperlinks), parsed again from
+the file when shown and kept while it is; if the file no longer gives the paragraphs
+that were loaded, the plain paragraphs are drawn instead. The raw view (``r``) marks
+what cleaning removed. Every piece of file text is plain data in a ``Segment``.
 """
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
+from textual import events, work
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
-from ..corpus import Article
+from ..corpus import Article, read_raw
+from ..corpus.markdown import Block, Document, column_widths, document_for, safe_link, table_lines
 from ..corpus.query import Query
-from .glyphs import UNICODE, Glyphs
+from .glyphs import CONSOLE, UNICODE, Glyphs
 from .line_view import LineView
-from .text_layout import styled_segments, wrap_offsets
+from .text_layout import (
+    cut_offsets,
+    layered_segments,
+    styled_segments,
+    truncate_cells,
+    wrap_lines,
+)
 
 MEASURE = 76
 """The widest a paragraph line gets: long lines are hard to read."""
 MARGIN = 2
+MARKDOWN_HEAD = 6000
+"""Characters of a long markdown body parsed before its first frame (several screens)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    """One screen line: ``text[start:end]`` drawn in *role*; *block* indexes spans."""
+    """One screen line: *prefix* then ``text[start:end]`` drawn in *role*; *block*
+    indexes the search spans and the style runs."""
 
     text: str
     start: int
     end: int
     role: str
     block: int = -1
+    prefix: str = ""
+    """Drawn before the text: a quote bar, a list's indent and marker."""
+
+
+Run = tuple[int, int, tuple[str, ...], "str | None"]
+"""Characters ``start:end`` of a block drawn with the styles named (bold, italic,
+strike, or a component class) and, for a link, its address (an OSC 8 hyperlink)."""
+
+_SPAN_STYLES: dict[str, tuple[str, ...]] = {
+    "strong": ("bold",),
+    "em": ("italic",),
+    "strike": ("strike",),
+    "code": ("reading-pane--code",),
+    "link": ("reading-pane--link",),
+    "image": ("italic",),
+}
+_PLAIN_STYLES = {
+    "bold": Style(bold=True),
+    "italic": Style(italic=True),
+    "strike": Style(strike=True),
+}
+
+
+@dataclass(frozen=True)
+class MarkdownGlyphs:
+    """Marks for markdown and the raw view; the Linux console gets ASCII ones."""
+
+    bullets: tuple[str, ...]
+    quote: str
+    removed: str
+
+
+UNICODE_MARKDOWN = MarkdownGlyphs(bullets=("•", "◦", "▪"), quote="▌", removed="⌫")
+CONSOLE_MARKDOWN = MarkdownGlyphs(bullets=("*", "-", "+"), quote="|", removed="x")
+
+REMOVED_LEGEND = "{mark} struck-through text was removed by cleaning ({reasons})"
 
 
 class ReadingPane(LineView):
@@ -68,6 +122,17 @@ class ReadingPane(LineView):
         "reading-pane--match",
         "reading-pane--match-current",
         "reading-pane--notice",
+        "reading-pane--h1",
+        "reading-pane--h2",
+        "reading-pane--h3",
+        "reading-pane--quote",
+        "reading-pane--code",
+        "reading-pane--link",
+        "reading-pane--marker",
+        "reading-pane--table",
+        "reading-pane--table-head",
+        "reading-pane--removed",
+        "reading-pane--removed-tag",
     }
 
     DEFAULT_CSS = """
@@ -83,6 +148,17 @@ class ReadingPane(LineView):
         & > .reading-pane--match { background: $warning 30%; text-style: bold; }
         & > .reading-pane--match-current { background: $warning; color: $text; text-style: bold; }
         & > .reading-pane--notice { color: $text-muted; text-style: italic; }
+        & > .reading-pane--h1 { color: $text-primary; text-style: bold underline; }
+        & > .reading-pane--h2 { color: $text-primary; text-style: bold; }
+        & > .reading-pane--h3 { color: $text-secondary; text-style: bold; }
+        & > .reading-pane--quote { color: $text-muted; text-style: italic; }
+        & > .reading-pane--code { background: $boost; color: $text-accent; }
+        & > .reading-pane--link { color: $text-accent; text-style: underline; }
+        & > .reading-pane--marker { color: $text-muted; }
+        & > .reading-pane--table { color: $foreground; }
+        & > .reading-pane--table-head { color: $text-primary; text-style: bold; }
+        & > .reading-pane--removed { color: $text-muted; text-style: strike dim; }
+        & > .reading-pane--removed-tag { color: $text-warning; text-style: italic; }
     }
     """
 
@@ -114,7 +190,17 @@ class ReadingPane(LineView):
         self.raw_text: str | None = None
         self.notice = ""
         self._blocks: list[str] = []
+        self._runs: list[list[Run]] = []
+        """Style runs per block (empty for plain text): markdown spans, links, removals."""
+        self._searchable: list[bool] = []
+        """Which blocks take search highlights (not the URL, not a removal tag)."""
         self._spans: list[list[tuple[int, int]]] = []
+        self._document: tuple[tuple[str, str, int], Document | None] | None = None
+        """The markdown document of the article shown, keyed by its key, path and body
+        line: parsed once while the article is shown (None: draw the plain paragraphs)."""
+        self._removed: tuple[str, list[object]] | None = None
+        """What cleaning removed from the raw text shown (its removed_spans)."""
+        self._run_styles: dict[tuple[tuple[str, ...], str | None], Style] = {}
         self._lines: list[Line] = []
         self._layout_width = 0
         self._matches: list[tuple[int, int, int]] = []
@@ -159,66 +245,291 @@ class ReadingPane(LineView):
 
     def _relayout(self) -> None:
         article = self.article
-        blocks: list[str] = []
-        lines: list[Line] = []
         measure = self.measure
         self._layout_width = measure
-
-        def add(text: str, role: str, block: int = -1) -> None:
-            for start, end in wrap_offsets(text, measure):
-                lines.append(Line(text, start, end, role, block))
+        self._blocks = []
+        self._runs = []
+        self._searchable = []
+        lines: list[Line] = []
+        self._lines = lines
 
         if article is None:
             if self.notice:
                 lines.append(Line("", 0, 0, "blank"))
-                add(self.notice, "notice")
+                self._add(self.notice, "notice", measure)
         else:
-            sep = f" {self.glyphs.separator} "
-            blocks.append(article.title)
-            lines.append(Line("", 0, 0, "blank"))
-            add(article.title, "title", 0)
-            add(article.describe_date(), "meta")
-            size = f"{article.words:,} words {self.glyphs.separator} {article.reading_minutes} min"
-            add(sep.join([size, article.path]), "meta")
-            add(f"title {article.describe_title()}", "meta")
-            extra = []
-            if article.source:
-                extra.append(f"source: {article.source}")
-            if article.author:
-                extra.append(f"by {article.author}")
-            if article.duplicates:
-                count = len(article.duplicates)
-                extra.append(
-                    f"{count} duplicate file{'s' if count != 1 else ''}: "
-                    + ", ".join(article.duplicates)
-                )
-            if extra:
-                add(sep.join(extra), "meta")
-            for warning in article.warnings:
-                add(f"{self.glyphs.warning} {warning}", "warning")
-            lines.append(Line(self.glyphs.rule * measure, 0, measure, "rule"))
+            self._layout_header(article, measure)
             if self.raw:
-                raw = self.raw_text if self.raw_text is not None else ""
-                add("Raw file text (r for the cleaned article):", "meta")
-                lines.append(Line("", 0, 0, "blank"))
-                for raw_line in raw.split("\n"):
-                    raw_line = raw_line.replace("\t", "    ")
-                    if raw_line:
-                        blocks.append(raw_line)
-                        add(raw_line, "raw", len(blocks) - 1)
-                    else:
-                        lines.append(Line("", 0, 0, "blank"))
+                self._layout_raw(measure)
             else:
-                for paragraph in article.paragraphs:
-                    lines.append(Line("", 0, 0, "blank"))
-                    blocks.append(paragraph)
-                    add(paragraph, "body", len(blocks) - 1)
+                document = self._markdown(article)
+                if document is None:
+                    for paragraph in article.paragraphs:
+                        lines.append(Line("", 0, 0, "blank"))
+                        self._add(paragraph, "body", measure, block=self._block(paragraph))
+                else:
+                    self._layout_document(document, measure)
             lines.append(Line("", 0, 0, "blank"))
-        self._blocks = blocks
-        self._lines = lines
         self._compute_spans()
         self._cache.clear()
         self.set_line_count(len(lines))
+
+    # Building lines: each helper appends to self._lines and self._blocks.
+
+    def _block(self, text: str, runs: list[Run] | None = None, *, searchable: bool = True) -> int:
+        self._blocks.append(text)
+        self._runs.append(runs or [])
+        self._searchable.append(searchable)
+        return len(self._blocks) - 1
+
+    def _add(
+        self,
+        text: str,
+        role: str,
+        width: int,
+        block: int = -1,
+        prefix: str = "",
+        rest: str | None = None,
+    ) -> None:
+        """Wrap *text* into lines of *role*; *prefix* before the first, *rest* (default:
+        as many spaces) before the others."""
+        if prefix:
+            width -= cell_len(prefix)
+            if rest is None:
+                rest = " " * cell_len(prefix)
+        for index, (start, end) in enumerate(wrap_lines(text, width)):
+            lead = prefix if index == 0 else (rest or "")
+            self._lines.append(Line(text, start, end, role, block, lead))
+
+    def _layout_header(self, article: Article, measure: int) -> None:
+        lines = self._lines
+        glyphs = self.glyphs
+        sep = f" {glyphs.separator} "
+        lines.append(Line("", 0, 0, "blank"))
+        self._add(article.title, "title", measure, self._block(article.title))
+        self._add(article.describe_date(), "meta", measure)
+        size = f"{article.words:,} words {glyphs.separator} {article.reading_minutes} min"
+        self._add(sep.join([size, article.path]), "meta", measure)
+        self._add(f"title {article.describe_title()}", "meta", measure)
+        extra = []
+        if article.source:
+            extra.append(f"source: {article.source}")
+        if article.author:
+            extra.append(f"by {article.author}")
+        if article.tags:
+            extra.append("tags: " + ", ".join(article.tags))
+        if article.duplicates:
+            count = len(article.duplicates)
+            extra.append(
+                f"{count} duplicate file{'s' if count != 1 else ''}: "
+                + ", ".join(article.duplicates)
+            )
+        if extra:
+            self._add(sep.join(extra), "meta", measure)
+        if article.url:
+            # On a line of its own, never wrapped through the middle: cut to the pane,
+            # and a hyperlink (OSC 8) to the whole address where it is safe to be one.
+            shown = truncate_cells(article.url, measure, glyphs.ellipsis)
+            link = safe_link(article.url)
+            runs: list[Run] = [(0, len(shown), ("reading-pane--link",), link)] if link else []
+            block = self._block(shown, runs, searchable=False)
+            lines.append(Line(shown, 0, len(shown), "meta", block))
+        for warning in article.warnings:
+            self._add(f"{glyphs.warning} {warning}", "warning", measure)
+        lines.append(Line(glyphs.rule * measure, 0, measure, "rule"))
+
+    @property
+    def markdown_glyphs(self) -> MarkdownGlyphs:
+        return CONSOLE_MARKDOWN if self.glyphs == CONSOLE else UNICODE_MARKDOWN
+
+    # --- markdown ----------------------------------------------------------------
+
+    def _markdown(self, article: Article) -> Document | None:
+        """The article's markdown document, parsed once while it is shown; None for
+        plain text, or when the file no longer gives the paragraphs that were loaded."""
+        if article.markup != "markdown" or article.body_line < 0:
+            return None
+        key = (article.key, article.path, article.body_line)
+        if self._document is not None and self._document[0] == key:
+            return self._document[1]
+        raw = read_raw(article.path)
+        # A long note is drawn from its first blocks at once, the rest once parsed in
+        # a thread (markdown-it takes ~30 ms for 50 KB: more than opening may take).
+        document = document_for(
+            raw,
+            article.body_line,
+            article.title,
+            article.title_source,
+            expected=article.paragraphs,
+            head=MARKDOWN_HEAD,
+        )
+        self._document = (key, document)
+        if document is not None and document.partial:
+            self._parse_whole(key, raw, article)
+        return document
+
+    @work(thread=True, exclusive=True, group="markdown")
+    def _parse_whole(self, key: tuple[str, str, int], raw: str, article: Article) -> None:
+        document = document_for(
+            raw,
+            article.body_line,
+            article.title,
+            article.title_source,
+            expected=article.paragraphs,
+        )
+        with contextlib.suppress(RuntimeError):  # the app closed meanwhile
+            self.app.call_from_thread(self._whole_parsed, key, document)
+
+    def _whole_parsed(self, key: tuple[str, str, int], document: Document | None) -> None:
+        if self._document is None or self._document[0] != key:
+            return  # another article is shown by now
+        self._document = (key, document)
+        if not self.raw:
+            # The lines already drawn stay where they are: keep the reader's place.
+            y = self.scroll_offset.y
+            self._relayout()
+            self.scroll_to(y=y, animate=False, immediate=True)
+
+    def _layout_document(self, document: Document, measure: int) -> None:
+        lines = self._lines
+        marks = self.markdown_glyphs
+        in_list = False
+        quoted = 0
+        for block in document.blocks:
+            quote = (marks.quote + " ") * block.quote
+            indent = "  " * max(0, block.depth - 1)
+            item = block.depth > 0 and block.kind == "paragraph"
+            # Items of one list sit on consecutive lines; everything else is spaced,
+            # inside a quote by a line that keeps the quote's bar.
+            if not (item and block.marker and in_list):
+                bars = min(quoted, block.quote)
+                role = "quote" if bars else "blank"
+                lines.append(Line("", 0, 0, role, -1, ((marks.quote + " ") * bars).rstrip()))
+            in_list = item
+            quoted = block.quote
+            lead = quote + indent
+            if block.kind == "heading":
+                role = f"h{min(3, max(1, block.level))}"
+                self._add(block.text, role, measure, self._markdown_block(block), lead, lead)
+            elif block.kind == "paragraph":
+                role = "quote" if block.quote else "body"
+                if block.depth:
+                    marker = block.marker
+                    if marker == "-":
+                        marker = marks.bullets[(block.depth - 1) % len(marks.bullets)]
+                    head = lead + (marker + " " if marker else "")
+                    if not marker:  # a later paragraph of an item: under the item's text
+                        head = lead + "  "
+                    rest = lead + " " * (cell_len(head) - cell_len(lead))
+                    self._add(block.text, role, measure, self._markdown_block(block), head, rest)
+                else:
+                    self._add(block.text, role, measure, self._markdown_block(block), lead, lead)
+            elif block.kind == "code":
+                self._layout_code(block, measure, lead)
+            elif block.kind == "table":
+                self._layout_table(block, measure, lead)
+            elif block.kind == "rule":
+                width = max(1, measure - cell_len(lead))
+                lines.append(Line(self.glyphs.rule * width, 0, width, "rule", -1, lead))
+
+    def _markdown_block(self, block: Block) -> int:
+        runs: list[Run] = []
+        for span in block.spans:
+            names = _SPAN_STYLES.get(span.style, ())
+            if span.style == "link" and span.link is None:
+                continue  # not a safe address: plain text, nothing to click
+            runs.append((span.start, span.end, names, span.link))
+        return self._block(block.text, runs)
+
+    def _layout_code(self, block: Block, measure: int, lead: str) -> None:
+        """Code keeps its lines and indentation: a line wider than the pane is cut into
+        pieces (not word-wrapped), each drawn on the code background."""
+        width = max(2, measure - cell_len(lead))
+        for code_line in block.text.split("\n"):
+            index = self._block(code_line)
+            for start, end in cut_offsets(code_line, width):
+                self._lines.append(Line(code_line, start, end, "code", index, lead))
+
+    def _layout_table(self, block: Block, measure: int, lead: str) -> None:
+        """Columns padded to their display width, cut with an ellipsis when too wide."""
+        width = max(4, measure - cell_len(lead))
+        rows = table_lines(block, width)
+        widths = column_widths(block, width)
+        for index, text in enumerate(rows):
+            role = "table-head" if index == 0 else "table"
+            self._lines.append(Line(text, 0, len(text), role, self._block(text), lead))
+            if index == 0:
+                rule = "  ".join(self.glyphs.rule * w for w in widths)
+                self._lines.append(Line(rule, 0, len(rule), "rule", -1, lead))
+
+    # --- the raw view ------------------------------------------------------------
+
+    def _removed_spans(self, raw: str) -> list[object]:
+        """What cleaning removed from *raw* (cached for the text shown)."""
+        if self._removed is not None and self._removed[0] is raw:
+            return self._removed[1]
+        spans: list[object]
+        try:
+            from ..corpus.clean import removed_spans
+
+            spans = list(removed_spans(raw))
+        except Exception:  # noqa: BLE001 - the raw text is still shown, unmarked
+            spans = []
+        self._removed = (raw, spans)
+        return spans
+
+    def _layout_raw(self, measure: int) -> None:
+        lines = self._lines
+        raw = self.raw_text if self.raw_text is not None else ""
+        removed = self._removed_spans(raw)
+        by_line: dict[int, list[tuple[int, int, str]]] = {}
+        for span in removed:
+            line_no = getattr(span, "line", -1)
+            by_line.setdefault(line_no, []).append(
+                (
+                    getattr(span, "start", 0),
+                    getattr(span, "end", 0),
+                    str(getattr(span, "reason", "")),
+                )
+            )
+        mark = self.markdown_glyphs.removed
+        self._add("Raw file text (r for the cleaned article):", "meta", measure)
+        if removed:
+            reasons = sorted({reason for spans in by_line.values() for _, _, reason in spans})
+            legend = REMOVED_LEGEND.format(mark=mark, reasons=", ".join(reasons))
+            self._add(
+                legend,
+                "meta",
+                measure,
+                self._block(
+                    legend, [(0, len(mark), ("reading-pane--removed-tag",), None)], searchable=False
+                ),
+            )
+        lines.append(Line("", 0, 0, "blank"))
+        for line_no, raw_line in enumerate(raw.split("\n")):
+            spans = by_line.get(line_no)
+            if "\t" in raw_line:
+                if spans:
+                    spans = [
+                        (_expanded(raw_line, s), _expanded(raw_line, e), r) for s, e, r in spans
+                    ]
+                raw_line = raw_line.replace("\t", "    ")
+            if not raw_line:
+                lines.append(Line("", 0, 0, "blank"))
+                continue
+            if not spans:
+                self._add(raw_line, "raw", measure, self._block(raw_line))
+                continue
+            runs: list[Run] = [
+                (start, end, ("reading-pane--removed",), None)
+                for start, end, _reason in spans
+                if end > start
+            ]
+            reasons = list(dict.fromkeys(reason for _, _, reason in spans))
+            tag = f"  {mark} {', '.join(reasons)}"
+            text = raw_line + tag
+            runs.append((len(raw_line), len(text), ("reading-pane--removed-tag",), None))
+            self._add(text, "raw", measure, self._block(text, runs))
 
     def _compute_spans(self) -> None:
         query = self.search_query
@@ -227,8 +538,10 @@ class ReadingPane(LineView):
         else:
             # Block 0 is the title: title: terms light up there and nowhere else.
             self._spans = [
-                query.highlight_spans(block, title=index == 0)
-                for index, block in enumerate(self._blocks)
+                query.highlight_spans(block, title=index == 0) if searchable else []
+                for index, (block, searchable) in enumerate(
+                    zip(self._blocks, self._searchable, strict=True)
+                )
             ]
         matches: list[tuple[int, int, int]] = []
         for line_index, line in enumerate(self._lines):
@@ -321,31 +634,76 @@ class ReadingPane(LineView):
 
     def styles_changed(self) -> None:
         self._cache.clear()
+        self._run_styles.clear()
+
+    def _run_style(
+        self, names: tuple[str, ...], link: str | None, styles: dict[str, Style]
+    ) -> Style:
+        """The style a run adds (one Style per link address: one OSC 8 id per link)."""
+        key = (names, link)
+        style = self._run_styles.get(key)
+        if style is None:
+            style = Style()
+            for name in names:
+                style += _PLAIN_STYLES.get(name) or styles.get(name) or Style()
+            if link is not None:
+                style += Style(link=link)
+            self._run_styles[key] = style
+        return style
 
     def _draw_line(self, line: Line, width: int, styles: dict[str, Style]) -> Strip:
         if line.role == "blank":
             return Strip.blank(width, styles[""])
-        style = styles[""] + styles[f"reading-pane--{line.role}"]
+        base = styles[""]
+        style = base + styles[f"reading-pane--{line.role}"]
+        boxed = line.role == "code"  # a background of its own: not on margin or padding
+        pad_style = base if boxed else style
         # Margin and padding take the line's own style (no role style shows on a space),
         # so simplify() can merge a plain line into one segment: fewer bytes per redraw.
-        margin = Segment(" " * MARGIN, style)
+        segments = [Segment(" " * MARGIN, pad_style)]
+        if line.prefix:
+            segments.append(Segment(line.prefix, base + styles["reading-pane--marker"]))
         spans: list[tuple[int, int]] = []
         current: tuple[int, int] | None = None
+        runs: list[Run] = []
         if line.block >= 0:
             spans = self._spans[line.block]
+            runs = self._runs[line.block]
             if 0 <= self.match_index < len(self._matches):
                 _, block, span_index = self._matches[self.match_index]
                 if block == line.block:
                     current = spans[span_index]
         match_style = styles["reading-pane--match"]
-        if current is None:
+        if runs:
+            layers = [
+                (start, end, self._run_style(names, link, styles))
+                for start, end, names, link in runs
+            ]
+            layers.extend(
+                (start, end, match_style) for start, end in spans if (start, end) != current
+            )
+            if current is not None:
+                layers.append((current[0], current[1], styles["reading-pane--match-current"]))
+            body = layered_segments(line.text, line.start, line.end, style, layers)
+        elif current is None:
             body = styled_segments(line.text, line.start, line.end, style, spans, match_style)
         else:
             current_style = styles["reading-pane--match-current"]
             others = [span for span in spans if span != current]
             body = _overlay(line, current, style, match_style, current_style, others)
-        segments = [margin, *body]
-        return Strip(segments).extend_cell_length(width, style).crop(0, width).simplify()
+        segments.extend(body)
+        strip = Strip(segments)
+        if boxed:
+            box = (
+                MARGIN + cell_len(line.prefix) + max(0, self._layout_width - cell_len(line.prefix))
+            )
+            strip = strip.extend_cell_length(min(width, box), style)
+        return strip.extend_cell_length(width, pad_style).crop(0, width).simplify()
+
+
+def _expanded(line: str, offset: int) -> int:
+    """*offset* into *line* once its tabs are four spaces each."""
+    return offset + 3 * line.count("\t", 0, offset)
 
 
 def _overlay(

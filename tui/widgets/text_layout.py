@@ -13,6 +13,8 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 
+from ..corpus.markdown import cells_prefix, graphemes
+
 
 def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
     """Greedy word wrap of *text* into lines of at most *width* cells.
@@ -27,6 +29,12 @@ def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
         return _wrap_uniform(text, width)
     lines: list[tuple[int, int]] = []
     length = len(text)
+    # Graphemes, not characters, where they differ: "❤️" is two cells, and an emoji
+    # sequence (joined by U+200D) is not split. Measuring graphemes costs a third more,
+    # so text without those joiners and selectors is measured a character at a time.
+    span_at: dict[int, tuple[int, int]] | None = None
+    if "\u200d" in text or "\ufe0f" in text:
+        span_at = {start: (end, cells) for start, end, cells in graphemes(text)}
     start = 0
     while start < length:
         # Walk to the widest prefix that fits, remembering the last space in it.
@@ -35,13 +43,16 @@ def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
         position = start
         while position < length:
             char = text[position]
-            char_cells = 1 if char.isascii() else cell_len(char)
+            if span_at is None:
+                stop, char_cells = position + 1, 1 if char.isascii() else cell_len(char)
+            else:
+                stop, char_cells = span_at.get(position, (position + 1, 1))
             if line_cells + char_cells > width:
                 break
             if char == " ":
                 last_break = position
             line_cells += char_cells
-            position += 1
+            position = stop
         end = position
         if end >= length:
             lines.append((start, length))
@@ -53,7 +64,7 @@ def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
             lines.append((start, last_break))
             start = last_break + 1
         else:
-            end = max(end, start + 1)
+            end = max(end, span_at.get(start, (start + 1, 1))[0] if span_at else start + 1)
             lines.append((start, end))
             start = end
     return lines or [(0, 0)]
@@ -115,12 +126,10 @@ def truncate_cells(text: str, width: int, ellipsis: str = "…") -> str:
         return text
     if cell_len(text) <= width:
         return text
-    cells = 0
-    for index, char in enumerate(text):
-        cells += cell_len(char)
-        if cells > width - 1:
-            return text[:index] + ellipsis
-    return text
+    # Between graphemes, as Rich measures them: a character at a time would count
+    # "❤️" as one cell (it is two) and could cut an emoji sequence in half.
+    end = cells_prefix(text, width - cell_len(ellipsis))[0]
+    return text[:end] + ellipsis
 
 
 def join_spans(groups: Iterable[Sequence[tuple[int, int]]]) -> list[tuple[int, int]]:
@@ -132,3 +141,60 @@ def join_spans(groups: Iterable[Sequence[tuple[int, int]]]) -> list[tuple[int, i
         else:
             merged.append((start, end))
     return merged
+
+
+def cut_offsets(text: str, width: int) -> list[tuple[int, int]]:
+    """Split *text* into pieces of at most *width* cells, wherever they fall (code is
+    not prose: no word wrap, no space dropped), never through a wide character."""
+    width = max(2, width)
+    if not text:
+        return [(0, 0)]
+    if text.isascii():
+        return [(start, min(len(text), start + width)) for start in range(0, len(text), width)]
+    pieces: list[tuple[int, int]] = []
+    start = cells = 0
+    for index, _end, size in graphemes(text):
+        if cells + size > width and index > start:
+            pieces.append((start, index))
+            start, cells = index, 0
+        cells += size
+    pieces.append((start, len(text)))
+    return pieces
+
+
+def wrap_lines(text: str, width: int) -> list[tuple[int, int]]:
+    """:func:`wrap_offsets` for text holding hard line breaks (``\\n``): each line is
+    wrapped on its own, offsets into the whole of *text*."""
+    if "\n" not in text:
+        return wrap_offsets(text, width)
+    pieces: list[tuple[int, int]] = []
+    position = 0
+    for part in text.split("\n"):
+        pieces.extend((position + s, position + e) for s, e in wrap_offsets(part, width))
+        position += len(part) + 1
+    return pieces
+
+
+def layered_segments(
+    text: str, start: int, end: int, base: Style, layers: Sequence[tuple[int, int, Style]]
+) -> list[Segment]:
+    """Segments for ``text[start:end]``: each character in *base* plus the style of every
+    layer ``(start, end, style)`` over it, added in the layers' order (later wins).
+
+    The markdown spans (bold inside a link) and search matches overlap: every boundary
+    of any layer splits the text, and each piece adds up what covers it.
+    """
+    cuts = {start, end}
+    for layer_start, layer_end, _style in layers:
+        if layer_end > start and layer_start < end:
+            cuts.add(max(start, layer_start))
+            cuts.add(min(end, layer_end))
+    points = sorted(cuts)
+    segments: list[Segment] = []
+    for left, right in zip(points, points[1:], strict=False):
+        style = base
+        for layer_start, layer_end, layer_style in layers:
+            if layer_start <= left and right <= layer_end:
+                style = style + layer_style
+        segments.append(Segment(text[left:right], style))
+    return segments or [Segment("", base)]
