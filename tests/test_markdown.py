@@ -3,8 +3,10 @@ titles cut by display width."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
@@ -364,3 +366,25 @@ def test_show_prints_markdown_as_clean_text(tmp_path: Path) -> None:
     assert "Country   GDP (bn)\nPakistan       340\n中国        17,700\n" in text
     assert "\n> A quoted line.\n" in text
     assert "Author:   Jane Roe\nURL:      https://example.org/a\nTags:     sco, china\n" in text
+
+
+def test_boilerplate_sentences_go_from_plain_blocks() -> None:
+    document = read_document("A real sentence here. Share this article on Facebook.\n", None)
+    assert document.paragraphs() == ["A real sentence here."]
+
+
+def test_search_finds_markdown_text_and_not_its_syntax(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.__main__ import main
+
+    (tmp_path / "note.md").write_text("Date: 2024-10-17\n\n" + NOTE, encoding="utf-8")
+    assert main(["--list", "--json", "--query", '"phase two"', str(tmp_path)]) == 0
+    found = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [item["title"] for item in found] == ["The summit"]
+    for query in ("Pakistan", "statement", "corridors"):
+        assert main(["--list", "--json", "--query", query, str(tmp_path)]) == 0
+        assert len(capsys.readouterr().out.splitlines()) == 1, query
+    # The link's address is not part of the text.
+    assert main(["--list", "--json", "--query", "example", str(tmp_path)]) == 0
+    assert capsys.readouterr().out == ""

@@ -20,10 +20,10 @@ the plain-text path, which gives the same paragraphs.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from .clean import is_boilerplate, strip_html
+from .clean import drop_boilerplate, is_boilerplate, strip_html
 from .safe import neutralise
 
 if TYPE_CHECKING:
@@ -419,7 +419,11 @@ def _fold(text: str) -> str:
 
 def clean_document(document: Document, title: str | None = None) -> Document:
     """Drop what the plain-text path drops: scraping boilerplate, a block repeated right
-    after itself, and the title repeated as the body's first block."""
+    after itself, and the title repeated as the body's first block.
+
+    Boilerplate goes a sentence at a time, as in plain text, from a block with no
+    styled span; a block with spans loses only what is boilerplate as a whole (its
+    spans would not survive the cut)."""
     kept: list[Block] = []
     previous = ""
     title_fold = _fold(title) if title else ""
@@ -428,6 +432,11 @@ def clean_document(document: Document, title: str | None = None) -> Document:
             plain = block.plain
             if plain and is_boilerplate(plain):
                 continue
+            if plain and not block.spans and "\n" not in block.text:
+                rest = drop_boilerplate(plain)
+                if rest != plain:
+                    block = replace(block, text=rest)
+                    plain = rest
             folded = plain.casefold()
             if folded and folded == previous:
                 continue
