@@ -209,7 +209,7 @@ async def test_raw_view_marks_what_cleaning_removed(tmp_path: Path) -> None:
     _write(
         tmp_path,
         "page.txt",
-        "Title: A scraped page\n\nThe article's first paragraph.\n\nPowered by Example CMS\n\n"
+        "Title: A scraped page\n\nThe article's first paragraph.\n\n\tPowered by Example CMS\n\n"
         "The second paragraph.\n",
     )
     app = make_app([str(tmp_path)])
@@ -224,8 +224,10 @@ async def test_raw_view_marks_what_cleaning_removed(tmp_path: Path) -> None:
         assert any("struck-through text was removed by cleaning" in line for line in lines)
         marked = next(line for line in lines if "Powered by Example CMS" in line)
         assert marked.endswith("⌫ boilerplate")
-        removed = _segment(strips, "Powered by Example CMS")
+        assert marked.startswith("      Powered")  # the tab drawn as four spaces
+        removed = _segment(strips, "Powered by Example CMS")  # offsets moved with the tab
         assert removed.strike
+        assert _segment(strips, "struck-through text").strike  # the legend shows it
         kept = next(
             segment.style
             for strip in strips

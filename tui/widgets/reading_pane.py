@@ -92,7 +92,9 @@ class MarkdownGlyphs:
 UNICODE_MARKDOWN = MarkdownGlyphs(bullets=("•", "◦", "▪"), quote="▌", removed="⌫")
 CONSOLE_MARKDOWN = MarkdownGlyphs(bullets=("*", "-", "+"), quote="|", removed="x")
 
-REMOVED_LEGEND = "{mark} struck-through text was removed by cleaning ({reasons})"
+REMOVED_LEGEND = (
+    "struck-through text was removed by cleaning; {mark} at a line's end says why ({reasons})"
+)
 
 
 class ReadingPane(LineView):
@@ -501,9 +503,7 @@ class ReadingPane(LineView):
                 legend,
                 "meta",
                 measure,
-                self._block(
-                    legend, [(0, len(mark), ("reading-pane--removed-tag",), None)], searchable=False
-                ),
+                self._block(legend, _legend_runs(legend, mark), searchable=False),
             )
         lines.append(Line("", 0, 0, "blank"))
         for line_no, raw_line in enumerate(raw.split("\n")):
@@ -699,6 +699,16 @@ class ReadingPane(LineView):
             )
             strip = strip.extend_cell_length(min(width, box), style)
         return strip.extend_cell_length(width, pad_style).crop(0, width).simplify()
+
+
+def _legend_runs(legend: str, mark: str) -> list[Run]:
+    """The legend shows what it explains: struck-through text, and the mark."""
+    struck = "struck-through text"
+    at = legend.index(mark, len(struck))
+    return [
+        (0, len(struck), ("reading-pane--removed",), None),
+        (at, at + len(mark), ("reading-pane--removed-tag",), None),
+    ]
 
 
 def _expanded(line: str, offset: int) -> int:
