@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.style import Style
 from textual.strip import Strip
@@ -15,6 +17,7 @@ from tui.app import BroadsheetApp
 from tui.corpus.state import ReadState
 from tui.widgets.glyphs import CONSOLE
 from tui.widgets.reading_pane import ReadingPane
+from tui.widgets.text_layout import cut_offsets, truncate_cells, wrap_offsets
 
 NOTE = """\
 Title: Markdown notes on the SCO
@@ -276,3 +279,24 @@ async def test_wide_titles_are_cut_by_display_width_in_the_list(tmp_path: Path) 
         row = "".join(segment.text for segment in article_list.render_line(2)).rstrip()
         assert row.endswith("…") and cell_len(row) <= width
         assert cell_len(app.corpus.ordered()[0].title) <= 150
+
+
+_WIDE = st.lists(
+    st.sampled_from(["a", " ", "中", "文", "😀", "❤️", "👨‍👩‍👧", "é", "e\u0301", "🇵🇰", "\u200d"]),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_WIDE, st.integers(min_value=2, max_value=40))
+def test_cuts_and_wraps_never_overflow_their_width(text: str, width: int) -> None:
+    cut = truncate_cells(text, width)
+    assert cell_len(cut) <= width
+    assert cut == text or (cut.endswith("…") and text.startswith(cut[:-1]))
+    for start, end in wrap_offsets(text, width):
+        piece = text[start:end]
+        # A piece wider than the line is only ever a single grapheme wider than it.
+        assert cell_len(piece) <= width or len(piece) <= 8
+    for start, end in cut_offsets(text, width):
+        assert cell_len(text[start:end]) <= width or end - start <= 8
+    assert "".join(text[s:e] for s, e in cut_offsets(text, width)) == text

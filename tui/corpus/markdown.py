@@ -599,6 +599,14 @@ def cells_prefix(text: str, width: int) -> tuple[int, int]:
         if used + size > width:
             break
         end, used = stop, used + size
+    if end and not text.isascii():
+        # Rich measures a whole string by the same graphemes, except in nonsense (a
+        # string that starts with joiners): trust the measure of the prefix itself.
+        from rich.cells import cell_len
+
+        while end and cell_len(text[:end]) > width:
+            end -= 1
+        used = cell_len(text[:end])
     return end, used
 
 
