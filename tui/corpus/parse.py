@@ -250,12 +250,12 @@ def parse_text(
     not_before = None
     if date is None:
         # Only strong evidence gives a year (infer.py); the years named are a hint.
-        evidence = read_years("\n".join(named))
+        evidence = read_years("\n".join(named), utf8)
         named_years, not_before = evidence.named, evidence.not_before
         if evidence.year is not None:
             date, date_origin = ArticleDate(evidence.year, None, None, "inferred"), "text"
     else:
-        named_years = years_named(named)
+        named_years = years_named(named, utf8)
     return ParsedText(
         title=title,
         title_source=title_source,
