@@ -306,7 +306,7 @@ def test_fts_text_words_are_the_tokens() -> None:
     assert separators.sub(" ", fts_text(sample)).split() == [
         "pakistan", "s", "cafe", "naive", "x", "a_b", "ελλαδα", "東京", "京都", "都",
         "iphone", "手机", "机", "1bn", "c", "5", "end",
-        "c\ue02b\ue02b", "£1bn", "\ue0245",
+        "c\ue02b\ue02b", "\ue0245", "£1bn",
     ]  # fmt: skip
     assert fts_text("plain ascii text") == "plain ascii text"
     assert fts_text("Café au lait") == "cafe au lait"

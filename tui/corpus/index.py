@@ -13,10 +13,18 @@ reads and parses files instead of adding to it.
 Exactness: FTS5 only ever sees text already passed through :func:`query.normalise`
 (:func:`prepare`, with runs of non-word characters made spaces), which its ``ascii``
 tokenizer splits exactly as ``\\w+`` would, so its words are the scanner's words.
-With ``detail=none`` it keeps no positions: a phrase's candidates are the articles
-having all its words, then each is re-read with the same regex :meth:`Query.matches`
-uses. Dates and ``is:`` are evaluated from small per-article arrays. The result is, by
-construction and by test, the same set that scanning every article would give.
+Three kinds of text get more (:func:`fts_form`, decided by a few ``in`` tests, so
+plain text pays nothing): a run of Han or kana, which the scanner matches anywhere,
+is given as its overlapping pairs and its last character (東京都 → 東京 京都 都), so
+one or two characters are a prefix look-up and a longer run all its pairs, re-read;
+currency signs are taken out of the words; and symbol terms (``£1bn``, ``#tag``,
+``C++``) are added as extra tokens, their ASCII signs coded as private-use characters
+that no folded text holds. With ``detail=none`` FTS5 keeps no positions: a phrase's
+candidates are the articles having all its words, then each is re-read with the same
+regex :meth:`Query.matches` uses. Dates and ``is:`` are evaluated from small
+per-article arrays; ``author:``, ``site:`` and ``tag:`` from a map of their distinct
+values, built on the first such query. The result is, by construction and by test, the
+same set that scanning every article would give.
 
 Building (measured with ``python -m bench.bench_load``): normalising a whole body cost
 ~300 µs a 4 KB article, more than FTS5 itself; :func:`fold_body` folds each distinct
@@ -37,6 +45,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 import os
 import re
 import sqlite3
@@ -49,7 +58,6 @@ from typing import Literal, NamedTuple
 
 from .model import Article
 from .query import (
-    CJK_RANGES,
     CURRENCY,
     MAX_ORDINAL,
     Clause,
@@ -89,13 +97,7 @@ character as a letter). Currency signs stay for the scan regexes (``£1bn``), an
 :func:`fts_form` takes them out of the words it gives FTS5."""
 
 _CURRENCY_SIGN = re.compile(f"[{CURRENCY[1:]}]")
-
-
-@functools.cache
-def _cjk_or_currency() -> re.Pattern[str]:
-    """Han, kana or a currency sign: what makes FTS5's text differ from the folded text
-    (compiled on first use, off the path to the first frame)."""
-    return re.compile(f"[{CJK_RANGES}{CURRENCY[1:]}]")
+"""A currency sign beyond ASCII (``$`` is a separator for FTS5 already)."""
 
 
 _SIGN_CODES = str.maketrans({"$": "\ue024", "#": "\ue023", "@": "\ue040", "+": "\ue02b"})
@@ -154,30 +156,33 @@ def _pairs(run: re.Match[str]) -> str:
     """A run of Han or kana as its overlapping pairs and its last character alone:
     every character starts a token, so any part of the run is found."""
     chars = run.group()
-    return " " + " ".join([chars[i : i + 2] for i in range(len(chars))]) + " "
+    return " " + " ".join(map(operator.add, chars, chars[1:])) + f" {chars[-1]} "
 
 
 def _has_signs(text: str) -> bool:
-    return "$" in text or "#" in text or "@" in text or "++" in text
+    return "$" in text or "#" in text or "@" in text or ("+" in text and "++" in text)
 
 
-def fts_form(folded: str) -> str | None:
+def fts_form(folded: str, cjk: bool | None = None, currency: str | None = None) -> str | None:
     """FTS5's text for folded text, or None when that is the folded text itself.
 
     Its tokens are the words of :data:`query.TERM` (a run of Han or kana becomes its
     overlapping pairs: 東京都 → 東京 京都 都), then the symbol terms (``£1bn``, ``#tag``,
-    signs coded by :data:`_SIGN_CODES`) as extra tokens. Plain text returns None after
-    a few ``in`` tests: it pays nothing more.
+    signs coded by :data:`_SIGN_CODES`) as extra tokens. *cjk* and *currency* say
+    whether the text holds Han or kana, and which currency signs beyond ASCII, when the
+    caller knows (:func:`_fold_body` does); else they are looked for. Plain text
+    returns None after a few ``in`` tests: it pays nothing more.
     """
-    plain_ascii = folded.isascii()
-    if plain_ascii and not _has_signs(folded):
+    if folded.isascii():
+        cjk, currency = False, ""
+    elif cjk is None or currency is None:
+        cjk, currency = _kinds(set(folded))
+    if not (cjk or currency or _has_signs(folded)):
         return None
-    if not plain_ascii and _cjk_or_currency().search(folded) is None and not _has_signs(folded):
-        return None
-    symbols = symbol_terms(folded)
-    text = folded
-    if not plain_ascii:
-        text = _CURRENCY_SIGN.sub(" ", cjk_run().sub(_pairs, text))
+    symbols = symbol_terms(folded, currency)
+    text = cjk_run().sub(_pairs, folded) if cjk else folded
+    for sign in currency:
+        text = text.replace(sign, " ")
     if symbols:
         text += "\n" + " ".join(dict.fromkeys(symbols)).translate(_SIGN_CODES)
     return None if text == folded else text
@@ -231,7 +236,8 @@ def fold_text(text: str) -> str:
     """``spaced(_NON_WORD.sub(" ", normalise(text)))``: the index's form of any text."""
     if text.isascii():
         return text.lower()
-    return spaced(_NON_WORD.sub(" ", normalise(text)))
+    folded = _NON_WORD.sub(" ", normalise(text))
+    return spaced(folded) if _kinds(set(text))[0] else folded
 
 
 def fold_body(body: bytes) -> tuple[str, bool]:
@@ -240,21 +246,37 @@ def fold_body(body: bytes) -> tuple[str, bool]:
     return text, plain
 
 
-_SPECIAL_CHARS: dict[str, bool] = {}
+_KINDS: dict[str, tuple[bool, str]] = {}
 
 
-def _special_char(char: str) -> bool:
-    """Whether a non-ASCII character folds to Han, kana or a currency sign (cached)."""
-    found = _SPECIAL_CHARS.get(char)
+def _kind(char: str) -> tuple[bool, str]:
+    """Whether a character folds to Han or kana, and the currency signs beyond ASCII
+    it folds to (cached: a text is judged by its few distinct characters)."""
+    found = _KINDS.get(char)
     if found is None:
-        found = _cjk_or_currency().search(normalise(char)) is not None
-        if len(_SPECIAL_CHARS) < 65536:
-            _SPECIAL_CHARS[char] = found
+        folded = normalise(char)
+        found = (cjk_run().search(folded) is not None, "".join(_CURRENCY_SIGN.findall(folded)))
+        if len(_KINDS) < 65536:
+            _KINDS[char] = found
     return found
 
 
-def _fold_body(body: bytes) -> tuple[str, bool, bool]:
-    """:func:`fold_body`, and whether :func:`fts_form` may differ from the fold.
+def _kinds(chars: Iterable[str]) -> tuple[bool, str]:
+    """:func:`_kind` of distinct characters, together."""
+    cjk = False
+    currency = ""
+    for char in chars:
+        if char >= "\x80":
+            one, signs = _kind(char)
+            cjk = cjk or one
+            if signs:
+                currency += signs
+    return cjk, "".join(dict.fromkeys(currency))
+
+
+def _fold_body(body: bytes) -> tuple[str, bool, tuple[bool, str] | None]:
+    """:func:`fold_body`, and what :func:`fts_form` must know of it: whether it holds
+    Han or kana, and which currency signs beyond ASCII (None: not known).
 
     ``normalise`` works character by character (its docstring says why), so the text
     can be folded one distinct character at a time: ASCII bytes are lowered in C, and
@@ -265,30 +287,36 @@ def _fold_body(body: bytes) -> tuple[str, bool, bool]:
     again sends the article down the exact slow path.
     """
     lowered = body.lower()  # ASCII letters only, as normalise() lowers them
-    signs = b"$" in body or b"#" in body or b"@" in body or b"++" in body
     if lowered.isascii():
-        return lowered.decode("ascii"), True, signs
+        return lowered.decode("ascii"), True, (False, "")
     distinct = set(body.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
     plain = distinct <= _TYPOGRAPHY
-    special = signs or (not plain and any(_special_char(char) for char in distinct))
+    kinds = (False, "") if plain else _kinds(distinct)
     folds: list[tuple[str, str]] = []
     for char in distinct:
         folded = _fold_char(char)
         if folded is None:
-            return fold_text(body.decode("utf-8", "surrogatepass")), plain, True
+            return fold_text(body.decode("utf-8", "surrogatepass")), plain, None
         if folded != char:
             folds.append((char, folded))
     text = lowered.decode("utf-8", "surrogatepass")
     for char, folded in folds:
         text = text.replace(char, folded)
-    return (spaced(text) if special else text), plain, special
+    return (spaced(text) if kinds[0] else text), plain, kinds
 
 
 def prepare(article: Article) -> IndexText:
     """The index's text for *article*: pure, so a loader process can compute it."""
-    body, plain, special = _fold_body(article.body)
+    raw = article.body
+    body, plain, kinds = _fold_body(raw)
     title = fold_text(article.title)
-    return IndexText(title, body, plain, fts_form(title), fts_form(body) if special else None)
+    if kinds is None:
+        fts_body = fts_form(body)
+    elif kinds[0] or kinds[1] or b"$" in raw or b"#" in raw or b"@" in raw or b"+" in raw:
+        fts_body = fts_form(body, *kinds)
+    else:
+        fts_body = None  # the common case, told by four memchr() (b"++" would take 3 µs)
+    return IndexText(title, body, plain, fts_form(title), fts_body)
 
 
 def _fold_title(title: str) -> str:
