@@ -370,6 +370,8 @@ def read_header(lines: list[str], warnings: list[str]) -> Header:
                     value = _decoded(value)
                 header.title = value if len(value) <= MAX_FIELD_CHARS else _clip(value)
                 header.title_line = line_no
+                # An e-mail's title is its Subject: the reading pane says so.
+                header.title_source = "subject" if name == "subject" else "header"
             elif role == "author" and value and header.author is None:
                 person = _person(value)
                 if "@" in value and role == "author" and name == "from":

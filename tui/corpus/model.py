@@ -120,8 +120,10 @@ class Article:
 
     def describe_title(self) -> str:
         return {
-            "header": "from the Title: line",
+            "header": "from the header's Title: or Headline: line",
+            "subject": "from the Subject: line",
             "headline": "from the first line (a headline)",
+            "front matter": "from the front matter",
             "first sentence": "from the first sentence",
             "file name": "from the file name",
         }.get(self.title_source, self.title_source)
