@@ -5,7 +5,16 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tui.corpus.model import Article
 from tui.corpus.query import QueryError, normalise, parse_query
+
+DOC = Article(
+    key="k", id="k", path="k.txt", title="東京 £1bn C++ Café", title_source="header",
+    date=None, date_text=None, date_line=None, source=None, author="Jürgen O’Brien 山田",
+    words=3, body="Le café #tag @me €5 서울에서 2024年7月".encode(),
+    url="https://www.xn--mnchen-3ya.de/a", tags=("Climate Change", "#SCO", "政治"),
+)  # fmt: skip
+"""An article with every kind of text and metadata the language looks at."""
 
 # Text biased towards the query language's own syntax, so that the odd corners
 # (fields, quotes, ranges, OR, negation) are reached far more often than by chance.
@@ -42,6 +51,7 @@ def test_parse_raises_only_query_error(text: str) -> None:
     query.uses_state()
     query.highlight_spans(text)
     query.narrows(query)
+    query.matches(DOC)
 
 
 @settings(max_examples=500, deadline=None)
@@ -81,3 +91,29 @@ def test_every_word_of_a_text_is_found_and_highlighted(text: str) -> None:
     for token in list(dict.fromkeys(tokenise(text)))[:5]:
         query = parse_query(f'"{token}"')
         assert query.highlight_spans(text), (text, token)
+
+
+_SCRIPTS = st.text(
+    st.sampled_from(list("ab c-’#@+$£€東京都ロンド서울 2024年月\u3099ｶ\u0301")) | st.characters(),
+    max_size=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_SCRIPTS)
+def test_every_token_of_mixed_scripts_is_found_and_highlighted(text: str) -> None:
+    """Han and kana set apart from the letters around them, signs and symbol terms:
+    every token of a text matches it, and its highlight lies within the text."""
+    from tui.corpus.query import tokenise
+
+    doc = Article(
+        key="k", id="k", path="k.txt", title="", title_source="header", date=None,
+        date_text=None, date_line=None, source=None, author=None, words=1,
+        body=text.encode("utf-8", "surrogatepass"),
+    )  # fmt: skip
+    for token in list(dict.fromkeys(tokenise(text)))[:6]:
+        query = parse_query(f'"{token}"')
+        assert query.matches(doc), (text, token)
+        spans = query.highlight_spans(text)
+        assert spans, (text, token)
+        assert all(0 <= start < end <= len(text) for start, end in spans)
