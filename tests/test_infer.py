@@ -45,6 +45,7 @@ NOT_THE_YEAR_OF_WRITING = {
     "forecast, will": "The new line will open in 2027 and carry 40,000 passengers a day.",
     "forecast, expected": "Growth is expected to pick up in 2026, the central bank said.",
     "forecast, German": "Die Regierung will bis 2030 aus der Kohle aussteigen.",
+    "history, German": "2015 hatte er bereits gekündigt; seit 2016 lebt er in Wien.",
     "history, since": "Prices have risen every year since 1997, the survey found.",
     "history, plain": "In 2008 the bank collapsed, and thousands lost their savings.",
     "history, founded": "The company, founded in 1962, employs 300 people in the town.",
@@ -66,7 +67,7 @@ NOT_THE_YEAR_OF_WRITING = {
     "past quarter": "'My family cut me off' in the first quarter of 2020, he added.",
     "later year reported": "So far in 2019 sales are up. In 2021 the shop closed for good.",
     "same year as past": "Imports have risen so far in 2019, the highest since 2019 began.",
-    "a year before only ahead": "Exports have grown so far in 2022; by 2016 the new port will be open.",
+    "a year before only ahead": "Exports have grown so far in 2022; by 2016 a port will open.",
 }
 
 
@@ -110,6 +111,7 @@ THE_YEAR_OF_WRITING = {
         2019,
     ),
     "German": ("In diesem Jahr 2023 sind die Preise gestiegen.", 2023),
+    "German, already": ("Im Jahr 2023 haben bereits 200.000 Menschen Asyl beantragt.", 2023),
 }
 
 
@@ -195,10 +197,39 @@ YEARISH = st.lists(
 WORDS = st.lists(
     st.sampled_from(
         [
-            "in", "since", "by", "so far in", "will", "has risen", "last year", "next year",
-            "the first half of", "2004", "2019", "1999", "2,000", "2004-05", "FY2024",
-            "Euro", "World Cup", "election", "people", "(", ")", ",", ".", "this year",
-            "to date", "has been", "grew", "was", "©", "seit", "bis", "2099", "1900",
+            "in",
+            "since",
+            "by",
+            "so far in",
+            "will",
+            "has risen",
+            "last year",
+            "next year",
+            "the first half of",
+            "2004",
+            "2019",
+            "1999",
+            "2,000",
+            "2004-05",
+            "FY2024",
+            "Euro",
+            "World Cup",
+            "election",
+            "people",
+            "(",
+            ")",
+            ",",
+            ".",
+            "this year",
+            "to date",
+            "has been",
+            "grew",
+            "was",
+            "©",
+            "seit",
+            "bis",
+            "2099",
+            "1900",
         ]
     ),
     max_size=30,

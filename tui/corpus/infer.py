@@ -146,7 +146,8 @@ _CURRENT_BEFORE = re.compile(
     r"|\bquest'anno|\b(?:the\s+)?rest\s+of|\bthe\s+remainder\s+of|\bso\s+far\s+in)\s*$"
 )
 _CURRENT_AFTER = re.compile(
-    r"\s*(?:,\s*)?(?:so\s+far|to\s+date|year[\s-]to[\s-]date|this\s+year|up\s+to\s+now"
+    r"\s*(?:,\s*)?(?:(?:hat|haben|ist|sind|gibt\s+es)\s+(?:\w+\s+)?(?:bereits|schon|bisher"
+    r"|bislang)|so\s+far|to\s+date|year[\s-]to[\s-]date|this\s+year|up\s+to\s+now"
     r"|until\s+now|(?:has|have)\s+(?:so\s+far\s+|already\s+)?(?:been|seen|brought|proved))\b"
 )
 _LAST_NEXT_YEAR = re.compile(r"\b(?:last|next)\s+year\b|\ba\s+year\s+(?:ago|earlier)\b")
