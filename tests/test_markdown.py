@@ -388,3 +388,18 @@ def test_search_finds_markdown_text_and_not_its_syntax(
     # The link's address is not part of the text.
     assert main(["--list", "--json", "--query", "example", str(tmp_path)]) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_front_matter_title_is_plain_and_not_repeated_in_the_body() -> None:
+    text = (
+        '---\ntitle: "Summit: what **changed**"\ndate: 2024-10-17\n---\n\n'
+        "# Summit: what **changed**\n\nLeaders met in **Islamabad**.\n\n- one\n- two\n"
+    )
+    parsed = parse_text(text, "summit", path="notes/summit.md")
+    assert parsed.title == "Summit: what changed"
+    assert parsed.paragraphs == ["Leaders met in Islamabad.", "- one", "- two"]
+    assert parsed.body_line >= 4  # the body starts after the front matter
+    document = document_for(
+        text, parsed.body_line, parsed.title, parsed.title_source, parsed.paragraphs
+    )
+    assert document is not None and document.blocks[0].text == "Leaders met in Islamabad."

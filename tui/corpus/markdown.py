@@ -485,6 +485,8 @@ def markdown_paragraphs(
     again in the raw text (a date line that shares its line with the body). Else the
     title as plain text, the document's plain paragraphs and *body_start*.
     """
+    if title is not None and _SYNTAX_CHARACTERS.search(title):
+        title = inline_text(title)  # "# **Bold** headline", a front matter title
     if first_body_line is not None:
         return title, None, -1
     body = "\n".join(text.split("\n")[body_start:])
@@ -492,10 +494,14 @@ def markdown_paragraphs(
         return title, None, -1
     if not needs_markdown("\n".join(cleaned)) and not _indented(body):
         return title, None, -1
-    if title is not None and title_source == "headline":
-        title = inline_text(title)
-    document = read_document(body, title if title_source in ("headline", "header") else None)
+    document = read_document(body, _repeated_title(title, title_source))
     return title, document.paragraphs(), body_start
+
+
+def _repeated_title(title: str | None, title_source: str) -> str | None:
+    """The title a body's first block may repeat (then dropped): a title stated apart
+    from the body or taken from its first line, not one made from its first sentence."""
+    return title if title_source not in ("first sentence", "file name") else None
 
 
 def document_for(
@@ -519,7 +525,7 @@ def document_for(
         prefix = body_head(body, head)
         if prefix is not None:
             body, partial = prefix, True
-    document = read_document(body, title if title_source in ("headline", "header") else None)
+    document = read_document(body, _repeated_title(title, title_source))
     document.partial = partial
     if expected is not None:
         paragraphs = [paragraph.replace("\t", " ") for paragraph in document.paragraphs()]
