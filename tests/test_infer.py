@@ -137,8 +137,17 @@ def test_not_before_is_the_latest_year_reported_as_past_or_current() -> None:
     assert evidence.not_before == 2015
     assert read_years("Profits for 2004, last year, were a record.").not_before == 2005
     assert read_years("Sales have risen so far in 2019.").not_before == 2019
-    # A year only named, or only ahead, bounds nothing.
-    assert read_years("In 2008 the bank failed; by 2030 it may be forgotten.").not_before is None
+    # A year told in the past tense is behind the writer…
+    assert read_years("The bank collapsed in 2008; by 2030 it may be forgotten.").not_before == 2008
+    # …but not one that was only ever ahead, nor one only named or only ahead.
+    for text in (
+        "The line was due to open in 2025.",
+        "The talks were to resume in 2024.",
+        "Crossrail was delayed again to autumn 2021.",
+        "The museum may have to stay closed until spring 2021.",
+        "In 2008 the bank fails, in the novel; by 2030 it may be forgotten.",
+    ):
+        assert read_years(text).not_before is None, text
 
 
 # --- years named: the hint --------------------------------------------------------

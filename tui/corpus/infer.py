@@ -28,7 +28,8 @@ pane's hint. On real text this gives few inferred years, and they are right
 year named" is wrong more often than right.
 
 The lower bound (``not_before``): the latest year the text reports as past ("since
-2015") or as current cannot be after the year it was written in.
+2015", "the bank collapsed in 2008") or as current cannot be after the year it was
+written in.
 """
 
 from __future__ import annotations
@@ -64,6 +65,13 @@ can skip to a "1" or "2" instead of testing every position."""
 
 _BEFORE = 80
 _AFTER = 40
+
+_WHEN = (
+    r"(?:(?:early|late|mid-?|the\s+(?:start|end|middle|beginning)\s+of|spring|summer"
+    r"|autumn|fall|winter|january|february|march|april|may|june|july|august|september"
+    r"|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+)?"
+)
+"""A month or season between a cue and its year: "until spring 2021", "since March 2019"."""
 
 # Context cues. BEFORE patterns end right before the year; AFTER patterns start right
 # after it. Everything is matched on lower-cased context.
@@ -114,9 +122,12 @@ _FUTURE_BEFORE = re.compile(
     r"|\bintends?\s+to\b[^.;!?]{0,24}|\bcould\b[^.;!?]{0,24}|\bmight\b[^.;!?]{0,24}"
     r"|\bmay\s+(?!\d)[a-z]+\b[^.;!?]{0,16}|\bwants?\s+to\b[^.;!?]{0,24}"
     r"|\bneeds?\s+to\b[^.;!?]{0,24}|\bmust\b[^.;!?]{0,24}|\bto\s+be\s+\w+ed\s+(?:in|by)"
+    r"|\b(?:supposed|set|meant|scheduled|planned|slated|due|poised|likely|unlikely|expected"
+    r"|was|were|is|are)\s+to\s+(?!have\b)\w+\b[^.;!?]{0,24}"
     r"|\bin\s+time\s+for|\bready\s+(?:in|by|for)|\bbis(?:\s+(?:zum\s+jahr|ende))?|\bab"
     r"|\bd'ici(?:\s+(?:à|a)\s+)?|\bà\s+partir\s+de|\bhasta|\bpara|\bentro\s+il"
-    r"|\bdès)\s+(?:the\s+)?(?:year\s+)?$"
+    r"|\bdès|\b(?:delayed|postponed|pushed\s+back|put\s+back|moved|extended|deferred"
+    r"|rescheduled)\b[^.;!?]{0,24}\b(?:to|until|till|into))\s+(?:the\s+)?(?:year\s+)?" + _WHEN + "$"
 )
 _FUTURE_AFTER = re.compile(
     r"\s*(?:,\s*)?(?:and\s+beyond|onwards|onward|and\s+after|target|goal|deadline"
@@ -130,7 +141,9 @@ _PAST_BEFORE = re.compile(
     r"|\bheld\s+in|\bwon\s+in|\blast\s+(?:in|seen\s+in|held\s+in)"
     r"|\bseit"
     r"|\bgeboren|\bgegründet|\bdepuis|\bnée?\s+en|\bfondée?\s+en|\bdesde|\bnacid[oa]\s+en"
-    r"|\bfundad[oa]\s+en|\bdal|\bnel\s+lontano)\s+(?:(?:dem\s+)?jahr(?:e|en)?\s+|l'an\s+)?$"
+    r"|\bfundad[oa]\s+en|\bdal|\bnel\s+lontano)\s+(?:(?:dem\s+)?jahr(?:e|en)?\s+|l'an\s+)?"
+    + _WHEN
+    + "$"
 )
 _PAST_AFTER = re.compile(r"\s*(?:,\s*)?(?:years\s+ago|earlier)\b")
 _LAST_YEAR = re.compile(r"\s*(?:,|\(|—|–|-)?\s*(?:last\s+year|a\s+year\s+ago)\b")
@@ -367,6 +380,8 @@ def read_years(text: str, source: bytes | None = None) -> YearEvidence:
             year = None  # "last year" may be the year named
     # "2004, last year": written in 2005 or later.
     past += [last + 1 for last, last_kinds in kinds.items() if _LAST in last_kinds]
+    # "The bank collapsed in 2008": a year told in the past tense is behind the writer.
+    past += [done for done, done_kinds in kinds.items() if _PLAIN_PAST in done_kinds]
     not_before = max(current + past, default=None)
     if not_before is not None and not MIN_YEAR <= not_before <= MAX_YEAR:
         not_before = None
