@@ -300,3 +300,50 @@ def test_cuts_and_wraps_never_overflow_their_width(text: str, width: int) -> Non
     for start, end in cut_offsets(text, width):
         assert cell_len(text[start:end]) <= width or end - start <= 8
     assert "".join(text[s:e] for s, e in cut_offsets(text, width)) == text
+
+
+NASTY = {
+    "nested.md": "".join("  " * depth + "- level\n" for depth in range(40)),
+    "quotes.md": "> " * 30 + "deep quote **bold**\n",
+    "wide_table.md": "| "
+    + " | ".join(f"column {n}" for n in range(30))
+    + " |\n"
+    + "|"
+    + "---|" * 30
+    + "\n"
+    + "| "
+    + " | ".join("中文" * 5 for _ in range(30))
+    + " |\n",
+    "empty_code.md": "```\n```\n\n```\n\n\n```\n\n    \n",
+    "long_code.md": "```\n" + "x = '" + "中" * 300 + "'\n```\n",
+    "links.md": "[a](https://e.org/"
+    + "x" * 3000
+    + ") [b](<https://e.org/a b>) [c]: https://e.org\n",
+    "controls.md": "# \x1b[31mred\x1b[0m \u202eevil\n\n*\x07bell* `\x01`\n",
+    "emphasis.md": "*" * 500 + "a" + "_" * 500 + "\n\n" + "[" * 200 + "x" + "]" * 200 + "\n",
+    "html.md": "<script>alert(1)</script>\n\n<div>**bold**</div>\n\n<https://e.org>\n",
+}
+
+
+async def test_nasty_markdown_never_breaks_the_pane(tmp_path: Path) -> None:
+    for name, text in NASTY.items():
+        _write(tmp_path, name, text)
+    app = make_app([str(tmp_path)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        reader = app.reader
+        width = reader.scrollable_content_region.width
+        articles = app.corpus.ordered()
+        assert len(articles) == len(NASTY)
+        for article in articles:
+            reader.show(article)
+            await app.workers.wait_for_complete()
+            for y in range(len(reader._lines)):
+                strip = reader.render_line(y - round(reader.scroll_offset.y))
+                assert strip.cell_length == width
+                text = "".join(segment.text for segment in strip)
+                assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+                for segment in strip:
+                    assert segment.style is not None  # NO_COLOR's filter needs one
+                    link = segment.style.link
+                    assert link is None or link.startswith("https://")
