@@ -198,10 +198,12 @@ class IndexText(NamedTuple):
     process): its title and body folded as :func:`query.normalise` would fold them."""
 
     title: str
-    """``normalise(title)`` with each run of non-ASCII non-word characters made a space."""
+    """``spaced(normalise(title))`` with each run of non-ASCII non-word characters (but
+    currency signs) made a space."""
     body: str
     """The same for the body. The scan regexes see the same words and the same word
-    boundaries in it as in ``normalise(text)``, so it serves FTS5 and scanning alike."""
+    boundaries in it as in ``spaced(normalise(text))``, so it serves scanning, and FTS5
+    too unless :attr:`fts_body` is set."""
     plain: bool
     """The body is ASCII but for typographic punctuation (see ``SearchIndex._plain``)."""
     fts_title: str | None = None
