@@ -51,9 +51,9 @@ __all__ = [
 
 YEARS_NAMED_LIMIT = 12
 """At most this many years are kept in ``years_named`` (the newest)."""
-MENTIONS_READ = 400
-"""Context is read around at most this many years of a text (a year table may have
-thousands): the rest are named, and count as no evidence."""
+MENTIONS_READ = 40
+"""Context is read around at most this many mentions of one year (a page may name
+its year in every teaser): the rest add nothing new."""
 
 YEAR_IN_TEXT = re.compile(
     r"(?:19|20)[0-9][0-9](?<![\w$£€¥#/.,:–—-][0-9]{4})(?![\w%]|[.,:/–—-]\d|['’]s\b)"
@@ -343,27 +343,52 @@ def year_mentions(text: str, source: bytes | None = None) -> list[tuple[int, int
     return found
 
 
+_REPORTED = frozenset((_CURRENT, _PAST, _LAST, _PLAIN, _PLAIN_PAST))
+"""Kinds of mention that say the year has come: it is at most the year of writing."""
+_BEHIND = frozenset((_CURRENT, _PAST, _LAST, _PLAIN_PAST))
+"""Kinds of mention that bound the year of writing from below."""
+
+
 def read_years(text: str, source: bytes | None = None) -> YearEvidence:
     """The years *text* names and, where its words make it very likely, the year it
     was written in. Never raises; every year is within 1900–2099. *source*: as for
-    :func:`year_mentions`."""
+    :func:`year_mentions`.
+
+    Years are read newest first, and only until the answer is known: the latest year
+    reported and the latest one behind the writer are usually among the first, so a
+    page that names two hundred years (a discography, a timeline) costs a few.
+    """
     mentions = year_mentions(text, source)
     if not mentions:
         return _NOTHING
+    places: dict[int, list[int]] = {}
+    for start, value in mentions:
+        places.setdefault(value, []).append(start)
+    newest_first = sorted(places, reverse=True)
+    named = tuple(newest_first[:YEARS_NAMED_LIMIT])
     kinds: dict[int, set[int]] = {}
-    for start, value in mentions[:MENTIONS_READ]:
-        kinds.setdefault(value, set()).add(_kind(text, start, start + 4))
-    for _, value in mentions[MENTIONS_READ:]:
-        kinds.setdefault(value, {_NOT_A_YEAR})
-    named = tuple(sorted(kinds, reverse=True)[:YEARS_NAMED_LIMIT])
-    current = [year for year, seen in kinds.items() if _CURRENT in seen]
-    past = [year for year, seen in kinds.items() if seen & {_PAST, _LAST}]
-    plain = [year for year, seen in kinds.items() if seen & {_PLAIN, _PLAIN_PAST}]
-    future = [year for year, seen in kinds.items() if seen & {_FUTURE, _NEXT}]
-    reported = current + past + plain
-    if not reported:
-        return YearEvidence(None, named)
-    latest = max(reported)
+
+    def read(value: int) -> set[int]:
+        seen = kinds[value] = {
+            _kind(text, start, start + 4) for start in places[value][:MENTIONS_READ]
+        }
+        return seen
+
+    latest: int | None = None
+    not_before: int | None = None
+    for value in newest_first:
+        seen = read(value)
+        if latest is None and seen & _REPORTED:
+            latest = value
+        if not_before is None and seen & _BEHIND:
+            # "2004, last year": written in 2005 or later.
+            not_before = value + 1 if _LAST in seen else value
+        if latest is not None and not_before is not None:
+            break
+    if not_before is not None and not MIN_YEAR <= not_before <= MAX_YEAR:
+        not_before = None
+    if latest is None:
+        return YearEvidence(None, named, not_before)
     seen = kinds[latest]
     year: int | None = None
     if seen & {_PAST, _LAST, _NEXT}:
@@ -374,17 +399,13 @@ def read_years(text: str, source: bytes | None = None) -> YearEvidence:
         # Named as done and as ahead: "it grew 2% in 2020 … it will shrink in 2020".
         year = latest
     if year is not None:
-        if any(other < year for other in future if other not in reported):
-            year = None  # "by 2016" in an article of 2020: something is misread
-        elif _CURRENT not in seen and _LAST_NEXT_YEAR.search(text):
+        for value in newest_first:
+            if value < year:
+                older = kinds.get(value) or read(value)
+                if older & {_FUTURE, _NEXT} and not older & _REPORTED:
+                    return YearEvidence(None, named, not_before)  # "by 2016" in 2020?
+        if _CURRENT not in seen and _LAST_NEXT_YEAR.search(text):
             year = None  # "last year" may be the year named
-    # "2004, last year": written in 2005 or later.
-    past += [last + 1 for last, last_kinds in kinds.items() if _LAST in last_kinds]
-    # "The bank collapsed in 2008": a year told in the past tense is behind the writer.
-    past += [done for done, done_kinds in kinds.items() if _PLAIN_PAST in done_kinds]
-    not_before = max(current + past, default=None)
-    if not_before is not None and not MIN_YEAR <= not_before <= MAX_YEAR:
-        not_before = None
     if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
         year = None
     return YearEvidence(year, named, not_before)
