@@ -28,6 +28,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 
 from ..corpus import Article, read_raw
+from ..corpus.clean import RemovedSpan, removed_spans
 from ..corpus.markdown import Block, Document, column_widths, document_for, safe_link, table_lines
 from ..corpus.query import Query
 from .glyphs import CONSOLE, UNICODE, Glyphs
@@ -200,7 +201,7 @@ class ReadingPane(LineView):
         self._document: tuple[tuple[str, str, int], Document | None] | None = None
         """The markdown document of the article shown, keyed by its key, path and body
         line: parsed once while the article is shown (None: draw the plain paragraphs)."""
-        self._removed: tuple[str, list[object]] | None = None
+        self._removed: tuple[str, list[RemovedSpan]] | None = None
         """What cleaning removed from the raw text shown (its removed_spans)."""
         self._run_styles: dict[tuple[tuple[str, ...], str | None], Style] = {}
         self._lines: list[Line] = []
@@ -466,16 +467,13 @@ class ReadingPane(LineView):
 
     # --- the raw view ------------------------------------------------------------
 
-    def _removed_spans(self, raw: str) -> list[object]:
+    def _removed_spans(self, raw: str) -> list[RemovedSpan]:
         """What cleaning removed from *raw* (cached for the text shown)."""
         if self._removed is not None and self._removed[0] is raw:
             return self._removed[1]
-        spans: list[object]
         try:
-            from ..corpus.clean import removed_spans
-
-            spans = list(removed_spans(raw))
-        except Exception:  # noqa: BLE001 - the raw text is still shown, unmarked
+            spans = removed_spans(raw)
+        except Exception:  # noqa: BLE001 - a fault here must not hide the raw text
             spans = []
         self._removed = (raw, spans)
         return spans
@@ -486,14 +484,7 @@ class ReadingPane(LineView):
         removed = self._removed_spans(raw)
         by_line: dict[int, list[tuple[int, int, str]]] = {}
         for span in removed:
-            line_no = getattr(span, "line", -1)
-            by_line.setdefault(line_no, []).append(
-                (
-                    getattr(span, "start", 0),
-                    getattr(span, "end", 0),
-                    str(getattr(span, "reason", "")),
-                )
-            )
+            by_line.setdefault(span.line, []).append((span.start, span.end, span.reason))
         mark = self.markdown_glyphs.removed
         self._add("Raw file text (r for the cleaned article):", "meta", measure)
         if removed:

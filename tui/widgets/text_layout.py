@@ -7,6 +7,7 @@ themselves: offsets into the original string are kept so that search highlights
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from rich.cells import cell_len
@@ -25,7 +26,7 @@ def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
     width = max(1, width)
     if not text:
         return [(0, 0)]
-    if text.isascii() or cell_len(text) == len(text):
+    if text.isascii() or _one_cell_each(text):
         return _wrap_uniform(text, width)
     lines: list[tuple[int, int]] = []
     length = len(text)
@@ -68,6 +69,24 @@ def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
             lines.append((start, end))
             start = end
     return lines or [(0, 0)]
+
+
+_ZERO_WIDTH = re.compile(
+    "[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+    "\u06d6-\u06ed\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963\u0e31"
+    "\u0e34-\u0e3a\u0e47-\u0e4e\u1ab0-\u1aff\u1dc0-\u1dff\u200b-\u200f\u20d0-\u20ff"
+    "\ufe00-\ufe0f\ufe20-\ufe2f]"
+)
+"""Common zero-width characters (combining marks, joiners, variation selectors)."""
+
+
+def _one_cell_each(text: str) -> bool:
+    """Every character of *text* is one cell wide, so offsets are cells.
+
+    As many cells as characters is not enough: wide characters and zero-width ones
+    (a CJK word and an emoji's joiners) can add up to the same count.
+    """
+    return cell_len(text) == len(text) and _ZERO_WIDTH.search(text) is None
 
 
 def _wrap_uniform(text: str, width: int) -> list[tuple[int, int]]:
