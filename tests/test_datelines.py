@@ -211,7 +211,8 @@ def test_saved_day_in_the_sites_header_is_not_the_pages() -> None:
         + BODY
         + "\nKommentare\n\n28.04.2020, 10:27 Uhr\n\n27.04.2020, 20:10 Uhr\n"
     )
-    assert found(text) is None
+    # The masthead's day is dropped; the date just above the text is the page's.
+    assert found(text) == ("2020-04-27", "27.04.2020", 20)
 
 
 def test_only_decoys_give_no_date() -> None:
@@ -258,7 +259,11 @@ def test_ambiguous_numeric_date_follows_the_page() -> None:
 def test_no_title_and_no_lines() -> None:
     assert find_dateline([], None) is None
     assert find_dateline([""], 1) is None
-    assert find_dateline(["17.10.2024"], 5) is not None  # an out-of-range title line is ignored
+    # An out-of-range title line is ignored; the date above the text is still found.
+    prose = "The council approved the harbour plan after a long debate on Tuesday night."
+    assert find_dateline(["17.10.2024", prose, prose], 5) is not None
+    # A lone date with no text to date is no page's date.
+    assert find_dateline(["17.10.2024"], 5) is None
 
 
 # --- the whole parse --------------------------------------------------------------------

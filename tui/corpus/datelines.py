@@ -2,40 +2,59 @@
 
 A saved page holds many dates: the article's, its update, comments, related
 articles, archives, copyright years, events named in the text. The page's own date
-is the one that stands on a short line near the headline, or after a word such as
-"Published" / "Veröffentlicht" / "Publié"; dates in sentences, in comments and in
-footers are not. When the evidence does not settle it, there is no date: a page
-with no date is better than one with a wrong date.
+stands between the headline and the text: on a short line just under (or just above)
+the headline, or just above the first paragraph of prose, often after a word such as
+"Published" / "Veröffentlicht" / "Publié". Dates in sentences, in comments, in lists
+and in footers are not the page's. When the evidence does not settle it, there is no
+date: a page with no date is better than one with a wrong date.
 
-This runs for every file at load, so it is built of cheap filters: only short lines
-with a four-digit year are looked at, and dateparser is never called here.
+This runs for every file at load, so the work is bounded: two anchors are found (the
+headline, and the first run of prose), only the few lines around them are read for
+dates, and dateparser is never called here.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .dates import ArticleDate
-from .datewords import FoundDate, find_dates
+from .datewords import MONTHS, FoundDate, find_dates
 
 MAX_LINE = 160
-"""Longer lines are prose: a date there is an event, not the page's date, unless a
-publication keyword stands right before it."""
+"""Longer lines are prose: a date there is an event, not the page's date."""
 
-MAX_SCAN_LINES = 20_000
-"""Lines looked at, from the top (a saved page rarely has more)."""
+SCAN_LINES = 20_000
+"""Lines looked at for the anchors (a headline's repeat, the first prose), from the
+top, with string tests only (a saved page rarely has more)."""
 
 NEAR_AFTER = 40
-"""Non-blank lines after the headline where a dateline may stand."""
+"""Non-blank lines after a repeated headline where a dateline may stand (the window
+also ends where the article's text is under way: see :func:`_window_after`)."""
 
 NEAR_AFTER_TITLE = 8
 """Non-blank lines after a title that is not repeated further down."""
 
 NEAR_BEFORE = 8
-"""Non-blank lines before the headline (a date above the title, in a kicker)."""
+"""Non-blank lines before a repeated headline (a date above the title, in a kicker)."""
 
-_YEAR = re.compile(r"[12１２][09０９]\d\d")
+PROSE_BEFORE = 8
+"""Non-blank lines above the first paragraph of prose where a dateline may stand."""
+
+MAX_PLAIN_WORDS = 5
+"""Words beside a date with no publication keyword on a dateline ("By Staff Reporter
+| Oct 17, 2024", "Madrid - 17 oct 2024 - 14:30 CEST"); more make it a sentence's
+(8 with a keyword: "Published by the Editorial Board on 17 October 2024")."""
+
+PROSE_AFTER = 3
+"""Non-blank lines below the first paragraph of prose (a standfirst, then the byline
+and the date) where a dateline may stand; each counts as three lines above it."""
+
+MAX_CANDIDATES = 64
+"""Dates read per page at most: the windows are small, this bounds a pathological one."""
+
+_YEAR = re.compile(r"[12１２١٢][09０９٠٩]\d\d")
 _WEEKDAY = re.compile(
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:mon|tue|wed|thu|fri|sat|sun)\b|"
     r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag|"
@@ -43,45 +62,75 @@ _WEEKDAY = re.compile(
     r"lunes|martes|mi[ée]rcoles|jueves|viernes|s[áa]bado|domingo|"
     r"luned[iì]|marted[iì]|mercoled[iì]|gioved[iì]|venerd[iì]|sabato|domenica|"
     r"segunda|ter[çc]a|quarta|quinta|sexta|"
+    r"maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|"
+    r"poniedzia[łl]ek|wtorek|[śs]roda|czwartek|pi[ąa]tek|sobota|niedziela|"
+    r"pazartesi|sal[ıi]|[çc]ar[şs]amba|per[şs]embe|cuma|cumartesi|pazar|"
     r"понедельник|вторник|среда|четверг|пятница|суббота|воскресенье|"
+    r"الأحد|الاثنين|الإثنين|الثلاثاء|الأربعاء|الخميس|الجمعة|السبت|"
     r"[月火水木金土日]曜|星期|[월화수목금토일]요일",
     re.IGNORECASE,
 )
 
+# Keywords: a prefix match at a word's start ("publié", "publiée", "published").
 _PUBLISHED = re.compile(
-    r"(?:published|posted|written|created|publi[ée]e?s?|"
-    r"ver[öo]ffentlicht|erstellt|erschienen|publiziert|\b(?:datum|date|stand|vom)\b|"
-    r"publicad[oa]|pubblicat[oa]|опубликовано|опубликована|дата|"
+    r"(?<![^\W\d_])(?:published|posted|written|created|publi[ée]e?s?|"
+    r"ver[öo]ffentlicht|erstellt|erschienen|publiziert|(?:datum|date|stand)\b|"
+    r"publicad[oa]|pubblicat[oa]|opublikowan[oay]|gepubliceerd|geplaatst|"
+    r"publikov[áa]no|vyd[áa]no|diterbitkan|dipublikasikan|diposting|"
+    r"yay[ıi]nlanma|yay[ıi]n\s+tarihi|giri[şs]\b|"
+    r"опубликовано|опубликована|дата|نشر|"
     r"发布|發佈|發布|公開|投稿|掲載|작성|입력|게시)",
     re.IGNORECASE,
 )
 _UPDATED = re.compile(
-    r"(?:updated?|last\s+modified|modified|aktualisiert|letzte?s?\s+(?:update|änderung)|"
-    r"ge[äa]ndert|mis\s+[àa]\s+jour|modifi[ée]|actualizad[oa]|aggiornat[oa]|atualizad[oa]|"
-    r"обновлено|更新|수정)",
+    r"(?<![^\W\d_])(?:updated?|last\s+modified|modified|aktualisiert|"
+    r"letzte?s?\s+(?:update|änderung)|ge[äa]ndert|mis\s+[àa]\s+jour|modifi[ée]|"
+    r"actualizad[oa]|aggiornat[oa]|modifica|atualizad[oa]|aangepast|bijgewerkt|"
+    r"aktualizacja|zaktualizowan|aktualizov[áa]no|g[üu]ncelle|diperbarui|"
+    r"обновлено|تحديث|更新|수정)",
     re.IGNORECASE,
 )
+_STRONG_DECOY = re.compile(
+    r"©|copyright|\(c\)\s*\d|all\s+rights\s+reserved|alle\s+rechte|tous\s+droits|"
+    r"todos\s+los\s+derechos|diritti\s+riservati",
+    re.IGNORECASE,
+)
+# On the date's own line, whole words only ("Essays" is no "says", "By Sarah Osborne"
+# no "born"): a comment, an event, a deadline, a life, an account, an archive.
 _DECOY = re.compile(
-    r"(?:©|copyright|\(c\)|reply|replies|antworten|antwort|says|said|sagt|schreibt|"
-    r"comments?|kommentar|kommentare|responder|répondre|rispondi|ответить|"
-    r"event|veranstaltung|termin|deadline|frist|bis\s+zum|until|from\s|vom\s.*\sbis|"
+    r"(?<![^\W\d_])(?:reply|replies|antworten|antwort|says|said|sagt|schreibt|wrote|"
+    r"comments?|commented|kommentare?|responder|répondre|rispondi|ответить|"
+    r"events?|veranstaltung|termine?|deadline|frist|bis\s+zum|until|"
     r"archiv|archive|born|geboren|gestorben|died|registriert|registered|joined|"
-    r"mitglied\s+seit|member\s+since|dabei\s+seit)",
+    r"mitglied\s+seit|member\s+since|dabei\s+seit|"
+    r"set\s+for|scheduled|due|will|expires?|starts?|starting|begins?|opens?|"
+    r"ab\s+dem|ab\s+(?=\d))(?![^\W\d_])",
+    re.IGNORECASE,
+)
+# On the line before or after the date: what marks a comment's timestamp.
+_COMMENT = re.compile(
+    r"(?<![^\W\d_])(?:reply|replies|antworten|antwort|says|sagt|schreibt|wrote|"
+    r"commented|responder|répondre|rispondi|ответить|report|melden|like)(?![^\W\d_])",
     re.IGNORECASE,
 )
 _SEPARATORS = " \t|·•-–—,:/()[]"
-_RANGE_BEFORE = re.compile(
-    r"(?:\d\.?\s*[-–—]|\bbis|\bto|\bau|\bal|\buntil|\btill)\s*$", re.IGNORECASE
-)
+_TIME = re.compile(r"\b\d{1,2}[:.h]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?|uhr|h)?\b", re.IGNORECASE)
+_CLOCK = re.compile(r"\d{1,2}[:.h]\d{2}(?::\d{2})?$")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_RANGE_WORD = re.compile(r"(?:[-–—]|bis|to|until|till|through|au|al)$", re.IGNORECASE)
 _RANGE_AFTER = re.compile(
-    r"\s*(?:[-–—]|bis|to|until|au|al)\s*\d{1,2}(?:[./]\s*\d{1,2}|\.?\s+[^\W\d_]{3,})",
+    r"\s*(?:[-–—]|bis\b|to\b|until\b|through\b|au\b|al\b)\s*"
+    r"(\d{1,2})(?:\.?\s*([^\W\d_]{3,13})|([./])\d{1,2}\3)",
     re.IGNORECASE,
 )
+_LEAD_WORDS = frozenset(
+    ("on", "the", "at", "of", "le", "el", "il", "lo", "la", "am", "den", "der", "de"),
+) | frozenset(("du", "em", "op", "dnia", "dne", "dia", "en", "et"))
+"""Words that may stand right before a day and its month ("on 3 March 2023", "le 3
+mars", "am 3. März"); any other word makes it a number of something else ("Windows
+11 October 2024 update", "Top 10 October 2024")."""
 _TITLED = re.compile(r"\s*:\s+(?:[^\W\d_]+\W+){3}")
-_STRONG_DECOY = re.compile(r"(?:©|copyright|\(c\)\s*\d)", re.IGNORECASE)
-_TIME = re.compile(r"\b\d{1,2}[:.h]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?|uhr|h)?\b", re.IGNORECASE)
-_NOISE = re.compile(r"[\W\d_]+")
-_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,32 +157,78 @@ class _Candidate:
 
 
 def _words_besides(line: str, found: FoundDate) -> int:
-    rest = line[: found.start] + " " + line[found.end :]
-    rest = _TIME.sub(" ", rest)
+    """Words on the line besides the date and times; CJK counts a word per two
+    characters, since it writes no spaces."""
+    rest = _TIME.sub(" ", line[: found.start] + " " + line[found.end :])
+    if not rest.isascii():
+        wide = len(_WIDE.findall(rest))
+        if wide:
+            return len(_WORD.findall(_WIDE.sub(" ", rest))) + wide // 2
     return len(_WORD.findall(rest))
 
 
-def _kind(line: str, found: FoundDate, previous: str) -> str:
+def _is_range(before: str, after: str) -> bool:
+    """``12.10. - 15.10.2023``, ``3 March 2023 to 5 March 2023``; not ``14:30 -
+    17.10.2024`` nor ``17 Oct 2024 - 14.30 BST`` nor ``March 3, 2023 – 5 min read``."""
+    words = before.rstrip().rsplit(None, 2)
+    if len(words) >= 2 and _RANGE_WORD.search(words[-1]):
+        last = words[-2]
+        if last[-1:].isdigit() and not _CLOCK.search(last) or last.endswith("."):
+            return last.rstrip(".")[-1:].isdigit()
+    elif words and words[-1][-1:] in "-–—" and len(words[-1]) > 1:
+        last = words[-1].rstrip("-–—")
+        return last[-1:].isdigit() and not _CLOCK.search(last) or last.endswith(".")
+    match = _RANGE_AFTER.match(after)
+    if match is None:
+        return False
+    return match[3] is not None or MONTHS.get(match[2].lower(), 0) > 0
+
+
+def _number_of_something(line: str, found: FoundDate) -> bool:
+    """A day-month date whose day follows a word that does not lead a date: a number
+    of something else ("Windows 11 October 2024", "Galaxy S24 January 2024")."""
+    if found.form != "day-month":
+        return False
+    head = line[: found.start]
+    if not head.strip():
+        return False
+    if head[-1].isalnum():
+        return True  # glued: "S24 January 2024"
+    token = head.split()[-1].rstrip(".")
+    if not token or token[-1] in _SEPARATORS or _CLOCK.search(token):
+        return False
+    if len(token) <= 2 or token.casefold() in _LEAD_WORDS:
+        return False  # "le", "am", "w", and weekdays as "Sa", "Di", "Fr" abbreviate them
+    return not (_WEEKDAY.search(token) or _PUBLISHED.search(token) or _UPDATED.search(token))
+
+
+def _kind(line: str, found: FoundDate, previous: str, following: str) -> str:
     if _STRONG_DECOY.search(line):
         return "decoy"
-    if _words_besides(line, found) > 8 or len(line) > MAX_LINE:
+    if len(line) > MAX_LINE or _words_besides(line, found) > 8 or "。" in line:
         return "decoy"  # a date in a sentence: an event, not the page's date
     before = line[max(0, found.start - 40) : found.start]
     after = line[found.end : found.end + 30]
     if _TITLED.match(after):
         return "decoy"  # "8 November 1923: 100 years since the putsch", a listed article
-    if _RANGE_BEFORE.search(before) or _RANGE_AFTER.match(after):
-        return "decoy"  # "12.10. - 15.10.2023", "3 March 2023 to 5 March 2023"
+    if _is_range(before, after):
+        return "decoy"
+    if _number_of_something(line, found):
+        return "decoy"
     # The keyword nearest before the date decides ("Published 3 March · Updated 5 March").
     label = before if before.strip(_SEPARATORS) else previous
     published = [match.end() for match in _PUBLISHED.finditer(label)]
     updated = [match.end() for match in _UPDATED.finditer(label)]
+    if _DECOY.search(before) or _DECOY.search(after):
+        return "decoy"
+    if _COMMENT.search(previous) or _COMMENT.match(following):
+        return "decoy"  # "Mark says:" above, "Reply" below: a comment's timestamp
     if (published or updated) and len(_WORD.findall(before)) <= 6:
         if updated and (not published or max(updated) >= max(published)):
             return "updated"
         return "published"
-    if _DECOY.search(before) or _DECOY.search(after) or _DECOY.search(previous):
-        return "decoy"
+    if _words_besides(line, found) > MAX_PLAIN_WORDS:
+        return "decoy"  # "after Python 3.0 was first released on December 3, 2008."
     return "plain"
 
 
@@ -169,48 +264,99 @@ def _headline_index(
         if len(candidate) < 16 and candidate != title:
             continue
         if core in candidate or (2 * len(candidate) >= len(core) and candidate in title):
+            if _STRONG_DECOY.search(line):
+                continue  # "© 2024 Riverside Gazette": the footer names the site
             return later, True
     return index, False
 
 
+_SENTENCE_END = re.compile(r"[.!?。！？…:;\"'”’»)]$")
+
+
+def _is_prose(line: str) -> bool:
+    """A paragraph of the article: a long line of many words ending a sentence."""
+    if len(line) < 60:
+        if len(line) < 25 or len(_WIDE.findall(line)) < 25:
+            return False
+    elif len(line.split()) < 10 and len(_WIDE.findall(line)) < 25:
+        return False
+    return bool(_SENTENCE_END.search(line.rstrip())) or "。" in line
+
+
+def _is_wrapped(lines: list[str], index: int) -> bool:
+    """A line of a hard-wrapped paragraph: many words, and so has the next line."""
+    line = lines[index]
+    if len(line) < 50 or index + 1 >= len(lines) or len(lines[index + 1]) < 50:
+        return False
+    return len(line.split()) >= 8 and len(lines[index + 1].split()) >= 8
+
+
+def _first_prose(nonblank: list[int], lines: list[str], count: int = 3) -> list[int]:
+    """The positions (among *nonblank*) of the page's first *count* lines of prose:
+    where the article's text starts (a standfirst, a caption or a cookie notice may
+    come first, hence more than one)."""
+    found: list[int] = []
+    for position, index in enumerate(nonblank):
+        if _is_prose(lines[index]) or _is_wrapped(lines, index):
+            found.append(position)
+            if len(found) == count:
+                break
+    return found
+
+
 def _candidates(
-    lines: list[str], limit: int, day_first: bool | None
+    lines: list[str], nonblank: list[int], positions: list[int], day_first: bool | None
 ) -> tuple[list[_Candidate], bool]:
-    """The dates on the first *limit* lines, and whether some line holds a date that
-    only the page's language can settle (``10/11/2024``)."""
+    """The dates on the non-blank lines at *positions*, and whether one of them is a
+    date that only the page's language can settle (``10/11/2024``)."""
     found: list[_Candidate] = []
     ambiguous = False
-    previous = ""
-    position = 0
-    for index in range(limit):
+    for position in positions:
+        index = nonblank[position]
         line = lines[index]
-        if not line or line.isspace():
-            continue
-        position += 1
-        # A long line is prose, never a dateline (see _kind): not even searched.
-        if len(line) <= MAX_LINE:
-            if _YEAR.search(line):
-                for date in find_dates(line, day_first):
-                    kind = _kind(line, date, previous)
-                    found.append(_Candidate(index, position, date, line, kind))
-                if not ambiguous and day_first is None and _AMBIGUOUS.search(line):
-                    ambiguous = True
-            elif "." in line:
-                short = _short_dotted(line)
-                if short is not None:
-                    kind = _kind(line, short, previous)
+        if len(line) > MAX_LINE:
+            continue  # prose, never a dateline (see _kind): not even searched
+        previous = lines[nonblank[position - 1]] if position > 0 else ""
+        previous = previous if len(previous) <= 40 else ""
+        following = lines[nonblank[position + 1]] if position + 1 < len(nonblank) else ""
+        if _YEAR.search(line):
+            for date in find_dates(line, day_first):
+                kind = _kind(line, date, previous, following)
+                found.append(_Candidate(index, position, date, line, kind))
+            if not ambiguous and day_first is None and _AMBIGUOUS.search(line):
+                ambiguous = True
+        elif "." in line:
+            short = _short_dotted(line)
+            if short is not None:
+                kind = _kind(line, short, previous, following)
+                # "Veröffentlicht am 19.10.19", "Artikel vom 31.10.23": after a keyword,
+                # or alone on a short line; never "Linux 6.1.10" nor "Firmware 1.2.24".
+                if kind == "published" or (
+                    kind == "plain"
+                    and _words_besides(line, short) <= 2
+                    and not _VERSION.search(line)
+                ):
                     found.append(_Candidate(index, position, short, line, kind))
-        previous = line if len(line) <= 40 else ""
+        if len(found) >= MAX_CANDIDATES:
+            break
     return found, ambiguous
 
 
-_SHORT_DOTTED = re.compile(r"(?<![\w.])(\d{1,2})\.(\d{1,2})\.([0-4]\d)(?![\w.]|,\d)")
+_SHORT_DOTTED = re.compile(r"(?<![\w.])(\d\d)\.(\d\d)\.([0-4]\d)(?![\w.]|,\d)")
+
+
+_VERSION = re.compile(
+    r"(?<![^\W\d_])(?:v|ver|version|versio|release|build|firmware|update|patch|ios|android)"
+    r"(?![^\W\d_])",
+    re.IGNORECASE,
+)
 
 
 def _short_dotted(line: str) -> FoundDate | None:
-    """``19.10.19``: a dotted date (day first, as dotted dates are) with a two-digit
-    year. Only 00–49 are read, as 2000–2049: a fixed rule, never today's century,
-    and a page of the 1990s that wrote "19.10.98" gets no date rather than 2098."""
+    """``19.10.19`` after a publication keyword: a dotted date (day first, as dotted
+    dates are) with two-digit day, month and year. Only years 00–49 are read, as
+    2000–2049: a fixed rule, never today's century; "19.10.98" gets no date rather
+    than 2098, and a version number ("6.1.10", "1.2.24") is no date."""
     match = _SHORT_DOTTED.search(line)
     if match is None:
         return None
@@ -226,14 +372,55 @@ def _short_dotted(line: str) -> FoundDate | None:
 
 
 def _day_first_hint(candidates: list[_Candidate]) -> bool | None:
-    """How the page writes its dates, from the dates that settle it themselves."""
-    forms = {candidate.found.form for candidate in candidates}
+    """How the page writes its dates, from the dates near its anchors that settle it
+    themselves (a decoy's form counts too: it is the page's language all the same,
+    but a number of something else is no date at all)."""
+    forms = {c.found.form for c in candidates if not _number_of_something(c.line, c.found)}
     day_first = bool(forms & {"numeric", "day-month"})
     # "November 2, 2023" is written on day-first sites too: only "10/17/2024" counts.
     month_first = "numeric-us" in forms
     if day_first != month_first:
         return day_first
     return None
+
+
+def _the_only_published(lines: list[str], nonblank: list[int]) -> _Candidate | None:
+    """The one date of the page that follows a publication keyword, if there is only
+    one (a comment thread's "Posted on …" gives several, which disagree)."""
+    found: list[_Candidate] = []
+    previous = ""
+    for position, index in enumerate(nonblank):
+        line = lines[index]
+        if (
+            len(line) <= MAX_LINE
+            and _YEAR.search(line)
+            and (_PUBLISHED.search(line) or _PUBLISHED.search(previous))
+        ):
+            following = lines[nonblank[position + 1]] if position + 1 < len(nonblank) else ""
+            for date in find_dates(line):
+                kind = _kind(line, date, previous, following)
+                if kind == "published" and date.date.day is not None:
+                    found.append(_Candidate(index, position, date, line, kind))
+            if len(found) >= MAX_CANDIDATES:
+                break
+        previous = line if len(line) <= 40 else ""
+    if len({c.found.date for c in found}) == 1:
+        return found[0]
+    return None
+
+
+def _page_dates(lines: list[str], nonblank: list[int]) -> list[_Candidate]:
+    """Dates on the page's short lines, for their forms alone (at most a bounded
+    number, read only when a date near the anchors is ambiguous)."""
+    found: list[_Candidate] = []
+    for position, index in enumerate(nonblank):
+        line = lines[index]
+        if len(line) <= MAX_LINE and _YEAR.search(line):
+            for date in find_dates(line):
+                found.append(_Candidate(index, position, date, line, "plain"))
+            if len(found) >= 4 * MAX_CANDIDATES:
+                break
+    return found
 
 
 _AMBIGUOUS = re.compile(r"(?<!\d)\d{1,2}([/-])\d{1,2}\1(?:19|20)\d\d")
@@ -244,98 +431,125 @@ def find_dateline(lines: list[str], title_line: int | None) -> Dateline | None:
 
     *title_line* (1-based) is the line the title came from, if any: the dateline is
     looked for near it, or near its repeat further down (a page's <title> first,
-    then, after the navigation, its <h1>).
+    then, after the navigation, its <h1>), and above the first paragraph of prose.
     """
-    limit = min(len(lines), MAX_SCAN_LINES)
-    candidates, ambiguous = _candidates(lines, limit, None)
+    limit = min(len(lines), SCAN_LINES)
+    nonblank = [index for index in range(limit) if lines[index] and not lines[index].isspace()]
+    if not nonblank:
+        return None
+    anchor, repeated = _headline_index(lines, title_line, limit)
+    near: list[int] = []
+    anchor_position = None
+    if anchor is not None and lines[anchor].strip():
+        anchor_position = _position(nonblank, anchor)
+        before = NEAR_BEFORE if repeated else 0
+        end = _window_after(nonblank, lines, anchor_position, repeated)
+        # The headline's own line is not searched: a date there is its topic.
+        near = [p for p in range(max(0, anchor_position - before), end) if p != anchor_position]
+    prose = _first_prose(nonblank, lines)
+    by_prose: list[int] = []
+    if prose:
+        start, end = max(0, prose[0] - PROSE_BEFORE), min(len(nonblank), prose[-1] + 2)
+        by_prose = [p for p in range(start, end) if p != anchor_position]
+    positions = sorted(set(near) | set(by_prose))
+    candidates, ambiguous = _candidates(lines, nonblank, positions, None)
     if ambiguous:
         # "10/11/2024" reads as the page's other dates do, when they agree on an order.
         hint = _day_first_hint(candidates)
+        if hint is None:
+            # Nothing near the anchors settles it: the page's other short dates may.
+            hint = _day_first_hint(_page_dates(lines, nonblank))
         if hint is not None:
-            candidates = _candidates(lines, limit, hint)[0]
+            candidates = _candidates(lines, nonblank, positions, hint)[0]
     usable = [c for c in candidates if c.kind != "decoy" and c.found.date.day is not None]
-    if not usable:
-        return None
-    anchor, repeated = _headline_index(lines, title_line, limit)
-    chosen = _choose(usable, candidates, anchor, repeated, lines)
+    # The day the page was saved, as a site's masthead shows it, is not the article's.
+    saved = [c for c in usable if _WEEKDAY.search(c.line, 0, c.found.start)]
+    if saved:
+        page = _page_dates(lines, nonblank)
+        usable = [c for c in usable if c not in saved or not _is_save_day(c, page)]
+    chosen = None
+    if anchor_position is not None:
+        window = set(near)
+        chosen = _choose([c for c in usable if c.position in window], anchor_position)
+    if chosen is None and prose:
+        window = set(by_prose)
+        chosen = _above_prose([c for c in usable if c.position in window], prose)
+    if chosen is None:
+        # Nothing near the anchors: a date after a publication keyword, if it is the only
+        # one the page gives ("Veröffentlicht am: 6. August 2009" under the text).
+        chosen = _the_only_published(lines, nonblank)
     if chosen is None:
         return None
     found = chosen.found
     return Dateline(found.date, chosen.line[found.start : found.end], chosen.index + 1)
 
 
-def _position_of(index: int, lines: list[str]) -> int:
-    return sum(1 for line in lines[: index + 1] if line and not line.isspace())
+def _position(nonblank: list[int], index: int) -> int:
+    from bisect import bisect_left
+
+    return bisect_left(nonblank, index)
 
 
-def _distance(offset: int) -> int:
-    """Lines above the headline count thrice: a dateline follows its headline more
-    often than it precedes it."""
-    return offset if offset >= 0 else -3 * offset
+def _window_after(nonblank: list[int], lines: list[str], anchor: int, repeated: bool) -> int:
+    """The end (exclusive position) of the window after the headline: a dateline
+    stands between the headline and the article's text, so the window ends at the
+    text's second paragraph (comments, related lists and footers come later)."""
+    cap = min(len(nonblank), anchor + 1 + (NEAR_AFTER if repeated else NEAR_AFTER_TITLE))
+    paragraphs = 0
+    for position in range(anchor + 1, cap):
+        if _is_prose(lines[nonblank[position]]):
+            paragraphs += 1
+            if paragraphs == 2:
+                return position
+    return cap
 
 
-def _is_save_day(chosen: _Candidate, everything: list[_Candidate]) -> bool:
-    """A weekday and a date above the headline, later than every other date on the
-    page (there being others): the day the page was saved, as a site's header shows
-    it ("Mittwoch, 8. Juli 2020"), not the article's."""
-    if not _WEEKDAY.search(chosen.line, 0, chosen.found.start):
-        return False
-    others = [c.found.date.sort_key for c in everything if c is not chosen]
+def _is_save_day(chosen: _Candidate, page: list[_Candidate]) -> bool:
+    """A weekday and a date later than every other date on the page (there being
+    others): the day the page was saved, as a site's masthead shows it ("Mittwoch,
+    8. Juli 2020"), not the article's."""
+    others = [c.found.date.sort_key for c in page if c.index != chosen.index]
     return len(others) >= 2 and all(chosen.found.date.sort_key > other for other in others)
 
 
-def _choose(
-    usable: list[_Candidate],
-    everything: list[_Candidate],
-    anchor: int | None,
-    repeated: bool,
-    lines: list[str],
-) -> _Candidate | None:
-    if anchor is not None:
-        anchor_position = _position_of(anchor, lines)
-        after = NEAR_AFTER if repeated else NEAR_AFTER_TITLE
-        before = NEAR_BEFORE if repeated else 0
-        near = [c for c in usable if -before <= c.position - anchor_position <= after]
-        if near:
-            best = min(near, key=lambda c: _rank(c, anchor_position))
-            if best.kind == "updated":
-                # "Updated 5 March 2023 · 3 March 2023": the original date wins.
-                original = [
-                    c for c in near if c.kind == "plain" and abs(c.position - best.position) <= 4
-                ]
-                if original:
-                    best = original[0]
-        else:
-            best = None
-        if best is not None:
-            high = best.position < anchor_position - 3 or not repeated
-            if high and _is_save_day(best, everything):
-                return None
-            return best
-    # No headline found near a date: a date the page agrees on, or the first date
-    # standing alone (a byline above the text; comments and lists come after it).
-    for kind in ("published", "plain"):
-        chosen = [c for c in usable if c.kind == kind]
-        if chosen and len({c.found.date for c in chosen}) == 1:
-            return chosen[0]
-    # After the headline when it is known: what stands above it is navigation.
-    start = anchor if anchor is not None and repeated else -1
-    first = next((c for c in usable if c.kind != "updated" and c.index > start), None)
-    if (
-        first is not None
-        and 4 * first.position <= _position_of(len(lines) - 1, lines)
-        and _words_besides(first.line, first.found) <= 2
-        and len(_YEAR.findall(first.line)) <= 1  # "1975年1月28日（农历1974年…）": an infobox
-        and not _is_save_day(first, everything)
-    ):
-        return first
-    return None
+def _above_prose(near: list[_Candidate], prose: list[int]) -> _Candidate | None:
+    """The date standing nearest above one of the first paragraphs of prose (a
+    dateline precedes the text it dates); a line below the last counts thrice, and
+    an update gives way to an original date beside it."""
+
+    def rank(candidate: _Candidate) -> int:
+        below = [p - candidate.position for p in prose if p > candidate.position]
+        distance = min(below) if below else 3 * (candidate.position - prose[-1])
+        return distance - 2 if candidate.kind == "published" else distance
+
+    return _prefer_original(near, min(near, key=rank), rank) if near else None
 
 
-def _rank(candidate: _Candidate, anchor_position: int) -> int:
-    """Nearness to the headline; a publication keyword is worth a few lines."""
-    rank = _distance(candidate.position - anchor_position)
-    return rank - 6 if candidate.kind == "published" else rank
+def _prefer_original(
+    near: list[_Candidate], best: _Candidate, rank: Callable[[_Candidate], int]
+) -> _Candidate:
+    if best.kind == "updated":
+        # "Updated 5 March 2023 · 3 March 2023": the original date wins.
+        original = [c for c in near if c.kind != "updated" and abs(c.position - best.position) <= 4]
+        if original:
+            return min(original, key=rank)
+    return best
+
+
+def _choose(near: list[_Candidate], anchor: int) -> _Candidate | None:
+    """The date nearest the anchor (a publication keyword is worth a few lines); an
+    update gives way to an original date beside it, and stands when it is alone."""
+    if not near:
+        return None
+
+    def rank(candidate: _Candidate) -> int:
+        offset = candidate.position - anchor
+        # Lines above the headline count thrice: a dateline follows its headline
+        # more often than it precedes it (and precedes the text it dates).
+        distance = offset if offset >= 0 else -3 * offset
+        return distance - 6 if candidate.kind == "published" else distance
+
+    return _prefer_original(near, min(near, key=rank), rank)
 
 
 TITLE_SEARCH_LINES = 60

@@ -55,16 +55,35 @@ _RUSSIAN: tuple[tuple[int, str], ...] = (
     (12, "декабрь декабря декабре дек"),
 )
 
+# Polish and Czech (nominative and genitive), Turkish (with and without its dotless i),
+# Indonesian, and Arabic (Egyptian and Gulf names, and the Levantine one-word names).
+_MORE: tuple[tuple[int, str], ...] = (
+    (1, "styczeń stycznia sty leden ledna ocak januari يناير"),
+    (2, "luty lutego únor února şubat subat pebruari فبراير شباط"),
+    (3, "marzec marca březen března mart maret مارس آذار"),
+    (4, "kwiecień kwietnia kwi duben dubna nisan أبريل إبريل ابريل نيسان"),
+    (5, "maj maja květen května mayıs mayis مايو أيار"),
+    (6, "czerwiec czerwca cze červen června haziran يونيو يونيه حزيران"),
+    (7, "lipiec lipca lip červenec července temmuz يوليو يوليه تموز"),
+    (8, "sierpień sierpnia srpen srpna ağustos agustos agu agt أغسطس اغسطس"),
+    (9, "wrzesień września wrz září eylül eylul سبتمبر أيلول"),
+    (10, "październik października paź říjen října ekim أكتوبر اكتوبر"),
+    (11, "listopad listopada lis listopadu kasım kasim نوفمبر"),
+    (12, "grudzień grudnia gru prosinec prosince aralık aralik desember ديسمبر"),
+)
+
 MONTHS: dict[str, int] = {
-    name: number for number, names in (*_MONTH_NAMES, *_RUSSIAN) for name in names.split()
+    name: number for number, names in (*_MONTH_NAMES, *_RUSSIAN, *_MORE) for name in names.split()
 }
-"""Lower-case month names and abbreviations, in eight languages, to month numbers."""
+"""Lower-case month names and abbreviations, in fourteen languages, to month numbers."""
 
 # A word where a month name may stand; whether it is one is a dictionary look-up,
 # far cheaper than an alternation of a hundred names tried at every position.
-_MONTH_RE = r"(?P<month>[^\W\d_]{3,11})(?![^\W\d_])\.?"
-_MONTH2_RE = r"(?P<month2>[^\W\d_]{3,11})(?![^\W\d_])\.?"
-_YEAR_RE = r"(?P<year>(?:19|20)\d\d)(?!\d)"
+_MONTH_RE = r"(?P<month>[^\W\d_]{3,13})(?![^\W\d_])\.?"
+_MONTH2_RE = r"(?P<month2>[^\W\d_]{3,13})(?![^\W\d_])\.?"
+_GLUED_TIME = r"(?:(?!\d)|(?=\d{1,2}:\d\d(?!\d)))"
+"""After a year: no digit, unless a time was run into it ("October 17, 20245:02 PM")."""
+_YEAR_RE = rf"(?P<year>(?:19|20)\d\d){_GLUED_TIME}"
 _DAY_SUFFIX = r"(?:st|nd|rd|th|er|re|e|º|°|o|a)?\.?"
 
 _FORMS = [
@@ -81,7 +100,7 @@ _FORMS = [
     rf"(?:de\s+|del\s+)?{_YEAR_RE}",
     # October 17, 2024; Oct. 8 2024; Jun 18th 2018
     rf"(?<![^\W\d_]){_MONTH2_RE}\s*(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)\.?,?\s*"
-    rf"(?P<year2>(?:19|20)\d\d)(?!\d)",
+    rf"(?P<year2>(?:19|20)\d\d){_GLUED_TIME}",
     # 17.10.2024, 17/10/2024, 10/17/2024, 17-10-2024
     r"(?<![\d.])(?P<na>\d{1,2})(?P<nsep>[./-])\s?(?P<nb>\d{1,2})(?P=nsep)\s?"
     r"(?P<ny>(?:19|20)\d\d)(?!\d|[.,]\d)",
@@ -92,7 +111,9 @@ _FORMS = [
 DATE_PATTERN = re.compile("|".join(f"(?:{form})" for form in _FORMS), re.IGNORECASE)
 """Every fast-path form; which named groups matched tells which form it was."""
 
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 3)
+"""Full-width, Arabic-Indic and Persian digits, read as ASCII digits (one for one,
+so positions in the string stay the same)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,49 +211,46 @@ _FIXED_BASE = dt.datetime(2000, 1, 1)
 _FOUR_DIGIT_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
-def _settings(required: list[str], prefer: str) -> dict[str, Any]:
-    return {
-        # No "relative-time" ("3 hours ago") and no "timestamp": only dates as written.
-        "PARSERS": ["absolute-time"],
-        "REQUIRE_PARTS": required,
-        "STRICT_PARSING": len(required) == 3,
-        "RELATIVE_BASE": _FIXED_BASE,
-        "PREFER_DAY_OF_MONTH": prefer,
-        "RETURN_AS_TIMEZONE_AWARE": False,
-    }
+_PARSERS: dict[bool | None, Any] = {}
+"""One dateparser ``DateDataParser`` per day order, built on first use (building one
+loads its settings and language data; a parse with a built one costs far less)."""
+
+
+def _parser(day_first: bool | None) -> Any:
+    parser = _PARSERS.get(day_first)
+    if parser is None:
+        # Imported here: dateparser costs ~0.5 s to import and load its languages, and
+        # only candidates the tables above cannot read ever reach it.
+        from dateparser.date import DateDataParser
+
+        settings: dict[str, Any] = {
+            # No "relative-time" ("3 hours ago") and no "timestamp": dates as written.
+            "PARSERS": ["absolute-time"],
+            "REQUIRE_PARTS": ["month", "year"],
+            "RELATIVE_BASE": _FIXED_BASE,
+            "PREFER_DAY_OF_MONTH": "first",
+            "RETURN_AS_TIMEZONE_AWARE": False,
+        }
+        if day_first is not None:
+            settings["DATE_ORDER"] = "DMY" if day_first else "MDY"
+        parser = _PARSERS[day_first] = DateDataParser(settings=settings)
+    return parser
 
 
 def _with_dateparser(candidate: str, day_first: bool | None) -> ArticleDate | None:
-    # Imported here: dateparser costs ~0.5 s to import and load its languages, and
-    # only candidates the tables above cannot read ever reach it.
-    import dateparser
-
+    """One dateparser call: its ``period`` says whether a day was written (``day``)
+    or only a month and year (``month``), so no second parse is needed to tell."""
     written = {int(year) for year in _FOUR_DIGIT_YEAR.findall(candidate)}
     if not written:
         return None
-    extra: dict[str, Any] = {}
-    if day_first is not None:
-        extra["DATE_ORDER"] = "DMY" if day_first else "MDY"
     try:
-        full = dateparser.parse(
-            candidate, settings={**_settings(["day", "month", "year"], "first"), **extra}
-        )
-        if full is not None and full.year in written:
-            return _make(full.year, full.month, full.day)
-        # Month precision: a day dateparser filled in itself moves with the preference.
-        first = dateparser.parse(
-            candidate, settings={**_settings(["month", "year"], "first"), **extra}
-        )
-        last = dateparser.parse(
-            candidate, settings={**_settings(["month", "year"], "last"), **extra}
-        )
+        data = _parser(day_first).get_date_data(candidate)
     except Exception:  # noqa: BLE001 - a third-party parser on untrusted text: never a crash
         return None
-    if first is None or last is None or first.year not in written:
+    found, period = data.date_obj, data.period
+    if found is None or found.year not in written or period not in ("day", "month"):
         return None
-    if (first.year, first.month) != (last.year, last.month):
-        return None
-    return _make(first.year, first.month, first.day if first.day == last.day else None)
+    return _make(found.year, found.month, found.day if period == "day" else None)
 
 
 MAX_CANDIDATE = 80
