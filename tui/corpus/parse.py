@@ -75,7 +75,8 @@ class ParsedText:
 
 # --- title ------------------------------------------------------------------------
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[A-Z0-9\"'“‘(])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[^\s])|(?<=[。！？])[」』”’）]?(?=.)")
+"""A full stop, then a space and the next sentence; or a CJK full stop, which needs no space."""
 
 
 def _looks_like_headline(line: str) -> bool:
@@ -124,6 +125,9 @@ _ABBREVIATIONS = frozenset(_ABBREVIATION_TEXT.split())
 def first_sentence(paragraph: str) -> str:
     """The paragraph up to its first full stop that is not an initial or abbreviation."""
     for match in _SENTENCE_END.finditer(paragraph):
+        following = paragraph[match.end() : match.end() + 1]
+        if match.group()[-1:].isspace() and following.islower():
+            continue  # "e.g. the", "approx. five": no new sentence starts in lower case
         before = paragraph[: match.start()].rstrip("\"'”’)")
         word = before[before.rfind(" ") + 1 :].rstrip(".!?").casefold()
         if len(word) <= 1 or word in _ABBREVIATIONS:
