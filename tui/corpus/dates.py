@@ -23,7 +23,7 @@ DATE_ORIGINS = {
     "dateline": "stated in a byline or dateline",
     "file name": "from the file name",
     "folder": "from the folder",
-    "text": "inferred from the years the text names",
+    "text": "inferred from the text",
 }
 """Where a date came from (``ParsedText.date_origin``, ``--list --json``'s
 ``date_origin``), and how the reading pane and ``--show`` say it."""
