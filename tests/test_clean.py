@@ -3,6 +3,7 @@ the granularity it occurs, and the report of it that the raw view shows."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 
@@ -22,7 +23,12 @@ from tui.corpus.clean import (
 )
 from tui.corpus.parse import parse_text
 
-PROPERTY = settings(max_examples=int(__import__("os").environ.get("CLEAN_EXAMPLES", 300)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(
+    # CLEAN_EXAMPLES=3000 for a longer run.
+    max_examples=int(os.environ.get("CLEAN_EXAMPLES", "300")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 def removed(text: str) -> list[tuple[str, str]]:
@@ -92,7 +98,7 @@ def test_boilerplate_goes_and_the_article_sentence_stays(line: str, kept: str) -
         "Cookie Policy", "Follow us on Twitter", "Skip to main content", "Read more »",
         "All rights reserved.", "Copyright © 2023 Example Media Ltd. All rights reserved.",
         "[Related: China blames NSA for cyber-attack on its military research university ]",
-        "Powered by MOMENTUM MEDIA", "12 Comments",
+        "Powered by MOMENTUM MEDIA", "Comments",
         # German
         "Anzeige", "- Anzeige -", "Werbung", "Weiterlesen", "Teilen", "Teilen via E-Mail",
         "Newsletter-Anmeldung", "Folgen Sie uns auf Instagram", "Alle Rechte vorbehalten.",
@@ -151,9 +157,9 @@ def test_a_repeated_line_goes_once_its_boilerplate_is_gone() -> None:
 def test_long_lines_without_boilerplate_skip_the_sentence_rules() -> None:
     paragraph = "The committee met again and agreed on a date for the vote. " * 2000
     text = "\n".join(["The talks began.", paragraph, "", paragraph])
-    assert _sentence_lines(text) == set()
-    assert _sentence_lines(text + "\nAdvertisement") == {4}
-    assert _sentence_lines(paragraph + "Share this article.") == {0}
+    assert _sentence_lines(text.split("\n")) == set()
+    assert _sentence_lines([*text.split("\n"), "Advertisement"]) == {4}
+    assert _sentence_lines([paragraph + "Share this article."]) == {0}
 
 
 def test_cleaning_stays_linear_on_hostile_lines() -> None:
@@ -341,7 +347,7 @@ _FRAGMENT = st.one_of(
 @PROPERTY
 @given(st.lists(_FRAGMENT, max_size=20).map(" ".join))
 def test_the_fast_path_never_skips_a_line_the_sentence_rules_change(text: str) -> None:
-    candidates = _sentence_lines(text)
+    candidates = _sentence_lines(text.split("\n"))
     for index, line in enumerate(text.split("\n")):
         if _sentence_removals(line.strip()):
             assert index in candidates, line

@@ -4,6 +4,7 @@ hard-wrapped lines joined back into paragraphs."""
 from __future__ import annotations
 
 import bisect
+import functools
 import html
 import re
 from dataclasses import dataclass
@@ -24,11 +25,11 @@ so that wrapping and drawing stay fast; no text is dropped."""
 # the rest. In the rules below a space stands for any run of blanks.
 
 _BLANK = r"\x20\t\x0b\x0c\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
-"""Blank characters bar the line break, for a character class (escaped: a space in a
-rule stands for a run of them)."""
-_OPT = f"[{_BLANK}]?"
-"""An optional blank (a space in a rule stands for one or more)."""
-_DASH = f"[{_BLANK}-]"
+"""Blank characters bar the line break, for a character class."""
+_OPT = r"\s?"
+r"""An optional blank (a space in a rule stands for one or more: the rules run on single
+lines, so ``\s`` never meets a line break there)."""
+_DASH = r"[\s-]"
 _IN_SENTENCE = r"(?:[^.!?\n]|[.!?](?=[^\s.!?]))"
 """A character of a sentence: not a stop unless a word goes on right after it (".com").
 A rule never reads past a stop and a blank, even one :func:`_is_abbreviation` finds
@@ -56,7 +57,7 @@ _SENTENCE_RULES = (
     # English
     rf"share(?: (?:this|the))?(?: (?:article|story|page|post|link|video|photo|gallery))?"
     rf"(?: (?:on|via|with|to) {_NETWORK})?",
-    rf"shares|tweet|print|email|e-mail|whatsapp|pin it|comments?|\d\d*{_OPT}comments?",
+    r"shares|tweet|print|email|e-mail|whatsapp|pin it|comments|comment",
     rf"click (?:here|to|below){_REST}|tap here{_REST}",
     r"advertisement|advertising|advertiser disclosure|ad|advertise(?: with us)?",
     r"sponsored(?: content| post)?|promoted(?: content)?|paid (?:content|post|partner)",
@@ -68,22 +69,36 @@ _SENTENCE_RULES = (
     rf"more from {_IN_SENTENCE}{{1,40}}",
     r"related(?: (?:articles?|stories|posts|news|content|topics))?",
     rf"\[{_OPT}related{_OPT}:[^\]\n]*\]",
-    rf"you (?:need|must|have) to (?:be )?(?:a )?(?:member|subscriber|subscribed|registered"
-    rf"|logged in|log in|sign in){_REST}",
+    *(
+        rf"you {verb} to (?:be )?(?:a )?(?:member|subscriber|subscribed|registered"
+        rf"|logged in|log in|sign in){_REST}"
+        for verb in ("need", "must", "have")
+    ),
     rf"become a (?:member|subscriber){_REST}",
     rf"please (?:log{_OPT}in|sign{_OPT}in|subscribe|register) {_TO_READ}|register {_TO_READ}",
+    # (Each alternative starts with enough literal text to look for: see _head().)
     rf"subscribe(?: (?:now|today|here))?(?: (?:to|for) {_REST})?",
     r"subscribers? only|subscriber (?:terms|services|login)",
-    rf"sign{_OPT}(?:up|in)(?: (?:now|today|here|for free))?(?: (?:for|to) {_REST})?",
-    rf"log{_OPT}in(?: (?:to|for) {_REST})?",
+    *(
+        rf"{sign}(?: (?:now|today|here|for free))?(?: (?:for|to) {_REST})?"
+        for sign in ("sign up", "signup", "sign in", "signin")
+    ),
+    rf"log in(?: (?:to|for) {_REST})?|login(?: (?:to|for) {_REST})?",
     rf"follow us(?: (?:on|at)(?: {_REST})?)?",
-    rf"{_NEWSLETTER}|our {_NEWSLETTER}|more {_NEWSLETTER}|e-?mail {_NEWSLETTER}"
+    rf"{_NEWSLETTER}|our {_NEWSLETTER}|more {_NEWSLETTER}|email {_NEWSLETTER}|e-mail {_NEWSLETTER}"
     rf"|daily {_NEWSLETTER}|weekly {_NEWSLETTER}",
-    rf"we (?:use|may use|and our partners use|store|set){_COOKIES}"
-    rf"|this (?:web)?site{_COOKIES}|our (?:web)?site uses cookies{_REST}",
-    rf"by (?:continuing|using|clicking|browsing|remaining){_REST}\b(?:agree|accept|consent){_REST}",
+    *(
+        rf"we {verb}{_COOKIES}"
+        for verb in ("use", "may use", "and our partners use", "store", "set")
+    ),
+    rf"this website{_COOKIES}|this site{_COOKIES}",
+    rf"our website uses cookies{_REST}|our site uses cookies{_REST}",
+    *(
+        rf"by {verb}{_REST}\b(?:agree|accept|consent){_REST}"
+        for verb in ("continuing", "using", "clicking", "browsing", "remaining")
+    ),
     rf"{_COOKIE_PAGE}|privacy (?:and|&) {_COOKIE_PAGE}",
-    r"accept(?: all)? cookies|reject(?: all)? cookies|manage cookies",
+    r"accept all cookies|accept cookies|reject all cookies|reject cookies|manage cookies",
     r"all rights reserved",
     rf"copyright(?:{_OPT}(?:©|\(c\)|(?:19|20)\d\d){_IN_SENTENCE}{{0,80}})?"
     rf"|copyright (?:policy|notice|information|by {_SHORT})"
@@ -91,7 +106,7 @@ _SENTENCE_RULES = (
     r"skip to (?:the )?(?:main )?(?:content|navigation|search)",
     rf"powered by(?: {_SHORT})?",
     # German
-    r"anzeigen?|werbung|gesponsert|weiterlesen|mehr (?:lesen|anzeigen|dazu)|drucken|teilen"
+    r"anzeige|anzeigen|werbung|gesponsert|weiterlesen|mehr (?:lesen|anzeigen|dazu)|drucken|teilen"
     r"|jetzt (?:teilen|abonnieren|anmelden|lesen)|artikel teilen|abonnieren"
     r"|möchten sie weiterlesen|alle rechte vorbehalten",
     rf"teilen (?:via|auf|per|mit) {_SHORT}",
@@ -102,11 +117,12 @@ _SENTENCE_RULES = (
     r"publicité|lire (?:aussi|la suite|plus|également)|à lire (?:aussi|également)|voir aussi"
     r"|partager|partagez(?: cet article)?|imprimer|tous droits réservés",
     rf"partager (?:sur|par|via) {_SHORT}",
-    rf"abonnez-vous(?: {_REST})?|s['’]abonner(?: {_REST})?|inscrivez-vous(?: {_REST})?",
+    rf"abonnez-vous(?: {_REST})?|s'abonner(?: {_REST})?|s’abonner(?: {_REST})?"
+    rf"|inscrivez-vous(?: {_REST})?",
     rf"suivez-nous(?: sur {_REST})?",
     rf"nous utilisons{_COOKIES}|ce site (?:web )?utilise{_COOKIES}",
     # Spanish
-    r"publicidad|anuncio|leer más|lee (?:también|más)|lea (?:también|más)|ver (?:también|más)"
+    r"publicidad|anuncio|leer más|lee también|lee más|lea también|lea más|ver también|ver más"
     r"|te puede interesar|compartir|comparte(?: esta noticia| este artículo)?|imprimir"
     r"|todos los derechos reservados",
     rf"compartir (?:en|por) {_SHORT}",
@@ -146,7 +162,7 @@ _TAIL = rf"[.!?:;,…»›>)\]|*\-–—{_BLANK}]*"
 
 
 def _blanks(rule: str) -> str:
-    return rule.replace(" ", f"[{_BLANK}]+")
+    return rule.replace(" ", r"\s+")
 
 
 def _alternatives(rule: str) -> list[str]:
@@ -174,105 +190,142 @@ def _alternatives(rule: str) -> list[str]:
     return found
 
 
-def _head(alternative: str) -> str | None:
-    """The first character of *alternative* when it is a literal (or an escaped one, or
-    ``\\d``) that no quantifier follows; else None."""
-    if alternative[:1] == "\\":
-        head = alternative[:2]
-        if len(head) < 2 or (head[1].isalnum() and head[1] != "d"):
-            return None
-    elif not alternative or alternative[0] in "()[].^$*+?{|":
-        return None
-    else:
-        head = alternative[0]
-    return None if alternative[len(head) : len(head) + 1] in ("*", "+", "?", "{") else head
+_HEAD_SIZE = 6
 
 
-def _by_first_chars(alternatives: list[str], depth: int = 2) -> str:
-    """One regex for *alternatives*, case-insensitive, grouped by their first characters.
+def _head(alternative: str) -> list[str]:
+    """The first few tokens of *alternative* that every text it matches starts with: a
+    literal character, an escaped one, ``\\d``, or a run of blanks (``\\s+``)."""
+    tokens: list[str] = []
+    index = 0
+    while index < len(alternative) and len(tokens) < _HEAD_SIZE:
+        char = alternative[index]
+        if alternative.startswith(r"\s+", index):
+            token, size = r"\s+", 3
+        elif char == "\\":
+            token, size = alternative[index : index + 2], 2
+            if len(token) < 2 or (token[1].isalnum() and token != r"\d"):
+                break
+        elif char in "()[].^$*+?{|":
+            break
+        else:
+            token, size = char, 1
+        if alternative[index + size : index + size + 1] in ("*", "+", "?", "{"):
+            break  # the token may be absent or repeated
+        tokens.append(token)
+        index += size
+    if index == len(alternative):  # all of it: "ad" must not find "Added"
+        tokens.append(r"(?!\w)")
+    return tokens
+
+
+def _heads_regex(alternatives: list[str]) -> str:
+    """A small regex matching the start of every text that one of *alternatives* (regex
+    sources) matches: a trie of their heads (:func:`_head`), case-insensitive.
 
     Python's regex engine tries the branches of an alternation one by one, but skips a
-    branch at once when it starts with a literal character (or class) the text does not
-    have; case-insensitive literals get no such shortcut. So the first *depth*
-    characters become plain ``S``/``s``, ``h``/``H`` branches and only the rests are
-    case-insensitive: a place where no rule can start costs a few comparisons, not a
-    try of every rule.
+    branch at once when it starts with a literal character the text does not have;
+    case-insensitive literals get no such shortcut. So the first letter is a plain
+    ``S`` or ``s`` branch: a place where no rule can start costs a few comparisons.
     """
-    groups: dict[str, list[str]] = {}
-    others: list[str] = []
-    for alternative in alternatives:
-        head = _head(alternative) if depth else None
-        if head is None:
-            others.append(alternative)
-        else:
-            groups.setdefault(head.lower(), []).append(alternative[len(head) :])
-    parts: list[str] = []
-    for head, rests in groups.items():
-        inner = _by_first_chars(rests, depth - 1)
-        if len(head) == 2:  # an escape
-            parts.append(f"{head}(?:{inner})")
-            continue
-        for variant in dict.fromkeys((head, head.upper())):
-            if len(variant) == 1:
-                parts.append(f"{re.escape(variant)}(?:{inner})")
-    parts.extend(f"(?i:{alternative})" for alternative in others)
-    return "|".join(parts)
+    heads = sorted({tuple(_head(alternative)) for alternative in alternatives})
+    # A head that another one starts with makes that other one redundant.
+    minimal = [head for number, head in enumerate(heads) if not any(
+        head[: len(other)] == other for other in heads[:number] if other and len(other) < len(head)
+    )]  # fmt: skip
+    if () in minimal:
+        return ""  # some rule can start anywhere: match everywhere
+
+    def trie(group: list[tuple[str, ...]], first: bool) -> str:
+        branches: dict[str, list[tuple[str, ...]]] = {}
+        for head in group:
+            branches.setdefault(head[0].lower(), []).append(head[1:])
+        parts: list[str] = []
+        for token, rests in branches.items():
+            inner = "" if () in rests else trie(rests, False)
+            if len(token) > 1:  # an escape or a blank run
+                parts.append(token + inner)
+            elif first:
+                parts.extend(
+                    re.escape(variant) + inner
+                    for variant in dict.fromkeys((token, token.upper()))
+                    if len(variant) == 1
+                )
+            else:
+                variants = "".join(dict.fromkeys((token, token.upper(), token.lower())))
+                parts.append((f"[{variants}]" if len(variants) > 1 else re.escape(token)) + inner)
+        return f"(?:{'|'.join(parts)})"
+
+    return trie(minimal, True)
 
 
-_RULE_ALTERNATIVES = [
-    alternative for rule in _SENTENCE_RULES for alternative in _alternatives(_blanks(rule))
-]
-_LABEL_ALTERNATIVES = [
-    _blanks(re.escape(word).replace("\\ ", " ")) + _LABEL_END for word in _LABEL_WORDS
-]
 _RELATED = rf"\[{_OPT}(?i:related){_OPT}:[^\]\n]*\]"
 """Another story's headline: "[Related: …]" (before the "Related:" label)."""
-_ANY_START = f"{_LEAD}(?:{_by_first_chars(_RULE_ALTERNATIVES + _LABEL_ALTERNATIVES)})"
-_BOILERPLATE = re.compile(f"{_ANY_START}{_TAIL}")
-"""A whole sentence of boilerplate (``fullmatch``)."""
-_LABEL = re.compile(
-    f"(?:{_RELATED}|{_LEAD}(?:{_by_first_chars(_LABEL_ALTERNATIVES)}))[{_BLANK}]*"
-)
-"""A label at the front of a sentence (``match``)."""
+
+
+def _rule_alternatives() -> tuple[list[str], list[str]]:
+    """Every rule's alternatives, and the labels', as regex sources."""
+    rules = [part for rule in _SENTENCE_RULES for part in _alternatives(_blanks(rule))]
+    labels = [_blanks(re.escape(word).replace("\\ ", " ")) + _LABEL_END for word in _LABEL_WORDS]
+    return rules, labels
+
+
+@functools.cache
+def _rules() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The whole rules, compiled on first use (never on the way to a first frame): a
+    boilerplate sentence (``fullmatch``), a label at the front of a sentence (``match``)."""
+    rules, labels = _rule_alternatives()
+    return (
+        re.compile(f"{_LEAD}(?i:{'|'.join([*rules, *labels])}){_TAIL}"),
+        re.compile(f"(?:{_RELATED}|{_LEAD}(?i:{'|'.join(labels)}))[{_BLANK}]*"),
+    )
+
+
+@functools.cache
+def _triggers() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Where a boilerplate sentence or label may start, compiled on first use: after a
+    full stop (searched), and anywhere (:func:`re.Pattern.match` just after one of the
+    :data:`_OTHER_BREAKS`).
+
+    They look for the heads of the rules only (:func:`_heads_regex`): a superset, kept
+    small, for the whole rules in each of them took seconds to compile.
+    """
+    rules, labels = _rule_alternatives()
+    start = f"{_LEAD}{_heads_regex(rules + labels)}"
+    return (
+        re.compile(rf"\.[\"'”’»)\]]*[{_BLANK}]+(?P<at>{start})"),
+        re.compile(rf"[\"'”’»)\]」』]*[{_BLANK}]*(?P<at>{start})"),
+    )
+
+
+_JOINER = "\n. "
+"""Joins the lines for :func:`_sentence_lines`: each line then starts like a sentence
+after a full stop, so that one search finds the starts of lines and of sentences."""
+
+
+_OTHER_BREAKS = "!?…|•·。！？"
+"""Rarer than full stops: each is looked for only where the text has it (a search for
+one character is fast, one for a class of them is not)."""
+
+
 _CREDIT = re.compile(rf"©{_IN_SENTENCE}{{0,80}}{_TAIL}")
 """A copyright notice or photo credit that ends a sentence ("Weisssee © Österreich
 Werbung", "InvestmentWatchBlog.com © 2018."): removed from the sign on (``fullmatch``);
 the triggers cannot look for it, :func:`_sentence_lines` looks for the sign instead."""
 _CREDIT_WORD = re.compile(rf"(?i:(?:all content )?copyright)[{_BLANK}]*$")
 
-# Where a boilerplate sentence may start, searched over a file's whole body at once:
-# each search is one pass in C, and a text where none finds anything (almost every
-# article) skips the sentence rules altogether.
-_AFTER_BREAK = rf"[\"'”’»)\]]*[{_BLANK}]+"
-_TRIGGER_AT_START = re.compile(_ANY_START)
-_TRIGGER_AFTER_NEWLINE = re.compile(rf"\n(?=[^\n])(?P<at>{_ANY_START})")
-"""(A blank line is no place to look.)"""
-_TRIGGER_AFTER_STOP = re.compile(rf"\.{_AFTER_BREAK}(?P<at>{_ANY_START})")
-_TRIGGERS_AFTER_OTHER = tuple(
-    (char, re.compile(rf"{re.escape(char)}{_AFTER_BREAK}(?P<at>{_ANY_START})"))
-    for char in "!?…|•·"
-) + tuple(
-    # A full-width stop needs no blank after it.
-    (char, re.compile(rf"{char}[\"'”’»)\]」』]*[{_BLANK}]*(?P<at>{_ANY_START})"))
-    for char in "。！？"
-)
-"""Other sentence ends and separators, each searched only where the text has it: a
-search for one character is fast, one for a class of them is not."""
-
-_PIECE_BREAK = re.compile(
-    r"(?P<stop>[.!?…]+[\"'”’»)\]]*(?=\s)|[。！？]+[\"'”’»)\]」』]*)|(?<!\S)(?P<sep>[|•·]+)(?!\S)"
-)
-"""Where a line splits into sentences (after the stop: a blank must follow ".", not
-"。") and around ``|`` separators."""
+_PIECE_BREAK = re.compile(r"[.!?…。！？|•·][.!?…。！？\"'”’»)\]」』|•·]*")
+"""Where a line may split into sentences (after a stop: a blank must follow ".", not
+"。") and around ``|`` separators (blanks on both sides). One character class first,
+so that the engine scans for it in C: the rest is decided in :func:`_sentence_removals`."""
+_FULL_WIDTH_STOPS = "。！？"
 
 _SEPARATOR = re.compile(r"^[\s=\-_*~#+.•·—–|<>]{3,}$")
 
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]{0,20}(?:\s[^<>]{0,500})?/?>")
 _BLOCK_TAG = re.compile(r"<(?:br\s*/?|/?p|/?div|/?h[1-6]|/?li|/?tr)(?:\s[^<>]{0,500})?/?>", re.I)
 _SCRIPT_OPEN = re.compile(r"<(script|style)\b[^<>]{0,500}>", re.I)
-_SCRIPT_CLOSE = {
-    name: re.compile(rf"</{name}\s*>", re.I) for name in ("script", "style")
-}
+_SCRIPT_CLOSE = {name: re.compile(rf"</{name}\s*>", re.I) for name in ("script", "style")}
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _ODD_SPACES = "\t\u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
 """Every white-space character that str.split() honours, bar the plain space and the
@@ -386,20 +439,30 @@ def _add_piece(
 def _sentence_removals(line: str) -> list[tuple[int, int]]:
     """The ``(start, end)`` ranges of *line* that are boilerplate sentences, labels, or
     separators (``|``, ``•``) next to a boilerplate sentence; merged, in order."""
+    boilerplate, labels = _rules()
+    if boilerplate.fullmatch(line):  # the common case: a line of boilerplate
+        return [(0, len(line))]
     pieces: list[tuple[int, int, bool]] = []
     position = 0
+    size = len(line)
     for match in _PIECE_BREAK.finditer(line):
-        if match.lastgroup == "stop":
-            if _is_abbreviation(line, match.start(), match.end()):
+        at, after = match.span()
+        blank_after = after == size or line[after].isspace()
+        if line[at] in "|•·":
+            if not (blank_after and (at == 0 or line[at - 1].isspace())):
                 continue
-            _add_piece(pieces, line, position, match.end(), False)
+            _add_piece(pieces, line, position, at, False)
+            _add_piece(pieces, line, at, after, True)
+        elif blank_after or line[at] in _FULL_WIDTH_STOPS:
+            if _is_abbreviation(line, at, after):
+                continue
+            _add_piece(pieces, line, position, after, False)
         else:
-            _add_piece(pieces, line, position, match.start(), False)
-            _add_piece(pieces, line, match.start(), match.end(), True)
-        position = match.end()
+            continue
+        position = after
     _add_piece(pieces, line, position, len(line), False)
     whole = [
-        not sep and _BOILERPLATE.fullmatch(line, start, end) is not None
+        not sep and boilerplate.fullmatch(line, start, end) is not None
         for start, end, sep in pieces
     ]
     removals: list[tuple[int, int]] = []
@@ -410,11 +473,11 @@ def _sentence_removals(line: str) -> list[tuple[int, int]]:
                 continue
         elif not whole[number]:
             cut = start  # past the labels at the front: "Read more: Related: …"
-            while (label := _LABEL.match(line, cut, end)) is not None and label.end() < end:
+            while (label := labels.match(line, cut, end)) is not None and label.end() < end:
                 cut = label.end()
             credit = line.find("©", start, end)
             if cut > start:
-                if _BOILERPLATE.fullmatch(line, cut, end) is None:
+                if boilerplate.fullmatch(line, cut, end) is None:
                     end = cut  # "Read more: Minister resigns" keeps the headline
                     while line[end - 1].isspace():
                         end -= 1
@@ -466,18 +529,24 @@ def _without(line: str, removals: list[tuple[int, int]]) -> str:
     return " ".join(piece for piece in kept if piece)
 
 
-def _sentence_lines(text: str) -> set[int]:
-    """The lines of *text* (``text.split("\n")``) where a boilerplate sentence or label
-    may start: a superset, found by a few searches over the whole text in C."""
-    found: list[int] = []
-    if _TRIGGER_AT_START.match(text):
-        found.append(0)
-    for trigger in (_TRIGGER_AFTER_NEWLINE, _TRIGGER_AFTER_STOP):
-        found.extend(match.start("at") for match in trigger.finditer(text))
-    for char, trigger in _TRIGGERS_AFTER_OTHER:
-        if char in text:
-            found.extend(match.start("at") for match in trigger.finditer(text))
-    if "©" in text:  # see _COPYRIGHT_INSIDE
+def _sentence_lines(lines: list[str]) -> set[int]:
+    """The indexes of the *lines* where a boilerplate sentence or label may start: a
+    superset, found by one search over all of them in C (and a few more for rarer
+    sentence ends)."""
+    after_stop, after_other = _triggers()
+    text = ". " + _JOINER.join(lines)
+    found = [match.start("at") for match in after_stop.finditer(text)]
+    ascii_only = text.isascii()  # known without a scan
+    for char in _OTHER_BREAKS:
+        if (ascii_only and not char.isascii()) or char not in text:
+            continue
+        position = text.find(char)
+        while position >= 0:
+            match = after_other.match(text, position + 1)
+            if match:
+                found.append(match.start("at"))
+            position = text.find(char, position + 1)
+    if "©" in text:  # see _CREDIT
         position = text.find("©")
         while position >= 0:
             found.append(position)
@@ -485,13 +554,13 @@ def _sentence_lines(text: str) -> set[int]:
     if not found:
         return set()
     found.sort()
-    lines: set[int] = set()
+    indexes: set[int] = set()
     line = position = 0
     for at in found:
         line += text.count("\n", position, at)
         position = at
-        lines.add(line)
-    return lines
+        indexes.add(line)
+    return indexes
 
 
 def tidy_spaces(text: str) -> str:
@@ -526,6 +595,7 @@ Report = list[tuple[int, int, int, str]]
 within the line as :func:`_clean` saw it (stripped); and each line it kept, as
 ``(index, 0, 0, KEPT)``."""
 KEPT = "kept"
+_NOTHING: list[tuple[int, int]] = []  # never changed
 
 
 def _clean(lines: list[str], tidied: bool, report: Report | None) -> list[str]:
@@ -535,7 +605,7 @@ def _clean(lines: list[str], tidied: bool, report: Report | None) -> list[str]:
     previous = ""
     # Almost every text has no line where a boilerplate sentence could start, and a
     # few searches over the whole text say so: its lines then skip the sentence rules.
-    candidates = _sentence_lines("\n".join(lines))
+    candidates = _sentence_lines(lines)
     for index, raw in enumerate(lines):
         line = raw.strip() if tidied else tidy(raw)
         if not line:
@@ -551,14 +621,15 @@ def _clean(lines: list[str], tidied: bool, report: Report | None) -> list[str]:
             if report is not None:
                 report.append((index, 0, size, "boilerplate"))
             continue
-        original = line
-        removals: list[tuple[int, int]] = []
+        removals = _NOTHING
         if candidates and index in candidates:
             removals = _sentence_removals(line)
             if removals:
                 if report is not None:
                     report.extend((index, start, end, "boilerplate") for start, end in removals)
-                line = _without(line, removals)
+                if len(removals) == 1 and removals[0] == (0, size):
+                    continue
+                original, line = line, _without(line, removals)
                 if not line:
                     continue
                 size = len(line)
@@ -566,9 +637,10 @@ def _clean(lines: list[str], tidied: bool, report: Report | None) -> list[str]:
         # length can be a repeat, so most lines are never case-folded.
         if size == len(previous) and line.casefold() == previous.casefold():
             if report is not None:
+                whole = original if removals else line
                 report.extend(
                     (index, start, end, "repeated line")
-                    for start, end in _complement(original, removals)
+                    for start, end in _complement(whole, removals)
                 )
             continue
         previous = line
