@@ -294,6 +294,19 @@ def test_boilerplate_rules_spare_real_sentences() -> None:
     assert parsed.paragraphs == [LONG, sentence]
 
 
+def test_boilerplate_goes_a_sentence_at_a_time() -> None:
+    # A line that mixes boilerplate with article text keeps the article text (it was
+    # dropped whole, so its words were neither shown nor found).
+    parsed = parse(
+        f"{LONG}\n\nShare this article. The minister said on Tuesday that talks would go on."
+        " Advertisement. Click here to subscribe. Prices rose 3 %.\n"
+    )
+    assert parsed.paragraphs == [
+        LONG,
+        "The minister said on Tuesday that talks would go on. Prices rose 3 %.",
+    ]
+
+
 def test_very_long_line_is_split_and_reported() -> None:
     text = ("The committee met again. " * 40_000).strip()
     parsed = parse(text + "\n")
