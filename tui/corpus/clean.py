@@ -282,30 +282,25 @@ def _rules() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 @functools.cache
-def _triggers() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Where a boilerplate sentence or label may start, compiled on first use: after a
-    full stop (searched), and anywhere (:func:`re.Pattern.match` just after one of the
-    :data:`_OTHER_BREAKS`).
+def _trigger() -> re.Pattern[str]:
+    """Where a boilerplate sentence or label may start after a full stop, compiled on
+    first use.
 
-    They look for the heads of the rules only (:func:`_heads_regex`): a superset, kept
-    small, for the whole rules in each of them took seconds to compile.
+    It looks for the heads of the rules only (:func:`_heads_regex`): a superset, kept
+    small, for the whole rules took seconds to compile into it.
     """
     rules, labels = _rule_alternatives()
-    start = f"{_LEAD}{_heads_regex(rules + labels)}"
-    return (
-        re.compile(rf"\.[\"'”’»)\]]*[{_BLANK}]+(?P<at>{start})"),
-        re.compile(rf"[\"'”’»)\]」』]*[{_BLANK}]*(?P<at>{start})"),
-    )
+    return re.compile(rf"\.[\"'”’»)\]]*[{_BLANK}]+(?P<at>{_LEAD}{_heads_regex(rules + labels)})")
 
 
+_OTHER_BREAKS = {"!": ".", "?": ".", "|": "."}
+_WIDE_BREAKS = {"…": ".", "•": ".", "·": ".", "。": ". ", "！": ". ", "？": ". "}
+"""Other sentence ends and separators, made full stops for :func:`_trigger` (where the
+text has them: each replacement is one pass in C, one search for a class of
+characters would cost more than all of them)."""
 _JOINER = "\n. "
 """Joins the lines for :func:`_sentence_lines`: each line then starts like a sentence
 after a full stop, so that one search finds the starts of lines and of sentences."""
-
-
-_OTHER_BREAKS = "!?…|•·。！？"
-"""Rarer than full stops: each is looked for only where the text has it (a search for
-one character is fast, one for a class of them is not)."""
 
 
 _CREDIT = re.compile(rf"©{_IN_SENTENCE}{{0,80}}{_TAIL}")
@@ -531,21 +526,16 @@ def _without(line: str, removals: list[tuple[int, int]]) -> str:
 
 def _sentence_lines(lines: list[str]) -> set[int]:
     """The indexes of the *lines* where a boilerplate sentence or label may start: a
-    superset, found by one search over all of them in C (and a few more for rarer
-    sentence ends)."""
-    after_stop, after_other = _triggers()
+    superset, found by one search over all of them in C."""
     text = ". " + _JOINER.join(lines)
-    found = [match.start("at") for match in after_stop.finditer(text)]
-    ascii_only = text.isascii()  # known without a scan
-    for char in _OTHER_BREAKS:
-        if (ascii_only and not char.isascii()) or char not in text:
-            continue
-        position = text.find(char)
-        while position >= 0:
-            match = after_other.match(text, position + 1)
-            if match:
-                found.append(match.start("at"))
-            position = text.find(char, position + 1)
+    for char, stop in _OTHER_BREAKS.items():
+        if char in text:
+            text = text.replace(char, stop)
+    if not text.isascii():  # (known without a scan)
+        for char, stop in _WIDE_BREAKS.items():
+            if char in text:
+                text = text.replace(char, stop)  # (offsets change; line breaks do not)
+    found = [match.start("at") for match in _trigger().finditer(text)]
     if "©" in text:  # see _CREDIT
         position = text.find("©")
         while position >= 0:
