@@ -293,6 +293,217 @@ def test_parse_text_headline_then_dateline() -> None:
     )
 
 
+# --- decoys found on pages the finder was not tuned on -----------------------------------
+
+PROSE = (
+    "\n\nThe council met on Tuesday evening to discuss the budget, and after a long debate"
+    " it agreed to spend more on the harbour and less on the old town hall.\n\n"
+    "Residents said they had waited for years for the decision, and many of them came.\n\n"
+    "The works are to start in spring and take two years, the mayor told reporters.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Windows 11 October 2024 update breaks printers",
+        "Top 10 October 2024 releases",
+        "Galaxy S24 January 2024 patch notes",
+    ],
+)
+def test_a_number_before_a_month_is_not_a_day(headline: str) -> None:
+    # As the headline, in a teaser list under it, or as a short line: never a day.
+    assert found(f"{headline}\n\nBy Staff" + PROSE) is None
+    assert found(f"Tech news\n\n{headline}\n\nMore news" + PROSE) is None
+    # ... and it does not make "3/4/2024" day-first either.
+    assert found(f"{headline}\n\n3/4/2024" + PROSE) is None
+    # "on 11 October 2024", "Thu 11 October 2024", "Sa 13 Jul 2019" are days.
+    assert found("Harbour plan\n\nPosted on 11 October 2024" + PROSE) == (
+        "2024-10-11",
+        "11 October 2024",
+        3,
+    )
+    assert found("Harbour plan\n\nSa  13 Jul 2019" + PROSE) == ("2019-07-13", "13 Jul 2019", 3)
+
+
+@pytest.mark.parametrize(
+    "line", ["Linux 6.1.10 released", "Firmware 1.2.24", "Version 10.12.19", "Build 6.12.23"]
+)
+def test_version_numbers_are_not_dates(line: str) -> None:
+    assert found(f"Kernel news\n\n{line}" + PROSE) is None
+    assert found(f"{line}\n\nKernel news" + PROSE, None) is None
+
+
+def test_two_digit_year_alone_on_a_short_line() -> None:
+    assert found("Hafenplan beschlossen\n\nArtikel vom 31.10.23" + PROSE) == (
+        "2023-10-31",
+        "31.10.23",
+        3,
+    )
+
+
+def test_comment_timestamps_are_not_the_pages() -> None:
+    # A page whose only dates are its comments' ("Reply" under, "says:" above).
+    text = (
+        "Harbour plan approved after long debate" + PROSE + "\n3 Comments\n\nMark Miller"
+        "\n\nNovember 9, 2023 at 8:14 am\n\nReply\n\nAnna says:\n\nNovember 10, 2023\n"
+    )
+    assert found(text) is None
+    # A comment under a short article, right after the headline's window.
+    short = (
+        "Harbour plan approved\n\nThe council approved the plan on Tuesday after a long"
+        " debate that lasted well into the night.\n\nNovember 9, 2023 at 8:14 am\n\nReply\n"
+    )
+    assert found(short) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("March 3, 2023 – 5 min read", ("2023-03-03", "March 3, 2023", 3)),
+        ("17 Oct 2024 - 14.30 BST", ("2024-10-17", "17 Oct 2024", 3)),
+        ("14:30 - 17.10.2024", ("2024-10-17", "17.10.2024", 3)),
+        ("12.10. - 15.10.2023", None),
+        ("3 March 2023 to 5 March 2023", None),
+        ("1 - 3 March 2023", None),
+    ],
+)
+def test_a_read_time_or_a_clock_is_no_range(
+    line: str, expected: tuple[str, str, int] | None
+) -> None:
+    assert found(f"Harbour plan approved\n\n{line}" + PROSE) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By Sarah Osborne | 3 March 2023",  # "born"
+        "Seventeen | 3 March 2023",  # "event"
+        "Essays | 3 March 2023",  # "says"
+        "Bloomberg Terminal | 3 March 2023",  # "termin"
+    ],
+)
+def test_decoy_words_are_whole_words(line: str) -> None:
+    assert found(f"Harbour plan approved\n\n{line}" + PROSE) == (
+        "2023-03-03",
+        "3 March 2023",
+        3,
+    )
+
+
+def test_reporting_from_a_place_is_no_decoy() -> None:
+    text = "Harbour plan approved\n\nBy Rachel Adams\n\nReporting from Harlan, Ky.\n\nOct. 17, 2024"
+    assert found(text + PROSE) == ("2024-10-17", "Oct. 17, 2024", 7)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Vote set for March 3, 2025",
+        "Applications due March 3, 2025",
+        "Tickets on sale until March 3, 2025",
+        "The exhibition opens 3 March 2025",
+        "Festival: events from 3 March 2025",
+        "Tarifvertrag vom 31.10.2023 bis zum 31.12.2025",
+    ],
+)
+def test_future_events_and_deadlines_are_not_the_pages(line: str) -> None:
+    assert found(f"Harbour plan approved\n\n{line}" + PROSE) is None
+
+
+def test_vom_is_not_published() -> None:
+    # "vom" (of the) names a document's date; a short line near the headline may
+    # still be the page's, but it is no publication keyword that reaches far.
+    text = (
+        "Hafenplan"
+        + PROSE
+        + "\n" * 2
+        + "\n\n".join(["Mehr"] * 30)
+        + "\n\nTarifvertrag vom 31.10.2023\n"
+    )
+    assert found(text) is None
+
+
+def test_dates_in_cjk_sentences_are_events() -> None:
+    text = (
+        "我国成功发射新一代气象卫星\n\n此前，风云三号F星于2023年8月3日发射。\n\n"
+        "2024年10月17日15:30 | 来源：人民网\n\n"
+        "新华社北京10月17日电，我国在酒泉卫星发射中心成功发射新一代气象卫星，卫星顺利进入预定轨道，发射任务获得圆满成功。\n"
+    )
+    assert found(text) == ("2024-10-17", "2024年10月17日", 5)
+
+
+def test_a_birth_date_in_an_infobox_is_not_the_pages() -> None:
+    text = (
+        "蔡健雅\n\n编辑\n\n1975年1月28日\n\n新加坡\n\n"
+        "蔡健雅，1975年1月28日出生于新加坡，祖籍中国江苏省，华语流行乐女歌手、词曲创作者，曾获得多个音乐奖项。\n"
+    )
+    assert found(text) is None
+
+
+def test_a_lone_related_date_at_the_bottom_is_not_the_pages() -> None:
+    lines = ["Metro board approves fare increase - The Post", "", "Politics", "Sports", ""]
+    lines += [PROSE.strip()] * 3
+    lines += ["Trending now", "How to cut your grocery bill", "March 2, 2023", "About us"]
+    assert find_dateline(lines, 1) is None
+
+
+def test_the_footer_naming_the_site_is_not_the_headline() -> None:
+    text = (
+        "Riverside Gazette\n\nHome\n\nBusiness\n\nDowntown bakery opens second location\n"
+        "\nBy Staff | October 14, 2024\n\nHardware store marks 100 years\n"
+        "\nBy Linda Cho | October 11, 2024\n\nFarmers market moves to Saturdays\n"
+        "\nBy Staff | October 9, 2024\n\n© 2024 Riverside Gazette. All rights reserved.\n"
+    )
+    assert found(text) is None
+
+
+def test_the_date_above_the_first_paragraph_when_no_headline_is_found() -> None:
+    menu = "\n".join(f"Section {n}" for n in range(80))
+    text = f"Sign in\n{menu}\n\nFare increase approved\n\nBy Sam Greene"
+    text += "\n\nMarch 3, 2023 at 6:00 a.m. EST"
+    assert found(text + PROSE + "\nTrending\n\nMarch 2, 2023\n") == (
+        "2023-03-03",
+        "March 3, 2023",
+        text.count("\n") + 1,
+    )
+
+
+def test_an_update_alone_is_the_pages_date_wherever_it_is_found() -> None:
+    text = "Harbour plan approved\n\nUpdated 5:02 PM EDT, October 17, 2024" + PROSE
+    assert found(text) == ("2024-10-17", "October 17, 2024", 3)
+    # ... and with no headline, above the text.
+    assert found("Sign in\n\n" + "\n".join(["Menu"] * 30) + "\n\n" + text, None) == (
+        "2024-10-17",
+        "October 17, 2024",
+        36,
+    )
+    # With a publication date beside it, the original wins.
+    both = "Harbour plan approved\n\nUpdated October 18, 2024\n\nPublished October 17, 2024"
+    assert found(both + PROSE) == ("2024-10-17", "October 17, 2024", 5)
+
+
+@pytest.mark.parametrize(
+    ("line", "iso"),
+    [
+        ("17 października 2024, 14:30", "2024-10-17"),
+        ("17 Ekim 2024 14:30", "2024-10-17"),
+        ("Opublikowano: 17.10.2024 14:30", "2024-10-17"),
+        ("Giriş: 17.10.2024 14:30 | Son Güncelleme: 18.10.2024 09:12", "2024-10-17"),
+        ("17 oktober 2024 14:30 · Aangepast 18 oktober 2024 09:12", "2024-10-17"),
+        ("17 ottobre 2024 (modifica il 18 ottobre 2024 | 09:12)", "2024-10-17"),
+        ("17. října 2024", "2024-10-17"),
+        ("Kamis, 17 Oktober 2024 14:30 WIB", "2024-10-17"),
+        ("الخميس، 17 أكتوبر 2024 02:30 م", "2024-10-17"),
+        ("الخميس، ١٧ أكتوبر ٢٠٢٤", "2024-10-17"),
+        ("October 17, 20245:02 PM UTC", "2024-10-17"),
+    ],
+)
+def test_more_languages_and_glued_times(line: str, iso: str) -> None:
+    result = found(f"Harbour plan approved\n\n{line}" + PROSE)
+    assert result is not None and result[0] == iso
+
+
 # --- properties ---------------------------------------------------------------------------
 
 _LINE = st.one_of(
@@ -323,7 +534,7 @@ def test_find_dateline_never_raises_and_stays_in_range(lines: list[str], title: 
         assert dateline.date.day is not None
         assert 1 <= dateline.line <= len(lines)
         assert dateline.text in lines[dateline.line - 1].translate(
-            str.maketrans("０１２３４５６７８９", "0123456789")
+            str.maketrans("０１２３４５６７８９٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 3)
         )
 
 

@@ -51,6 +51,9 @@ PROSE_AFTER = 3
 """Non-blank lines below the first paragraph of prose (a standfirst, then the byline
 and the date) where a dateline may stand; each counts as three lines above it."""
 
+LIST_MARGIN = 6
+"""Non-blank lines read around the windows, for the neighbours of their dates only."""
+
 MAX_CANDIDATES = 64
 """Dates read per page at most: the windows are small, this bounds a pathological one."""
 
@@ -105,6 +108,12 @@ _DECOY = re.compile(
     r"mitglied\s+seit|member\s+since|dabei\s+seit|"
     r"set\s+for|scheduled|due|will|expires?|starts?|starting|begins?|opens?|"
     r"ab\s+dem|ab\s+(?=\d))(?![^\W\d_])",
+    re.IGNORECASE,
+)
+_LIFE = re.compile(
+    r"(?<![^\W\d_])(?:born|died|geboren|gestorben|n[ée]e?|d[ée]c[ée]d[ée]e?|nacid[oa]|"
+    r"muri[óo]|nat[oa]|mort[oa]|nascid[oa]|nasceu|morreu|urodzi[łl]|zmar[łl]|"
+    r"родил(?:ся|ась)|умер(?:ла)?)(?![^\W\d_])|出生|生于|生於|逝世|去世|生まれ|死去|태어|사망",
     re.IGNORECASE,
 )
 # On the line before or after the date: what marks a comment's timestamp.
@@ -384,6 +393,26 @@ def _day_first_hint(candidates: list[_Candidate]) -> bool | None:
     return None
 
 
+def _listed(plain: list[_Candidate]) -> set[int]:
+    """The ids of the dates that are items of a list: three or more dates on their own
+    lines, each within three non-blank lines of the next (a section page's bylines,
+    teasers, an archive); two dates near each other are no list (a masthead's day
+    above a dateline, a dateline above a teaser)."""
+    listed: set[int] = set()
+    run: list[_Candidate] = []
+    for candidate in sorted(plain, key=lambda c: c.position):
+        if run and candidate.index == run[-1].index:
+            continue
+        if run and candidate.position - run[-1].position > 3:
+            if len(run) >= 3:
+                listed.update(id(c) for c in run)
+            run = []
+        run.append(candidate)
+    if len(run) >= 3:
+        listed.update(id(c) for c in run)
+    return listed
+
+
 def _the_only_published(lines: list[str], nonblank: list[int]) -> _Candidate | None:
     """The one date of the page that follows a publication keyword, if there is only
     one (a comment thread's "Posted on …" gives several, which disagree)."""
@@ -451,7 +480,11 @@ def find_dateline(lines: list[str], title_line: int | None) -> Dateline | None:
     if prose:
         start, end = max(0, prose[0] - PROSE_BEFORE), min(len(nonblank), prose[-1] + 2)
         by_prose = [p for p in range(start, end) if p != anchor_position]
-    positions = sorted(set(near) | set(by_prose))
+    # The windows, and a few lines around them: whether a date is an item of a list
+    # shows only with its neighbours.
+    margin = range(-LIST_MARGIN, LIST_MARGIN + 1)
+    wanted = {p + m for p in (*near, *by_prose) for m in margin}
+    positions = sorted(p for p in wanted if 0 <= p < len(nonblank) and p != anchor_position)
     candidates, ambiguous = _candidates(lines, nonblank, positions, None)
     if ambiguous:
         # "10/11/2024" reads as the page's other dates do, when they agree on an order.
@@ -462,6 +495,17 @@ def find_dateline(lines: list[str], title_line: int | None) -> Dateline | None:
         if hint is not None:
             candidates = _candidates(lines, nonblank, positions, hint)[0]
     usable = [c for c in candidates if c.kind != "decoy" and c.found.date.day is not None]
+    # A date the text near it gives as a birth or a death is that life's, even where it
+    # also stands alone (an infobox: "1975年1月28日" above "1975年1月28日出生于新加坡").
+    lives = {c.found.date for c in candidates if c.kind == "decoy" and _LIFE.search(c.line)}
+    if lives:
+        usable = [c for c in usable if c.found.date not in lives]
+    # Bylines a line or two apart are a list of articles (a section page, teasers, an
+    # archive), not the page's.
+    plain = [c for c in usable if c.kind == "plain"]
+    listed = _listed(plain)
+    if listed:
+        usable = [c for c in usable if id(c) not in listed]
     # The day the page was saved, as a site's masthead shows it, is not the article's.
     saved = [c for c in usable if _WEEKDAY.search(c.line, 0, c.found.start)]
     if saved:
