@@ -67,6 +67,9 @@ NOT_THE_YEAR_OF_WRITING = {
     "past quarter": "'My family cut me off' in the first quarter of 2020, he added.",
     "later year reported": "So far in 2019 sales are up. In 2021 the shop closed for good.",
     "same year as past": "Imports have risen so far in 2019, the highest since 2019 began.",
+    "perfect, a year just ended": "The airline has returned to profit in 2004, it said.",
+    "year as subject": "2004 has been a record year; 2004 will be remembered for it.",
+    "already, German": "Im Jahr 2023 haben bereits 200.000 Menschen Asyl beantragt.",
     "a year before only ahead": "Exports have grown so far in 2022; by 2016 a port will open.",
 }
 
@@ -95,8 +98,6 @@ THE_YEAR_OF_WRITING = {
         " first seven months of 2022.",
         2022,
     ),
-    "present perfect": ("Sales have risen 5% in 2004, the company said on Friday.", 2004),
-    "year has been": ("2004 has been a record year for the airline, its chief said.", 2004),
     "to date": ("Exports in 2023 to date are 8% higher than a year before.", 2023),
     "done and ahead": (
         "The economy grew 2% in 2020 before the lockdown. Forecasters say it will"
@@ -111,7 +112,7 @@ THE_YEAR_OF_WRITING = {
         2019,
     ),
     "German": ("In diesem Jahr 2023 sind die Preise gestiegen.", 2023),
-    "German, already": ("Im Jahr 2023 haben bereits 200.000 Menschen Asyl beantragt.", 2023),
+    "German, so far": ("Im Jahr 2023 haben bisher 200.000 Menschen Asyl beantragt.", 2023),
 }
 
 

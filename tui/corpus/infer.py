@@ -13,8 +13,9 @@ pass (:func:`year_mentions`), and each is classified from the words on either si
 * **past** ("since 1997", "back in 2004", "founded in 1997", "seit 2015"): written in
   it or after; "2004, last year" says written in 2005;
 * **current** ("so far in 2022", "has already reached … in the first seven months of
-  2022", "sales have risen 5% in 2004", "2004 has been", "2022 to date"): written in
-  it;
+  2022", "2022 to date", "the rest of 2009", "what is at stake in 2012"): written in
+  it. Not the perfect tense alone: "Lufthansa has returned to profit in 2004" is news
+  of February 2005;
 * **plain** ("in 2021 trade rose"): in real text, as often history as news.
 
 An inferred year is given only for strong evidence: the latest year that the text
@@ -131,7 +132,7 @@ _FUTURE_BEFORE = re.compile(
 )
 _FUTURE_AFTER = re.compile(
     r"\s*(?:,\s*)?(?:and\s+beyond|onwards|onward|and\s+after|target|goal|deadline"
-    r"|forecasts?|projections?|outlook|estimates?|plan|,?\s*next\s+year|will\b)"
+    r"|forecasts?|projections?|outlook|estimates?|plan|,?\s*next\s+year)"
 )
 _PAST_BEFORE = re.compile(
     r"(?:\bsince|\bback\s+in|\bas\s+(?:early|long|far\s+back)\s+as|\bago\s+in"
@@ -159,9 +160,8 @@ _CURRENT_BEFORE = re.compile(
     r"|\bquest'anno|\b(?:the\s+)?rest\s+of|\bthe\s+remainder\s+of|\bso\s+far\s+in)\s*$"
 )
 _CURRENT_AFTER = re.compile(
-    r"\s*(?:,\s*)?(?:(?:hat|haben|ist|sind|gibt\s+es)\s+(?:\w+\s+)?(?:bereits|schon|bisher"
-    r"|bislang)|so\s+far|to\s+date|year[\s-]to[\s-]date|this\s+year|up\s+to\s+now"
-    r"|until\s+now|(?:has|have)\s+(?:so\s+far\s+|already\s+)?(?:been|seen|brought|proved))\b"
+    r"\s*(?:,\s*)?(?:(?:hat|haben|ist|sind|gibt\s+es)\s+(?:\w+\s+)?(?:bisher|bislang)|so\s+far"
+    r"|to\s+date|year[\s-]to[\s-]date|this\s+year|up\s+to\s+now|until\s+now)\b"
 )
 _LAST_NEXT_YEAR = re.compile(r"\b(?:last|next)\s+year\b|\ba\s+year\s+(?:ago|earlier)\b")
 _PART_OF_YEAR_BEFORE = re.compile(
@@ -182,7 +182,8 @@ _PRESENT_PERFECT_BEFORE = re.compile(
     r"|given|shown|built|begun|done|had|hit|cut|set|put|got|gotten|brought|bought|run)"
     r"\b[^.;!?:()]{0,36}\bin\s+$"
 )
-""""Sales have risen 5% in 2004": a perfect tense with a year speaks of a year not over."""
+""""Sales have risen 5% in 2004": the year has begun, and may be over (news in the
+perfect tense speaks of the year just ended too)."""
 _PAST_TENSE_BEFORE = re.compile(
     r"\b(?:was|were|had|did|rose|fell|grew|won|lost|saw|made|took|came|went|began|hit"
     r"|(?!(?:planned|scheduled|expected|projected|forecasted|intended|targeted|slated"
@@ -284,7 +285,9 @@ def _kind(text: str, start: int, end: int) -> int:
     if _PAST_BEFORE.search(before) or _PAST_AFTER.match(after):
         return _PAST
     if _PRESENT_PERFECT_BEFORE.search(before):
-        return _CURRENT
+        # Not the current year: "Lufthansa has returned to profit in 2004" was written
+        # in February 2005. But the year has begun.
+        return _PLAIN_PAST
     if _PAST_TENSE_BEFORE.search(before):
         return _PLAIN_PAST
     if (
