@@ -64,6 +64,8 @@ NOT_THE_YEAR_OF_WRITING = {
     "last year": "Sales rose by a fifth last year. In 2004 the firm made its first profit.",
     "last year, named": "Profits for 2004, last year, were the highest on record.",
     "next year": "The games come to the city next year, in 2008, and hotels are full.",
+    "part of a year ahead": "Growth is expected to slow in the first half of 2005.",
+    "earlier in": "Earlier in 2004, the firm had cut 300 jobs.",
     "past quarter": "'My family cut me off' in the first quarter of 2020, he added.",
     "later year reported": "So far in 2019 sales are up. In 2021 the shop closed for good.",
     "same year as past": "Imports have risen so far in 2019, the highest since 2019 began.",

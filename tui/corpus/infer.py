@@ -152,12 +152,10 @@ _LAST_YEAR_BEFORE = re.compile(r"\blast\s+year\s*(?:,|\(|—|–|-)?\s*(?:in\s+)
 _NEXT_YEAR = re.compile(r"\s*(?:,|\(|—|–|-)?\s*next\s+year\b")
 _NEXT_YEAR_BEFORE = re.compile(r"\bnext\s+year\s*(?:,|\(|—|–|-)?\s*(?:in\s+)?$")
 _CURRENT_BEFORE = re.compile(
-    r"(?:\bso\s+far\s+(?:in|this\s+year,?)|\bearlier\s+in|\bearlier\s+this\s+year,?"
+    r"(?:\bso\s+far\s+(?:in|this\s+year,?)|\bearlier\s+this\s+year,?"
     r"|\bthis\s+year,?|\bthe\s+current|\bcurrent"
     r"|\byear\s+to\s+date|\bytd|\bin\s+diesem\s+jahr|\bdieses\s+jahr|\bim\s+laufenden"
-    r"|\bersten\s+(?:halbjahr|quartal)|\bcette\s+année|\bdepuis\s+le\s+début\s+de"
-    r"|\bpremier\s+semestre|\ben\s+lo\s+que\s+va\s+de|\beste\s+año|\bprimer\s+semestre"
-    r"|\bquest'anno|\b(?:the\s+)?rest\s+of|\bthe\s+remainder\s+of|\bso\s+far\s+in)\s*$"
+    r"|\bcette\s+année|\ben\s+lo\s+que\s+va\s+de|\beste\s+año|\bquest'anno|\b(?:the\s+)?rest\s+of|\bthe\s+remainder\s+of|\bso\s+far\s+in)\s*$"
 )
 _CURRENT_AFTER = re.compile(
     r"\s*(?:,\s*)?(?:(?:hat|haben|ist|sind|gibt\s+es)\s+(?:\w+\s+)?(?:bisher|bislang)|so\s+far"
@@ -201,7 +199,8 @@ _PRESENT_AFTER = re.compile(
 """…or right after "In 2016,": "In 2016, we need to keep going"."""
 _AHEAD_IN_CLAUSE = re.compile(
     r"\b(?:until|till|will|won't|'ll|would|going\s+to|by|before|after|from|since|wait"
-    r"|plans?|hopes?|expects?|wants?|aims?|next|future|kicks?)\b[^.;:!?]*$"
+    r"|plans?|hopes?|expects?|expected|forecasts?|predicted|likely|unlikely|set\s+to|due"
+    r"|could|may|might|should|wants?|aims?|next|future|kicks?)\b[^.;:!?]*$"
 )
 """…unless the clause looks ahead: "we won't have to wait until it kicks in 2023"."""
 _PAST_PERFECT_AFTER = re.compile(
@@ -279,7 +278,9 @@ def _kind(text: str, start: int, end: int) -> int:
     if _CURRENT_BEFORE.search(before) or _CURRENT_AFTER.match(after):
         return _CURRENT
     if _PART_OF_YEAR_BEFORE.search(before):
-        return _CURRENT if _PRESENT_IN_CLAUSE.search(before) else _PLAIN
+        if _PRESENT_IN_CLAUSE.search(before) and not _AHEAD_IN_CLAUSE.search(before):
+            return _CURRENT  # "has already reached … in the first seven months of 2022"
+        return _PLAIN
     if _FUTURE_BEFORE.search(before) or _FUTURE_AFTER.match(after):
         return _PAST if _PAST_PERFECT_AFTER.match(after) else _FUTURE
     if _PAST_BEFORE.search(before) or _PAST_AFTER.match(after):
