@@ -68,7 +68,7 @@ _BEFORE = 80
 _AFTER = 40
 
 _WHEN = (
-    r"(?:(?:early|late|mid-?|the\s+(?:start|end|middle|beginning)\s+of|spring|summer"
+    r"(?:(?:early|late|mid-?|(?:the\s+)?(?:start|end|middle|beginning)\s+of|spring|summer"
     r"|autumn|fall|winter|january|february|march|april|may|june|july|august|september"
     r"|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+)?"
 )
@@ -112,7 +112,7 @@ _EVENT_BEFORE = re.compile(
 )
 _FUTURE_BEFORE = re.compile(
     r"(?:\bby(?:\s+the\s+(?:end|middle|start|beginning|close|turn)\s+of)?(?:\s+the\s+year)?"
-    r"|\buntil|\btill|\bthrough|\bthru|\bahead\s+of|\bbefore|\bfrom|\binto|\bbeyond"
+    r"|\bahead\s+of"
     r"|\btarget(?:ed|s)?(?:\s+for)?|\bgoal(?:\s+for)?|\bplans?\s+for|\bscheduled\s+for"
     r"|\bset\s+for|\bdue(?:\s+in)?|\bexpected\s+(?:in|by)|\bforecasts?\s+for"
     r"|\boutlook\s+for|\bprojections?\s+for|\bestimates?\s+for|\bnext|\bupcoming"
@@ -125,9 +125,8 @@ _FUTURE_BEFORE = re.compile(
     r"|\bneeds?\s+to\b[^.;!?]{0,24}|\bmust\b[^.;!?]{0,24}|\bto\s+be\s+\w+ed\s+(?:in|by)"
     r"|\b(?:supposed|set|meant|scheduled|planned|slated|due|poised|likely|unlikely|expected"
     r"|was|were|is|are)\s+to\s+(?!have\b)\w+\b[^.;!?]{0,24}"
-    r"|\bin\s+time\s+for|\bready\s+(?:in|by|for)|\bbis(?:\s+(?:zum\s+jahr|ende))?|\bab"
-    r"|\bd'ici(?:\s+(?:à|a)\s+)?|\bà\s+partir\s+de|\bhasta|\bpara|\bentro\s+il"
-    r"|\bdès|\b(?:delayed|postponed|pushed\s+back|put\s+back|moved|extended|deferred"
+    r"|\bin\s+time\s+for|\bready\s+(?:in|by|for)|\bd'ici(?:\s+(?:à|a)\s+)?|\bpara"
+    r"|\bentro\s+il|\b(?:delayed|postponed|pushed\s+back|put\s+back|moved|extended|deferred"
     r"|rescheduled)\b[^.;!?]{0,24}\b(?:to|until|till|into))\s+(?:the\s+)?(?:year\s+)?" + _WHEN + "$"
 )
 _FUTURE_AFTER = re.compile(
@@ -146,6 +145,13 @@ _PAST_BEFORE = re.compile(
     + _WHEN
     + "$"
 )
+_EITHER_WAY_BEFORE = re.compile(
+    r"\b(?:until|till|through|thru|before|from|into|beyond|after|during|bis(?:\s+zum\s+jahr)?"
+    r"|ab|hasta|à\s+partir\s+de|dès|jusqu'en|avant|après|vor|nach|antes\s+de|después\s+de)"
+    r"\s+(?:the\s+)?(?:year\s+)?" + _WHEN + "$"
+)
+"""Words that point either way: "until 2004, when he retired", "until 2030"; "figures
+from 2019", "from 2025 on". Such a year is named, and no evidence."""
 _PAST_AFTER = re.compile(r"\s*(?:,\s*)?(?:years\s+ago|earlier)\b")
 _LAST_YEAR = re.compile(r"\s*(?:,|\(|—|–|-)?\s*(?:last\s+year|a\s+year\s+ago)\b")
 _LAST_YEAR_BEFORE = re.compile(r"\blast\s+year\s*(?:,|\(|—|–|-)?\s*(?:in\s+)?$")
@@ -155,7 +161,8 @@ _CURRENT_BEFORE = re.compile(
     r"(?:\bso\s+far\s+(?:in|this\s+year,?)|\bearlier\s+this\s+year,?"
     r"|\bthis\s+year,?|\bthe\s+current|\bcurrent"
     r"|\byear\s+to\s+date|\bytd|\bin\s+diesem\s+jahr|\bdieses\s+jahr|\bim\s+laufenden"
-    r"|\bcette\s+année|\ben\s+lo\s+que\s+va\s+de|\beste\s+año|\bquest'anno|\b(?:the\s+)?rest\s+of|\bthe\s+remainder\s+of|\bso\s+far\s+in)\s*$"
+    r"|\bcette\s+année|\ben\s+lo\s+que\s+va\s+de|\beste\s+año|\bquest'anno"
+    r"|\b(?:the\s+)?rest\s+of|\bthe\s+remainder\s+of|\bso\s+far\s+in)\s*$"
 )
 _CURRENT_AFTER = re.compile(
     r"\s*(?:,\s*)?(?:(?:hat|haben|ist|sind|gibt\s+es)\s+(?:\w+\s+)?(?:bisher|bislang)|so\s+far"
@@ -285,6 +292,8 @@ def _kind(text: str, start: int, end: int) -> int:
         return _PAST if _PAST_PERFECT_AFTER.match(after) else _FUTURE
     if _PAST_BEFORE.search(before) or _PAST_AFTER.match(after):
         return _PAST
+    if _EITHER_WAY_BEFORE.search(before):
+        return _NOT_A_YEAR
     if _PRESENT_PERFECT_BEFORE.search(before):
         # Not the current year: "Lufthansa has returned to profit in 2004" was written
         # in February 2005. But the year has begun.
@@ -307,8 +316,8 @@ _JOINS_A_NUMBER = frozenset(".,:/–—-")
 def year_mentions(text: str, source: bytes | None = None) -> list[tuple[int, int]]:
     """``(position, year)`` of every year :data:`YEAR_IN_TEXT` finds in *text*, in order.
 
-    The same answer as the regex, ~4× faster: a regex scan of an article costs ~4 ns a
-    character, about a sixth of parsing it, for every article. Here the bytes are
+    The same answer as the regex, ~1.5× faster (measured: 9 µs against 14 µs for an
+    article of 3.8 KB), and every article is scanned (``years_named``). Here the bytes are
     reduced to their runs of digits in C (``translate`` + ``split``), and only the
     few runs that are years are looked up in the text and checked at their edges.
     *source*, the UTF-8 bytes *text* was made from (the file, before cleaning), saves
