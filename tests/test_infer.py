@@ -113,6 +113,11 @@ THE_YEAR_OF_WRITING = {
         " the owners want to double it again by 2030.",
         2019,
     ),
+    "words that point either way": (
+        "She ran the firm until 2004. Figures from 2019 and the plan from 2030 aside,"
+        " sales are up 3% so far in 2024.",
+        2024,
+    ),
     "German": ("In diesem Jahr 2023 sind die Preise gestiegen.", 2023),
     "German, so far": ("Im Jahr 2023 haben bisher 200.000 Menschen Asyl beantragt.", 2023),
 }
