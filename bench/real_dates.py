@@ -16,6 +16,10 @@ absent the script says so and exits 0.
 
 Rates are given twice: counting every date shown, and counting stated dates only
 (as if inferred years were off), since the two come from different parts of parsing.
+
+``--cost FOLDER ...`` instead times the dateline finder where parsing calls it: every
+``.txt`` file under each folder goes through ``parse_text``, and the time spent in
+``find_dateline`` is reported per page (mean, p95, max) and as a share of the parse.
 """
 
 from __future__ import annotations
@@ -64,7 +68,16 @@ def main(argv: list[str] | None = None) -> int:
         help="the set: a folder holding text/ and expected.json (default: ../shared/real-dev)",
     )
     parser.add_argument("--verbose", action="store_true", help="one line per page not exact")
+    parser.add_argument(
+        "--cost",
+        type=Path,
+        nargs="+",
+        metavar="FOLDER",
+        help="time find_dateline on every .txt file under these folders instead",
+    )
     args = parser.parse_args(argv)
+    if args.cost:
+        return cost(args.cost)
     folder: Path = args.folder
     expected_path = folder / "expected.json"
     text_folder = folder / "text"
@@ -109,6 +122,51 @@ def main(argv: list[str] | None = None) -> int:
     print("by origin: " + ", ".join(f"{key} {count}" for key, count in sorted(origins.items())))
     for failure in failures:
         print(failure)
+    return 0
+
+
+def cost(folders: list[Path]) -> int:
+    """Print the time find_dateline takes per page, as parse_text calls it."""
+    import time
+
+    from tui.corpus import parse
+
+    spent: list[float] = []
+    original = parse.find_dateline
+
+    def timed(lines: list[str], title_line: int | None) -> object:
+        start = time.perf_counter()
+        try:
+            return original(lines, title_line)
+        finally:
+            spent.append(time.perf_counter() - start)
+
+    parse.find_dateline = timed  # type: ignore[assignment]
+    try:
+        for folder in folders:
+            paths = sorted(folder.rglob("*.txt"))
+            if not paths:
+                print(f"skipped: no .txt file under {folder}")
+                continue
+            texts = [path.read_text("utf-8", "replace") for path in paths]
+            spent.clear()
+            start = time.perf_counter()
+            for path, text in zip(paths, texts, strict=True):
+                parse.parse_text(text, path.name, path=str(path))
+            total = time.perf_counter() - start
+            if not spent:
+                print(f"{folder}: {len(paths)} files, find_dateline never called")
+                continue
+            ordered = sorted(spent)
+            p95 = ordered[int(0.95 * (len(ordered) - 1))]
+            print(
+                f"{folder}: {len(paths)} files, find_dateline called {len(spent)} times:"
+                f" mean {sum(spent) / len(spent) * 1e6:.0f} µs, p95 {p95 * 1e6:.0f} µs,"
+                f" max {ordered[-1] * 1e3:.1f} ms; {sum(spent) / total:.0%} of parse_text"
+                f" ({total / len(paths) * 1e6:.0f} µs a file)"
+            )
+    finally:
+        parse.find_dateline = original
     return 0
 
 

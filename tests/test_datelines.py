@@ -570,3 +570,36 @@ def test_bench_counts_exact_wrong_and_none(
     stated = next(line for line in out.splitlines() if line.startswith("stated dates only"))
     assert "exact    1 ( 33.3%)" in stated and "wrong    1 ( 33.3%)" in stated
     assert "wrong   wrong.txt: known 2024-10-17, shown 2024-10-18" in out
+
+
+# --- bounded work ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [f"{i % 28 + 1:02d}/{i % 12 + 1:02d}/20{i % 30:02d},{i},item {i}" for i in range(20_000)],
+        ["Report"] + [f"{i % 12 + 1}/{i % 12 + 1}/2024" for i in range(20_000)],
+        ["Headline"] + [f"Tuesday, March {i % 28 + 1}, 2023 | By Staff" for i in range(20_000)],
+        ["Headline"] + [f"Posted on March {i % 28 + 1}, 2023" for i in range(20_000)],
+    ],
+    ids=["csv", "ambiguous", "weekdays", "keywords"],
+)
+def test_a_huge_table_of_dates_is_read_a_bounded_amount(
+    lines: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.corpus import datelines
+
+    calls = 0
+    original = datelines.find_dates
+
+    def counted(text: str, day_first: bool | None = None):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        return original(text, day_first)
+
+    monkeypatch.setattr(datelines, "find_dates", counted)
+    datelines.find_dateline(lines, 1)
+    # The windows (a few dozen lines, read at most twice) and a few hundred lines of
+    # the page; never the 20,000.
+    assert calls <= 4 * datelines.MAX_DATED_LINES

@@ -16,7 +16,7 @@ dates, and dateparser is never called here.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from .dates import ArticleDate
@@ -55,6 +55,11 @@ LIST_MARGIN = 6
 """Non-blank lines read around the windows, for the neighbours of their dates only."""
 
 MAX_CANDIDATES = 64
+
+MAX_DATED_LINES = 256
+"""Lines naming a year read at most when the whole page is looked at (a masthead's
+day against the page's other dates, how the page orders day and month, a date after
+a publication keyword far from the headline)."""
 """Dates read per page at most: the windows are small, this bounds a pathological one."""
 
 _YEAR = re.compile(r"[12１２١٢][09０９٠٩]\d\d")
@@ -241,6 +246,7 @@ def _kind(line: str, found: FoundDate, previous: str, following: str) -> str:
     return "plain"
 
 
+_RAW_WORD = re.compile(r"\w+")
 _DASHES = re.compile(r"[‐‑‒–—―|·•:]+")
 _QUOTES = re.compile(r"[\"'«»„“”‚‘’`]+")
 
@@ -265,9 +271,12 @@ def _headline_index(
     if len(core) < 16:
         core = title
     longest = len(title) + 60
+    # A word every repeat holds, found before any line is normalised.
+    words = [word for word in _RAW_WORD.findall(lines[index]) if word.casefold() in core]
+    probe = re.compile(re.escape(max(words, key=len) if words else ""), re.IGNORECASE)
     for later in range(index + 1, limit):
         line = lines[later]
-        if len(line) > longest or len(line) < 12:
+        if len(line) > longest or len(line) < 12 or not probe.search(line):
             continue
         candidate = _comparable(line)
         if len(candidate) < 16 and candidate != title:
@@ -284,12 +293,14 @@ _SENTENCE_END = re.compile(r"[.!?。！？…:;\"'”’»)]$")
 
 def _is_prose(line: str) -> bool:
     """A paragraph of the article: a long line of many words ending a sentence."""
-    if len(line) < 60:
-        if len(line) < 25 or len(_WIDE.findall(line)) < 25:
-            return False
-    elif len(line.split()) < 10 and len(_WIDE.findall(line)) < 25:
+    if len(line) < 25:
         return False
-    return bool(_SENTENCE_END.search(line.rstrip())) or "。" in line
+    ascii_only = line.isascii()
+    if not (_SENTENCE_END.search(line.rstrip()) or (not ascii_only and "。" in line)):
+        return False
+    if len(line) >= 60 and line.count(" ") >= 9:
+        return True
+    return not ascii_only and len(_WIDE.findall(line)) >= 25
 
 
 def _is_wrapped(lines: list[str], index: int) -> bool:
@@ -413,42 +424,50 @@ def _listed(plain: list[_Candidate]) -> set[int]:
     return listed
 
 
+def _dated_lines(lines: list[str], nonblank: list[int]) -> Iterator[tuple[int, int]]:
+    """The (position, index) of the page's short non-blank lines that name a year: at
+    most MAX_DATED_LINES of them, so a page-wide look costs a bounded time (a 20,000-
+    line table of dates is read no further than its first few hundred)."""
+    seen = 0
+    for position, index in enumerate(nonblank):
+        line = lines[index]
+        if len(line) <= MAX_LINE and _YEAR.search(line):
+            yield position, index
+            seen += 1
+            if seen == MAX_DATED_LINES:
+                return
+
+
 def _the_only_published(lines: list[str], nonblank: list[int]) -> _Candidate | None:
     """The one date of the page that follows a publication keyword, if there is only
     one (a comment thread's "Posted on …" gives several, which disagree)."""
     found: list[_Candidate] = []
-    previous = ""
-    for position, index in enumerate(nonblank):
+    for position, index in _dated_lines(lines, nonblank):
         line = lines[index]
-        if (
-            len(line) <= MAX_LINE
-            and _YEAR.search(line)
-            and (_PUBLISHED.search(line) or _PUBLISHED.search(previous))
-        ):
-            following = lines[nonblank[position + 1]] if position + 1 < len(nonblank) else ""
-            for date in find_dates(line):
-                kind = _kind(line, date, previous, following)
-                if kind == "published" and date.date.day is not None:
-                    found.append(_Candidate(index, position, date, line, kind))
-            if len(found) >= MAX_CANDIDATES:
-                break
-        previous = line if len(line) <= 40 else ""
+        previous = lines[nonblank[position - 1]] if position else ""
+        previous = previous if len(previous) <= 40 else ""
+        if not (_PUBLISHED.search(line) or _PUBLISHED.search(previous)):
+            continue
+        following = lines[nonblank[position + 1]] if position + 1 < len(nonblank) else ""
+        for date in find_dates(line):
+            kind = _kind(line, date, previous, following)
+            if kind == "published" and date.date.day is not None:
+                found.append(_Candidate(index, position, date, line, kind))
+        if len(found) >= MAX_CANDIDATES:
+            break
     if len({c.found.date for c in found}) == 1:
         return found[0]
     return None
 
 
 def _page_dates(lines: list[str], nonblank: list[int]) -> list[_Candidate]:
-    """Dates on the page's short lines, for their forms alone (at most a bounded
-    number, read only when a date near the anchors is ambiguous)."""
+    """Dates on the page's short lines, for their forms and days alone (read only
+    when a date near the anchors is ambiguous or follows a weekday)."""
     found: list[_Candidate] = []
-    for position, index in enumerate(nonblank):
+    for position, index in _dated_lines(lines, nonblank):
         line = lines[index]
-        if len(line) <= MAX_LINE and _YEAR.search(line):
-            for date in find_dates(line):
-                found.append(_Candidate(index, position, date, line, "plain"))
-            if len(found) >= 4 * MAX_CANDIDATES:
-                break
+        for date in find_dates(line):
+            found.append(_Candidate(index, position, date, line, "plain"))
     return found
 
 
@@ -482,9 +501,14 @@ def find_dateline(lines: list[str], title_line: int | None) -> Dateline | None:
         by_prose = [p for p in range(start, end) if p != anchor_position]
     # The windows, and a few lines around them: whether a date is an item of a list
     # shows only with its neighbours.
-    margin = range(-LIST_MARGIN, LIST_MARGIN + 1)
-    wanted = {p + m for p in (*near, *by_prose) for m in margin}
-    positions = sorted(p for p in wanted if 0 <= p < len(nonblank) and p != anchor_position)
+    wanted: set[int] = set()
+    for span in (near, by_prose):
+        if span:
+            low, high = max(0, span[0] - LIST_MARGIN), span[-1] + LIST_MARGIN + 1
+            wanted.update(range(low, min(high, len(nonblank))))
+    if anchor_position is not None:
+        wanted.discard(anchor_position)
+    positions = sorted(wanted)
     candidates, ambiguous = _candidates(lines, nonblank, positions, None)
     if ambiguous:
         # "10/11/2024" reads as the page's other dates do, when they agree on an order.
