@@ -270,15 +270,45 @@ def _rule_alternatives() -> tuple[list[str], list[str]]:
     return rules, labels
 
 
+_LEAD_CHARS = frozenset("[(-–—*•·|.…>»›")
+
+
+def _key(alternative: str) -> str:
+    """The character a text that *alternative* matches starts with, decoration aside."""
+    if alternative.startswith("\\["):  # "[Related: …]": the lead may take the bracket
+        return "r"
+    return alternative[:1].lower()
+
+
 @functools.cache
-def _rules() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The whole rules, compiled on first use (never on the way to a first frame): a
+def _rules(key: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The rules for sentences that start with *key* (lower case, decoration aside),
+    compiled on first use, a few at a time (all of them take ~15 ms to compile): a
     boilerplate sentence (``fullmatch``), a label at the front of a sentence (``match``)."""
     rules, labels = _rule_alternatives()
+    rules = [rule for rule in rules + labels if _key(rule) == key] or ["(?!)"]
+    labels = [label for label in labels if _key(label) == key] or ["(?!)"]
+    related = f"{_RELATED}|" if key == "r" else ""
     return (
-        re.compile(f"{_LEAD}(?i:{'|'.join([*rules, *labels])}){_TAIL}"),
-        re.compile(f"(?:{_RELATED}|{_LEAD}(?i:{'|'.join(labels)}))[{_BLANK}]*"),
+        re.compile(f"{_LEAD}(?i:{'|'.join(rules)}){_TAIL}"),
+        re.compile(f"(?:{related}{_LEAD}(?i:{'|'.join(labels)}))[{_BLANK}]*"),
     )
+
+
+def _first_key(line: str, start: int, end: int) -> str:
+    while start < end and (line[start] in _LEAD_CHARS or line[start].isspace()):
+        start += 1
+    return line[start].lower() if start < end else ""
+
+
+def _whole_boilerplate(line: str, start: int, end: int) -> bool:
+    """``line[start:end]`` is one boilerplate sentence (or label) and nothing else."""
+    return _rules(_first_key(line, start, end))[0].fullmatch(line, start, end) is not None
+
+
+def _label(line: str, start: int, end: int) -> re.Match[str] | None:
+    """A label at the start of ``line[start:end]``."""
+    return _rules(_first_key(line, start, end))[1].match(line, start, end)
 
 
 @functools.cache
@@ -434,8 +464,7 @@ def _add_piece(
 def _sentence_removals(line: str) -> list[tuple[int, int]]:
     """The ``(start, end)`` ranges of *line* that are boilerplate sentences, labels, or
     separators (``|``, ``•``) next to a boilerplate sentence; merged, in order."""
-    boilerplate, labels = _rules()
-    if boilerplate.fullmatch(line):  # the common case: a line of boilerplate
+    if _whole_boilerplate(line, 0, len(line)):  # the common case: a line of boilerplate
         return [(0, len(line))]
     pieces: list[tuple[int, int, bool]] = []
     position = 0
@@ -456,10 +485,7 @@ def _sentence_removals(line: str) -> list[tuple[int, int]]:
             continue
         position = after
     _add_piece(pieces, line, position, len(line), False)
-    whole = [
-        not sep and boilerplate.fullmatch(line, start, end) is not None
-        for start, end, sep in pieces
-    ]
+    whole = [not sep and _whole_boilerplate(line, start, end) for start, end, sep in pieces]
     removals: list[tuple[int, int]] = []
     last = len(pieces) - 1
     for number, (start, end, sep) in enumerate(pieces):
@@ -468,11 +494,11 @@ def _sentence_removals(line: str) -> list[tuple[int, int]]:
                 continue
         elif not whole[number]:
             cut = start  # past the labels at the front: "Read more: Related: …"
-            while (label := labels.match(line, cut, end)) is not None and label.end() < end:
+            while (label := _label(line, cut, end)) is not None and label.end() < end:
                 cut = label.end()
             credit = line.find("©", start, end)
             if cut > start:
-                if boilerplate.fullmatch(line, cut, end) is None:
+                if not _whole_boilerplate(line, cut, end):
                     end = cut  # "Read more: Minister resigns" keeps the headline
                     while line[end - 1].isspace():
                         end -= 1
