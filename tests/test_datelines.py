@@ -603,3 +603,28 @@ def test_a_huge_table_of_dates_is_read_a_bounded_amount(
     # The windows (a few dozen lines, read at most twice) and a few hundred lines of
     # the page; never the 20,000.
     assert calls <= 4 * datelines.MAX_DATED_LINES
+
+
+def test_a_headline_restated_in_other_words_is_the_anchor() -> None:
+    menu = "\n".join(f"Section {n}" for n in range(40))
+    text = (
+        "11 things we learned from Meghan and Harry's interview - CNN\n"
+        f"{menu}\n\nTeaser: Storm hits the coast\n\nOctober 2, 2023\n\n"
+        "The royal split: 11 things we learned from Harry and Meghan's explosive interview\n"
+        "\nBy Rob Picheta, CNN\n\nUpdated 2010 GMT (0410 HKT) March 14, 2021\n" + PROSE
+    )
+    assert found(text) == (
+        "2021-03-14",
+        "March 14, 2021",
+        text.count("\n", 0, text.index("Updated")) + 1,
+    )
+
+
+def test_a_weekday_under_the_headline_is_no_masthead() -> None:
+    text = (
+        "Landwirt klagt gegen Foto-App | Agrarzeitung\n" + NAV + "\nDienstag, 31. Oktober 2023\n"
+        "\nLandwirt klagt gegen Foto-App\n\nNorbert Lehmann\n\nam Dienstag, 07.11.2023 - 10:30"
+        + PROSE
+        + "\nAktualisiert: 1. November 2023\n"
+    )
+    assert found(text) == ("2023-11-07", "07.11.2023", line_of(text, "am Dienstag"))

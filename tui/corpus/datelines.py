@@ -82,7 +82,7 @@ _WEEKDAY = re.compile(
 # Keywords: a prefix match at a word's start ("publié", "publiée", "published").
 _PUBLISHED = re.compile(
     r"(?<![^\W\d_])(?:published|posted|written|created|publi[ée]e?s?|"
-    r"ver[öo]ffentlicht|erstellt|erschienen|publiziert|(?:datum|date|stand)\b|"
+    r"ver[öo]ffentlich(?:t|ung)|erstellt|erschienen|publiziert|(?:datum|date|stand)\b|"
     r"publicad[oa]|pubblicat[oa]|opublikowan[oay]|gepubliceerd|geplaatst|"
     r"publikov[áa]no|vyd[áa]no|diterbitkan|dipublikasikan|diposting|"
     r"yay[ıi]nlanma|yay[ıi]n\s+tarihi|giri[şs]\b|"
@@ -285,7 +285,32 @@ def _headline_index(
             if _STRONG_DECOY.search(line):
                 continue  # "© 2024 Riverside Gazette": the footer names the site
             return later, True
-    return index, False
+    restated = _restated(lines, index, core, probe, limit)
+    return (restated, True) if restated is not None else (index, False)
+
+
+_LONG_WORD = re.compile(r"[^\W_]{4,}")
+
+
+def _restated(
+    lines: list[str], index: int, core: str, probe: re.Pattern[str], limit: int
+) -> int | None:
+    """The first line after *index* that restates the headline *core* in other words
+    (an <h1> edited from the <title>: "11 things we learned from Harry and Meghan's
+    explosive interview"): three quarters of its long words or more, and not much
+    longer."""
+    words = set(_LONG_WORD.findall(core))
+    if len(words) < 3:
+        return None
+    longest = 2 * len(core) + 20
+    for later in range(index + 1, limit):
+        line = lines[later]
+        if len(line) > longest or len(line) < 12 or not probe.search(line):
+            continue
+        shared = words.intersection(_LONG_WORD.findall(line.casefold()))
+        if 4 * len(shared) >= 3 * len(words) and not _STRONG_DECOY.search(line):
+            return later
+    return None
 
 
 _SENTENCE_END = re.compile(r"[.!?。！？…:;\"'”’»)]$")
@@ -531,7 +556,13 @@ def find_dateline(lines: list[str], title_line: int | None) -> Dateline | None:
     if listed:
         usable = [c for c in usable if id(c) not in listed]
     # The day the page was saved, as a site's masthead shows it, is not the article's.
-    saved = [c for c in usable if _WEEKDAY.search(c.line, 0, c.found.start)]
+    # (Under a headline found again after the navigation, a weekday is the dateline's.)
+    saved = [
+        c
+        for c in usable
+        if _WEEKDAY.search(c.line, 0, c.found.start)
+        and not (repeated and anchor_position is not None and c.position > anchor_position)
+    ]
     if saved:
         page = _page_dates(lines, nonblank)
         usable = [c for c in usable if c not in saved or not _is_save_day(c, page)]
@@ -594,11 +625,22 @@ def _above_prose(near: list[_Candidate], prose: list[int]) -> _Candidate | None:
 
 
 def _prefer_original(
-    near: list[_Candidate], best: _Candidate, rank: Callable[[_Candidate], int]
+    near: list[_Candidate],
+    best: _Candidate,
+    rank: Callable[[_Candidate], int],
+    anchor: int | None = None,
 ) -> _Candidate:
     if best.kind == "updated":
-        # "Updated 5 March 2023 · 3 March 2023": the original date wins.
-        original = [c for c in near if c.kind != "updated" and abs(c.position - best.position) <= 4]
+        # "Updated 5 March 2023 · 3 March 2023": the original date wins, when it stands
+        # beside the update (on the same side of the headline: not a teaser above it).
+        side = None if anchor is None else best.position > anchor
+        original = [
+            c
+            for c in near
+            if c.kind != "updated"
+            and abs(c.position - best.position) <= 4
+            and (side is None or (c.position > anchor) == side)  # type: ignore[operator]
+        ]
         if original:
             return min(original, key=rank)
     return best
@@ -617,7 +659,7 @@ def _choose(near: list[_Candidate], anchor: int) -> _Candidate | None:
         distance = offset if offset >= 0 else -3 * offset
         return distance - 6 if candidate.kind == "published" else distance
 
-    return _prefer_original(near, min(near, key=rank), rank)
+    return _prefer_original(near, min(near, key=rank), rank, anchor)
 
 
 TITLE_SEARCH_LINES = 60
