@@ -628,3 +628,16 @@ def test_a_weekday_under_the_headline_is_no_masthead() -> None:
         + "\nAktualisiert: 1. November 2023\n"
     )
     assert found(text) == ("2023-11-07", "07.11.2023", line_of(text, "am Dienstag"))
+
+
+def test_a_day_said_to_be_a_day_tells_the_pages_order() -> None:
+    # "para 16 de março" is a day ("de"), though "para" leads no date: the page is
+    # day-first, so "08/03/2022" is the 8th of March.
+    text = (
+        "Banco Central mantém taxa de juros\n\nPublicado em 08/03/2022 - 14:32"
+        + PROSE
+        + "\nA próxima reunião está marcada para 16 de março de 2022.\n"
+    )
+    assert found(text) == ("2022-03-08", "08/03/2022", 3)
+    # "Windows 11 October 2024" says nothing of the order.
+    assert found("Windows 11 October 2024 update\n\n08/03/2022" + PROSE) is None

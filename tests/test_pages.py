@@ -3,7 +3,13 @@
 ``tests/data/pages/`` holds 60 scraped-page texts written for this test (not copied
 from the web, and written without looking at ``datelines.py`` or the development
 set): news and blog pages in 15 languages as a scraper that saves visible text writes
-them, navigation, related links, comments and footers included. ``expected.json``
+them, navigation, related links, comments and footers included. Eight more (a Ghost
+blog with a read time, a German masthead, a French "Publié le … par", a product page
+and an event page with no date of their own, Russian and Japanese sidebars, a
+Portuguese page whose only dates are ``08/03/2022``) were written by the finder's
+second-round engineer, without looking at the development set: measured once as
+written, 7 of 8 were right and none wrong; one general fix (a day marked as a day,
+"16 de março", tells the page's day order) made it 8. ``expected.json``
 gives each page's true publication day, or null for a page with no date of its own
 (a category page, an about page, a page whose only dates are decoys).
 
@@ -36,18 +42,20 @@ from tui.corpus.model import read_article
 PAGES = Path(__file__).resolve().parent / "data" / "pages"
 EXPECTED: dict[str, str | None] = json.loads((PAGES / "expected.json").read_text("utf-8"))
 
-# Floors. The targets are wrong <= 5 % and exact >= 80 %. The first round of the finder
-# got 30/60 exact (50.0 %), 3/60 wrong, 1 wrong on the 4 null pages; with a "Headline
-# - Site" line added at the top, 47/60 and 2/60. The second round (the dateline is
-# looked for under the headline and above the first paragraph of prose, not by a
-# page-wide rule) gets 53/60 exact (88.3 %), 1/60 wrong (1.7 %, headers.py's doing:
-# see FAILURES), none wrong on the null pages; and 54/60, 0/60 title-first. These
-# figures are asserted as floors that catch a regression; raise them as the finder
-# improves, never lower them. FAILURES lists every dated page not exact, and why.
+# Floors. The targets are wrong <= 5 % and exact >= 80 %. On the first 60 pages, the
+# first round of the finder got 30/60 exact (50.0 %), 3/60 wrong, 1 wrong on the 4 null
+# pages; with a "Headline - Site" line added at the top, 47/60 and 2/60. The second
+# round (the dateline is looked for under the headline and above the first paragraph
+# of prose, not by a page-wide rule) gets 53/60 exact (88.3 %), 1/60 wrong (1.7 %,
+# headers.py's doing: see FAILURES), none wrong on the null pages; 54/60 and 0/60
+# title-first. With the 8 pages added since: 59/68 exact (86.8 %), 1/68 wrong, 0 on
+# the 6 null pages; 60/68 and 0/68 title-first. These figures are asserted as floors
+# that catch a regression; raise them as the finder improves, never lower them.
+# FAILURES lists every dated page not exact, and why.
 TARGET_EXACT = 0.80
 TARGET_WRONG = 0.05
-FLOOR_EXACT = 53  # pages of 60: above the 80 % target (48 pages)
-CEILING_WRONG = 1  # pages of 60: within the 5 % target (3 pages)
+FLOOR_EXACT = 59  # pages of 68: above the 80 % target (55 pages)
+CEILING_WRONG = 1  # pages of 68: within the 5 % target (3 pages)
 CEILING_WRONG_ON_NULL = 0
 
 FAILURES: dict[str, str] = {
@@ -107,7 +115,7 @@ def measured() -> tuple[Counter[str], dict[str, tuple[str, str]]]:
 def test_the_set_is_complete() -> None:
     files = {path.name for path in PAGES.glob("*.txt")}
     assert files == set(EXPECTED)
-    assert 40 <= len(files) <= 60
+    assert 40 <= len(files) <= 80
     for path in PAGES.glob("*.txt"):
         assert path.stat().st_size < 4096, path.name
 
@@ -163,11 +171,15 @@ _HEADLINES = {  # where the first standalone line of five words or more is not i
     "en_about_page.txt": "About Northwind Review",
     "en_category_page.txt": "Business",
     "en_in_toi.txt": "BMC to resurface 400 km of roads before monsoon next year",
+    "en_event_page_null.txt": "EuroData Summit - Programme",
+    "en_product_page_null.txt": "Samsung Galaxy S24 Ultra",
     "en_prnewswire.txt": "Acme Robotics Announces Third Quarter 2024 Results",
     "en_uk_guardian.txt": "Passengers face weeks of disruption as signalling fault hits west "
     "coast mainline",
     "it_ansa_wire.txt": "Maltempo, allerta rossa in Liguria",
     "ja_ameblo.txt": "春のじゃがいも植え付け",
+    "ja_news_related.txt": "日銀、金融緩和策を維持",
+    "ru_lenta_sidebar.txt": "Центробанк сохранил ключевую ставку",
     "zh_people_daily.txt": "我国成功发射新一代气象卫星",
     "zh_tw_cna.txt": "台北捷運環狀線北環段 預計2030年通車",
 }
@@ -199,7 +211,7 @@ def title_first_copy(folder: Path) -> Path:
     return folder
 
 
-FLOOR_EXACT_TITLE_FIRST = 54  # pages of 60
+FLOOR_EXACT_TITLE_FIRST = 60  # pages of 68
 CEILING_WRONG_TITLE_FIRST = 0
 
 

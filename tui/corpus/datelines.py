@@ -138,6 +138,7 @@ _RANGE_AFTER = re.compile(
     r"(\d{1,2})(?:\.?\s*([^\W\d_]{3,13})|([./])\d{1,2}\3)",
     re.IGNORECASE,
 )
+_MARKED_DAY = re.compile(r"\d{1,2}(?:\.|st\b|nd\b|rd\b|th\b|er\b|º|°|\s+(?:de|of)\s)", re.I)
 _LEAD_WORDS = frozenset(
     ("on", "the", "at", "of", "le", "el", "il", "lo", "la", "am", "den", "der", "de"),
 ) | frozenset(("du", "em", "op", "dnia", "dne", "dia", "en", "et"))
@@ -203,6 +204,8 @@ def _number_of_something(line: str, found: FoundDate) -> bool:
     of something else ("Windows 11 October 2024", "Galaxy S24 January 2024")."""
     if found.form != "day-month":
         return False
+    if _MARKED_DAY.match(line, found.start):
+        return False  # "17. Oktober", "16 de março", "3rd of March": a day, said so
     head = line[: found.start]
     if not head.strip():
         return False
