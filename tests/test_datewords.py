@@ -185,3 +185,34 @@ def test_parse_stated_date_raises_only_date_problems(text: str) -> None:
     except DateProblem:
         return
     assert _in_range(date)
+
+
+def test_dateparser_runs_at_most_once_per_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("dateparser")
+    from dateparser.date import DateDataParser
+
+    calls = 0
+    original = DateDataParser.get_date_data
+
+    def counted(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(DateDataParser, "get_date_data", counted)
+    for value, expected in [
+        ("17 lokakuuta 2024", ArticleDate(2024, 10, 17, "stated")),  # Finnish: dateparser
+        ("lokakuu 2024", ArticleDate(2024, 10, None, "stated")),  # a month, no day
+        ("hello 2024 world", None),
+    ]:
+        calls = 0
+        try:
+            result: ArticleDate | None = parse_stated_date(value)
+        except DateProblem:
+            result = None
+        assert (result, calls) == (expected, 1), value
+    # The tables read these without dateparser.
+    for value in ("17 Ekim 2024", "17 października 2024", "17. října 2024", "17 أكتوبر 2024"):
+        calls = 0
+        assert parse_stated_date(value) == ArticleDate(2024, 10, 17, "stated")
+        assert calls == 0, value
