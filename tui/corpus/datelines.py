@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from .dates import ArticleDate
 from .datewords import MONTHS, FoundDate, find_dates
@@ -63,6 +64,8 @@ a publication keyword far from the headline)."""
 """Dates read per page at most: the windows are small, this bounds a pathological one."""
 
 _YEAR = re.compile(r"[12１２١٢][09０９٠٩]\d\d")
+_DATEISH = re.compile(r"[12１２١٢][09０９٠٩]\d\d|\d\d\.\d\d\.\d\d")
+"""A year, or a dotted date with a two-digit year: the lines worth reading for dates."""
 _WEEKDAY = re.compile(
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:mon|tue|wed|thu|fri|sat|sun)\b|"
     r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag|"
@@ -276,10 +279,10 @@ def _headline_index(
     longest = len(title) + 60
     # A word every repeat holds, found before any line is normalised.
     words = [word for word in _RAW_WORD.findall(lines[index]) if word.casefold() in core]
-    probe = re.compile(re.escape(max(words, key=len) if words else ""), re.IGNORECASE)
+    probe = max(words, key=len).casefold() if words else ""
     for later in range(index + 1, limit):
         line = lines[later]
-        if len(line) > longest or len(line) < 12 or not probe.search(line):
+        if len(line) > longest or len(line) < 12 or probe not in line.casefold():
             continue
         candidate = _comparable(line)
         if len(candidate) < 16 and candidate != title:
@@ -296,7 +299,7 @@ _LONG_WORD = re.compile(r"[^\W_]{4,}")
 
 
 def _restated(
-    lines: list[str], index: int, core: str, probe: re.Pattern[str], limit: int
+    lines: list[str], index: int, core: str, probe: str, limit: int
 ) -> int | None:
     """The first line after *index* that restates the headline *core* in other words
     (an <h1> edited from the <title>: "11 things we learned from Harry and Meghan's
@@ -308,7 +311,7 @@ def _restated(
     longest = 2 * len(core) + 20
     for later in range(index + 1, limit):
         line = lines[later]
-        if len(line) > longest or len(line) < 12 or not probe.search(line):
+        if len(line) > longest or len(line) < 12 or probe not in line.casefold():
             continue
         shared = words.intersection(_LONG_WORD.findall(line.casefold()))
         if 4 * len(shared) >= 3 * len(words) and not _STRONG_DECOY.search(line):
@@ -316,7 +319,7 @@ def _restated(
     return None
 
 
-_SENTENCE_END = re.compile(r"[.!?。！？…:;\"'”’»)]$")
+_SENTENCE_ENDS = frozenset(".!?。！？…:;\"'”’»)")
 
 
 def _is_prose(line: str) -> bool:
@@ -324,7 +327,7 @@ def _is_prose(line: str) -> bool:
     if len(line) < 25:
         return False
     ascii_only = line.isascii()
-    if not (_SENTENCE_END.search(line.rstrip()) or (not ascii_only and "。" in line)):
+    if line.rstrip()[-1:] not in _SENTENCE_ENDS and (ascii_only or "。" not in line):
         return False
     if len(line) >= 60 and line.count(" ") >= 9:
         return True
@@ -362,7 +365,7 @@ def _candidates(
     for position in positions:
         index = nonblank[position]
         line = lines[index]
-        if len(line) > MAX_LINE:
+        if len(line) > MAX_LINE or not _DATEISH.search(line):
             continue  # prose, never a dateline (see _kind): not even searched
         previous = lines[nonblank[position - 1]] if position > 0 else ""
         previous = previous if len(previous) <= 40 else ""
@@ -373,7 +376,7 @@ def _candidates(
                 found.append(_Candidate(index, position, date, line, kind))
             if not ambiguous and day_first is None and _AMBIGUOUS.search(line):
                 ambiguous = True
-        elif "." in line:
+        else:
             short = _short_dotted(line)
             if short is not None:
                 kind = _kind(line, short, previous, following)
@@ -510,7 +513,9 @@ def find_dateline(lines: list[str], title_line: int | None) -> Dateline | None:
     then, after the navigation, its <h1>), and above the first paragraph of prose.
     """
     limit = min(len(lines), SCAN_LINES)
-    nonblank = [index for index in range(limit) if lines[index] and not lines[index].isspace()]
+    nonblank = [
+        index for index, line in enumerate(islice(lines, limit)) if line and not line.isspace()
+    ]
     if not nonblank:
         return None
     anchor, repeated = _headline_index(lines, title_line, limit)
