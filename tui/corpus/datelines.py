@@ -291,16 +291,14 @@ def _headline_index(
             if _STRONG_DECOY.search(line):
                 continue  # "© 2024 Riverside Gazette": the footer names the site
             return later, True
-    restated = _restated(lines, index, core, probe, limit)
+    restated = _restated(lines, index, core, limit)
     return (restated, True) if restated is not None else (index, False)
 
 
 _LONG_WORD = re.compile(r"[^\W_]{4,}")
 
 
-def _restated(
-    lines: list[str], index: int, core: str, probe: str, limit: int
-) -> int | None:
+def _restated(lines: list[str], index: int, core: str, limit: int) -> int | None:
     """The first line after *index* that restates the headline *core* in other words
     (an <h1> edited from the <title>: "11 things we learned from Harry and Meghan's
     explosive interview"): three quarters of its long words or more, and not much
@@ -309,11 +307,16 @@ def _restated(
     if len(words) < 3:
         return None
     longest = 2 * len(core) + 20
+    # A line sharing three quarters of the words holds one of any quarter and one.
+    probes = sorted(words, key=len, reverse=True)[: len(words) // 4 + 1]
     for later in range(index + 1, limit):
         line = lines[later]
-        if len(line) > longest or len(line) < 12 or probe not in line.casefold():
+        if len(line) > longest or len(line) < 12:
             continue
-        shared = words.intersection(_LONG_WORD.findall(line.casefold()))
+        folded = line.casefold()
+        if not any(probe in folded for probe in probes):
+            continue
+        shared = words.intersection(_LONG_WORD.findall(folded))
         if 4 * len(shared) >= 3 * len(words) and not _STRONG_DECOY.search(line):
             return later
     return None
