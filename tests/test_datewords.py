@@ -201,8 +201,8 @@ def test_dateparser_runs_at_most_once_per_value(monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.setattr(DateDataParser, "get_date_data", counted)
     for value, expected in [
-        ("17 lokakuuta 2024", ArticleDate(2024, 10, 17, "stated")),  # Finnish: dateparser
-        ("lokakuu 2024", ArticleDate(2024, 10, None, "stated")),  # a month, no day
+        ("2024. október 17.", ArticleDate(2024, 10, 17, "stated")),  # Hungarian: dateparser
+        ("urria 2024", ArticleDate(2024, 10, None, "stated")),  # Basque, a month, no day
         ("hello 2024 world", None),
     ]:
         calls = 0
@@ -212,7 +212,16 @@ def test_dateparser_runs_at_most_once_per_value(monkeypatch: pytest.MonkeyPatch)
             result = None
         assert (result, calls) == (expected, 1), value
     # The tables read these without dateparser.
-    for value in ("17 Ekim 2024", "17 października 2024", "17. října 2024", "17 أكتوبر 2024"):
+    for value in (
+        "17 Ekim 2024",
+        "17 października 2024",
+        "17. října 2024",
+        "17 أكتوبر 2024",
+        "17 жовтня 2024",
+        "17 octombrie 2024",
+        "17 Οκτωβρίου 2024",
+        "17. lokakuuta 2024",
+    ):
         calls = 0
         assert parse_stated_date(value) == ArticleDate(2024, 10, 17, "stated")
         assert calls == 0, value

@@ -72,10 +72,29 @@ _MORE: tuple[tuple[int, str], ...] = (
     (12, "grudzień grudnia gru prosinec prosince aralık aralik desember ديسمبر"),
 )
 
+# Ukrainian, Romanian, Greek (genitive), Finnish (partitive and nominative), and the
+# Scandinavian names the tables above lack.
+_EVEN_MORE: tuple[tuple[int, str], ...] = (
+    (1, "січня січень ianuarie ιανουαρίου tammikuuta tammikuu"),
+    (2, "лютого лютий februarie φεβρουαρίου helmikuuta helmikuu"),
+    (3, "березня березень martie μαρτίου maaliskuuta maaliskuu marts"),
+    (4, "квітня квітень aprilie απριλίου huhtikuuta huhtikuu"),
+    (5, "травня травень μαΐου μαίου toukokuuta toukokuu"),
+    (6, "червня червень iunie ιουνίου kesäkuuta kesäkuu"),
+    (7, "липня липень iulie ιουλίου heinäkuuta heinäkuu"),
+    (8, "серпня серпень αυγούστου elokuuta elokuu augusti"),
+    (9, "вересня вересень septembrie σεπτεμβρίου syyskuuta syyskuu"),
+    (10, "жовтня жовтень octombrie οκτωβρίου lokakuuta lokakuu"),
+    (11, "листопада листопад noiembrie νοεμβρίου marraskuuta marraskuu"),
+    (12, "грудня грудень decembrie δεκεμβρίου joulukuuta joulukuu desember"),
+)
+
 MONTHS: dict[str, int] = {
-    name: number for number, names in (*_MONTH_NAMES, *_RUSSIAN, *_MORE) for name in names.split()
+    name: number
+    for number, names in (*_MONTH_NAMES, *_RUSSIAN, *_MORE, *_EVEN_MORE)
+    for name in names.split()
 }
-"""Lower-case month names and abbreviations, in fourteen languages, to month numbers."""
+"""Lower-case month names and abbreviations, in twenty languages, to month numbers."""
 
 # A word where a month name may stand; whether it is one is a dictionary look-up,
 # far cheaper than an alternation of a hundred names tried at every position.
