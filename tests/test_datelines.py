@@ -497,6 +497,11 @@ def test_an_update_alone_is_the_pages_date_wherever_it_is_found() -> None:
         ("الخميس، 17 أكتوبر 2024 02:30 م", "2024-10-17"),
         ("الخميس، ١٧ أكتوبر ٢٠٢٤", "2024-10-17"),
         ("October 17, 20245:02 PM UTC", "2024-10-17"),
+        ("Опубліковано 17 жовтня 2024, 14:30", "2024-10-17"),
+        ("Publicat: 17 octombrie 2024 · Actualizat: 18 octombrie 2024", "2024-10-17"),
+        ("Δημοσιεύθηκε: 17 Οκτωβρίου 2024", "2024-10-17"),
+        ("Julkaistu 17.10.2024 | Päivitetty 18.10.2024", "2024-10-17"),
+        ("Publicerad 17 oktober 2024 · Uppdaterad 18 oktober 2024", "2024-10-17"),
     ],
 )
 def test_more_languages_and_glued_times(line: str, iso: str) -> None:

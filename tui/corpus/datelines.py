@@ -89,7 +89,8 @@ _PUBLISHED = re.compile(
     r"publicad[oa]|pubblicat[oa]|opublikowan[oay]|gepubliceerd|geplaatst|"
     r"publikov[áa]no|vyd[áa]no|diterbitkan|dipublikasikan|diposting|"
     r"yay[ıi]nlanma|yay[ıi]n\s+tarihi|giri[şs]\b|"
-    r"опубликовано|опубликована|дата|نشر|"
+    r"опубликовано|опубликована|дата|опубліковано|publicat|δημοσιε[υύ]|julkaistu|"
+    r"publicerad|publicerat|udgivet|publisert|نشر|"
     r"发布|發佈|發布|公開|投稿|掲載|작성|입력|게시)",
     re.IGNORECASE,
 )
@@ -98,7 +99,8 @@ _UPDATED = re.compile(
     r"letzte?s?\s+(?:update|änderung)|ge[äa]ndert|mis\s+[àa]\s+jour|modifi[ée]|"
     r"actualizad[oa]|aggiornat[oa]|modifica|atualizad[oa]|aangepast|bijgewerkt|"
     r"aktualizacja|zaktualizowan|aktualizov[áa]no|g[üu]ncelle|diperbarui|"
-    r"обновлено|تحديث|更新|수정)",
+    r"обновлено|оновлено|actualizat|ενημερ[ωώ]|p[äa]ivitetty|uppdaterad|opdateret|"
+    r"oppdatert|تحديث|更新|수정)",
     re.IGNORECASE,
 )
 _STRONG_DECOY = re.compile(
