@@ -202,6 +202,14 @@ def test_removed_spans_skip_the_header_block() -> None:
     assert removed_spans(text) == [RemovedSpan(3, 0, 10, "boilerplate")]
 
 
+def test_removed_spans_skip_front_matter_and_follow_a_body_sharing_the_date_line() -> None:
+    text = "---\ntitle: Talks\ndate: 2024-01-02\n---\n\nShare this article. Talks began.\nAd\n"
+    assert removed(text) == [("Share this article.", "boilerplate"), ("Ad", "boilerplate")]
+    text = " date 2024-10-08 The envoy met the minister on Monday. Share this article.\n"
+    assert removed(text) == [("Share this article.", "boilerplate")]
+    assert removed_spans(text)[0].line == 0
+
+
 def test_removed_spans_report_the_dropped_repeat_of_the_headline() -> None:
     text = "Xi to visit Moscow\n\nXi to visit Moscow\n\nThe president travels on Monday.\n"
     assert parse_text(text).title == "Xi to visit Moscow"
