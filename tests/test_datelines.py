@@ -646,3 +646,15 @@ def test_a_day_said_to_be_a_day_tells_the_pages_order() -> None:
     assert found(text) == ("2022-03-08", "08/03/2022", 3)
     # "Windows 11 October 2024" says nothing of the order.
     assert found("Windows 11 October 2024 update\n\n08/03/2022" + PROSE) is None
+
+
+def test_a_byline_may_name_several_authors() -> None:
+    line = "By Jane Doe and John Roe, Reuters | October 17, 2024"
+    assert found(f"Harbour plan approved\n\n{line}" + PROSE) == (
+        "2024-10-17",
+        "October 17, 2024",
+        3,
+    )
+    # A sentence that starts with "By" is no byline.
+    sentence = "By then the council had voted on October 17, 2024 again"
+    assert found(f"Harbour plan approved\n\n{sentence}" + PROSE) is None

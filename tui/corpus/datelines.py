@@ -120,6 +120,9 @@ _DECOY = re.compile(
     r"ab\s+dem|ab\s+(?=\d))(?![^\W\d_])",
     re.IGNORECASE,
 )
+_BYLINE = re.compile(r"\s*(?:by|von|par|por|di|door|av|af|de|autor|author)\s+(\w)", re.IGNORECASE)
+"""A byline names its authors: "By Jane Doe and John Roe, Reuters | Oct 17, 2024"
+may have more words beside its date than a dateline."""
 _LIFE = re.compile(
     r"(?<![^\W\d_])(?:born|died|geboren|gestorben|n[ée]e?|d[ée]c[ée]d[ée]e?|nacid[oa]|"
     r"muri[óo]|nat[oa]|mort[oa]|nascid[oa]|nasceu|morreu|urodzi[łl]|zmar[łl]|"
@@ -249,7 +252,8 @@ def _kind(line: str, found: FoundDate, previous: str, following: str) -> str:
         if updated and (not published or max(updated) >= max(published)):
             return "updated"
         return "published"
-    if _words_besides(line, found) > MAX_PLAIN_WORDS:
+    byline = _BYLINE.match(line)
+    if _words_besides(line, found) > MAX_PLAIN_WORDS and not (byline and byline[1].isupper()):
         return "decoy"  # "after Python 3.0 was first released on December 3, 2008."
     return "plain"
 
