@@ -324,7 +324,9 @@ def _trigger() -> re.Pattern[str]:
     small, for the whole rules took seconds to compile into it.
     """
     rules, labels = _rule_alternatives()
-    return re.compile(rf"\.[\"'”’»)\]]*[{_BLANK}]+(?P<at>{_LEAD}{_heads_regex(rules + labels)})")
+    return re.compile(
+        rf"\.[\"'”’»)\]]*[{_BLANK}]+(?=[^\n])(?P<at>{_LEAD}{_heads_regex(rules + labels)})"
+    )
 
 
 _OTHER_BREAKS = {"!": ".", "?": ".", "|": "."}
