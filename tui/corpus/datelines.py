@@ -16,6 +16,7 @@ dates, and dateparser is never called here.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -601,8 +602,6 @@ def find_dateline(lines: list[str], title_line: int | None) -> Dateline | None:
 
 
 def _position(nonblank: list[int], index: int) -> int:
-    from bisect import bisect_left
-
     return bisect_left(nonblank, index)
 
 
