@@ -658,3 +658,17 @@ def test_a_byline_may_name_several_authors() -> None:
     # A sentence that starts with "By" is no byline.
     sentence = "By then the council had voted on October 17, 2024 again"
     assert found(f"Harbour plan approved\n\n{sentence}" + PROSE) is None
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("08.11.2021 | Online-Fachtag zum Intersex Day of Remembrance: Portal", "2021-11-08"),
+        ("Harbour plan approved after a long debate - 17 Oct 2024", "2024-10-17"),
+        ("Windows 11 October 2024 update - Tech News", None),
+        ("Budget 17 October 2024: what changed - Daily Example", None),
+    ],
+)
+def test_a_date_set_apart_in_the_title(title: str, expected: str | None) -> None:
+    result = found(title + NAV + PROSE)
+    assert (result[0] if result else None) == expected

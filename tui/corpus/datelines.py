@@ -591,14 +591,37 @@ def find_dateline(lines: list[str], title_line: int | None) -> Dateline | None:
     if chosen is None and prose:
         window = set(by_prose)
         chosen = _above_prose([c for c in usable if c.position in window], prose)
+    if chosen is None and title_line is not None and 1 <= title_line <= limit:
+        # Nothing near the anchors: a date set apart in the title ("08.11.2021 | …").
+        chosen = _in_the_title(lines[title_line - 1], title_line - 1)
     if chosen is None:
-        # Nothing near the anchors: a date after a publication keyword, if it is the only
-        # one the page gives ("Veröffentlicht am: 6. August 2009" under the text).
+        # Nor there: a date after a publication keyword, if it is the only one the page
+        # gives ("Veröffentlicht am: 6. August 2009" under the text).
         chosen = _the_only_published(lines, nonblank)
     if chosen is None:
         return None
     found = chosen.found
     return Dateline(found.date, chosen.line[found.start : found.end], chosen.index + 1)
+
+
+_APART = "|–—·•-"
+
+
+def _in_the_title(line: str, index: int) -> _Candidate | None:
+    """A date in the title line that is set apart from the headline, at the line's
+    start or end ("08.11.2021 | Online-Fachtag …", "Harbour plan approved - 17 Oct
+    2024"): the page's date in its title. Any other date there is the headline's
+    topic ("Windows 11 October 2024 update", "Budget 17 October 2024: what changed")."""
+    if len(line) > MAX_LINE or _STRONG_DECOY.search(line) or not _YEAR.search(line):
+        return None
+    for found in find_dates(line):
+        if found.date.day is None or _number_of_something(line, found):
+            continue
+        before = line[: found.start].strip()
+        after = _TIME.sub("", line[found.end :]).strip()
+        if (not before and after[:1] in _APART) or (not after and before[-1:] in _APART):
+            return _Candidate(index, 0, found, line, "plain")
+    return None
 
 
 def _position(nonblank: list[int], index: int) -> int:
