@@ -287,46 +287,40 @@ def _headline_index(
     # A word every repeat holds, found before any line is normalised.
     words = [word for word in _RAW_WORD.findall(lines[index]) if word.casefold() in core]
     probe = max(words, key=len).casefold() if words else ""
+    # An <h1> edited from the <title> ("11 things we learned from Harry and Meghan's
+    # explosive interview") restates it: three quarters of its long words or more, in a
+    # line not much longer. Such a line holds one of any quarter and one of the words.
+    long_words = set(_LONG_WORD.findall(core))
+    probes = sorted(long_words, key=len, reverse=True)[: len(long_words) // 4 + 1]
+    restating = 2 * len(core) + 20 if len(long_words) >= 3 else 0
+    restated = None
+    widest = max(longest, restating)
     for later in range(index + 1, limit):
         line = lines[later]
-        if len(line) > longest or len(line) < 12 or probe not in line.casefold():
+        if len(line) > widest or len(line) < 12:
             continue
-        candidate = _comparable(line)
-        if len(candidate) < 16 and candidate != title:
-            continue
-        if core in candidate or (2 * len(candidate) >= len(core) and candidate in title):
-            if _STRONG_DECOY.search(line):
-                continue  # "© 2024 Riverside Gazette": the footer names the site
-            return later, True
-    restated = _restated(lines, index, core, limit)
+        folded = line.casefold()
+        if len(line) <= longest and probe in folded:
+            candidate = _comparable(line)
+            if (
+                (len(candidate) >= 16 or candidate == title)
+                and (core in candidate or (2 * len(candidate) >= len(core) and candidate in title))
+                and not _STRONG_DECOY.search(line)  # "© 2024 Riverside Gazette": a footer
+            ):
+                return later, True
+        if (
+            restated is None
+            and len(line) <= restating
+            and any(word in folded for word in probes)
+            and 4 * len(long_words.intersection(_LONG_WORD.findall(folded))) >= 3 * len(long_words)
+            and not _STRONG_DECOY.search(line)
+        ):
+            restated = later
+    # The title repeated as it is wins; else the first line that restates it.
     return (restated, True) if restated is not None else (index, False)
 
 
 _LONG_WORD = re.compile(r"[^\W_]{4,}")
-
-
-def _restated(lines: list[str], index: int, core: str, limit: int) -> int | None:
-    """The first line after *index* that restates the headline *core* in other words
-    (an <h1> edited from the <title>: "11 things we learned from Harry and Meghan's
-    explosive interview"): three quarters of its long words or more, and not much
-    longer."""
-    words = set(_LONG_WORD.findall(core))
-    if len(words) < 3:
-        return None
-    longest = 2 * len(core) + 20
-    # A line sharing three quarters of the words holds one of any quarter and one.
-    probes = sorted(words, key=len, reverse=True)[: len(words) // 4 + 1]
-    for later in range(index + 1, limit):
-        line = lines[later]
-        if len(line) > longest or len(line) < 12:
-            continue
-        folded = line.casefold()
-        if not any(probe in folded for probe in probes):
-            continue
-        shared = words.intersection(_LONG_WORD.findall(folded))
-        if 4 * len(shared) >= 3 * len(words) and not _STRONG_DECOY.search(line):
-            return later
-    return None
 
 
 _SENTENCE_ENDS = frozenset(".!?。！？…:;\"'”’»)")
