@@ -202,8 +202,8 @@ def parse_stated_date(text: str) -> ArticleDate:
     if _YEAR_ONLY.fullmatch(candidate):
         return _checked(int(candidate), None, None, candidate)
     # "17 октября 2024 г.", "2024年10月17日", "le 17 octobre 2024": the month tables of
-    # datewords (eight languages, CJK and Hangul forms), then dateutil (English), then
-    # dateparser for other languages, on this value alone.
+    # datewords (twenty languages, CJK and Hangul forms), then dateutil (English), then
+    # dateparser for other languages, on this value alone and in one call.
     from .datewords import find_dates, parse_date_words
 
     for found in find_dates(candidate):
