@@ -1,4 +1,5 @@
-"""Every screen, at 80×24 (one pane) and 120×36 (two panes), on the bundled seeds.
+"""Every screen, at 80×24 (one pane) and 120×36 (two panes), on the bundled seeds and on
+a folder of notes in other forms (markdown with front matter, an e-mail, Chinese).
 
 Deterministic: no clock on screen, no saved marks, the cursor does not blink, and
 the tests run from the repository root so paths read ``seeds/…``. Update a snapshot
@@ -28,8 +29,24 @@ SCREENS = {
     "query_error": drive("slash", *"sco date:notadate"),
 }
 
+NOTES = "tests/data/notes"
+"""A markdown note with front matter, an e-mail and a Chinese article with a dateline."""
+
+NOTES_SCREENS = {
+    "markdown_note": drive("down", "enter"),
+    "markdown_raw": drive("down", "enter", "r"),
+    "email_and_cjk": drive("down", "down"),
+    "cjk_article": drive("down", "down", "enter"),
+}
+
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_screen(snap_compare, screen: str, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(make_app(), terminal_size=size, run_before=SCREENS[screen])
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("screen", list(NOTES_SCREENS))
+def test_notes_screen(snap_compare, screen: str, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app([NOTES]), terminal_size=size, run_before=NOTES_SCREENS[screen])
