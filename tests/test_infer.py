@@ -183,10 +183,12 @@ def test_an_undated_article_names_the_years_of_its_text() -> None:
     assert parsed.not_before == 1997
 
 
-def test_a_dated_article_names_its_years_too() -> None:
+def test_a_dated_article_needs_no_hint() -> None:
+    """The years named are a hint shown for undated articles only: a dated article is
+    not scanned for them (a tenth of parsing time on the benchmark corpus)."""
     parsed = parse("Date: 2024-10-17\n\nThe plan, first drafted in 1997, runs to 2050.\n")
     assert parsed.date == ArticleDate(2024, 10, 17)
-    assert parsed.years_named == (2050, 1997)
+    assert parsed.years_named == ()
     assert parsed.not_before is None  # only undated articles need a bound
 
 

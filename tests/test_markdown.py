@@ -225,7 +225,8 @@ def test_parse_text_gives_clean_paragraphs_for_markdown(tmp_path: Path) -> None:
     )
     assert document is not None
     assert document.blocks[0].kind == "paragraph"  # the headline is the title, not the body
-    assert article.words == sum(len(p.split()) for p in article.paragraphs)
+    # Words by spaces, plus one per Han character (中国 in the table: see count_cjk_words).
+    assert article.words == sum(len(p.split()) for p in article.paragraphs) + 2
 
 
 def test_markdown_without_syntax_takes_the_plain_path() -> None:

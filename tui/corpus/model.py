@@ -211,10 +211,20 @@ _CJK_CHARACTER = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufa
 """Han and kana: Chinese and Japanese put no spaces between words."""
 
 
-def count_cjk_words(text: str) -> int:
+_BELOW_CJK_LEAD = bytes(range(0xE3))
+"""UTF-8 bytes that cannot start a Han or kana character (U+3040 on starts 0xE3)."""
+
+
+def count_cjk_words(text: str, utf8: bytes) -> int:
     """Words a space count misses in Chinese and Japanese: one per Han or kana character,
     the unit their reading speeds are given in (a run counted as one "word" by the
-    spaces is then off by one, which is noise)."""
+    spaces is then off by one, which is noise).
+
+    *utf8* is *text* encoded: deleting the bytes that cannot start such a character, in
+    C, tells most texts (accents, curly quotes) apart without a search of the text.
+    """
+    if not utf8.translate(None, _BELOW_CJK_LEAD):
+        return 0
     return len(_CJK_CHARACTER.findall(text))
 
 
@@ -259,7 +269,7 @@ def build_article(path: str, source: SourceText, parsed: ParsedText) -> Article:
             if parsed.words is not None
             else sum(len(paragraph.split()) for paragraph in paragraphs)
         )
-        + (0 if body.isascii() else count_cjk_words(text)),
+        + (0 if body.isascii() else count_cjk_words(text, body)),
         body=body,
         encoding=source.encoding,
         warnings=tuple(neutralise_line(warning) for warning in warnings),

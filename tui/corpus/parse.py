@@ -25,7 +25,7 @@ from .clean import (
 from .datelines import find_dateline, find_title_line
 from .dates import ArticleDate
 from .headers import read_header
-from .infer import read_years, years_named
+from .infer import read_years
 from .pathdates import date_from_path
 from .safe import neutralise
 
@@ -89,6 +89,12 @@ def _looks_like_headline(line: str) -> bool:
     return any(char.isalpha() for char in line)
 
 
+_MAYBE_WIDE = re.compile("[\u1100-\u115f\u231a-\u2b55\u2e80-\U0010ffff]")
+"""Every character that may take two terminal cells lies in these ranges (Hangul Jamo,
+the emoji among the symbols, then CJK and beyond): a title with none (curly quotes and
+dashes included) is cut by characters, without measuring each one."""
+
+
 def cut_title(text: str, limit: int = TITLE_LIMIT) -> str:
     """Cut *text* to at most *limit* terminal cells, at a word boundary when there is
     one in its second half, marking the cut with an ellipsis.
@@ -99,7 +105,11 @@ def cut_title(text: str, limit: int = TITLE_LIMIT) -> str:
     text = text.strip()
     if len(text) <= limit and (text.isascii() or 2 * len(text) <= limit):
         return text  # fits whatever its characters' widths
-    if text.isascii():
+    if text.isascii() or not _MAYBE_WIDE.search(text):
+        # No character is wider than one cell (a combining mark is narrower: the cut
+        # is then a little short, never too wide).
+        if len(text) <= limit:
+            return text
         end = limit - 1  # room for the ellipsis
     else:
         from rich.cells import cell_len  # not needed by most titles: imported late
@@ -259,7 +269,7 @@ def parse_text(
         if evidence.year is not None:
             date, date_origin = ArticleDate(evidence.year, None, None, "inferred"), "text"
     else:
-        named_years = years_named(named, utf8)
+        named_years = ()  # the hint is for undated articles: a dated one needs no scan
     return ParsedText(
         title=title,
         title_source=title_source,
