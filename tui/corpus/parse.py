@@ -84,7 +84,7 @@ def _looks_like_headline(line: str) -> bool:
         return False
     if MD_HEADING.match(line):
         return True
-    if line.endswith((".", ",", ";", ":")) and not line.endswith("..."):
+    if line.endswith((".", ",", ";", ":", "。", "，", "；", "：")) and not line.endswith("..."):
         return False
     return any(char.isalpha() for char in line)
 
