@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from tui.corpus.clean import (
     RemovedSpan,
+    _clean,
     _sentence_lines,
     _sentence_removals,
     clean_lines,
@@ -359,3 +360,18 @@ def test_the_fast_path_never_skips_a_line_the_sentence_rules_change(text: str) -
     for index, line in enumerate(text.split("\n")):
         if _sentence_removals(line.strip()):
             assert index in candidates, line
+
+
+_LINE = st.one_of(
+    st.lists(_FRAGMENT, max_size=4).map(" ".join),
+    st.sampled_from(["", " ", "Example logo", "THE TIMES LOGO", "Dyk bu", "DYK BU", "• • •"]),
+)
+
+
+@PROPERTY
+@given(st.lists(_LINE, max_size=16), st.booleans())
+@example(["Dyk bu", "Share this: Dyk bu", "dyk BU", "", "Dyk bu"], False)
+def test_the_quick_pass_keeps_what_the_reporting_pass_keeps(lines: list[str], tidied: bool) -> None:
+    # clean_lines runs a quicker loop than the one removed_spans reports from.
+    lines = "\n".join(lines).split("\n")
+    assert clean_lines(lines, tidied=tidied) == _clean(lines, tidied, [])

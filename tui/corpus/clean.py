@@ -559,7 +559,8 @@ def _without(line: str, removals: list[tuple[int, int]]) -> str:
 def _sentence_lines(lines: list[str]) -> set[int]:
     """The indexes of the *lines* where a boilerplate sentence or label may start: a
     superset, found by one search over all of them in C."""
-    text = ". " + _JOINER.join(lines)
+    # One copy: the text starts with the joiner, so line n follows the n+1-th break.
+    text = _JOINER.join(["", *lines])
     for char, stop in _OTHER_BREAKS.items():
         if char in text:
             text = text.replace(char, stop)
@@ -577,7 +578,8 @@ def _sentence_lines(lines: list[str]) -> set[int]:
         return set()
     found.sort()
     indexes: set[int] = set()
-    line = position = 0
+    line = -1  # the text's first break comes before line 0
+    position = 0
     for at in found:
         line += text.count("\n", position, at)
         position = at
@@ -623,11 +625,13 @@ _NOTHING: list[tuple[int, int]] = []  # never changed
 def _clean(lines: list[str], tidied: bool, report: Report | None) -> list[str]:
     """The cleaning pass of :func:`clean_lines`; with a *report* list, it also records
     every removal there (what :func:`removed_spans` shows)."""
-    kept: list[str] = []
-    previous = ""
     # Almost every text has no line where a boilerplate sentence could start, and a
     # few searches over the whole text say so: its lines then skip the sentence rules.
     candidates = _sentence_lines(lines)
+    if report is None:
+        return _clean_quickly(lines, tidied, candidates)
+    kept: list[str] = []
+    previous = ""
     for index, raw in enumerate(lines):
         line = raw.strip() if tidied else tidy(raw)
         if not line:
@@ -669,6 +673,65 @@ def _clean(lines: list[str], tidied: bool, report: Report | None) -> list[str]:
         kept.append(line)
         if report is not None:
             report.append((index, 0, 0, KEPT))
+    return kept
+
+
+def _clean_quickly(lines: list[str], tidied: bool, candidates: set[int]) -> list[str]:
+    """:func:`_clean` without a report, what loading runs for every line of every file.
+
+    The same steps in the same order, but the lines between the *candidates* (where a
+    boilerplate sentence may start: almost all of them) go through a tight loop that
+    has no sentence rules to try and no index to keep.
+    """
+    kept: list[str] = []
+    append = kept.append
+    separator = _SEPARATOR.match
+    prepare = str.strip if tidied else tidy
+    previous = ""
+    previous_size = 0
+    count = len(lines)
+    start = 0
+    for stop in (*sorted(candidates), count) if candidates else (count,):
+        for line in map(prepare, lines[start:stop] if start or stop < count else lines):
+            if not line:
+                append(line)
+                continue
+            # A separator has no letter or digit first.
+            if not line[0].isalnum() and separator(line):
+                continue
+            if line[-1] in "oO" and _is_logo_line(line):
+                continue
+            # Scraped pages repeat headlines and standfirsts; only a line of the same
+            # length can be a repeat, so most lines are never case-folded.
+            size = len(line)
+            if size == previous_size and line.casefold() == previous.casefold():
+                continue
+            previous, previous_size = line, size
+            append(line)
+        if stop == count:
+            break
+        start = stop + 1
+        line = prepare(lines[stop])  # a candidate: the sentence rules too
+        if not line:
+            append(line)
+            continue
+        size = len(line)
+        if not line[0].isalnum() and separator(line):
+            continue
+        if line[-1] in "oO" and _is_logo_line(line):
+            continue
+        removals = _sentence_removals(line)
+        if removals:
+            if len(removals) == 1 and removals[0] == (0, size):
+                continue
+            line = _without(line, removals)
+            if not line:
+                continue
+            size = len(line)
+        if size == previous_size and line.casefold() == previous.casefold():
+            continue
+        previous, previous_size = line, size
+        append(line)
     return kept
 
 
