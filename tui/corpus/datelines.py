@@ -16,13 +16,50 @@ dates, and dateparser is never called here.
 from __future__ import annotations
 
 import re
+import sys
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
 from .dates import ArticleDate
-from .datewords import MONTHS, FoundDate, find_dates
+from .datewords import MONTHS, FoundDate, LazyPattern, find_dates
+
+
+class _Caseless:
+    """A case-insensitive pattern of keywords, searched fast in ASCII text.
+
+    With IGNORECASE, the regex engine cannot skip ahead to where a keyword may start
+    and tries every alternative at every position (a weekday search of one line cost
+    ~40 µs). In ASCII text, a case-insensitive match is a match in the lower-cased text
+    (the only other characters IGNORECASE equates with ASCII letters, "İıſK", are not
+    ASCII, and the patterns hold no capital letter), and lower-casing keeps positions:
+    so an ASCII string is searched lower-cased, with the pattern compiled without the
+    flag. Callers use the matches' truth and positions, never their text.
+    """
+
+    __slots__ = ("_any", "_ascii")
+
+    def __init__(self, pattern: str) -> None:
+        self._any = LazyPattern(pattern, re.IGNORECASE)
+        self._ascii = LazyPattern(pattern)
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        if text.isascii():
+            return self._ascii.search(text.lower(), pos, endpos)
+        return self._any.search(text, pos, endpos)
+
+    def match(self, text: str) -> re.Match[str] | None:
+        if text.isascii():
+            return self._ascii.match(text.lower())
+        return self._any.match(text)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        if text.isascii():
+            return self._ascii.finditer(text.lower())
+        return self._any.finditer(text)
+
+
 
 MAX_LINE = 160
 """Longer lines are prose: a date there is an event, not the page's date."""
@@ -64,10 +101,10 @@ day against the page's other dates, how the page orders day and month, a date af
 a publication keyword far from the headline)."""
 """Dates read per page at most: the windows are small, this bounds a pathological one."""
 
-_YEAR = re.compile(r"[12１２١٢][09０９٠٩]\d\d")
-_DATEISH = re.compile(r"[12１２١٢][09０９٠٩]\d\d|\d\d\.\d\d\.\d\d")
+_YEAR = LazyPattern(r"[12１２١٢][09０９٠٩]\d\d")
+_DATEISH = LazyPattern(r"[12１２١٢][09０９٠٩]\d\d|\d\d\.\d\d\.\d\d")
 """A year, or a dotted date with a two-digit year: the lines worth reading for dates."""
-_WEEKDAY = re.compile(
+_WEEKDAY = _Caseless(
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:mon|tue|wed|thu|fri|sat|sun)\b|"
     r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag|"
     r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"
@@ -79,12 +116,11 @@ _WEEKDAY = re.compile(
     r"pazartesi|sal[ıi]|[çc]ar[şs]amba|per[şs]embe|cuma|cumartesi|pazar|"
     r"понедельник|вторник|среда|четверг|пятница|суббота|воскресенье|"
     r"الأحد|الاثنين|الإثنين|الثلاثاء|الأربعاء|الخميس|الجمعة|السبت|"
-    r"[月火水木金土日]曜|星期|[월화수목금토일]요일",
-    re.IGNORECASE,
+    r"[月火水木金土日]曜|星期|[월화수목금토일]요일"
 )
 
 # Keywords: a prefix match at a word's start ("publié", "publiée", "published").
-_PUBLISHED = re.compile(
+_PUBLISHED = _Caseless(
     r"(?<![^\W\d_])(?:published|posted|written|created|publi[ée]e?s?|"
     r"ver[öo]ffentlich(?:t|ung)|erstellt|erschienen|publiziert|(?:datum|date|stand)\b|"
     r"publicad[oa]|pubblicat[oa]|opublikowan[oay]|gepubliceerd|geplaatst|"
@@ -92,69 +128,63 @@ _PUBLISHED = re.compile(
     r"yay[ıi]nlanma|yay[ıi]n\s+tarihi|giri[şs]\b|"
     r"опубликовано|опубликована|дата|опубліковано|publicat|δημοσιε[υύ]|julkaistu|"
     r"publicerad|publicerat|udgivet|publisert|نشر|"
-    r"发布|發佈|發布|公開|投稿|掲載|작성|입력|게시)",
-    re.IGNORECASE,
+    r"发布|發佈|發布|公開|投稿|掲載|작성|입력|게시)"
 )
-_UPDATED = re.compile(
+_UPDATED = _Caseless(
     r"(?<![^\W\d_])(?:updated?|last\s+modified|modified|aktualisiert|"
     r"letzte?s?\s+(?:update|änderung)|ge[äa]ndert|mis\s+[àa]\s+jour|modifi[ée]|"
     r"actualizad[oa]|aggiornat[oa]|modifica|atualizad[oa]|aangepast|bijgewerkt|"
     r"aktualizacja|zaktualizowan|aktualizov[áa]no|g[üu]ncelle|diperbarui|"
     r"обновлено|оновлено|actualizat|ενημερ[ωώ]|p[äa]ivitetty|uppdaterad|opdateret|"
-    r"oppdatert|تحديث|更新|수정)",
-    re.IGNORECASE,
+    r"oppdatert|تحديث|更新|수정)"
 )
-_STRONG_DECOY = re.compile(
+_STRONG_DECOY = _Caseless(
     r"©|copyright|\(c\)\s*\d|all\s+rights\s+reserved|alle\s+rechte|tous\s+droits|"
-    r"todos\s+los\s+derechos|diritti\s+riservati",
-    re.IGNORECASE,
+    r"todos\s+los\s+derechos|diritti\s+riservati"
 )
 # On the date's own line, whole words only ("Essays" is no "says", "By Sarah Osborne"
 # no "born"): a comment, an event, a deadline, a life, an account, an archive.
-_DECOY = re.compile(
+_DECOY = _Caseless(
     r"(?<![^\W\d_])(?:reply|replies|antworten|antwort|says|said|sagt|schreibt|wrote|"
     r"comments?|commented|kommentare?|responder|répondre|rispondi|ответить|"
     r"events?|veranstaltung|termine?|deadline|frist|bis\s+zum|until|"
     r"archiv|archive|born|geboren|gestorben|died|registriert|registered|joined|"
     r"mitglied\s+seit|member\s+since|dabei\s+seit|"
     r"set\s+for|scheduled|due|will|expires?|starts?|starting|begins?|opens?|"
-    r"ab\s+dem|ab\s+(?=\d))(?![^\W\d_])",
-    re.IGNORECASE,
+    r"ab\s+dem|ab\s+(?=\d))(?![^\W\d_])"
 )
-_BYLINE = re.compile(r"\s*(?:by|von|par|por|di|door|av|af|de|autor|author)\s+(\w)", re.IGNORECASE)
+_BYLINE = LazyPattern(r"\s*(?:by|von|par|por|di|door|av|af|de|autor|author)\s+(\w)", re.IGNORECASE)
 """A byline names its authors: "By Jane Doe and John Roe, Reuters | Oct 17, 2024"
 may have more words beside its date than a dateline."""
-_LIFE = re.compile(
+_LIFE = _Caseless(
     r"(?<![^\W\d_])(?:born|died|geboren|gestorben|n[ée]e?|d[ée]c[ée]d[ée]e?|nacid[oa]|"
     r"muri[óo]|nat[oa]|mort[oa]|nascid[oa]|nasceu|morreu|urodzi[łl]|zmar[łl]|"
-    r"родил(?:ся|ась)|умер(?:ла)?)(?![^\W\d_])|出生|生于|生於|逝世|去世|生まれ|死去|태어|사망",
-    re.IGNORECASE,
+    r"родил(?:ся|ась)|умер(?:ла)?)(?![^\W\d_])|出生|生于|生於|逝世|去世|生まれ|死去|태어|사망"
 )
 # On the line before or after the date: what marks a comment's timestamp.
-_COMMENT = re.compile(
+_COMMENT = _Caseless(
     r"(?<![^\W\d_])(?:reply|replies|antworten|antwort|says|sagt|schreibt|wrote|"
-    r"commented|responder|répondre|rispondi|ответить|report|melden|like)(?![^\W\d_])",
-    re.IGNORECASE,
+    r"commented|responder|répondre|rispondi|ответить|report|melden|like)(?![^\W\d_])"
 )
 _SEPARATORS = " \t|·•-–—,:/()[]"
-_TIME = re.compile(r"\b\d{1,2}[:.h]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?|uhr|h)?\b", re.IGNORECASE)
-_CLOCK = re.compile(r"\d{1,2}[:.h]\d{2}(?::\d{2})?$")
-_WORD = re.compile(r"[^\W\d_]{2,}")
-_WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-_RANGE_WORD = re.compile(r"(?:[-–—]|bis|to|until|till|through|au|al)$", re.IGNORECASE)
-_RANGE_AFTER = re.compile(
+_TIME = LazyPattern(r"\b\d{1,2}[:.h]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?|uhr|h)?\b", re.IGNORECASE)
+_CLOCK = LazyPattern(r"\d{1,2}[:.h]\d{2}(?::\d{2})?$")
+_WORD = LazyPattern(r"[^\W\d_]{2,}")
+_WIDE = LazyPattern(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_RANGE_WORD = LazyPattern(r"(?:[-–—]|bis|to|until|till|through|au|al)$", re.IGNORECASE)
+_RANGE_AFTER = LazyPattern(
     r"\s*(?:[-–—]|bis\b|to\b|until\b|through\b|au\b|al\b)\s*"
     r"(\d{1,2})(?:\.?\s*([^\W\d_]{3,13})|([./])\d{1,2}\3)",
     re.IGNORECASE,
 )
-_MARKED_DAY = re.compile(r"\d{1,2}(?:\.|st\b|nd\b|rd\b|th\b|er\b|º|°|\s+(?:de|of)\s)", re.I)
+_MARKED_DAY = LazyPattern(r"\d{1,2}(?:\.|st\b|nd\b|rd\b|th\b|er\b|º|°|\s+(?:de|of)\s)", re.I)
 _LEAD_WORDS = frozenset(
     ("on", "the", "at", "of", "le", "el", "il", "lo", "la", "am", "den", "der", "de"),
 ) | frozenset(("du", "em", "op", "dnia", "dne", "dia", "en", "et"))
 """Words that may stand right before a day and its month ("on 3 March 2023", "le 3
 mars", "am 3. März"); any other word makes it a number of something else ("Windows
 11 October 2024 update", "Top 10 October 2024")."""
-_TITLED = re.compile(r"\s*:\s+(?:[^\W\d_]+\W+){3}")
+_TITLED = LazyPattern(r"\s*:\s+(?:[^\W\d_]+\W+){3}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,9 +289,9 @@ def _kind(line: str, found: FoundDate, previous: str, following: str) -> str:
     return "plain"
 
 
-_RAW_WORD = re.compile(r"\w+")
-_DASHES = re.compile(r"[‐‑‒–—―|·•:]+")
-_QUOTES = re.compile(r"[\"'«»„“”‚‘’`]+")
+_RAW_WORD = LazyPattern(r"\w+")
+_DASHES = LazyPattern(r"[‐‑‒–—―|·•:]+")
+_QUOTES = LazyPattern(r"[\"'«»„“”‚‘’`]+")
 
 
 def _comparable(line: str) -> str:
@@ -320,7 +350,7 @@ def _headline_index(
     return (restated, True) if restated is not None else (index, False)
 
 
-_LONG_WORD = re.compile(r"[^\W_]{4,}")
+_LONG_WORD = LazyPattern(r"[^\W_]{4,}")
 
 
 _SENTENCE_ENDS = frozenset(".!?。！？…:;\"'”’»)")
@@ -397,10 +427,10 @@ def _candidates(
     return found, ambiguous
 
 
-_SHORT_DOTTED = re.compile(r"(?<![\w.])(\d\d)\.(\d\d)\.([0-4]\d)(?![\w.]|,\d)")
+_SHORT_DOTTED = LazyPattern(r"(?<![\w.])(\d\d)\.(\d\d)\.([0-4]\d)(?![\w.]|,\d)")
 
 
-_VERSION = re.compile(
+_VERSION = LazyPattern(
     r"(?<![^\W\d_])(?:v|ver|version|versio|release|build|firmware|update|patch|ios|android)"
     r"(?![^\W\d_])",
     re.IGNORECASE,
@@ -506,7 +536,7 @@ def _page_dates(lines: list[str], nonblank: list[int]) -> list[_Candidate]:
     return found
 
 
-_AMBIGUOUS = re.compile(r"(?<!\d)\d{1,2}([/-])\d{1,2}\1(?:19|20)\d\d")
+_AMBIGUOUS = LazyPattern(r"(?<!\d)\d{1,2}([/-])\d{1,2}\1(?:19|20)\d\d")
 
 
 def find_dateline(lines: list[str], title_line: int | None) -> Dateline | None:

@@ -12,11 +12,48 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from .dates import MAX_YEAR, MIN_YEAR, ArticleDate
+
+
+class LazyPattern:
+    """A regular expression compiled on its first use, not at import.
+
+    The date modules hold about a hundred patterns, several of them large (weekdays and
+    keywords in twenty languages, CJK ranges): compiling them all costs ~15 ms, on the
+    path to the app's first frame, and some are needed only for a rare page. Here the
+    first call of any method compiles the pattern and keeps the compiled pattern's
+    bound methods in the slots, so later calls cost what they cost on a compiled one.
+    """
+
+    __slots__ = (
+        "pattern", "flags", "search", "match", "fullmatch", "finditer", "findall", "sub",
+        "split",
+    )
+    search: Callable[..., re.Match[str] | None]
+    match: Callable[..., re.Match[str] | None]
+    fullmatch: Callable[..., re.Match[str] | None]
+    finditer: Callable[..., Iterator[re.Match[str]]]
+    findall: Callable[..., list[Any]]
+    sub: Callable[..., str]
+    split: Callable[..., list[Any]]
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = pattern
+        self.flags = flags
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for a slot not yet set: the first use of a method.
+        compiled = re.compile(self.pattern, self.flags)
+        for method in ("search", "match", "fullmatch", "finditer", "findall", "sub", "split"):
+            setattr(self, method, getattr(compiled, method))
+        return getattr(compiled, name)
+
+    def __repr__(self) -> str:
+        return f"LazyPattern({self.pattern!r}, {self.flags!r})"
 
 # --- month names ------------------------------------------------------------------
 
@@ -127,7 +164,7 @@ _FORMS = [
     rf"(?<![^\W\d_]){_MONTH_RE.replace('month', 'month3')},?\s+(?:de\s+)?"
     rf"(?P<year3>(?:19|20)\d\d)(?!\d)",
 ]
-DATE_PATTERN = re.compile("|".join(f"(?:{form})" for form in _FORMS), re.IGNORECASE)
+DATE_PATTERN = LazyPattern("|".join(f"(?:{form})" for form in _FORMS), re.IGNORECASE)
 """Every fast-path form; which named groups matched tells which form it was."""
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 3)
@@ -227,7 +264,7 @@ def find_dates(text: str, day_first: bool | None = None) -> Iterator[FoundDate]:
 # --- dateparser, the fallback -----------------------------------------------------
 
 _FIXED_BASE = dt.datetime(2000, 1, 1)
-_FOUR_DIGIT_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_FOUR_DIGIT_YEAR = LazyPattern(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 _PARSERS: dict[bool | None, Any] = {}
@@ -292,4 +329,4 @@ def parse_date_words(text: str, day_first: bool | None = None) -> ArticleDate | 
     return _with_dateparser(candidate, day_first)
 
 
-_AMBIGUOUS_NUMERIC = re.compile(r"(?<!\d)\d{1,2}[/-]\d{1,2}[/-]\d{2,4}(?!\d)")
+_AMBIGUOUS_NUMERIC = LazyPattern(r"(?<!\d)\d{1,2}[/-]\d{1,2}[/-]\d{2,4}(?!\d)")

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .dates import MAX_YEAR, MIN_YEAR, ArticleDate, DateProblem, parse_stated_date
+from .datewords import LazyPattern
 from .safe import neutralise_line
 
 MAX_BLOCK_CHARS = 64 * 1024
@@ -37,12 +38,12 @@ MAX_TAG_CHARS = 100
 _LEADING_BLANKS = 3
 """Blank lines allowed before the opening fence (some clippers write one)."""
 
-_YAML_KEY = re.compile(r"""^(?:[A-Za-z_][\w .-]{0,60}|"[^"]{1,60}"|'[^']{1,60}')\s*:(?:\s|$)""")
-_TOML_KEY = re.compile(
+_YAML_KEY = LazyPattern(r"""^(?:[A-Za-z_][\w .-]{0,60}|"[^"]{1,60}"|'[^']{1,60}')\s*:(?:\s|$)""")
+_TOML_KEY = LazyPattern(
     r"""^(?:[A-Za-z0-9_.-]{1,60}|"[^"]{1,60}")\s*=|^\[{1,2}[\w ."-]{1,60}\]{1,2}\s*$"""
 )
-_KEY_OF_LINE = re.compile(r"""^\s*["']?([A-Za-z_][\w.-]{0,60})["']?\s*[:=]""")
-_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+_KEY_OF_LINE = LazyPattern(r"""^\s*["']?([A-Za-z_][\w.-]{0,60})["']?\s*[:=]""")
+_URL = LazyPattern(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 TITLE_KEYS = ("title", "headline")
 DATE_KEYS = (

@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 
 from .dates import DATE_AT_START, MAX_YEAR, MIN_YEAR, ArticleDate, DateProblem, parse_stated_date
+from .datewords import LazyPattern
 from .frontmatter import read_front_matter
 from .safe import neutralise_line
 
@@ -36,21 +37,21 @@ EMAIL_SCAN_LINES = 200
 """An e-mail's header block may be longer (``Received:`` chains); it ends at a blank line."""
 MAX_FIELD_CHARS = 500
 
-_FIELD = re.compile(r"^\s*(?P<key>[A-Za-z][A-Za-z_ -]{0,30}?)\s*:(?:\s+|$)(?P<value>.*)$")
-_MAIL_FIELD = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_-]{0,60})\s*:(?:\s+|$)(?P<value>.*)$")
+_FIELD = LazyPattern(r"^\s*(?P<key>[A-Za-z][A-Za-z_ -]{0,30}?)\s*:(?:\s+|$)(?P<value>.*)$")
+_MAIL_FIELD = LazyPattern(r"^(?P<key>[A-Za-z][A-Za-z0-9_-]{0,60})\s*:(?:\s+|$)(?P<value>.*)$")
 """Inside an e-mail's header block, a key may hold digits (``X-MS-Exchange-…-V2``)."""
-_BARE_DATE_KEY = re.compile(r"^\s*(?P<key>date|published|posted)\s+(?P<rest>\S.*)$", re.IGNORECASE)
-_KEY_SEPARATORS = re.compile(r"[\s_]+")
+_BARE_DATE_KEY = LazyPattern(r"^\s*(?P<key>date|published|posted)\s+(?P<rest>\S.*)$", re.IGNORECASE)
+_KEY_SEPARATORS = LazyPattern(r"[\s_]+")
 _DECORATION = "*_[]()#> \t"
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>\S.*?)\s*#*\s*$")
-_SEPARATOR = re.compile(r"^\s*[-=_*~]{3,}\s*$")
+_HEADING = LazyPattern(r"^\s{0,3}#{1,6}\s+(?P<text>\S.*?)\s*#*\s*$")
+_SEPARATOR = LazyPattern(r"^\s*[-=_*~]{3,}\s*$")
 _SEPARATOR_STARTS = frozenset("-=_*~")
-_MBOX_FROM = re.compile(r"^From \S+ .*\d{4}\s*$")
-_URL = re.compile(r"^(?:https?://|www\.)[^\s<>\"]+$", re.IGNORECASE)
-_RFC2822 = re.compile(
+_MBOX_FROM = LazyPattern(r"^From \S+ .*\d{4}\s*$")
+_URL = LazyPattern(r"^(?:https?://|www\.)[^\s<>\"]+$", re.IGNORECASE)
+_RFC2822 = LazyPattern(
     r"^(?:[A-Za-z]{3},?\s+)?\d{1,2}\s+[A-Za-z]{3}\s+\d\d(?:\d\d)?\s+\d{1,2}:\d{2}", re.IGNORECASE
 )
-_FOUR_DIGITS = re.compile(r"(?<!\d)\d{4}(?!\d)")
+_FOUR_DIGITS = LazyPattern(r"(?<!\d)\d{4}(?!\d)")
 
 
 def _keys(*names: str) -> frozenset[str]:

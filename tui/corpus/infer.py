@@ -35,11 +35,11 @@ written in.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .dates import MAX_YEAR, MIN_YEAR, ArticleDate
+from .datewords import LazyPattern
 
 __all__ = [
     "YEAR_IN_TEXT",
@@ -56,7 +56,7 @@ MENTIONS_READ = 40
 """Context is read around at most this many mentions of one year (a page may name
 its year in every teaser): the rest add nothing new."""
 
-YEAR_IN_TEXT = re.compile(
+YEAR_IN_TEXT = LazyPattern(
     r"(?:19|20)[0-9][0-9](?<![\w$£€¥#/.,:–—-][0-9]{4})(?![\w%]|[.,:/–—-]\d|['’]s\b)"
 )
 """19xx or 20xx standing alone: not "US$2021", "1/2/2020", "2020s", "1990's",
@@ -76,7 +76,7 @@ _WHEN = (
 
 # Context cues. BEFORE patterns end right before the year; AFTER patterns start right
 # after it. Everything is matched on lower-cased context.
-_UNIT_AFTER = re.compile(
+_UNIT_AFTER = LazyPattern(
     r"\s+(?:people|persons|jobs|workers|employees|staff|troops|soldiers|police|officers"
     r"|residents|families|households|homes|houses|flats|units|cars|vehicles|children"
     r"|students|pupils|members|voters|votes|seats|delegates|patients|cases|deaths|dead"
@@ -89,15 +89,15 @@ _UNIT_AFTER = re.compile(
     r"|participants|attendees|applications|complaints|arrests|incidents|attacks|rockets"
     r"|missiles|drones|tanks|aircraft|ships|boats|lives|victims|jobless|new\s+jobs)\b"
 )
-_RANGE_BEFORE = re.compile(r"(?:\d\s*(?:-|–|—|to|and|through|until|till|/)\s*|between\s+)$")
-_RANGE_AFTER = re.compile(r"\s*(?:-|–|—|/|to|and|until|till|through)\s*(?:19|20)?\d\d\b")
-_FISCAL_BEFORE = re.compile(
+_RANGE_BEFORE = LazyPattern(r"(?:\d\s*(?:-|–|—|to|and|through|until|till|/)\s*|between\s+)$")
+_RANGE_AFTER = LazyPattern(r"\s*(?:-|–|—|/|to|and|until|till|through)\s*(?:19|20)?\d\d\b")
+_FISCAL_BEFORE = LazyPattern(
     r"(?:\b(?:fiscal|financial|fy|tax|budget|academic|school|season|model|vintage|class\s+of"
     r"|version|v|no\.?|number|nr\.?|#|page|p\.|pp\.|room|flight|route|bus|line|article"
     r"|section|rule|resolution|law|act|code|zip|postcode|hwy|highway|interstate|rs\.?"
     r"|usd|eur|gbp|inr|pkr|cny|jpy|copyright|\(c\))|©|i-|\$|£|€)\s*$"
 )
-_EVENT_AFTER = re.compile(
+_EVENT_AFTER = LazyPattern(
     r"\s*(?:general\s+|presidential\s+|parliamentary\s+|local\s+|mid-?term\s+|federal\s+"
     r"|state\s+|national\s+|european\s+|congressional\s+|senate\s+|primary\s+)?"
     r"(?:elections?|polls?|vote|race|campaign|ballot|referendum|census|olympics?|games"
@@ -106,11 +106,11 @@ _EVENT_AFTER = re.compile(
     r"|agenda|vision|strategy|deadline|contest|finals?|cohort|class|graduates?"
     r"|winter|summer|spring|autumn|fall|league|marathon|grand\s+prix|open|masters)\b"
 )
-_EVENT_BEFORE = re.compile(
+_EVENT_BEFORE = LazyPattern(
     r"(?:euro|expo|vision|agenda|cop|world\s+cup|olympics|games|class\s+of|windows"
     r"|office|version|model|edition|festival|awards|season|summit|election\s+of)\s*$"
 )
-_FUTURE_BEFORE = re.compile(
+_FUTURE_BEFORE = LazyPattern(
     r"(?:\bby(?:\s+the\s+(?:end|middle|start|beginning|close|turn)\s+of)?(?:\s+the\s+year)?"
     r"|\bahead\s+of"
     r"|\btarget(?:ed|s)?(?:\s+for)?|\bgoal(?:\s+for)?|\bplans?\s+for|\bscheduled\s+for"
@@ -129,11 +129,11 @@ _FUTURE_BEFORE = re.compile(
     r"|\bentro\s+il|\b(?:delayed|postponed|pushed\s+back|put\s+back|moved|extended|deferred"
     r"|rescheduled)\b[^.;!?]{0,24}\b(?:to|until|till|into))\s+(?:the\s+)?(?:year\s+)?" + _WHEN + "$"
 )
-_FUTURE_AFTER = re.compile(
+_FUTURE_AFTER = LazyPattern(
     r"\s*(?:,\s*)?(?:and\s+beyond|onwards|onward|and\s+after|target|goal|deadline"
     r"|forecasts?|projections?|outlook|estimates?|plan|,?\s*next\s+year)"
 )
-_PAST_BEFORE = re.compile(
+_PAST_BEFORE = LazyPattern(
     r"(?:\bsince|\bback\s+in|\bas\s+(?:early|long|far\s+back)\s+as|\bago\s+in"
     r"|\bfounded\s+in|\bestablished\s+in|\bborn\s+in|\bbuilt\s+in|\bopened\s+in"
     r"|\bcreated\s+in|\bformed\s+in|\bdied\s+in|\bdating\s+(?:back\s+)?(?:to|from)"
@@ -145,31 +145,31 @@ _PAST_BEFORE = re.compile(
     + _WHEN
     + "$"
 )
-_EITHER_WAY_BEFORE = re.compile(
+_EITHER_WAY_BEFORE = LazyPattern(
     r"\b(?:until|till|through|thru|before|from|into|beyond|after|during|bis(?:\s+zum\s+jahr)?"
     r"|ab|hasta|à\s+partir\s+de|dès|jusqu'en|avant|après|vor|nach|antes\s+de|después\s+de)"
     r"\s+(?:the\s+)?(?:year\s+)?" + _WHEN + "$"
 )
 """Words that point either way: "until 2004, when he retired", "until 2030"; "figures
 from 2019", "from 2025 on". Such a year is named, and no evidence."""
-_PAST_AFTER = re.compile(r"\s*(?:,\s*)?(?:years\s+ago|earlier)\b")
-_LAST_YEAR = re.compile(r"\s*(?:,|\(|—|–|-)?\s*(?:last\s+year|a\s+year\s+ago)\b")
-_LAST_YEAR_BEFORE = re.compile(r"\blast\s+year\s*(?:,|\(|—|–|-)?\s*(?:in\s+)?$")
-_NEXT_YEAR = re.compile(r"\s*(?:,|\(|—|–|-)?\s*next\s+year\b")
-_NEXT_YEAR_BEFORE = re.compile(r"\bnext\s+year\s*(?:,|\(|—|–|-)?\s*(?:in\s+)?$")
-_CURRENT_BEFORE = re.compile(
+_PAST_AFTER = LazyPattern(r"\s*(?:,\s*)?(?:years\s+ago|earlier)\b")
+_LAST_YEAR = LazyPattern(r"\s*(?:,|\(|—|–|-)?\s*(?:last\s+year|a\s+year\s+ago)\b")
+_LAST_YEAR_BEFORE = LazyPattern(r"\blast\s+year\s*(?:,|\(|—|–|-)?\s*(?:in\s+)?$")
+_NEXT_YEAR = LazyPattern(r"\s*(?:,|\(|—|–|-)?\s*next\s+year\b")
+_NEXT_YEAR_BEFORE = LazyPattern(r"\bnext\s+year\s*(?:,|\(|—|–|-)?\s*(?:in\s+)?$")
+_CURRENT_BEFORE = LazyPattern(
     r"(?:\bso\s+far\s+(?:in|this\s+year,?)|\bearlier\s+this\s+year,?"
     r"|\bthis\s+year,?|\bthe\s+current|\bcurrent"
     r"|\byear\s+to\s+date|\bytd|\bin\s+diesem\s+jahr|\bdieses\s+jahr|\bim\s+laufenden"
     r"|\bcette\s+année|\ben\s+lo\s+que\s+va\s+de|\beste\s+año|\bquest'anno"
     r"|\b(?:the\s+)?rest\s+of|\bthe\s+remainder\s+of|\bso\s+far\s+in)\s*$"
 )
-_CURRENT_AFTER = re.compile(
+_CURRENT_AFTER = LazyPattern(
     r"\s*(?:,\s*)?(?:(?:hat|haben|ist|sind|gibt\s+es)\s+(?:\w+\s+)?(?:bisher|bislang)|so\s+far"
     r"|to\s+date|year[\s-]to[\s-]date|this\s+year|up\s+to\s+now|until\s+now)\b"
 )
-_LAST_NEXT_YEAR = re.compile(r"\b(?:last|next)\s+year\b|\ba\s+year\s+(?:ago|earlier)\b")
-_PART_OF_YEAR_BEFORE = re.compile(
+_LAST_NEXT_YEAR = LazyPattern(r"\b(?:last|next)\s+year\b|\ba\s+year\s+(?:ago|earlier)\b")
+_PART_OF_YEAR_BEFORE = LazyPattern(
     r"(?:(?:\bthe\s+)?(?:first|second|third|1st|2nd|3rd)\s+(?:quarter|half|six\s+months"
     r"|nine\s+months)\s+(?:of|in)|(?:\bthe\s+)?first\s+(?:two|three|four|five|six|seven"
     r"|eight|nine|ten|eleven|\d{1,2})\s+(?:months|weeks)\s+(?:of|in)|\b(?:q[123]|h1)"
@@ -177,11 +177,11 @@ _PART_OF_YEAR_BEFORE = re.compile(
     r"\s*(?:to|through|-|–|and)\s*(?:february|march|april|may|june|july|august|september"
     r"|october|november)(?:\s+of)?)\s*$"
 )
-_PRESENT_IN_CLAUSE = re.compile(r"\b(?:has|have|is|are|so\s+far|already|this\s+year)\b[^.;!?]*$")
+_PRESENT_IN_CLAUSE = LazyPattern(r"\b(?:has|have|is|are|so\s+far|already|this\s+year)\b[^.;!?]*$")
 """With a part of a year ("in the first seven months of 2022"), the present or perfect
 tense in the clause before it makes that year the current one ("has already reached");
 "cut me off in the first quarter of 2020" is the past."""
-_PRESENT_PERFECT_BEFORE = re.compile(
+_PRESENT_PERFECT_BEFORE = LazyPattern(
     r"\b(?:has|have|hasn't|haven't|has\s+not|have\s+not)\s+(?:already\s+|so\s+far\s+)?"
     r"(?:\w+ed|been|seen|grown|risen|fallen|sold|made|paid|won|lost|spent|become|taken"
     r"|given|shown|built|begun|done|had|hit|cut|set|put|got|gotten|brought|bought|run)"
@@ -189,33 +189,33 @@ _PRESENT_PERFECT_BEFORE = re.compile(
 )
 """"Sales have risen 5% in 2004": the year has begun, and may be over (news in the
 perfect tense speaks of the year just ended too)."""
-_PAST_TENSE_BEFORE = re.compile(
+_PAST_TENSE_BEFORE = LazyPattern(
     r"\b(?:was|were|had|did|rose|fell|grew|won|lost|saw|made|took|came|went|began|hit"
     r"|(?!(?:planned|scheduled|expected|projected|forecasted|intended|targeted|slated"
     r"|proposed|predicted|anticipated|aimed|hoped|needed|wanted)\b)[a-z]{3,}ed)\b"
     r"[^.;!?:]{0,40}$"
 )
-_PRESENT_BEFORE = re.compile(
+_PRESENT_BEFORE = LazyPattern(
     r"\b(?:is|are|am|isn't|aren't|has\s+to|have\s+to|need\s+to|needs\s+to|can't|cannot"
     r"|can|don't|doesn't)\b[^.;:!?,—–()\"“”]{0,50}\bin\s+$"
 )
 """The present in the clause before "in 2012": "what is at stake for women in 2012"."""
-_PRESENT_AFTER = re.compile(
+_PRESENT_AFTER = LazyPattern(
     r",\s+(?:we|i|you|they|it|there)\s+(?:are|is|am|need|have\s+to|must|can't|cannot)\b"
 )
 """…or right after "In 2016,": "In 2016, we need to keep going"."""
-_AHEAD_IN_CLAUSE = re.compile(
+_AHEAD_IN_CLAUSE = LazyPattern(
     r"\b(?:until|till|will|won't|'ll|would|going\s+to|by|before|after|from|since|wait"
     r"|plans?|hopes?|expects?|expected|forecasts?|predicted|likely|unlikely|set\s+to|due"
     r"|could|may|might|should|wants?|aims?|next|future|kicks?)\b[^.;:!?]*$"
 )
 """…unless the clause looks ahead: "we won't have to wait until it kicks in 2023"."""
-_PAST_PERFECT_AFTER = re.compile(
+_PAST_PERFECT_AFTER = LazyPattern(
     r"[^.;!?]{0,40}?\b(?:had|was|were|did|already|became|came|saw|went)\b"
 )
 """After a year with a future cue, a past verb: "by 2008 we had seen…" is the past."""
 
-_WORD_BEFORE = re.compile(r"(\w+)\s$")
+_WORD_BEFORE = LazyPattern(r"(\w+)\s$")
 _NOT_A_NAME = frozenset(
     str.split(
         "in since by until till from before after during of for through to and or than"

@@ -11,10 +11,10 @@ does not date everything below it.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from .dates import MAX_YEAR, MIN_YEAR, ArticleDate
+from .datewords import LazyPattern
 
 FOLDERS_CONSIDERED = 4
 """How many folders above the file may hold its date (``2024/10/17/bundle/``)."""
@@ -23,7 +23,7 @@ _EDGE_BEFORE = r"(?<![^\W_])"
 _EDGE_AFTER = r"(?![^\W_])"
 """Not next to a letter or digit (an underscore, dash, dot or the name's end is fine)."""
 
-_DAY_IN_NAME = re.compile(
+_DAY_IN_NAME = LazyPattern(
     _EDGE_BEFORE
     + r"(?:(?P<y>(?:19|20)\d\d)(?P<sep>[-_.])(?P<m>\d\d)(?P=sep)(?P<d>\d\d)"
     + r"|(?P<cy>(?:19|20)\d\d)(?P<cm>\d\d)(?P<cd>\d\d))"
@@ -31,9 +31,9 @@ _DAY_IN_NAME = re.compile(
 )
 """``2024-10-17``, ``2024_10_17``, ``2024.10.17`` or ``20241017``, standing alone."""
 
-_YEAR_FOLDER = re.compile(r"(?:19|20)\d\d")
-_TWO_DIGITS = re.compile(r"\d\d")
-_CANDIDATE = re.compile(r"(?:19|20)\d\d(?:[-_./]\d\d|\d{4})")
+_YEAR_FOLDER = LazyPattern(r"(?:19|20)\d\d")
+_TWO_DIGITS = LazyPattern(r"\d\d")
+_CANDIDATE = LazyPattern(r"(?:19|20)\d\d(?:[-_./]\d\d|\d{4})")
 """What every form starts with: a year, then a separator and two digits, or four digits
 (no look-behind: it would stop the search skipping ahead to a "1" or "2")."""
 
