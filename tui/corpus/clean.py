@@ -324,8 +324,18 @@ def _trigger() -> re.Pattern[str]:
     small, for the whole rules took seconds to compile into it.
     """
     rules, labels = _rule_alternatives()
+    # Possessive repeats, for speed (no backtracking point to push at every full stop);
+    # they give up nothing: the blanks after the quotes are not quotes, and the lead
+    # without its "[" is all it can be when no head starts with one of its characters
+    # (a "[" at the front stays for the "\[" head, or for the lead to take on re-trying).
+    lead = _LEAD.replace("\\[", "", 1)
+    for alternative in rules + labels:
+        first = (_head(alternative) or [""])[0]
+        char = first[1:] if first[:1] == "\\" and not first[1:].isalnum() else first
+        if first != "\\[" and (len(char) != 1 or re.fullmatch(lead, char)):
+            raise AssertionError(f"a head starts with a lead character: {alternative}")
     return re.compile(
-        rf"\.[\"'”’»)\]]*[{_BLANK}]+(?=[^\n])(?P<at>{_LEAD}{_heads_regex(rules + labels)})"
+        rf"\.[\"'”’»)\]]*+[{_BLANK}](?=[^\n])(?P<at>{lead}+{_heads_regex(rules + labels)})"
     )
 
 
