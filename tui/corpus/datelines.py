@@ -102,8 +102,9 @@ a publication keyword far from the headline)."""
 """Dates read per page at most: the windows are small, this bounds a pathological one."""
 
 _YEAR = LazyPattern(r"[12１２١٢][09０９٠٩]\d\d")
-_DATEISH = LazyPattern(r"[12１２١٢][09０９٠٩]\d\d|\d\d\.\d\d\.\d\d")
-"""A year, or a dotted date with a two-digit year: the lines worth reading for dates."""
+_DATEISH = LazyPattern(r"\d(?:(?<=[12１２١٢])[09０９٠٩]\d\d|\d\.\d\d\.\d\d)")
+"""A year, or a dotted date with a two-digit year: the lines worth reading for dates
+(written to start with a digit, so that the search skips to the digits)."""
 _WEEKDAY = _Caseless(
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:mon|tue|wed|thu|fri|sat|sun)\b|"
     r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag|"
@@ -261,7 +262,10 @@ def _number_of_something(line: str, found: FoundDate) -> bool:
 def _kind(line: str, found: FoundDate, previous: str, following: str) -> str:
     if _STRONG_DECOY.search(line):
         return "decoy"
-    if len(line) > MAX_LINE or _words_besides(line, found) > 8 or "。" in line:
+    if len(line) > MAX_LINE:
+        return "decoy"  # a date in a sentence: an event, not the page's date
+    besides = _words_besides(line, found)
+    if besides > 8 or "。" in line:
         return "decoy"  # a date in a sentence: an event, not the page's date
     before = line[max(0, found.start - 40) : found.start]
     after = line[found.end : found.end + 30]
@@ -284,7 +288,7 @@ def _kind(line: str, found: FoundDate, previous: str, following: str) -> str:
             return "updated"
         return "published"
     byline = _BYLINE.match(line)
-    if _words_besides(line, found) > MAX_PLAIN_WORDS and not (byline and byline[1].isupper()):
+    if besides > MAX_PLAIN_WORDS and not (byline and byline[1].isupper()):
         return "decoy"  # "after Python 3.0 was first released on December 3, 2008."
     return "plain"
 
@@ -327,10 +331,11 @@ def _headline_index(
     widest = max(longest, restating)
     for later in range(index + 1, limit):
         line = lines[later]
-        if len(line) > widest or len(line) < 12:
+        size = len(line)
+        if size > widest or size < 12:
             continue
         folded = line.casefold()
-        if len(line) <= longest and probe in folded:
+        if size <= longest and probe in folded:
             candidate = _comparable(line)
             if (
                 (len(candidate) >= 16 or candidate == title)
@@ -340,8 +345,8 @@ def _headline_index(
                 return later, True
         if (
             restated is None
-            and len(line) <= restating
-            and any(word in folded for word in probes)
+            and size <= restating
+            and any(map(folded.__contains__, probes))
             and 4 * len(long_words.intersection(_LONG_WORD.findall(folded))) >= 3 * len(long_words)
             and not _STRONG_DECOY.search(line)
         ):
@@ -382,7 +387,8 @@ def _first_prose(nonblank: list[int], lines: list[str], count: int = 3) -> list[
     come first, hence more than one)."""
     found: list[int] = []
     for position, index in enumerate(nonblank):
-        if _is_prose(lines[index]) or _is_wrapped(lines, index):
+        # A line under 25 characters is neither (the tests of both start so).
+        if len(lines[index]) >= 25 and (_is_prose(lines[index]) or _is_wrapped(lines, index)):
             found.append(position)
             if len(found) == count:
                 break
@@ -577,12 +583,14 @@ def find_dateline(lines: list[str], title_line: int | None) -> Dateline | None:
         wanted.discard(anchor_position)
     positions = sorted(wanted)
     candidates, ambiguous = _candidates(lines, nonblank, positions, None)
+    page: list[_Candidate] | None = None  # the page's short dates, read once if needed
     if ambiguous:
         # "10/11/2024" reads as the page's other dates do, when they agree on an order.
         hint = _day_first_hint(candidates)
         if hint is None:
             # Nothing near the anchors settles it: the page's other short dates may.
-            hint = _day_first_hint(_page_dates(lines, nonblank))
+            page = _page_dates(lines, nonblank)
+            hint = _day_first_hint(page)
         if hint is not None:
             candidates = _candidates(lines, nonblank, positions, hint)[0]
     usable = [c for c in candidates if c.kind != "decoy" and c.found.date.day is not None]
@@ -606,7 +614,8 @@ def find_dateline(lines: list[str], title_line: int | None) -> Dateline | None:
         and not (repeated and anchor_position is not None and c.position > anchor_position)
     ]
     if saved:
-        page = _page_dates(lines, nonblank)
+        if page is None:
+            page = _page_dates(lines, nonblank)
         usable = [c for c in usable if c not in saved or not _is_save_day(c, page)]
     chosen = None
     if anchor_position is not None:
@@ -636,7 +645,7 @@ def _in_the_title(line: str, index: int) -> _Candidate | None:
     start or end ("08.11.2021 | Online-Fachtag …", "Harbour plan approved - 17 Oct
     2024"): the page's date in its title. Any other date there is the headline's
     topic ("Windows 11 October 2024 update", "Budget 17 October 2024: what changed")."""
-    if len(line) > MAX_LINE or _STRONG_DECOY.search(line) or not _YEAR.search(line):
+    if len(line) > MAX_LINE or not _YEAR.search(line) or _STRONG_DECOY.search(line):
         return None
     for found in find_dates(line):
         if found.date.day is None or _number_of_something(line, found):
@@ -659,7 +668,8 @@ def _window_after(nonblank: list[int], lines: list[str], anchor: int, repeated: 
     cap = min(len(nonblank), anchor + 1 + (NEAR_AFTER if repeated else NEAR_AFTER_TITLE))
     paragraphs = 0
     for position in range(anchor + 1, cap):
-        if _is_prose(lines[nonblank[position]]):
+        line = lines[nonblank[position]]
+        if len(line) >= 25 and _is_prose(line):
             paragraphs += 1
             if paragraphs == 2:
                 return position
