@@ -60,7 +60,6 @@ class _Caseless:
         return self._any.finditer(text)
 
 
-
 MAX_LINE = 160
 """Longer lines are prose: a date there is an event, not the page's date."""
 

@@ -30,7 +30,14 @@ class LazyPattern:
     """
 
     __slots__ = (
-        "pattern", "flags", "search", "match", "fullmatch", "finditer", "findall", "sub",
+        "pattern",
+        "flags",
+        "search",
+        "match",
+        "fullmatch",
+        "finditer",
+        "findall",
+        "sub",
         "split",
     )
     search: Callable[..., re.Match[str] | None]
@@ -54,6 +61,7 @@ class LazyPattern:
 
     def __repr__(self) -> str:
         return f"LazyPattern({self.pattern!r}, {self.flags!r})"
+
 
 # --- month names ------------------------------------------------------------------
 

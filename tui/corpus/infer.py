@@ -215,7 +215,20 @@ _PAST_PERFECT_AFTER = LazyPattern(
 )
 """After a year with a future cue, a past verb: "by 2008 we had seen…" is the past."""
 
-_WORD_BEFORE = LazyPattern(r"(\w+)\s$")
+_WORD_BEFORE_REVERSED = LazyPattern(r"\s(\w+)|\n\s(\w+)")
+r"""``(\w+)\s$`` read backwards: the word right before the year (and its one space, or
+its space and a final newline, which ``$`` allows). Matched at the start of the
+reversed text, not searched for from every position of it."""
+
+
+def _word_before(before: str) -> str | None:
+    r"""What ``re.search(r"(\w+)\s$", before)[1]`` gives, or None when it finds none."""
+    match = _WORD_BEFORE_REVERSED.match(before[::-1])
+    if match is None:
+        return None
+    return (match[1] or match[2])[::-1]
+
+
 _NOT_A_NAME = frozenset(
     str.split(
         "in since by until till from before after during of for through to and or than"
@@ -263,8 +276,8 @@ def _kind(text: str, start: int, end: int) -> int:
         and not before.rstrip().endswith((",", ".", ":", ";"))
     ):
         return _NOT_A_YEAR
-    word = _WORD_BEFORE.search(before)
-    if word and word.group(1)[:1].isupper() and word.group(1).lower() not in _NOT_A_NAME:
+    word = _word_before(before)
+    if word and word[:1].isupper() and word.lower() not in _NOT_A_NAME:
         return _NOT_A_YEAR  # "Tokyo 2020", "Euro 2004", "Reden 2019"
     if before.endswith("(") and after.startswith(")"):
         return _NOT_A_YEAR  # "Troy (2004)": a work's year
