@@ -730,7 +730,13 @@ def _clean_quickly(lines: list[str], tidied: bool, candidates: set[int]) -> list
             continue
         if line[-1] in "oO" and _is_logo_line(line):
             continue
-        removals = _sentence_removals(line)
+        removals = _SEEN_REMOVALS.get(line)
+        if removals is None:
+            removals = _sentence_removals(line)
+            if size <= _SEEN_SIZE:
+                if len(_SEEN_REMOVALS) >= _SEEN_LIMIT:
+                    _SEEN_REMOVALS.clear()
+                _SEEN_REMOVALS[line] = removals
         if removals:
             if len(removals) == 1 and removals[0] == (0, size):
                 continue
@@ -743,6 +749,14 @@ def _clean_quickly(lines: list[str], tidied: bool, candidates: set[int]) -> list
         previous, previous_size = line, size
         append(line)
     return kept
+
+
+_SEEN_REMOVALS: dict[str, list[tuple[int, int]]] = {}
+"""What :func:`_sentence_removals` found in the short candidate lines seen so far (never
+changed once stored): a site's pages repeat their boilerplate lines ("Advertisement",
+"Share this article"), so most candidates of a corpus were seen in an earlier file."""
+_SEEN_SIZE = 200
+_SEEN_LIMIT = 4096
 
 
 def _complement(line: str, removals: list[tuple[int, int]]) -> list[tuple[int, int]]:
