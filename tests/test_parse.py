@@ -416,7 +416,9 @@ def test_colon_date_header_shares_its_line_with_the_body() -> None:
 def test_a_chinese_sentence_is_no_headline_and_its_full_stop_ends_the_title() -> None:
     """Chinese puts no space after 。: the title is the first sentence, not the whole line,
     and a line ending in 。 is a sentence, not a headline."""
-    parsed = parse_text("北京大学的研究人员发现了新的方法。上海交通大学也参与了研究。\n\n第二段。\n")
+    parsed = parse_text(
+        "北京大学的研究人员发现了新的方法。上海交通大学也参与了研究。\n\n第二段。\n"
+    )
     assert parsed.title == "北京大学的研究人员发现了新的方法。"
     assert parsed.title_source == "first sentence"
     assert parsed.paragraphs[0].startswith("北京大学")
