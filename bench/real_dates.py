@@ -37,10 +37,15 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_FOLDER = REPO.parent / "shared" / "real-dev"
 
 
-def verdict(shown: ArticleDate | None, known: str) -> str:
-    """``exact``, ``partial`` (right, at a coarser precision), ``wrong`` or ``none``."""
+def verdict(shown: ArticleDate | None, known: str | None) -> str:
+    """``exact``, ``partial`` (right, at a coarser precision), ``wrong`` or ``none``.
+
+    *known* None is a page with no date of its own: any date shown there is wrong.
+    """
     if shown is None:
         return "none"
+    if known is None:
+        return "wrong"
     iso = shown.iso()
     if iso == known:
         return "exact"

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.corpus.dates import ArticleDate
+from bench.real_dates import verdict
 from tui.corpus.model import read_article
 
 PAGES = Path(__file__).resolve().parent / "data" / "pages"
@@ -68,20 +68,6 @@ FAILURES: dict[str, str] = {
     "en_uk_bbc_relative_only.txt": "none (expected): only '2 hours ago'",
     "nl_nos_noyear.txt": "none (expected): 'donderdag 17 oktober, 14:30' has no year",
 }
-
-
-def verdict(shown: ArticleDate | None, known: str | None) -> str:
-    """``exact``, ``partial``, ``wrong`` or ``none`` (see the module's docstring)."""
-    if shown is None:
-        return "none"
-    if known is None:
-        return "wrong"
-    iso = shown.iso()
-    if iso == known:
-        return "exact"
-    if known.startswith(iso):
-        return "partial"
-    return "wrong"
 
 
 def measure() -> tuple[Counter[str], dict[str, tuple[str, str]]]:
