@@ -806,16 +806,24 @@ def _join_block(block: list[str], paragraphs: list[str]) -> None:
     """Join one run of non-blank lines (see :func:`join_paragraphs`)."""
     width = max(map(len, block))
     wrapped = width <= 100
+    short = width - 20
     current = ""
     last = len(block) - 1
-    for position, raw in enumerate(block):
-        line, heading = _strip_heading(raw)
-        standalone = heading or (
-            (line[:1] in _MAYBE_STANDALONE or line[:1].isspace())
-            and _LIST_ITEM.match(line) is not None
-        )
+    for position, line in enumerate(block):
+        # Most lines start with a letter: neither a heading nor a list item, so they skip
+        # _strip_heading and both regexes (a call and two tests fewer for ~16 lines an
+        # article; the same answers, as the first character decides both).
+        first = line[:1]
+        if first in _MAYBE_STANDALONE or first.isspace():
+            line, heading = _strip_heading(line)
+            standalone = heading or (
+                (line[:1] in _MAYBE_STANDALONE or line[:1].isspace())
+                and _LIST_ITEM.match(line) is not None
+            )
+        else:
+            standalone = False
         if current and (standalone or not wrapped):
-            paragraphs.extend(_split_long(current))
+            _add_paragraph(current, paragraphs)
             current = ""
         if not current:
             current = line
@@ -823,12 +831,20 @@ def _join_block(block: list[str], paragraphs: list[str]) -> None:
             current += line  # a word hyphenated at the wrap: "multi-" + "faceted"
         else:
             current += " " + line
-        ends_paragraph = standalone or (wrapped and len(line) < width - 20)
-        if ends_paragraph and position != last:
-            paragraphs.extend(_split_long(current))
+        if (standalone or (wrapped and len(line) < short)) and position != last:
+            _add_paragraph(current, paragraphs)
             current = ""
     if current:
-        paragraphs.extend(_split_long(current))
+        _add_paragraph(current, paragraphs)
+
+
+def _add_paragraph(paragraph: str, paragraphs: list[str]) -> None:
+    """Append *paragraph*, split when too long: ``paragraphs.extend(_split_long(...))``
+    without building a one-item list for the usual short paragraph."""
+    if len(paragraph) <= PARAGRAPH_LIMIT:
+        paragraphs.append(paragraph)
+    else:
+        paragraphs.extend(_split_long(paragraph))
 
 
 def join_paragraphs(lines: list[str]) -> list[str]:
