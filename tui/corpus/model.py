@@ -242,7 +242,11 @@ def build_article(path: str, source: SourceText, parsed: ParsedText) -> Article:
     if "\t" in text:
         text = text.replace("\t", " ")
         paragraphs = text.split("\n")
-    body = text.encode("utf-8", "surrogatepass")
+        body = text.encode("utf-8", "surrogatepass")
+    elif parsed.utf8_body is not None:
+        body = parsed.utf8_body  # the same join, encoded by parse_text to count words
+    else:
+        body = text.encode("utf-8", "surrogatepass")
     # The same digest as content_key(), from the body already encoded: one join and
     # one encode per article instead of two.
     digest = hashlib.blake2b(digest_size=16)

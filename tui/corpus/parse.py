@@ -7,8 +7,8 @@ character), then take the header block, then clean the body, then choose a title
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass, field
-from itertools import repeat
 
 from .clean import (
     MD_HEADING,
@@ -71,6 +71,9 @@ class ParsedText:
     body_line: int = -1
     """For markdown read as markdown: the 0-based line of the file's text where the body
     starts (the reading pane parses it again from there); -1 otherwise."""
+    utf8_body: bytes | None = field(default=None, repr=False, compare=False)
+    """``"\n".join(paragraphs)`` in UTF-8 (surrogatepass), where :func:`parse_text`
+    encoded it to count the words: :func:`model.build_article` needs the same bytes."""
 
 
 # --- title ------------------------------------------------------------------------
@@ -270,6 +273,13 @@ def parse_text(
             date, date_origin = ArticleDate(evidence.year, None, None, "inferred"), "text"
     else:
         named_years = ()  # the hint is for undated articles: a dated one needs no scan
+    words = utf8_body = None  # markdown: tables and code keep their runs of spaces
+    if body_line < 0:
+        # Paragraphs are stripped with single spaces (tidy_spaces, neutralise): one
+        # count of " " is exact and several times cheaper than splitting each paragraph.
+        # It is made on the body's bytes, which the article needs anyway (kept below).
+        utf8_body = "\n".join(paragraphs).encode("utf-8", "surrogatepass")
+        words = count_spaces(utf8_body) + len(paragraphs)
     return ParsedText(
         title=title,
         title_source=title_source,
@@ -284,17 +294,33 @@ def parse_text(
         warnings=warnings,
         # Paragraphs are stripped with single spaces (tidy_spaces, neutralise): one
         # count of " " is exact and several times cheaper than splitting each paragraph.
-        words=(
-            sum(map(str.count, paragraphs, repeat(" "))) + len(paragraphs)
-            if body_line < 0
-            else None  # markdown: tables and code keep their runs of spaces
-        ),
+        words=words,
         date_origin=date_origin,
         years_named=named_years,
         not_before=not_before,
         markup=markup,
         body_line=body_line,
+        utf8_body=utf8_body,
     )
+
+
+_SPACE_BYTES = bytes(1 if byte == 0x20 else 0 for byte in range(256))
+"""A translation table: 1 for a space, 0 for every other byte."""
+_ADLER_EXACT = 65520
+"""Below this many bytes, the byte sum in an Adler-32 checksum never wraps."""
+
+
+def count_spaces(utf8: bytes) -> int:
+    """``utf8.count(b" ")``, about twice as fast on prose.
+
+    ``count`` tests each byte and the branch mispredicts at nearly every space (one
+    character in six), ~5 µs an article. Mapping each byte to 1 (a space) or 0, in C,
+    then summing them has no such branch, and zlib's Adler-32 keeps that sum in its low
+    16 bits (1 + the sum, modulo 65521): exact while the sum stays below the modulus.
+    """
+    if len(utf8) >= _ADLER_EXACT:
+        return utf8.count(b" ")
+    return (zlib.adler32(utf8.translate(_SPACE_BYTES)) & 0xFFFF) - 1
 
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
