@@ -191,7 +191,7 @@ def parse_text(
     untidied = text  # markdown needs its indentation (nested lists, code)
     if not plain:
         text = tidy_spaces(text)
-    elif "  " in text:
+    elif _has_double_space(text, utf8):
         text = SPACE_RUNS.sub(" ", text)
     lines = text.split("\n")
     header = read_header(lines, warnings)
@@ -308,6 +308,21 @@ _SPACE_BYTES = bytes(1 if byte == 0x20 else 0 for byte in range(256))
 """A translation table: 1 for a space, 0 for every other byte."""
 _ADLER_EXACT = 65520
 """Below this many bytes, the byte sum in an Adler-32 checksum never wraps."""
+
+
+def _has_double_space(text: str, utf8: bytes | None) -> bool:
+    """``"  " in text``, for a plain *text* (:func:`_is_plain`) and its *utf8*.
+
+    ``in`` stops at every single space (its candidate match) and mispredicts there,
+    ~6 µs an article. Instead each byte becomes one bit, set for a space (a space is one
+    byte in UTF-8, and no other character's bytes hold 0x20), and two spaces in a row
+    are two set bits 8 apart: a few passes in C without a data-dependent branch. Line
+    endings (``\r\n`` in *utf8*, ``\n`` in *text*) put no space beside another.
+    """
+    if utf8 is None:
+        return "  " in text
+    bits = int.from_bytes(utf8.translate(_SPACE_BYTES), "little")
+    return bits & (bits >> 8) != 0
 
 
 def count_spaces(utf8: bytes) -> int:
