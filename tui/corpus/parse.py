@@ -17,7 +17,7 @@ from .clean import (
     PLAIN_ASCII,
     SPACE_RUNS,
     clean_lines,
-    join_paragraphs,
+    join_measured,
     strip_html,
     tidy,
     tidy_spaces,
@@ -218,13 +218,12 @@ def parse_text(
                 rest = next((i for i, line in enumerate(cleaned) if line), None)
                 if rest is not None and cleaned[rest].casefold() == title.casefold():
                     cleaned = cleaned[rest + 1 :]
-    longest = max(map(len, cleaned), default=0)
+    paragraphs, longest = join_measured(cleaned)
     if longest > PARAGRAPH_LIMIT:
         warnings.append(
             f"a line of {longest:,} characters was split into paragraphs"
             f" of at most {PARAGRAPH_LIMIT:,}"
         )
-    paragraphs = join_paragraphs(cleaned)
     markup = markup_of(path)
     body_line = -1
     if markup == "markdown":
