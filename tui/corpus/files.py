@@ -168,14 +168,16 @@ def _walk(
         stack.extend(reversed(subfolders))
 
 
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+
+
 def read_bytes(path: str, limit: int = MAX_BYTES) -> tuple[bytes, int]:
     """Read up to *limit* bytes of a regular file; return them and the file's size.
 
     Opens with O_NONBLOCK and re-checks the type on the open descriptor, so a file
     swapped for a FIFO after discovery cannot block the reader.
     """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    fd = os.open(path, flags)
+    fd = os.open(path, _READ_FLAGS)
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -201,6 +203,8 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
+_BOM_STARTS = tuple(bom for bom, _ in _BOMS)
+
 
 def decode(data: bytes, *, truncated: bool = False) -> tuple[str, str] | None:
     """Decode *data*: BOM first, then strict UTF-8, then cp1252 with replacement.
@@ -210,7 +214,8 @@ def decode(data: bytes, *, truncated: bool = False) -> tuple[str, str] | None:
     cut at a size cap, so an incomplete character at the end is dropped rather
     than counted as an encoding error.
     """
-    for bom, encoding in _BOMS:
+    # One test for all three first (almost no file has a BOM), then which one.
+    for bom, encoding in _BOMS if data.startswith(_BOM_STARTS) else ():
         if data.startswith(bom):
             body = data[len(bom) :]
             if truncated and encoding.startswith("utf-16") and len(body) % 2:

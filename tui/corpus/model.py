@@ -276,9 +276,9 @@ def build_article(path: str, source: SourceText, parsed: ParsedText) -> Article:
         + (0 if body.isascii() else count_cjk_words(text, body)),
         body=body,
         encoding=source.encoding,
-        warnings=tuple(neutralise_line(warning) for warning in warnings),
+        warnings=tuple(map(neutralise_line, warnings)),  # (map: no generator to set up)
         url=neutralise_line(parsed.url) if parsed.url else None,
-        tags=tuple(neutralise_line(tag) for tag in parsed.tags),
+        tags=tuple(map(neutralise_line, parsed.tags)),
         date_origin=parsed.date_origin,
         years_named=parsed.years_named,
         not_before=parsed.not_before,
