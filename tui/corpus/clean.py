@@ -877,13 +877,17 @@ def join_measured(lines: list[str]) -> tuple[list[str], int]:
         while end < count and lines[end]:
             end += 1
         if end == index + 1:  # the common case: a paragraph on one line
-            if len(line) > longest:
-                longest = len(line)
+            size = len(line)
+            if size > longest:
+                longest = size
             first = line[:1]
             if first == "#" or first.isspace():  # (the test _strip_heading starts with)
                 line = _strip_heading(line)[0]
-            if line:
-                paragraphs.extend(_split_long(line) if len(line) > PARAGRAPH_LIMIT else (line,))
+                size = len(line)
+            if size > PARAGRAPH_LIMIT:
+                paragraphs.extend(_split_long(line))
+            elif line:
+                paragraphs.append(line)
         else:
             width = _join_block(lines[index:end], paragraphs)
             if width > longest:
