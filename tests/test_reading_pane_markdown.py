@@ -347,3 +347,12 @@ async def test_nasty_markdown_never_breaks_the_pane(tmp_path: Path) -> None:
                     assert segment.style is not None  # NO_COLOR's filter needs one
                     link = segment.style.link
                     assert link is None or link.startswith("https://")
+
+
+def test_a_run_that_starts_with_joiners_wraps_within_its_width() -> None:
+    """Rich gives "\u200d\u200da" no width as a grapheme but one cell as text (found by the
+    property above): the wrap must measure what is drawn."""
+    text = "\u200d\u200daaaaaaa"
+    pieces = [text[start:end] for start, end in wrap_offsets(text, 6)]
+    assert all(cell_len(piece) <= 6 for piece in pieces)
+    assert "".join(pieces) == text

@@ -594,7 +594,18 @@ def graphemes(text: str) -> list[tuple[int, int, int]]:
         from rich.cells import cell_len
 
         return [(index, index + 1, cell_len(char)) for index, char in enumerate(text)]
-    return split_graphemes(text)[0]
+    spans = split_graphemes(text)[0]
+    if "\u200d" in text:
+        # Rich gives a grapheme that starts with joiners ("\u200d\u200da") no width, yet
+        # measures the same text as one cell: take its measure of the grapheme itself, so
+        # the graphemes add up to what is drawn.
+        from rich.cells import cell_len
+
+        spans = [
+            (start, end, cells or (cell_len(text[start:end]) if end - start > 1 else 0))
+            for start, end, cells in spans
+        ]
+    return spans
 
 
 def cells_prefix(text: str, width: int) -> tuple[int, int]:
