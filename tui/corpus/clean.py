@@ -632,6 +632,16 @@ KEPT = "kept"
 _NOTHING: list[tuple[int, int]] = []  # never changed
 
 
+def _whole_line_reason(line: str) -> str | None:
+    """Why cleaning drops a whole (stripped, non-blank) *line* on sight, or None: a
+    separator (it has no letter or digit first) or a logo's alt text."""
+    if not line[0].isalnum() and _SEPARATOR.match(line):
+        return "separator"
+    if line[-1] in "oO" and _is_logo_line(line):
+        return "boilerplate"
+    return None
+
+
 def _clean(lines: list[str], tidied: bool, report: Report | None) -> list[str]:
     """The cleaning pass of :func:`clean_lines`; with a *report* list, it also records
     every removal there (what :func:`removed_spans` shows)."""
@@ -648,21 +658,15 @@ def _clean(lines: list[str], tidied: bool, report: Report | None) -> list[str]:
             kept.append("")
             continue
         size = len(line)
-        # A separator has no letter or digit first.
-        if not line[0].isalnum() and _SEPARATOR.match(line):
-            if report is not None:
-                report.append((index, 0, size, "separator"))
-            continue
-        if line[-1] in "oO" and _is_logo_line(line):
-            if report is not None:
-                report.append((index, 0, size, "boilerplate"))
+        reason = _whole_line_reason(line)
+        if reason is not None:
+            report.append((index, 0, size, reason))
             continue
         removals = _NOTHING
         if candidates and index in candidates:
             removals = _sentence_removals(line)
             if removals:
-                if report is not None:
-                    report.extend((index, start, end, "boilerplate") for start, end in removals)
+                report.extend((index, start, end, "boilerplate") for start, end in removals)
                 if len(removals) == 1 and removals[0] == (0, size):
                     continue
                 original, line = line, _without(line, removals)
@@ -672,17 +676,14 @@ def _clean(lines: list[str], tidied: bool, report: Report | None) -> list[str]:
         # Scraped pages repeat headlines and standfirsts; only a line of the same
         # length can be a repeat, so most lines are never case-folded.
         if size == len(previous) and line.casefold() == previous.casefold():
-            if report is not None:
-                whole = original if removals else line
-                report.extend(
-                    (index, start, end, "repeated line")
-                    for start, end in _complement(whole, removals)
-                )
+            whole = original if removals else line
+            report.extend(
+                (index, start, end, "repeated line") for start, end in _complement(whole, removals)
+            )
             continue
         previous = line
         kept.append(line)
-        if report is not None:
-            report.append((index, 0, 0, KEPT))
+        report.append((index, 0, 0, KEPT))
     return kept
 
 
@@ -706,6 +707,7 @@ def _clean_quickly(lines: list[str], tidied: bool, candidates: set[int]) -> list
             if not line:
                 append(line)
                 continue
+            # _whole_line_reason(), inlined: this loop runs for every line of every file.
             # A separator has no letter or digit first.
             if not line[0].isalnum() and separator(line):
                 continue
@@ -726,9 +728,7 @@ def _clean_quickly(lines: list[str], tidied: bool, candidates: set[int]) -> list
             append(line)
             continue
         size = len(line)
-        if not line[0].isalnum() and separator(line):
-            continue
-        if line[-1] in "oO" and _is_logo_line(line):
+        if _whole_line_reason(line) is not None:
             continue
         removals = _SEEN_REMOVALS.get(line)
         if removals is None:
