@@ -264,9 +264,20 @@ def run(argv: Sequence[str] | None = None) -> int:
         from .serve import serve
 
         return serve(args)
-    from .app import run_app
+    from .corpus.files import check_paths
+    from .corpus.headstart import HeadStart
 
-    return run_app(args, paths)
+    check_paths(paths)
+    # Before Textual is imported, while this process has one thread: a child reads the
+    # first rows meanwhile (see corpus/headstart.py).
+    head_start = HeadStart.start(paths)
+    try:
+        from .app import run_app
+
+        return run_app(args, paths, head_start)
+    finally:
+        if head_start is not None:
+            head_start.close()
 
 
 def _parse_query(text: str) -> Query:

@@ -33,8 +33,9 @@ from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from .corpus import Article, Corpus, Skipped, SortOrder, corpus_name, read_raw
-from .corpus.files import discover
+from .corpus.files import check_paths
 from .corpus.foreground import Foreground
+from .corpus.headstart import FIRST_BATCH, HeadStart, read_first_rows
 from .corpus.index import BackgroundIndexer, SearchIndex, prepare
 from .corpus.loader import LoadBatch, collector_paused, load_batches
 from .corpus.query import Query, QueryError, parse_query
@@ -84,7 +85,6 @@ needs the GIL too (~0.3 ms), and without this it often queued behind them for 5 
 BATCH_REST = 0.25
 """Seconds without input before loaded batches join the list (see _show_batches_at_rest)."""
 
-FIRST_BATCH = 64
 BATCH = 1024
 BATCH_SECONDS = 0.08
 
@@ -164,9 +164,12 @@ class BroadsheetApp(App[None]):
         order: SortOrder = "newest",
         glyphs: Glyphs | None = None,
         infer: bool = True,
+        head_start: HeadStart | None = None,
     ) -> None:
         super().__init__()
         self.paths = list(paths)
+        self.head_start = head_start
+        """A child process reading the first rows (:mod:`corpus.headstart`), if any."""
         # infer=False (--no-infer): no inferred years anywhere; the corpus drops them.
         self.corpus = Corpus(corpus_name(self.paths), infer=infer)
         self.index: SearchIndex | None = None
@@ -249,22 +252,24 @@ class BroadsheetApp(App[None]):
         article_list.focus()
         if self.initial_query:
             self._set_query(self.initial_query)
-        # The first batch (a few dozen files, ~10 ms) is read here, before the first
-        # paint, so the first frame already has rows; the worker reads the rest.
+        # The first rows are in the first frame: a head start child read them while
+        # Textual was imported (ready by now); without one they are read here (~35 ms).
+        rows = self.head_start.rows() if self.head_start is not None else None
+        if rows is None:
+            rows = read_first_rows(self.paths, FIRST_BATCH)
         batches = load_batches(
             self.paths,
             first_batch=FIRST_BATCH,
             batch_size=BATCH,
-            first_with_texts=False,
             pause=self.foreground.pause,
+            read_already=rows.paths,
+            files_read=len(rows.items),
         )
-        first = next(batches, None)
-        shown: list[Article] = []
-        if first is not None:
-            shown = self.corpus.add(first.items)
-            self.files_read = first.files_read
-            self.skipped.extend(item for item in first.items if isinstance(item, Skipped))
-            self._show_rows(keep=None)
+        first = LoadBatch(rows.items, len(rows.items))
+        shown = self.corpus.add(first.items)
+        self.files_read = first.files_read
+        self.skipped.extend(item for item in first.items if isinstance(item, Skipped))
+        self._show_rows(keep=None)
         self._update_header()
         self._report_state_warnings()
         # The loading threads wait for the first frame (MainScreen's hook ends this).
@@ -731,14 +736,11 @@ def ui_thread_favoured() -> Iterator[None]:
         sys.setswitchinterval(previous)
 
 
-def check_paths(paths: Sequence[str]) -> None:
-    """Raise CorpusPathError for a named path that cannot be read, before the screen opens."""
-    for path in paths:
-        next(iter(discover([path])), None)
-
-
-def run_app(args: argparse.Namespace, paths: Sequence[str]) -> int:
-    """Open the reader; return the exit status."""
+def run_app(
+    args: argparse.Namespace, paths: Sequence[str], head_start: HeadStart | None = None
+) -> int:
+    """Open the reader; return the exit status. *head_start* (see :mod:`corpus.headstart`)
+    was started on the same *paths*, after :func:`check_paths`."""
     check_paths(paths)
     if sys.__stdout__ is not None and sys.__stdout__.isatty():
         # An exported COLUMNS/LINES is a stale snapshot of some other terminal: Textual
@@ -753,6 +755,7 @@ def run_app(args: argparse.Namespace, paths: Sequence[str]) -> int:
         query=args.query or "",
         order=args.sort,
         infer=not getattr(args, "no_infer", False),
+        head_start=head_start,
     )
     app.run(mouse=not no_mouse)
     for item in app.skipped:

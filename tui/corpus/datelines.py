@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from itertools import islice
 
 from .dates import ArticleDate
-from .datewords import MONTHS, FoundDate, LazyPattern, find_dates
+from .datewords import MONTHS, FoundDate, find_dates
+from .lazyre import LazyPattern
 
 
 class _Caseless:
@@ -544,6 +545,16 @@ def _page_dates(lines: list[str], nonblank: list[int]) -> list[_Candidate]:
 _AMBIGUOUS = LazyPattern(r"(?<!\d)\d{1,2}([/-])\d{1,2}\1(?:19|20)\d\d")
 
 
+def _has_short_dated_line(lines: list[str], limit: int) -> bool:
+    """Whether one of the first *limit* lines is short and names a year or a dotted
+    date: every date :func:`find_dateline` can choose stands on such a line (the
+    matches of _YEAR are _DATEISH's too). Most undated texts have none, and one search
+    over their short lines, joined, says so for a few µs instead of ~40 µs of finding
+    the anchors first (the long lines, most of the text, are not searched at all)."""
+    short = [line for line in islice(lines, limit) if len(line) <= MAX_LINE]
+    return _DATEISH.search("\n".join(short)) is not None
+
+
 def find_dateline(lines: list[str], title_line: int | None) -> Dateline | None:
     """The page's own publication date, or None when the text does not settle it.
 
@@ -552,6 +563,8 @@ def find_dateline(lines: list[str], title_line: int | None) -> Dateline | None:
     then, after the navigation, its <h1>), and above the first paragraph of prose.
     """
     limit = min(len(lines), SCAN_LINES)
+    if not _has_short_dated_line(lines, limit):
+        return None
     nonblank = [
         index for index, line in enumerate(islice(lines, limit)) if line and not line.isspace()
     ]

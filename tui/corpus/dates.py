@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from .lazyre import LazyPattern
+
 Precision = Literal["day", "month", "year"]
 DateSource = Literal["stated", "inferred"]
 
@@ -105,7 +107,7 @@ _DATE_FORMS = "|".join(
         r"\d{4}",
     ]
 )
-DATE_AT_START = re.compile(
+DATE_AT_START = LazyPattern(
     rf"{_WEEKDAY}(?:{_DATE_FORMS}){_TIME}(?=$|[\s,;|)\]*_])", re.IGNORECASE
 )
 """A date (with optional weekday and time) at the start of a string, ending at a word edge."""

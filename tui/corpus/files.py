@@ -67,6 +67,12 @@ def _kind_of(mode: int) -> str:
     return "not a regular file"
 
 
+def check_paths(paths: Iterable[str]) -> None:
+    """Raise CorpusPathError for a named path that cannot be read, before any work."""
+    for path in paths:
+        next(iter(discover([path])), None)
+
+
 def discover(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str | Skipped]:
     """Yield the article files under *paths* (files or folders, read recursively).
 

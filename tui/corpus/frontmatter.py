@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .dates import MAX_YEAR, MIN_YEAR, ArticleDate, DateProblem, parse_stated_date
-from .datewords import LazyPattern
+from .lazyre import LazyPattern
 from .safe import neutralise_line
 
 MAX_BLOCK_CHARS = 64 * 1024

@@ -27,8 +27,8 @@ import re
 from dataclasses import dataclass, field
 
 from .dates import DATE_AT_START, MAX_YEAR, MIN_YEAR, ArticleDate, DateProblem, parse_stated_date
-from .datewords import LazyPattern
 from .frontmatter import read_front_matter
+from .lazyre import LazyPattern
 from .safe import neutralise_line
 
 HEADER_SCAN_LINES = 12

@@ -39,7 +39,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .dates import MAX_YEAR, MIN_YEAR, ArticleDate
-from .datewords import LazyPattern
+from .lazyre import LazyPattern
 
 __all__ = [
     "YEAR_IN_TEXT",

@@ -62,7 +62,7 @@ from .model import Article, read_found
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
-__all__ = ["LoadBatch", "collector_paused", "default_workers", "load_batches"]
+__all__ = ["LoadBatch", "collector_paused", "default_workers", "load_batches", "skipping"]
 
 POOL_THRESHOLD = 200
 """Fewer files than this are parsed in this process: a pool costs more to start."""
@@ -135,6 +135,23 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
         return max(1, os.cpu_count() or 1)
+
+
+def skipping(entries: Iterable[str | Skipped], paths: Iterable[str]) -> Iterator[str | Skipped]:
+    """*entries* without those at *paths* (read already), each left out once; once all
+    are seen the rest passes through untested."""
+    left = set(paths)
+    entries = iter(entries)
+    if left:
+        for entry in entries:
+            path = entry.path if isinstance(entry, Skipped) else entry
+            if path in left:
+                left.discard(path)
+                if not left:
+                    break
+                continue
+            yield entry
+    yield from entries
 
 
 def read_chunk(
@@ -281,6 +298,8 @@ def load_batches(
     start_method: str | None = None,
     parse_while_starting: bool = True,
     pause: Callable[[], None] | None = None,
+    read_already: Sequence[str] = (),
+    files_read: int = 0,
 ) -> Generator[LoadBatch, None, None]:
     """Everything :func:`model.iter_corpus` yields, in the same order, in batches.
 
@@ -296,14 +315,18 @@ def load_batches(
     :meth:`Foreground.pause <tui.corpus.foreground.Foreground.pause>` lets the UI go
     first. Raises ``CorpusPathError`` for a named path that cannot be read, as
     ``iter_corpus`` does. Closing the generator early stops the workers.
+
+    *read_already* are paths the caller read itself (a :mod:`headstart` child's first
+    rows): they are left out, and counted in *files_read*, the files read so far.
     """
     count = workers if workers is not None else default_workers()
     found = iter(discover(paths))
+    if read_already:
+        found = skipping(found, read_already)
     cwd = os.getcwd()
     ahead = list(itertools.islice(found, max(first_batch, pool_threshold)))
     pool = _Pool(count, start_method) if count > 1 and len(ahead) >= pool_threshold else None
     entries: Iterator[str | Skipped] = itertools.chain(ahead, found)
-    files_read = 0
     items: list[Article | Skipped] = []
     texts: list[IndexText | None] = []
     pooled = False

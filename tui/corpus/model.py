@@ -5,7 +5,6 @@ from __future__ import annotations
 import copyreg
 import hashlib
 import os
-import re
 import threading
 from array import array
 from bisect import bisect_left
@@ -16,6 +15,7 @@ from typing import Literal
 
 from .dates import DATE_ORIGINS, ArticleDate, period_code
 from .files import Skipped, SourceText, discover, read_source, resolve_display_path
+from .lazyre import LazyPattern
 from .parse import ParsedText, parse_text
 from .safe import neutralise, neutralise_line
 
@@ -207,7 +207,7 @@ def _rebuild_article(
     )  # fmt: skip
 
 
-_CJK_CHARACTER = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_CHARACTER = LazyPattern("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 """Han and kana: Chinese and Japanese put no spaces between words."""
 
 

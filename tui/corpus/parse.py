@@ -26,6 +26,7 @@ from .datelines import find_dateline, find_title_line
 from .dates import ArticleDate
 from .headers import read_header
 from .infer import read_years
+from .lazyre import LazyPattern
 from .pathdates import date_from_path
 from .safe import neutralise
 
@@ -92,7 +93,7 @@ def _looks_like_headline(line: str) -> bool:
     return any(char.isalpha() for char in line)
 
 
-_MAYBE_WIDE = re.compile("[\u1100-\u115f\u231a-\u2b55\u2e80-\U0010ffff]")
+_MAYBE_WIDE = LazyPattern("[\u1100-\u115f\u231a-\u2b55\u2e80-\U0010ffff]")
 """Every character that may take two terminal cells lies in these ranges (Hangul Jamo,
 the emoji among the symbols, then CJK and beyond): a title with none (curly quotes and
 dashes included) is cut by characters, without measuring each one."""

@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .dates import MAX_YEAR, MIN_YEAR, ArticleDate
-from .datewords import LazyPattern
+from .lazyre import LazyPattern
 
 FOLDERS_CONSIDERED = 4
 """How many folders above the file may hold its date (``2024/10/17/bundle/``)."""
