@@ -33,6 +33,10 @@ Why these choices:
   and body), so the process that holds the index only feeds SQLite.
 * **ProcessPoolExecutor, not multiprocessing.Pool**: a worker killed mid-task makes
   ``Pool`` wait forever; the executor raises ``BrokenProcessPool``, handled above.
+* **Nothing outlives the load, nor the app.** When the generator ends (exhausted or
+  closed) the workers and the executor's thread are waited for (:func:`_stop_executor`),
+  and every worker ends itself the moment the app does, even under ``kill -9``
+  (:func:`_exit_with_creator`); the forkserver and the resource tracker then follow.
 
 As with any use of ``spawn``/``forkserver``, a script that calls :func:`load_batches`
 must guard its entry point with ``if __name__ == "__main__":`` (workers import the
@@ -47,8 +51,10 @@ import gc
 import itertools
 import os
 import pickle
+import signal
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -61,6 +67,7 @@ from .model import Article, read_found
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.process import BaseProcess
 
 __all__ = ["LoadBatch", "collector_paused", "default_workers", "load_batches", "skipping"]
 
@@ -70,6 +77,9 @@ POOL_THRESHOLD = 200
 CHUNK_SIZE = 128
 """Paths per task: ~25 ms of parsing, so the pickling overhead (~0.3 ms) is small and
 the ordered results never wait long behind one slow chunk."""
+
+STOP_TIMEOUT = 5.0
+"""Seconds a stopping pool waits for a worker to finish its chunk before killing it."""
 
 START_METHODS = ("forkserver", "spawn")
 """Start methods in order of preference (see the module docstring for why not fork)."""
@@ -191,9 +201,94 @@ workers lose nothing while nobody types."""
 
 
 def _lower_priority() -> None:
-    """Pool initializer: make this worker process nicer (where the OS allows it)."""
+    """Make this worker process nicer (where the OS allows it)."""
     with suppress(OSError):
         os.nice(WORKER_NICENESS)
+
+
+PR_SET_PDEATHSIG = 1
+"""``prctl`` option (linux/prctl.h): the signal this process gets when its parent dies."""
+
+
+def _set_death_signal() -> bool:
+    """Linux only: be sent SIGKILL when the parent ends. False where that is unknown."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _exit_with_creator() -> None:
+    """End this worker when the process that started the pool (the app) ends.
+
+    A worker blocks reading its task queue, and holds the writing end of that queue
+    itself, so it would never see the end of a killed app: it stayed under PID 1 with
+    the forkserver (kept alive by the workers' handles on it) and the resource tracker
+    (kept alive by everybody's), ~70 MB per ``kill -9`` (issue 12). Two guards:
+
+    * Everywhere: a thread waits on multiprocessing's sentinel of the creating process
+      (a pipe whose other end only the creator holds) and ends this process as soon as
+      it closes. Idle or busy, the worker is gone within milliseconds; then the
+      forkserver, which exits when no client holds its "alive" pipe, and the tracker,
+      which exits when nobody holds its pipe, follow on their own.
+    * On Linux, when forked by a forkserver: ``PR_SET_PDEATHSIG`` (SIGKILL), so that the
+      workers go with the server too if it is killed. Not for the server itself, nor
+      for workers the app spawns directly: the kernel signals when the *thread* that
+      forked ends, and the app starts the pool from a short-lived thread.
+    """
+    import multiprocessing
+
+    creator = multiprocessing.parent_process()
+    if creator is None:
+        return
+    server = os.getppid()
+    if server != creator.pid and _set_death_signal() and os.getppid() != server:
+        os._exit(1)  # the server died before the signal was armed
+    watcher = threading.Thread(
+        target=_exit_when_ended, args=(creator,), name="pool-orphan-guard", daemon=True
+    )
+    watcher.start()
+
+
+def _exit_when_ended(creator: BaseProcess) -> None:
+    creator.join()
+    os._exit(1)
+
+
+def _start_worker() -> None:
+    """Pool initializer: a nicer process, that ends with the app."""
+    _lower_priority()
+    _exit_with_creator()
+
+
+def _stop_executor(executor: ProcessPoolExecutor, timeout: float = STOP_TIMEOUT) -> None:
+    """Shut *executor* down and wait for its processes and its management thread.
+
+    ``shutdown(wait=False)`` returned with the management thread still closing its
+    pipes, and at interpreter exit ``concurrent.futures`` wakes every such thread
+    through a pipe it may just have closed: about one ``--list`` in 135 printed
+    "Exception ignored in … _python_exit … Bad file descriptor" (issue 12). So this
+    waits, but boundedly: a worker still busy after *timeout* seconds (a file on a
+    hung network mount) is killed rather than allowed to hold up the app's exit.
+    """
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    manager = getattr(executor, "_executor_manager_thread", None)
+    executor.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + timeout
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+    for process in processes:
+        if process.exitcode is None:
+            with suppress(OSError, ValueError):
+                process.kill()
+            process.join()
+    if manager is not None and manager is not threading.current_thread():
+        manager.join()
 
 
 def _warm() -> int:
@@ -261,7 +356,7 @@ class _Pool:
                 # The server imports this module once; every worker forks with it loaded.
                 context.set_forkserver_preload([__name__])
             executor = ProcessPoolExecutor(
-                self._workers, mp_context=context, initializer=_lower_priority
+                self._workers, mp_context=context, initializer=_start_worker
             )
             try:
                 # One task per worker: ProcessPoolExecutor starts them all on the first
@@ -269,7 +364,7 @@ class _Pool:
                 for future in [executor.submit(_warm) for _ in range(self._workers)]:
                     future.result()
             except BaseException:
-                executor.shutdown(wait=False, cancel_futures=True)
+                _stop_executor(executor)
                 raise
             self.executor = executor
         except Exception as error:  # no processes here: parse in this process instead
@@ -278,11 +373,11 @@ class _Pool:
             self.ready.set()
 
     def shutdown(self) -> None:
-        """Stop the workers; a start still in progress is shut down when it finishes."""
+        """Stop the workers and wait for them (a start in progress is waited for first)."""
         self.ready.wait()
         if self.executor is not None:
-            self.executor.shutdown(wait=False, cancel_futures=True)
-            self.executor = None
+            executor, self.executor = self.executor, None
+            _stop_executor(executor)
 
 
 def load_batches(
