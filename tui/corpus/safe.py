@@ -25,8 +25,13 @@ for _char in BIDI_CONTROLS:
 # Line and paragraph separators would break a terminal line without a newline.
 _TRANSLATION[0x2028] = "\n"
 _TRANSLATION[0x2029] = "\n"
+# Lone surrogates: a file name's bytes that are not UTF-8 come from the file system as
+# U+DC80..U+DCFF ("surrogateescape"). No stream can encode them (a copy to the
+# clipboard raised UnicodeEncodeError): they become the replacement character.
+for _code in range(0xD800, 0xE000):
+    _TRANSLATION[_code] = "\ufffd"
 
-UNSAFE_CHARACTERS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029" + BIDI_CONTROLS
+UNSAFE_CHARACTERS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff" + BIDI_CONTROLS
 """The characters :func:`neutralise` changes, as the inside of a regex character class."""
 _UNSAFE = re.compile(f"[{UNSAFE_CHARACTERS}]")
 
@@ -34,7 +39,9 @@ _UNSAFE = re.compile(f"[{UNSAFE_CHARACTERS}]")
 def neutralise(text: str) -> str:
     """Replace control characters with visible stand-ins and drop bidi overrides.
 
-    Keeps ``\\n`` and ``\\t``. Idempotent: the stand-ins are printable characters.
+    Lone surrogates (undecodable bytes of a file name) become U+FFFD, so the result
+    always encodes as UTF-8. Keeps ``\\n`` and ``\\t``. Idempotent: the stand-ins are
+    printable characters.
     """
     if _UNSAFE.search(text) is None:
         return text
