@@ -67,6 +67,23 @@ def _kind_of(mode: int) -> str:
     return "not a regular file"
 
 
+VANISHED = "vanished while reading"
+"""Why a file listed in its folder could not be found a moment later: deleted (or
+renamed) while the folder was read, as a sync or a scraper does."""
+
+
+def _missing(path: str) -> str:
+    """Why *path*, just listed in its folder, is not found: a link to nothing, or gone.
+
+    ``stat`` says ENOENT for both; ``lstat`` tells them apart (a dangling link still
+    exists itself)."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return VANISHED
+    return "broken symbolic link" if stat.S_ISLNK(info.st_mode) else VANISHED
+
+
 def check_paths(paths: Iterable[str]) -> None:
     """Raise CorpusPathError for a named path that cannot be read, before any work."""
     for path in paths:
@@ -120,6 +137,9 @@ def _walk(
         folder = stack.pop() if stack else linked.pop(0)
         try:
             info = os.stat(folder)
+        except FileNotFoundError:
+            yield Skipped(folder, _missing(folder))
+            continue
         except OSError as exc:
             yield Skipped(folder, exc.strerror or str(exc))
             continue
@@ -130,6 +150,9 @@ def _walk(
         try:
             with os.scandir(folder) as entries:
                 ordered = sorted(entries, key=lambda entry: entry.name)
+        except FileNotFoundError:
+            yield Skipped(folder, VANISHED)
+            continue
         except OSError as exc:
             yield Skipped(folder, f"folder not readable: {exc.strerror or exc}")
             continue
@@ -154,7 +177,7 @@ def _walk(
             try:
                 file_info = entry.stat(follow_symlinks=True)
             except FileNotFoundError:
-                yield Skipped(entry.path, "broken symbolic link")
+                yield Skipped(entry.path, _missing(entry.path))
                 continue
             except OSError as exc:
                 if exc.errno == errno.ELOOP:
@@ -254,6 +277,8 @@ def read_source(path: str, limit: int = MAX_BYTES) -> SourceText | Skipped:
     """Read and decode one file; a file that cannot be used comes back as Skipped."""
     try:
         data, size = read_bytes(path, limit)
+    except FileNotFoundError:
+        return Skipped(path, _missing(path))
     except OSError as exc:
         return Skipped(path, f"unreadable: {exc.strerror or exc}")
     if size == 0 or not data:
