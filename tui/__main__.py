@@ -175,7 +175,7 @@ def _markdown_document(article: Article) -> Document | None:
     from .corpus.markdown import document_for
 
     return document_for(
-        read_raw(article.path),
+        read_raw(article.file_path),
         article.body_line,
         article.title,
         article.title_source,

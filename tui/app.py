@@ -666,7 +666,7 @@ class BroadsheetApp(App[None]):
             self._show_article(article)
         reader = self.reader
         if not reader.raw:
-            reader.raw_text = read_raw(article.path)
+            reader.raw_text = read_raw(article.file_path)
         reader.raw = not reader.raw
 
     def action_copy_citation(self) -> None:
@@ -758,6 +758,11 @@ def run_app(
         head_start=head_start,
     )
     app.run(mouse=not no_mouse)
+    from .corpus.safe import neutralise_line
+
     for item in app.skipped:
-        sys.stderr.write(f"broadsheet: skipped {item.path}: {item.reason}\n")
+        # As every message printed: a name's control characters or undecodable bytes
+        # are shown, never sent to the terminal (nor left to fail its encoding).
+        line = f"broadsheet: skipped {item.path}: {item.reason}"
+        sys.stderr.write(neutralise_line(line) + "\n")
     return app.return_code or 0

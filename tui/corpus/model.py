@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import copyreg
 import hashlib
 import os
@@ -35,6 +36,10 @@ class Article:
     """Full content hash of the cleaned title and text: the read/flag state key."""
     id: str
     path: str
+    """The file's path as shown (relative to the working folder when inside it),
+    neutralised: a name's control characters, bidi controls, tabs and newlines, and
+    bytes that are not UTF-8, appear as visible stand-ins. To open the file, use
+    :attr:`file_path`."""
     title: str
     title_source: str
     date: ArticleDate | None
@@ -67,6 +72,10 @@ class Article:
     body_line: int = -1
     """Markdown read as markdown: the line where its body starts in the file's text
     (the reading pane parses it again from there); -1: draw the plain paragraphs."""
+    real_path: str | None = None
+    """The path that opens the file (bytes that are not UTF-8 as surrogate escapes),
+    kept only when it differs from :attr:`path`: almost every name is shown as it is,
+    and 100,000 articles need not carry a second copy of each."""
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
         """Pickle as one call with the fields in order (the loader's worker processes
@@ -79,9 +88,22 @@ class Article:
                 self.date_text, self.date_line, self.source, self.author, self.words,
                 self.body, self.encoding, self.serial, self.warnings, self.duplicates,
                 self.url, self.tags, self.date_origin, self.years_named, self.not_before,
-                self.markup, self.body_line,
+                self.markup, self.body_line, self.real_path,
             ),
         )  # fmt: skip
+
+    @property
+    def file_path(self) -> str:
+        """The path to open the file by (never to show: it may hold control characters
+        or surrogate escapes)."""
+        real = self.real_path
+        return self.path if real is None else real
+
+    @property
+    def path_bytes(self) -> bytes | None:
+        """The real path's bytes, when :attr:`path` (what is shown) is not exactly it."""
+        real = self.real_path
+        return None if real is None else os.fsencode(real)
 
     @property
     def text(self) -> str:
@@ -147,6 +169,10 @@ class Article:
         }
         if self.not_before is not None:
             fields["not_before"] = self.not_before
+        real = self.path_bytes
+        if real is not None:
+            # Lossless, for scripts: `path` shows stand-ins for what it cannot show.
+            fields["path_bytes"] = base64.b64encode(real).decode("ascii")
         return fields
 
 
@@ -196,14 +222,14 @@ def _rebuild_article(
     words: int, body: bytes, encoding: str, serial: int, warnings: tuple[str, ...],
     duplicates: tuple[str, ...], url: str | None, tags: tuple[str, ...],
     date_origin: str | None, years_named: tuple[int, ...], not_before: int | None, markup: str,
-    body_line: int = -1,
+    body_line: int = -1, real_path: str | None = None,
 ) -> Article:  # fmt: skip
     """An unpickled :class:`Article`, its repeating strings shared."""
     return Article(
         key, id, path, title, _share(title_source), date, _share(date_text),  # type: ignore[arg-type]
         date_line, _share(source), _share(author), words, body, _share(encoding),  # type: ignore[arg-type]
         serial, warnings, duplicates, url, tags, _share(date_origin), years_named,
-        not_before, _share(markup), body_line,  # type: ignore[arg-type]
+        not_before, _share(markup), body_line, real_path,  # type: ignore[arg-type]
     )  # fmt: skip
 
 
@@ -237,6 +263,8 @@ def content_key(title: str, paragraphs: list[str]) -> str:
 
 
 def build_article(path: str, source: SourceText, parsed: ParsedText) -> Article:
+    """The article of one file; *path* is the path to show it by, not yet neutralised
+    (it also opens the file: it is kept when what is shown differs)."""
     paragraphs = parsed.paragraphs
     text = "\n".join(paragraphs)
     if "\t" in text:
@@ -257,10 +285,11 @@ def build_article(path: str, source: SourceText, parsed: ParsedText) -> Article:
     warnings = [*source.warnings, *parsed.warnings]
     if not paragraphs:
         warnings.append("no text left after cleaning")
+    shown = neutralise_line(path)
     return Article(
         key=key,
         id=key[:ID_LENGTH],
-        path=neutralise_line(path),
+        path=shown,
         title=neutralise_line(parsed.title),
         title_source=parsed.title_source,
         date=parsed.date,
@@ -284,6 +313,7 @@ def build_article(path: str, source: SourceText, parsed: ParsedText) -> Article:
         not_before=parsed.not_before,
         markup=parsed.markup,
         body_line=parsed.body_line,
+        real_path=None if shown == path else path,
     )
 
 
@@ -299,7 +329,8 @@ def read_article(path: str) -> Article | Skipped:
 
 
 def read_raw(path: str) -> str:
-    """The file's text as decoded, neutralised: what the ``r`` key shows."""
+    """The file's text as decoded, neutralised: what the ``r`` key shows. *path* is the
+    one that opens the file (:attr:`Article.file_path`), not the one shown."""
     source = read_source(path)
     if isinstance(source, Skipped):
         return f"({source.reason})"
@@ -428,6 +459,10 @@ class Corpus:
         self._by_key: dict[str, Article] = {}
         self._by_id: dict[str, Article] = {}
         self._by_path: dict[str, Article] = {}
+        """By real path (:attr:`Article.file_path`), duplicates' paths too."""
+        self._by_shown_path: dict[str, Article | None] = {}
+        """By the path shown, for the few that differ from their real path (None: two
+        files show the same)."""
         self._orders: dict[str, _Order] = {"newest": _Order("newest")}
         """The newest-first order is kept up to date by ``add``; others catch up when
         asked for (only when the user flips the sort)."""
@@ -469,7 +504,7 @@ class Corpus:
             existing = self._by_key.get(item.key)
             if existing is not None:
                 existing.duplicates += (item.path,)
-                self._by_path[item.path] = existing
+                self._index_path(item, existing)
                 continue
             length = ID_LENGTH
             while item.id in self._by_id:  # two different texts sharing an id prefix
@@ -479,7 +514,7 @@ class Corpus:
             self.by_serial.append(item)
             self._by_key[item.key] = item
             self._by_id[item.id] = item
-            self._by_path[item.path] = item
+            self._index_path(item, item)
             added.append(item)
         if added:
             periods = [period_code(article.date) for article in added]
@@ -501,6 +536,19 @@ class Corpus:
                 self._count = len(self.by_serial)
                 self._orders["newest"].catch_up(self.by_serial, self._count)
         return added
+
+    def _index_path(self, item: Article, article: Article) -> None:
+        """Let :meth:`find` reach *article* by *item*'s path (its own, or a duplicate's).
+
+        By the real path; by the path shown too when that differs, unless another
+        file shows the same (two names whose bytes are not UTF-8 may both show as
+        ``caf\ufffd.txt``): that one is ambiguous and finds nothing.
+        """
+        self._by_path[item.file_path] = article
+        if item.real_path is not None:
+            shown = self._by_shown_path
+            if shown.setdefault(item.path, article) is not article:
+                shown[item.path] = None
 
     def period_counts(self) -> Counter[int]:
         """Articles per :func:`period_code`, all of them (kept as they are added, on
@@ -551,16 +599,26 @@ class Corpus:
         return self._by_key.get(key)
 
     def find(self, reference: str) -> Article | None:
-        """An article by id, unique id prefix, or file path (its own or a duplicate's)."""
-        reference = reference.strip()
-        if not reference:
+        """An article by id, unique id prefix, or file path (its own or a duplicate's).
+
+        A path is matched as the file system spells it (control characters, bytes that
+        are not UTF-8 and all); the path as shown finds it too when no other file shows
+        the same.
+        """
+        stripped = reference.strip()
+        if not stripped:
             return None
-        if reference in self._by_id:
-            return self._by_id[reference]
-        for candidate in (reference, resolve_display_path(reference)):
-            if candidate in self._by_path:
-                return self._by_path[candidate]
-        lowered = reference.lower()
+        if stripped in self._by_id:
+            return self._by_id[stripped]
+        # A name may begin or end with a blank: the reference as given first.
+        for text in dict.fromkeys((reference, stripped)):
+            for candidate in (text, resolve_display_path(text)):
+                found = self._by_path.get(candidate)
+                if found is None:
+                    found = self._by_shown_path.get(neutralise_line(candidate))
+                if found is not None:
+                    return found
+        lowered = stripped.lower()
         if len(lowered) >= 4 and all(char in "0123456789abcdef" for char in lowered):
             matches = [a for a in self.articles if a.id.startswith(lowered)]
             if len(matches) == 1:

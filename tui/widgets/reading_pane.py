@@ -355,7 +355,7 @@ class ReadingPane(LineView):
         key = (article.key, article.path, article.body_line)
         if self._document is not None and self._document[0] == key:
             return self._document[1]
-        raw = read_raw(article.path)
+        raw = read_raw(article.file_path)
         # A long note is drawn from its first blocks at once, the rest once parsed in
         # a thread (markdown-it takes ~30 ms for 50 KB: more than opening may take).
         document = document_for(
