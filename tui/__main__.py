@@ -99,6 +99,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-mouse", action="store_true", help="no mouse tracking (for SSH)")
     parser.add_argument("--host", default="127.0.0.1", help="with --serve (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="with --serve (default 8000)")
+    parser.add_argument(
+        "--max-sessions",
+        type=int,
+        default=4,
+        metavar="N",
+        help="with --serve: at most N browser sessions at once (default 4)",
+    )
     parser.add_argument("--version", action=_VersionAction, nargs=0, help="print the version")
     return parser
 
