@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -323,3 +324,48 @@ def test_real_path_survives_the_worker_processes(tmp_path: Path) -> None:
     again = pickle.loads(pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
     assert again.real_path == result.real_path == str(tmp_path / "corpus" / NOT_UTF8)
     assert again.path == result.path
+
+
+def test_web_driver_draws_a_not_utf8_name(tmp_path: Path) -> None:
+    """Under ``--serve`` each session is ``python -m tui`` on Textual's web driver,
+    which encodes every frame as strict UTF-8: the name's lone surrogate killed the
+    app on its first frame. Read the frames until the name is drawn, or the app dies."""
+    make_folder(tmp_path, [NOT_UTF8])
+    env = {
+        **os.environ,
+        "BROADSHEET_STATE_DIR": str(tmp_path / "state"),
+        "TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver",
+        "COLUMNS": "100",
+        "LINES": "30",
+        "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui", "corpus"],
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.PIPE,  # open: the web driver reads its input from here
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    seen = b""
+    guard = threading.Timer(60, process.kill)  # never hang the suite: a hung app is killed
+    guard.start()
+    try:
+        while "caf\ufffd.txt".encode() not in seen:
+            chunk = os.read(process.stdout.fileno(), 1 << 16)
+            if not chunk:
+                break  # the app ended before drawing the name
+            seen = seen[-64:] + chunk
+        drawn = "caf\ufffd.txt".encode() in seen
+    finally:
+        guard.cancel()
+        process.kill()
+        process.wait(timeout=30)
+    errors = process.stderr.read().decode("utf-8", "replace")
+    process.stdout.close()
+    process.stderr.close()
+    assert process.stdin is not None
+    process.stdin.close()
+    assert "UnicodeEncodeError" not in errors
+    assert drawn, errors[-2000:]
