@@ -24,7 +24,7 @@ from ..corpus.query import Query
 from ..corpus.state import ReadState
 from .glyphs import UNICODE, Glyphs
 from .line_view import LineView
-from .text_layout import styled_segments, truncate_cells
+from .text_layout import stable_width, styled_segments, truncate_cells
 
 DATE_WIDTH = 10
 
@@ -293,7 +293,7 @@ class ArticleList(LineView):
         base = styles[""]
         if not self.rows:
             if y == 1:
-                notice = truncate_cells(self.notice, width - 2, self.glyphs.ellipsis)
+                notice = truncate_cells(stable_width(self.notice), width - 2, self.glyphs.ellipsis)
                 style = base + styles["article-list--notice"]
                 return Strip([Segment(" " + notice, style)]).extend_cell_length(width, base)
             return Strip.blank(width, base)
@@ -353,7 +353,9 @@ class ArticleList(LineView):
             Segment("  ", base),
         ]
         used = 6 + DATE_WIDTH
-        title = truncate_cells(article.title, width - used - 1, glyphs.ellipsis)
+        # Emoji sequences as one glyph every terminal measures alike: a row never
+        # pushes the divider (and the reading pane) out of line.
+        title = truncate_cells(stable_width(article.title), width - used - 1, glyphs.ellipsis)
         query = self.search_query
         spans = query.highlight_spans(title, title=True) if query is not None else []
         segments.extend(

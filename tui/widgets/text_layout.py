@@ -8,7 +8,9 @@ themselves: offsets into the original string are kept so that search highlights
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -149,6 +151,72 @@ def truncate_cells(text: str, width: int, ellipsis: str = "…") -> str:
     # "❤️" as one cell (it is two) and could cut an emoji sequence in half.
     end = cells_prefix(text, width - cell_len(ellipsis))[0]
     return text[:end] + ellipsis
+
+
+_SEQUENCE_PART = re.compile(
+    "[\u200d\ufe00-\ufe0f\u20e3\U0001f1e6-\U0001f1ff\U0001f3fb-\U0001f3ff\U000e0000-\U000e01ef]"
+)
+"""What joins characters into one emoji (a joiner, a variation selector, a keycap, a
+skin tone, a tag) or pairs them into a flag (the regional indicator letters)."""
+
+MAX_MARKS = 2
+"""Combining marks kept over one letter: Vietnamese stacks two; more is noise that
+terminals draw apart or not at all."""
+
+
+@lru_cache(maxsize=4096)
+def stable_width(text: str) -> str:
+    """*text* as every terminal draws it at the width Rich measures: for the list,
+    whose columns must not move.
+
+    Terminals disagree with Rich (and with each other) on emoji sequences: tmux
+    draws "👍🏽" in 4 cells and "❤️" in 1 (Rich: 2 each), a terminal that measures a
+    character at a time draws a ZWJ family in 6. A sequence becomes its first
+    character ("👩‍👩‍👧" → "👩", "👍🏽" → "👍", "#️⃣" → "#"), a flag its country's letters
+    ("🇫🇷" → "FR"), a joiner between letters is dropped, and a stack of combining marks
+    keeps its first :data:`MAX_MARKS`. Each character left is measured alike by Rich
+    and a terminal's ``wcwidth``.
+    """
+    if text.isascii():
+        return text
+    if _SEQUENCE_PART.search(text) is None and not _stacked_marks(text):
+        return text
+    kept: list[str] = []
+    marks = 0
+    index, length = 0, len(text)
+    while index < length:
+        char = text[index]
+        code = ord(char)
+        index += 1
+        if 0x1F1E6 <= code <= 0x1F1FF:  # a regional indicator: its letter
+            kept.append(chr(code - 0x1F1E6 + ord("A")))
+            marks = 0
+        elif code == 0x200D:  # a joiner: the emoji it joins on goes too
+            if index < length and unicodedata.category(text[index]) == "So":
+                index += 1
+        elif _SEQUENCE_PART.match(char):
+            pass  # a selector, skin tone, keycap or tag: the character before stays
+        elif code > 0x2FF and unicodedata.category(char) in ("Mn", "Me"):
+            marks += 1
+            if marks <= MAX_MARKS:
+                kept.append(char)
+        else:
+            kept.append(char)
+            marks = 0
+    return "".join(kept)
+
+
+def _stacked_marks(text: str) -> bool:
+    """*text* has more than :data:`MAX_MARKS` combining marks in a row."""
+    run = 0
+    for char in text:
+        if ord(char) > 0x2FF and unicodedata.category(char) in ("Mn", "Me"):
+            run += 1
+            if run > MAX_MARKS:
+                return True
+        else:
+            run = 0
+    return False
 
 
 def join_spans(groups: Iterable[Sequence[tuple[int, int]]]) -> list[tuple[int, int]]:
