@@ -297,12 +297,19 @@ def _parse_query(text: str) -> Query:
 
 
 def _query_state(query: Query | None, no_state: bool) -> StateView | None:
-    """Read/flag marks, read from disk only for a query that asks about them."""
+    """Read/flag marks, read from disk only for a query that asks about them.
+
+    Read-only: this command must not create, move or write anything in the state
+    folder. A bad state file is reported here and left for the reader to set aside.
+    """
     if query is None or not query.uses_state():
         return None
     from .corpus.state import ReadState
 
-    return ReadState.open(enabled=not no_state)
+    state = ReadState.open(enabled=not no_state, read_only=True)
+    for warning in state.warnings:
+        _warn(f"warning: {warning}")
+    return state
 
 
 def main(argv: Sequence[str] | None = None) -> int:

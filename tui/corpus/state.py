@@ -25,17 +25,34 @@ Why the machinery below:
   renamed aside (``state.json.corrupt-<n>``, never overwriting an earlier one, never
   deleted) with a warning; any OS error becomes a warning. Nothing here raises: the
   worst case is a reader that keeps its marks in memory for the session.
+* **Nothing is followed.** Every file in the state folder is opened with ``O_NOFOLLOW``
+  (and ``O_CLOEXEC``): a ``state.json`` that is a link, a FIFO, a device or over
+  :data:`MAX_STATE_BYTES` is never read (a FIFO would block the open, ``/dev/zero``
+  would fill memory) but set aside like a corrupt one; a lock that is a link or not a
+  regular file is refused, so marks stay in memory rather than be written through it.
+  Temp files are created ``O_EXCL``, and stale ones of our own pattern (left by a save
+  that was killed) are removed at start, under the lock.
+* **Off the UI thread.** :meth:`ReadState.load` and :meth:`ReadState.save` are meant
+  for a worker thread: a 100 MB file takes a second or two to parse. They hold the
+  mutex the mutators take only for moments (a swap, a snapshot), parse and serialise
+  in chunks (so the GIL changes hands between them) and call *pause* between chunks.
+  Marks made before the load finishes are applied on top of what it read.
+* **Read-only commands** (``--list --query is:read``) open with ``read_only=True``:
+  nothing in the folder is created, moved or written; a bad file is only reported.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
-import tempfile
+import re
+import secrets
+import stat
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from .safe import neutralise_line
 
@@ -55,6 +72,28 @@ FORMAT_VERSION = 1
 LOCK_TIMEOUT = 5.0
 """Seconds to wait for another instance's lock. A save holds it for milliseconds, so
 running out means something is stuck; the changes are kept for the next save."""
+
+MAX_STATE_BYTES = 256 << 20
+"""A state file larger than this is not read (set aside instead). Two lists of 35-byte
+keys: a million articles read and flagged are 70 MB, and the issue's probe file of
+1.5 million keys in both lists is 107 MB; nothing Broadsheet writes comes near this."""
+
+STALE_TEMP_SECONDS = 60.0
+"""A temp file of ours this old, found while holding the lock, is left by a dead save."""
+
+_TEMP_NAME = re.compile(r"\.state\.json\.[A-Za-z0-9_]{8,32}\.tmp\Z")
+"""Temp files saves make: ``.state.json.<random>.tmp`` (this version: 16 hex digits;
+earlier ones used :func:`tempfile.mkstemp`'s 8 characters)."""
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
+_READ_CHUNK = 1 << 20
+
+_Pause = Callable[[], None]
+"""Called between chunks of a long load or save (the app passes its foreground
+pause, so the state thread stands aside while a key is answered)."""
 
 _Fingerprint = tuple[str | None, int, int, int, int]
 """(lock token, inode, size, mtime_ns, ctime_ns) of the file as this instance last
@@ -86,8 +125,16 @@ _Marks = dict[str, None]
 marked, which is stable without sorting 100,000 keys on every save."""
 
 
-def _parse(raw: bytes) -> tuple[_Marks, _Marks]:
-    """Check the shape strictly: anything unexpected is treated as corruption."""
+def _parse(raw: bytes, pause: _Pause | None = None) -> tuple[_Marks, _Marks]:
+    """Check the shape strictly: anything unexpected is treated as corruption.
+
+    The file as :func:`_serialise` writes it (plain keys) is read in chunks, handing
+    the GIL over between them; anything else goes through :func:`json.loads` (one C
+    call: a big hand-edited file holds the GIL while it parses, but is read right).
+    """
+    fast = _parse_plain(raw, pause)
+    if fast is not None:
+        return fast
     try:
         data = json.loads(raw)
     except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
@@ -111,36 +158,112 @@ def _parse(raw: bytes) -> tuple[_Marks, _Marks]:
     return marks[0], marks[1]
 
 
-def _serialise(read: _Marks, flagged: _Marks) -> bytes:
-    """The whole file, compact. Hand-assembled because ``json.dumps`` of 100,000
-    strings costs ~35 ms here against ~3 ms for a join; the output is the same JSON."""
-    return b"".join(
-        (
-            b'{"version":%d,"read":' % FORMAT_VERSION,
-            _json_list(read),
-            b',"flagged":',
-            _json_list(flagged),
-            b"}",
-        )
-    )
+_HEAD = b'{"version":%d,"read":' % FORMAT_VERSION
+_MIDDLE = b',"flagged":'
+_SEPARATOR = b'","'
+_SIMPLE = bytes(range(0x20, 0x7F)).translate(None, b'"\\[],')
+"""Key bytes the chunked reader accepts: printable ASCII but the quote, backslash,
+brackets and comma, so a list's end and its separators can be found by search."""
+_CHUNK_BYTES = 1 << 20
+"""About 30,000 keys: a few milliseconds of C between two chances for the GIL."""
+_CHUNK_KEYS = 30_000
+
+
+def _parse_plain(raw: bytes, pause: _Pause | None) -> tuple[_Marks, _Marks] | None:
+    """``{"version":1,"read":[…],"flagged":[…]}`` with simple keys, in chunks; None for
+    anything else (then :mod:`json` decides). Same result as :func:`json.loads`."""
+    if not raw.startswith(_HEAD) or not raw.endswith(b"}"):
+        return None
+    read_end = raw.find(b"]", len(_HEAD))
+    if read_end < 0:
+        return None
+    read = _parse_plain_list(raw, len(_HEAD), read_end, pause)
+    flagged_start = read_end + 1 + len(_MIDDLE)
+    if read is None or raw[read_end + 1 : flagged_start] != _MIDDLE:
+        return None
+    flagged_end = raw.find(b"]", flagged_start)
+    if flagged_end != len(raw) - 2:
+        return None
+    flagged = _parse_plain_list(raw, flagged_start, flagged_end, pause)
+    if flagged is None:
+        return None
+    return read, flagged
+
+
+def _parse_plain_list(raw: bytes, start: int, end: int, pause: _Pause | None) -> _Marks | None:
+    """The keys of the list ``raw[start:end + 1]`` (``[`` … ``]``), or None."""
+    if raw[start : start + 1] != b"[":
+        return None
+    marks: _Marks = {}
+    if end == start + 1:
+        return marks
+    stop = end - 1  # the closing quote
+    if end < start + 3 or raw[start + 1] != 0x22 or raw[stop] != 0x22:
+        return None
+    begin = start + 2
+    while True:
+        far = begin + _CHUNK_BYTES
+        cut = raw.find(_SEPARATOR, far, stop) if far < stop else -1
+        piece = raw[begin : stop if cut < 0 else cut]
+        # Deleting the simple bytes must leave exactly the separators: then the piece
+        # is keys of simple bytes joined by '","', and splitting reads them all.
+        if piece.translate(None, _SIMPLE) != _SEPARATOR * piece.count(_SEPARATOR):
+            return None
+        marks.update(dict.fromkeys(piece.decode("ascii").split('","')))
+        if cut < 0:
+            return marks
+        begin = cut + len(_SEPARATOR)
+        if pause is not None:
+            pause()
+
+
+def _serialise(read: Iterable[str], flagged: Iterable[str]) -> bytes:
+    """The whole file, compact (see :func:`_serialise_chunks`)."""
+    return b"".join(_serialise_chunks(list(read), list(flagged)))
+
+
+def _serialise_chunks(
+    read: Sequence[str], flagged: Sequence[str], pause: _Pause | None = None
+) -> Iterator[bytes]:
+    """The file in pieces of a few thousand keys, written as they come: a save of
+    1.5 million keys never holds the GIL for long, nor builds a second copy."""
+    yield _HEAD
+    yield from _json_list_chunks(read, pause)
+    yield _MIDDLE
+    yield from _json_list_chunks(flagged, pause)
+    yield b"}"
 
 
 _PLAIN = bytes(range(0x20, 0x7F)).replace(b'"', b"").replace(b"\\", b"")
 """Bytes a JSON string may hold unescaped (printable ASCII but the quote and backslash)."""
 
 
-def _json_list(keys: _Marks) -> bytes:
-    """A JSON array of *keys*. Content hashes need no escaping, and one C-speed pass
-    proves it: deleting the plain bytes from the joined text must leave exactly the
-    separators' quotes. Anything else goes through :mod:`json`."""
+def _json_list_chunks(keys: Sequence[str], pause: _Pause | None) -> Iterator[bytes]:
     if not keys:
-        return b"[]"
+        yield b"[]"
+        return
+    yield b"["
+    for first in range(0, len(keys), _CHUNK_KEYS):
+        if first:
+            if pause is not None:
+                pause()
+            yield b","
+        yield _json_items(keys[first : first + _CHUNK_KEYS])
+    yield b"]"
+
+
+def _json_items(keys: Sequence[str]) -> bytes:
+    """*keys* as the inside of a JSON array. Hand-assembled because ``json.dumps`` of
+    100,000 strings costs ~35 ms here against ~3 ms for a join; the output is the same
+    JSON. Content hashes need no escaping, and one C-speed pass proves it: deleting
+    the plain bytes from the joined text must leave exactly the separators' quotes.
+    Anything else goes through :mod:`json`."""
     body = '","'.join(keys)
     if body.isascii():
         encoded = body.encode("ascii")
         if encoded.translate(None, _PLAIN) == b'"' * (2 * (len(keys) - 1)):
-            return b'["' + encoded + b'"]'
-    return json.dumps(list(keys), ensure_ascii=True, separators=(",", ":")).encode("ascii")
+            return b'"' + encoded + b'"'
+    return json.dumps(list(keys), ensure_ascii=True, separators=(",", ":")).encode("ascii")[1:-1]
 
 
 def _show(path: str) -> str:
@@ -153,13 +276,15 @@ class ReadState:
 
     Use :meth:`open`; it never raises. Queries (:meth:`is_read`, :meth:`is_flagged`)
     are plain dict lookups, cheap enough for a filter over 100,000 articles. Mutators
-    and :meth:`save` are serialised by a lock, so the app may save from a worker
-    thread while the UI thread keeps marking.
+    take a mutex that :meth:`load` and :meth:`save` hold only for moments, so the app
+    loads and saves from a worker thread while the UI thread keeps marking.
     """
 
-    def __init__(self, path: str | None) -> None:
+    def __init__(self, path: str | None, *, read_only: bool = False) -> None:
         self.path: str | None = path
         """The state file, or None when state is disabled (``--no-state``)."""
+        self.read_only = read_only
+        """Never create, move or write anything on disk (commands that only read)."""
         self.warnings: list[str] = []
         """Human messages to show once; the app may clear the list after showing them."""
         self.version: int = 0
@@ -175,16 +300,29 @@ class ReadState:
         file still matches, a save can skip re-reading it."""
         self._readable = True
         """False when the file exists but could not be read: never overwrite it then."""
+        self._loaded = path is None
+        """The file has been read (or could not be): :meth:`load` has nothing to do."""
         self._warned: set[str] = set()
         self._mutex = threading.RLock()
+        """Guards the marks and the pending changes; held only for moments."""
+        self._disk = threading.RLock()
+        """One load, save or reload of this instance at a time (they may be slow)."""
 
     # -- opening ----------------------------------------------------------------
 
     @classmethod
-    def open(cls, directory: str | None = None, *, enabled: bool = True) -> ReadState:
-        """Load the marks from *directory* (default :func:`state_directory`).
+    def open(
+        cls,
+        directory: str | None = None,
+        *,
+        enabled: bool = True,
+        read_only: bool = False,
+        load: bool = True,
+    ) -> ReadState:
+        """The marks kept in *directory* (default :func:`state_directory`).
 
-        Creates nothing on disk: the folder and file appear on the first save.
+        Creates nothing on disk: the folder and file appear on the first save. With
+        ``load=False`` nothing is read yet: call :meth:`load` (from a worker thread).
         """
         if not enabled:
             return cls(None)
@@ -197,44 +335,67 @@ class ReadState:
                 f"they will be kept for this session only. Set {STATE_DIR_ENV} to choose one."
             )
             return state
-        state = cls(os.path.join(folder, STATE_FILENAME))
-        with state._mutex:
-            try:
-                loaded = state._load_unlocked()
-            except Exception as error:  # A bug or an odd path must not stop the reader.
-                state._readable = False
-                state._warn_unreadable(error)
-                loaded = None
-            if loaded is not None:
-                state._read, state._flagged = loaded
+        state = cls(os.path.join(folder, STATE_FILENAME), read_only=read_only)
+        if load:
+            state.load()
         return state
 
-    def _load_unlocked(self) -> tuple[_Marks, _Marks] | None:
+    @property
+    def loaded(self) -> bool:
+        """The marks on disk are in (or there were none, or they could not be read)."""
+        return self._loaded
+
+    def load(self, pause: _Pause | None = None) -> None:
+        """Read the marks on disk, once; never raises.
+
+        Marks set before it finishes are kept: they are applied on top of what was
+        read. Then stale temp files of ours are removed (not when read-only).
+        """
+        if self._loaded:
+            return
+        with self._disk:
+            if self._loaded:
+                return  # A save merged the file meanwhile.
+            try:
+                loaded = self._load_unlocked(pause)
+            except Exception as error:  # A bug or an odd path must not stop the reader.
+                self._readable = False
+                self._warn_unreadable(error)
+                loaded = None
+            with self._mutex:
+                if loaded is not None:
+                    self._adopt(*loaded)
+                self._loaded = True
+            if not self.read_only:
+                self._remove_stale_temp_files()
+
+    def _load_unlocked(self, pause: _Pause | None) -> tuple[_Marks, _Marks] | None:
         """Read the file without the lock (writers replace it atomically, so a plain
         read sees a whole old or whole new file). Corruption is re-checked under the
         lock before moving anything aside, in case a good file just replaced it."""
         assert self.path is not None
         try:
             raw = self._read_file()
+            if raw is None:
+                return None
+            return _parse(raw, pause)
         except NotADirectoryError:
             return None  # The folder is a file: nothing to load; the first save warns.
+        except _Unreadable as problem:
+            first_problem = problem
         except OSError as error:
             self._readable = False
             self._warn_unreadable(error)
             return None
-        if raw is None:
+        if self.read_only:
+            self._readable = False
+            self._leave_in_place(first_problem)
             return None
         try:
-            return _parse(raw)
-        except _Unreadable as problem:
-            first_problem = problem
-        try:
             with self._locked() as lock_fd:
-                raw = self._read_file()
-                if raw is None:
-                    return None
                 try:
-                    return _parse(raw)
+                    raw = self._read_file()
+                    return None if raw is None else _parse(raw, pause)
                 except _Unreadable as problem:
                     self._move_aside(problem)
                     self._synced = self._fingerprint(lock_fd)
@@ -290,6 +451,20 @@ class ReadState:
             del marks[key]
             self.version += 1
 
+    def _adopt(self, read: _Marks, flagged: _Marks) -> None:
+        """Make marks read from disk the view, with this instance's own changes on top.
+        Caller holds the mutex (a moment: the changes are few)."""
+        for marks, changes in ((read, self._read_changes), (flagged, self._flag_changes)):
+            for key, value in changes.items():
+                if value:
+                    marks[key] = None
+                else:
+                    marks.pop(key, None)
+        # Someone else wrote the file, so the marks have most likely changed; comparing
+        # 100,000 keys to be sure would cost more than a spurious cache refresh.
+        self._read, self._flagged = read, flagged
+        self.version += 1
+
     @property
     def dirty(self) -> bool:
         """True while there are changes not yet on disk (the app's exit save uses it)."""
@@ -297,19 +472,20 @@ class ReadState:
 
     # -- saving -----------------------------------------------------------------
 
-    def save(self) -> None:
+    def save(self, pause: _Pause | None = None) -> None:
         """Merge this instance's changes into the file under the lock, atomically.
 
-        A no-op when disabled or clean. On failure the changes stay pending (the next
-        save retries) and one warning says the marks are kept for this session only.
+        A no-op when disabled, read-only or clean. On failure the changes stay pending
+        (the next save retries) and one warning says the marks are kept for this
+        session only. Marks set while it runs are not lost: they stay pending.
         """
-        if self.path is None:
+        if self.path is None or self.read_only or not self.dirty:
             return
-        with self._mutex:
+        with self._disk:
             if not self.dirty:
                 return
             try:
-                self._save_unlocked()
+                self._save_unlocked(pause)
             except _LockTimeout:
                 self._warn_once(
                     "lock",
@@ -324,38 +500,46 @@ class ReadState:
                     f"({reason}); they are kept for this session only.",
                 )
 
-    def _save_unlocked(self) -> None:
+    def _save_unlocked(self, pause: _Pause | None) -> None:
         assert self.path is not None
         folder = os.path.dirname(self.path)
         os.makedirs(folder, exist_ok=True)
         with self._locked() as lock_fd:
             if self._synced is None or self._fingerprint(lock_fd) != self._synced:
-                self._merge_from_disk()
+                self._merge_from_disk(pause)
             if not self._readable:
                 # The file exists but cannot be read: writing would destroy it.
                 raise PermissionError(13, "the existing state file cannot be read")
-            data = _serialise(self._read, self._flagged)
-            self._write_atomically(folder, data)
-            self._read_changes.clear()
-            self._flag_changes.clear()
+            with self._mutex:  # ~20 ms for a million keys; the writing is done without
+                read, flagged = list(self._read), list(self._flagged)
+                written = (dict(self._read_changes), dict(self._flag_changes))
+            self._write_atomically(folder, _serialise_chunks(read, flagged, pause))
+            with self._mutex:
+                # A change made while writing stays pending (unless it was undone).
+                for changes, done in zip(
+                    (self._read_changes, self._flag_changes), written, strict=True
+                ):
+                    for key, value in done.items():
+                        if changes.get(key) is value:
+                            del changes[key]
             self._set_token(lock_fd)
             self._synced = self._fingerprint(lock_fd)
 
     def reload(self) -> None:
         """Pick up marks other instances saved, keeping this instance's own changes."""
-        if self.path is None:
+        if self.path is None or self.read_only:
             return
-        with self._mutex:
+        with self._disk:
             try:
                 with self._locked() as lock_fd:
                     if self._synced is None or self._fingerprint(lock_fd) != self._synced:
-                        self._merge_from_disk()
+                        self._merge_from_disk(None)
                         if self._readable:
                             self._synced = self._fingerprint(lock_fd)
             except Exception:
                 pass  # Reload is opportunistic: the next save merges (and warns) anyway.
 
-    def _merge_from_disk(self) -> None:
+    def _merge_from_disk(self, pause: _Pause | None) -> None:
         """Replace the view with disk + own changes. Caller holds the file lock.
 
         A missing file counts as empty (someone reset the marks: respect that). A
@@ -364,6 +548,9 @@ class ReadState:
         """
         try:
             raw = self._read_file()
+        except _Unreadable as problem:
+            self._move_aside(problem, keeping=True)
+            return
         except OSError as error:
             if isinstance(error, (FileNotFoundError, NotADirectoryError)):
                 raw = None
@@ -375,46 +562,96 @@ class ReadState:
         flagged: _Marks = {}
         if raw is not None:
             try:
-                read, flagged = _parse(raw)
+                read, flagged = _parse(raw, pause)
             except _Unreadable as problem:
                 self._move_aside(problem, keeping=True)
                 return
-        for marks, changes in ((read, self._read_changes), (flagged, self._flag_changes)):
-            for key, value in changes.items():
-                if value:
-                    marks[key] = None
-                else:
-                    marks.pop(key, None)
-        # Someone else wrote the file, so the marks have most likely changed; comparing
-        # 100,000 keys to be sure would cost more than a spurious cache refresh.
-        self._read, self._flagged = read, flagged
-        self.version += 1
+        with self._mutex:
+            self._adopt(read, flagged)
+            self._loaded = True
 
     # -- files ------------------------------------------------------------------
 
     def _read_file(self) -> bytes | None:
-        """The file's bytes, or None when there is none yet."""
+        """The file's bytes, or None when there is none yet.
+
+        Opened without following a link and without blocking (a FIFO would block the
+        open itself); anything but a regular file of at most :data:`MAX_STATE_BYTES`
+        raises :class:`_Unreadable`, read or not. A folder raises IsADirectoryError.
+        """
         assert self.path is not None
+        if not _NOFOLLOW and os.path.islink(self.path):  # pragma: no cover - Windows
+            raise _Unreadable("it is a symbolic link, not a regular file")
         try:
-            with open(self.path, "rb") as handle:
-                return handle.read()
+            fd = os.open(self.path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC | _BINARY)
         except FileNotFoundError:
             return None
+        except OSError as error:
+            if error.errno in (errno.ELOOP, errno.EMLINK) and os.path.islink(self.path):
+                raise _Unreadable("it is a symbolic link, not a regular file") from None
+            raise
+        try:
+            info = os.fstat(fd)
+            if stat.S_ISDIR(info.st_mode):
+                raise IsADirectoryError(errno.EISDIR, "it is a folder")
+            if not stat.S_ISREG(info.st_mode):
+                raise _Unreadable(f"it is {_kind(info.st_mode)}, not a regular file")
+            cap = MAX_STATE_BYTES
+            if info.st_size > cap:
+                raise _Unreadable(_too_large(cap))
+            return _read_capped(fd, info.st_size, cap)
+        finally:
+            os.close(fd)
 
-    def _write_atomically(self, folder: str, data: bytes) -> None:
+    def _write_atomically(self, folder: str, chunks: Iterable[bytes]) -> None:
         assert self.path is not None
-        fd, temp = tempfile.mkstemp(prefix=f".{STATE_FILENAME}.", suffix=".tmp", dir=folder)
+        fd, temp = _create_temp_file(folder)
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+                for chunk in chunks:
+                    handle.write(chunk)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.replace(temp, self.path)
+            os.replace(temp, self.path)  # replaces a link itself, never its target
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
             raise
         _fsync_directory(folder)
+
+    def _remove_stale_temp_files(self) -> None:
+        """Delete ``.state.json.<random>.tmp`` files a killed save left behind.
+
+        Only ours (the name pattern, a regular file, our user) and only stale: found
+        while holding the lock (every save holds it while its temp file exists) and
+        older than :data:`STALE_TEMP_SECONDS` in case the filesystem ignores flock. If
+        another instance holds the lock, they wait for the next start. Unlinking never
+        follows a link, and links are not ours anyway: they are left alone.
+        """
+        assert self.path is not None
+        folder = os.path.dirname(self.path)
+        try:
+            names = [name for name in os.listdir(folder) if _TEMP_NAME.match(name)]
+        except OSError:
+            return
+        if not names:
+            return  # The common case takes no lock (and creates no lock file).
+        uid = os.geteuid() if hasattr(os, "geteuid") else None
+        try:
+            with self._locked(timeout=0):
+                now = time.time()
+                for name in names:
+                    path = os.path.join(folder, name)
+                    with contextlib.suppress(OSError):
+                        info = os.lstat(path)
+                        if (
+                            stat.S_ISREG(info.st_mode)
+                            and (uid is None or info.st_uid == uid)
+                            and now - info.st_mtime > STALE_TEMP_SECONDS
+                        ):
+                            os.unlink(path)
+        except (OSError, _LockTimeout):
+            pass  # Someone else is saving, or the lock is refused: not now.
 
     def _move_aside(self, problem: _Unreadable, *, keeping: bool = False) -> None:
         """Rename the bad file to the first free ``.corrupt-<n>``; never delete it."""
@@ -432,6 +669,17 @@ class ReadState:
             f"moved aside to {_show(aside)}; {then}."
         )
 
+    def _leave_in_place(self, problem: _Unreadable) -> None:
+        """Read-only: say what is wrong, touch nothing (the reader will set it aside)."""
+        assert self.path is not None
+        hint = " (written by a newer Broadsheet?)" if problem.newer else ""
+        self._warn_once(
+            "read",
+            f"The state file {_show(self.path)} is unreadable ({problem.reason}){hint}; "
+            "its marks are ignored and it is left in place (opening the reader sets "
+            "it aside).",
+        )
+
     def _cannot_move_aside(self, problem: _Unreadable, error: Exception) -> None:
         assert self.path is not None
         reason = getattr(error, "strerror", None) or str(error) or "the lock is held"
@@ -445,11 +693,12 @@ class ReadState:
     def _warn_unreadable(self, error: Exception) -> None:
         assert self.path is not None
         reason = getattr(error, "strerror", None) or error
-        self._warn_once(
-            "read",
-            f"Could not read the state file {_show(self.path)} ({reason}); "
-            "read/flag marks are kept for this session only.",
-        )
+        if self.read_only:
+            then = "its marks are ignored"
+        else:
+            then = "read/flag marks are kept for this session only"
+        path = _show(self.path)
+        self._warn_once("read", f"Could not read the state file {path} ({reason}); {then}.")
 
     def _warn_once(self, kind: str, message: str) -> None:
         """A failing disk would otherwise add a toast on every debounced save."""
@@ -460,20 +709,36 @@ class ReadState:
     # -- locking ----------------------------------------------------------------
 
     @contextlib.contextmanager
-    def _locked(self) -> Iterator[int]:
-        """Hold ``state.json.lock`` exclusively. The lock file is never deleted:
-        unlinking a lock file lets two instances lock different inodes."""
+    def _locked(self, timeout: float | None = None) -> Iterator[int]:
+        """Hold ``state.json.lock`` exclusively (waiting *timeout* seconds at most,
+        default :data:`LOCK_TIMEOUT`). The lock file is never deleted: unlinking a
+        lock file lets two instances lock different inodes. Saves write a token into
+        it, so it must be a regular file of its own: a link (or a hard link to some
+        other file) would be written through, and is refused."""
         assert self.path is not None
-        fd = os.open(self.path + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+        lock = self.path + ".lock"
+        name = os.path.basename(lock)
         try:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT | _NOFOLLOW | _NONBLOCK | _CLOEXEC, 0o600)
+        except OSError as error:
+            if error.errno in (errno.ELOOP, errno.EMLINK) and os.path.islink(lock):
+                raise _NotRegular(f"{name} is a symbolic link, not a regular file") from None
+            raise
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise _NotRegular(f"{name} is {_kind(info.st_mode)}, not a regular file")
+            if info.st_nlink > 1:
+                raise _NotRegular(f"{name} has other hard links, so it is not ours alone")
             if fcntl is not None:
-                deadline = time.monotonic() + LOCK_TIMEOUT
+                wait = LOCK_TIMEOUT if timeout is None else timeout
+                deadline = time.monotonic() + wait
                 while True:
                     try:
                         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                         break
                     except BlockingIOError:
-                        if time.monotonic() > deadline:
+                        if time.monotonic() >= deadline:
                             raise _LockTimeout() from None
                         time.sleep(0.002)
                     except OSError:
@@ -485,7 +750,7 @@ class ReadState:
     def _fingerprint(self, lock_fd: int) -> _Fingerprint | None:
         assert self.path is not None
         try:
-            info = os.stat(self.path)
+            info = os.lstat(self.path)
         except FileNotFoundError:
             return (_get_token(lock_fd), 0, -1, 0, 0)
         except OSError:
@@ -504,6 +769,63 @@ class _LockTimeout(Exception):
     """Another instance held the lock too long."""
 
 
+class _NotRegular(OSError):
+    """A file in the state folder that must not be opened (a link, a FIFO…)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(errno.EINVAL, reason)
+
+
+def _kind(mode: int) -> str:
+    """What a file that is not a regular file is, for a warning."""
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a regular file"
+
+
+def _too_large(cap: int) -> str:
+    return f"it is larger than {cap:,} bytes, more than any state file Broadsheet writes"
+
+
+def _read_capped(fd: int, size: int, cap: int) -> bytes:
+    """Read *fd* to its end, but never more than *cap* bytes (the size fstat gave may
+    be stale, or wrong on an odd filesystem)."""
+    chunks: list[bytes] = []
+    total = 0
+    want = min(size, cap) + 1  # one more than expected: the end shows as an empty read
+    while True:
+        chunk = os.read(fd, want)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > cap:
+            raise _Unreadable(_too_large(cap))
+        want = min(_READ_CHUNK, cap + 1 - total)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def _create_temp_file(folder: str) -> tuple[int, str]:
+    """A new ``.state.json.<16 hex>.tmp``: created, never opened if it exists, never
+    through a link."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC | _BINARY
+    for _ in range(100):
+        path = os.path.join(folder, f".{STATE_FILENAME}.{secrets.token_hex(8)}.tmp")
+        try:
+            return os.open(path, flags, 0o600), path
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temp file name")
+
+
 def _get_token(lock_fd: int) -> str | None:
     try:
         os.lseek(lock_fd, 0, os.SEEK_SET)
@@ -515,14 +837,15 @@ def _get_token(lock_fd: int) -> str | None:
 def _rename_without_overwrite(path: str, prefix: str) -> str:
     """Move *path* to ``<prefix><n>`` for the first free n. A hard link fails rather
     than overwrite, so an earlier casualty is never clobbered; where links are not
-    supported, check-then-rename (the caller holds the state lock)."""
+    supported, check-then-rename (the caller holds the state lock). A symbolic link is
+    moved itself (linked without following it), never its target."""
     for number in range(1, 10_000):
         target = f"{prefix}{number}"
         try:
-            os.link(path, target)
+            os.link(path, target, follow_symlinks=False)
         except FileExistsError:
             continue
-        except OSError:
+        except (OSError, NotImplementedError):
             if os.path.lexists(target):
                 continue
             os.rename(path, target)
@@ -537,7 +860,7 @@ def _fsync_directory(folder: str) -> None:
     if os.name == "nt":
         return
     try:
-        fd = os.open(folder, os.O_RDONLY)
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _CLOEXEC)
     except OSError:
         return
     try:
