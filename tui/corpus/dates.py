@@ -26,6 +26,11 @@ DATE_ORIGINS = {
     "file name": "from the file name",
     "folder": "from the folder",
     "text": "inferred from the text",
+    # Saved web pages (webpage.py):
+    "page metadata": "from the page's metadata",
+    "page text": "from the page text",
+    "page address": "from the page's address",
+    "page": "found in the page by htmldate",
 }
 """Where a date came from (``ParsedText.date_origin``, ``--list --json``'s
 ``date_origin``), and how the reading pane and ``--show`` say it."""

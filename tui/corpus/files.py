@@ -16,7 +16,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ARTICLE_SUFFIXES = frozenset({".txt", ".md"})
+ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
+"""Saved web pages (``.html``, ``.htm``) are read by :mod:`webpage`, the rest as text."""
 
 MAX_BYTES = 1 << 20
 """Read at most this much of a file: real articles are far smaller, and a 50 MB log

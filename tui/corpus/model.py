@@ -134,6 +134,9 @@ class Article:
         origin = self.date_origin or "header"
         if origin in ("file name", "folder"):
             return f"{self.date.iso()} ({DATE_ORIGINS[origin]})"
+        if origin == "page metadata" and self.date_text:
+            # The field's name: "from the page's metadata (article:published_time)".
+            return f"{self.date.iso()} ({DATE_ORIGINS[origin]} ({self.date_text}))"
         where = DATE_ORIGINS.get(origin, DATE_ORIGINS["header"])
         if self.date_line:
             where += f", line {self.date_line}"
@@ -149,6 +152,7 @@ class Article:
             "front matter": "from the front matter",
             "first sentence": "from the first sentence",
             "file name": "from the file name",
+            "page": "from the page's title",
         }.get(self.title_source, self.title_source)
 
     def to_json(self) -> dict[str, object]:
@@ -317,9 +321,22 @@ def build_article(path: str, source: SourceText, parsed: ParsedText) -> Article:
     )
 
 
+def _is_page(path: str) -> bool:
+    """A saved web page (``.html``, ``.htm``): read by :mod:`webpage`, not as text.
+    Two slices, not ``os.path.splitext``: this runs for every file of a text folder."""
+    return path[-5:].lower() == ".html" or path[-4:].lower() == ".htm"
+
+
 def read_article(path: str) -> Article | Skipped:
     """Read, decode and parse one file. Never raises for anything in the file."""
     display = resolve_display_path(path)
+    if _is_page(path):
+        from .webpage import read_page_article  # imports nothing heavy until a page is read
+
+        page = read_page_article(path)
+        if isinstance(page, Skipped):
+            return Skipped(neutralise_line(display), page.reason)
+        return build_article(display, *page)
     source = read_source(path)
     if isinstance(source, Skipped):
         return Skipped(neutralise_line(display), source.reason)
@@ -330,7 +347,12 @@ def read_article(path: str) -> Article | Skipped:
 
 def read_raw(path: str) -> str:
     """The file's text as decoded, neutralised: what the ``r`` key shows. *path* is the
-    one that opens the file (:attr:`Article.file_path`), not the one shown."""
+    one that opens the file (:attr:`Article.file_path`), not the one shown. A saved web
+    page shows its visible text, never its HTML source."""
+    if _is_page(path):
+        from .webpage import page_raw_text
+
+        return page_raw_text(path)
     source = read_source(path)
     if isinstance(source, Skipped):
         return f"({source.reason})"
