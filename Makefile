@@ -9,7 +9,7 @@ ifneq ($(shell $(BIN)/python -c "print('ok')" 2>/dev/null),ok)
 $(shell rm -rf $(VENV))
 endif
 
-.PHONY: run test bench screenshots lint clean
+.PHONY: run test bench fuzz screenshots lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.run $(ARGS)
+
+# Random bytes, file names and queries for FUZZ_SECONDS in all (not part of `make test`).
+FUZZ_SECONDS ?= 120
+fuzz: $(VENV)/.installed-test
+	$(BIN)/python scripts/fuzz.py --seconds $(FUZZ_SECONDS) $(FUZZ_ARGS)
 
 screenshots: $(VENV)/.installed-test
 	$(BIN)/python scripts/export_screenshots.py
