@@ -46,6 +46,12 @@ a currency sign and what follows (``£1bn``, ``$100``, ``€5``, or ``€`` alon
 ``#hashtag``, ``@handle``, and ``C++``, ``C#``. ``£1bn`` finds £1bn, not $1bn; ``1bn``
 finds both.
 
+A query has at most 256 terms (:data:`MAX_TERMS`) and 4,000 characters
+(:data:`MAX_QUERY_LENGTH`), and is compiled to a bounded plan (:func:`compile_plan`):
+repeats are tested once, ``X OR -X`` is dropped, and many alternatives of a kind, or
+many exclusions, are tested together. So every query answers in bounded time,
+whatever its shape (``python -m bench.bench_queries_shape`` times them).
+
 Anything malformed raises :class:`QueryError` (a ``ValueError``) carrying the offending
 part's position, so the filter bar can point at it; nothing else is ever raised.
 This module is pure Python and imports nothing from Textual.
@@ -53,6 +59,7 @@ This module is pure Python and imports nothing from Textual.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import contextlib
 import datetime as dt
@@ -69,8 +76,11 @@ if TYPE_CHECKING:
     from .model import Article
 
 __all__ = [
+    "MAX_QUERY_LENGTH",
+    "MAX_TERMS",
     "DateTerm",
     "FieldTerm",
+    "Group",
     "Query",
     "QueryError",
     "StateTerm",
@@ -710,7 +720,46 @@ def _text_term(
     return TextTerm(tokens, True, title_only, negated, quoted, start, end)
 
 
+MAX_QUERY_LENGTH = 4000
+"""Characters a query may have: a screenful of typing, far more than any query a person
+writes; a longer one is refused (``QueryError``) before anything else is done with it."""
+
+MAX_TERMS = 256
+"""Terms a query may have (each side of an OR counts). With this bound every query's
+compiled :attr:`Query.plan` answers at 50,000 articles within the budget the
+benchmark ``python -m bench.bench_queries_shape`` times; past it the query is refused
+with a plain message rather than left to run for a minute (issue 12: 1,000 terms
+joined by OR took 41 s on the command line)."""
+
+
+def _check_size(text: str) -> None:
+    if len(text) > MAX_QUERY_LENGTH:
+        size = f"{len(text):,} characters"
+        raise QueryError(
+            f"query too long ({size}); a query has at most {MAX_QUERY_LENGTH:,}",
+            MAX_QUERY_LENGTH,
+            0,
+            text,
+        )
+
+
+def _count_term(items: list[Term | _Or], text: str, start: int, end: int) -> None:
+    """Refuse the term at *start*..*end* if the query already has :data:`MAX_TERMS`."""
+    if len(items) >= MAX_TERMS and sum(not isinstance(item, _Or) for item in items) >= MAX_TERMS:
+        raise _too_many_terms(text, start, end)
+
+
+def _too_many_terms(text: str, start: int, end: int) -> QueryError:
+    return QueryError(
+        f"too many terms; a query has at most {MAX_TERMS}: search for fewer words",
+        start,
+        end - start,
+        text,
+    )
+
+
 def _lex(text: str) -> list[Term | _Or]:
+    _check_size(text)
     items: list[Term | _Or] = []
     length = len(text)
     index = 0
@@ -739,6 +788,7 @@ def _lex(text: str) -> list[Term | _Or]:
                     raise QueryError(_field_help(name), term_start, value_start - term_start, text)
                 item, index = _field_term(text, name, term_start, value_start, negated)
                 if item is not None:
+                    _count_term(items, text, start, index)
                     items.append(item)
                 continue
             if not at_end and not url:
@@ -772,6 +822,7 @@ def _lex(text: str) -> list[Term | _Or]:
                     "nothing to exclude: add letters or digits after -", start, index - start, text
                 )
             continue  # punctuation alone: nothing to search for, so no constraint
+        _count_term(items, text, start, index)
         items.append(term)
 
 
@@ -905,6 +956,228 @@ def _clauses(text: str, items: list[Term | _Or]) -> tuple[Clause, ...]:
     return tuple(tuple(clause) for clause in clauses)
 
 
+# ------------------------------------------------------------------------- plan
+
+GROUP_MIN = 12
+"""Alternatives of one kind in a clause from which they are tested together (one regex,
+one look-up) rather than one by one. One scan regex is ~0.5-2.5 µs a 4 KB article; a
+combined one ~50-90 µs whatever its size, as ``re`` then tries every position."""
+
+
+def _term_key(term: Term) -> tuple[object, ...]:
+    """What a term tests, taken as positive (position and sign aside); ``is:unread`` is
+    ``is:read`` negated, so a clause can see that it holds both."""
+    if isinstance(term, TextTerm):
+        return ("text", term.tokens, term.prefix, term.title_only)
+    if isinstance(term, DateTerm):
+        return ("date", term.lo, term.hi)
+    if isinstance(term, FieldTerm):
+        return ("field", term.name, term.tokens)
+    return ("state", "read" if term.name == "unread" else term.name)
+
+
+def _sign(term: Term) -> bool:
+    """Whether *term* is negated once ``is:unread`` is read as ``-is:read``."""
+    if isinstance(term, StateTerm) and term.name == "unread":
+        return not term.negated
+    return term.negated
+
+
+@dataclass(frozen=True, eq=False)
+class Group:
+    """Alternatives of one kind, tested together: any of *terms* holds (all of them are
+    positive, or all negated, and then it holds when any of their positives fails).
+
+    Built by :func:`compile_plan` for the scanning evaluators (``Query.matches`` and
+    :func:`index.matches_prepared`); the answer is exactly that of testing each term
+    in turn (a test checks it on large random queries).
+    """
+
+    kind: Literal["text", "date", "field"]
+    terms: tuple[Term, ...]
+    negated: bool = False
+    title_only: bool = False
+    name: str = ""
+    """The field's name, for a group of field terms."""
+
+    @functools.cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """Text and author/tag groups: one regex that finds what any term finds."""
+        if self.kind == "field":
+            rows = [(t.tokens, True) for t in self.terms if isinstance(t, FieldTerm)]
+        else:
+            rows = [(t.tokens, t.prefix) for t in self.terms if isinstance(t, TextTerm)]
+        return re.compile(_alternatives(rows))
+
+    @functools.cached_property
+    def intervals(self) -> tuple[list[int], list[int]]:
+        """Date groups: the intervals no other one contains, by start (their ends then
+        rise too), so the one starting last at or before a span's start decides."""
+        spans = sorted({(t.lo, -t.hi) for t in self.terms if isinstance(t, DateTerm)})
+        starts: list[int] = []
+        ends: list[int] = []
+        for lo, negative_hi in spans:
+            hi = -negative_hi
+            if ends and hi <= ends[-1]:
+                continue  # inside the previous one (which starts no later)
+            starts.append(lo)
+            ends.append(hi)
+        return starts, ends
+
+    @functools.cached_property
+    def sites(self) -> frozenset[str]:
+        return frozenset(".".join(t.tokens) for t in self.terms if isinstance(t, FieldTerm))
+
+    def contains(self, first: int, last: int) -> bool:
+        """Date groups: whether one of the intervals holds the span *first*..*last*."""
+        starts, ends = self.intervals
+        at = bisect.bisect_right(starts, first) - 1
+        return at >= 0 and last <= ends[at]
+
+    def value_matches(self, value: str) -> bool:
+        """Field groups: whether one normalised value satisfies any of the terms."""
+        if self.name == "site":
+            sites = self.sites
+            while True:
+                if value in sites:
+                    return True
+                dot = value.find(".")
+                if dot < 0:
+                    return False
+                value = value[dot + 1 :]
+        return self.pattern.search(value) is not None
+
+    def matches_article(self, article: Article) -> bool:
+        """Field groups, taken as positive."""
+        return any(self.value_matches(value) for value in field_values(article, self.name))
+
+
+Atom = Term | Group
+Plan = tuple[tuple[Atom, ...], ...]
+
+
+def _alternatives(rows: list[tuple[tuple[str, ...], bool]]) -> str:
+    """One regex source finding whatever any row of tokens finds (as
+    :func:`_token_patterns` writes each), factored as a trie of first words.
+
+    Rows that start at a word's start share one ``(?<!\\w)`` and a trie of their first
+    token's characters, so ``re`` reads a position once, not once per term; a row
+    that ends as a prefix where another goes on makes the longer one redundant.
+    The rest (a row starting with a sign or with Han or kana) are plain alternatives.
+    """
+    trie = _Node()
+    others: list[str] = []
+    for tokens, prefix in rows:
+        pieces = list(_token_patterns(tokens, prefix, False))
+        first = tokens[0]
+        if is_symbol(first[0]) or is_cjk(first):
+            others.append("".join(pieces))
+            continue
+        node = trie
+        for char in first:
+            node = node.children.setdefault(char, _Node())
+        # pieces[0] is the first token with its look-behind, which the shared
+        # (?<!\w) stands for; pieces[1:] are the rest of the row.
+        node.tails.add("".join(pieces[1:]))
+    parts: list[str] = []
+    if trie.children:
+        parts.append(r"(?<!\w)" + trie.source())
+    parts.extend(f"(?:{other})" for other in dict.fromkeys(others))
+    return "|".join(parts) if parts else "(?!)"
+
+
+class _Node:
+    """A node of :func:`_alternatives`'s trie: the rows' tails ending here, and the
+    next characters."""
+
+    __slots__ = ("children", "tails")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.tails: set[str] = set()
+
+    def source(self) -> str:
+        if "" in self.tails:
+            return ""  # a prefix ends here: whatever follows matches already
+        branches = [f"(?:{tail})" for tail in sorted(self.tails)]
+        for char in sorted(self.children):
+            branches.append(re.escape(char) + self.children[char].source())
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
+def compile_plan(clauses: tuple[Clause, ...]) -> tuple[tuple[Clause, ...], Plan]:
+    """The clauses a search needs, and the plan a scan follows, for parsed *clauses*.
+
+    Bounded work whatever the query's shape: a term repeated in a clause is tested
+    once, as is a clause repeated; a clause that holds a term and its negation
+    (``is:read OR is:unread``) always holds and is dropped; and in the scan plan, many
+    alternatives of one kind in a clause (``a OR b OR …``), or many clauses that each
+    only exclude one thing (``-a -b …``: none of them), are tested together as a
+    :class:`Group`. The first result is for the index (which asks FTS5 for a whole
+    clause at once already); both give the same answer as the clauses themselves.
+    """
+    kept: list[Clause] = []
+    seen: set[frozenset[tuple[object, ...]]] = set()
+    for clause in clauses:
+        unique: dict[tuple[tuple[object, ...], bool], Term] = {}
+        for term in clause:
+            unique.setdefault((_term_key(term), _sign(term)), term)
+        if any((key, not sign) in unique for key, sign in unique):
+            continue  # X OR -X: always true
+        signature = frozenset(unique)
+        if signature in seen:
+            continue
+        seen.add(signature)
+        kept.append(tuple(unique.values()))
+    plan: list[tuple[Atom, ...]] = []
+    excluded: dict[tuple[object, ...], list[Term]] = {}
+    for clause in kept:
+        if len(clause) == 1 and clause[0].negated and not isinstance(clause[0], StateTerm):
+            excluded.setdefault(_group_kind(clause[0]), []).append(clause[0])
+        else:
+            plan.append(_grouped(clause))
+    for kind, terms in excluded.items():
+        if len(terms) >= GROUP_MIN:
+            plan.append((_group(kind, terms, negated=True),))
+        else:
+            plan.extend((term,) for term in terms)
+    return tuple(kept), tuple(plan)
+
+
+def _group_kind(term: Term) -> tuple[object, ...]:
+    """Which terms can share a :class:`Group` (with their sign)."""
+    if isinstance(term, TextTerm):
+        return ("text", term.title_only, term.negated)
+    if isinstance(term, FieldTerm):
+        return ("field", term.name, term.negated)
+    if isinstance(term, DateTerm):
+        return ("date", term.negated)
+    return ("state", term.name, term.negated)
+
+
+def _grouped(clause: Clause) -> tuple[Atom, ...]:
+    if len(clause) < GROUP_MIN:
+        return clause
+    kinds: dict[tuple[object, ...], list[Term]] = {}
+    for term in clause:
+        kinds.setdefault(_group_kind(term), []).append(term)
+    atoms: list[Atom] = []
+    for kind, terms in kinds.items():
+        if len(terms) >= GROUP_MIN and kind[0] != "state" and not kind[-1]:
+            atoms.append(_group(kind, terms, negated=False))
+        else:
+            atoms.extend(terms)
+    return tuple(atoms)
+
+
+def _group(kind: tuple[object, ...], terms: list[Term], *, negated: bool) -> Group:
+    if kind[0] == "text":
+        return Group("text", tuple(terms), negated, title_only=bool(kind[1]))
+    if kind[0] == "field":
+        return Group("field", tuple(terms), negated, name=str(kind[1]))
+    return Group("date", tuple(terms), negated)
+
+
 # ------------------------------------------------------------------------ query
 
 
@@ -935,14 +1208,21 @@ class Query:
 
     text: str
     clauses: tuple[Clause, ...] = field(init=False, compare=False, repr=False)
+    """The clauses as written (each a tuple of alternatives)."""
+    search_clauses: tuple[Clause, ...] = field(init=False, compare=False, repr=False)
+    """The clauses a search needs: repeats and clauses that always hold left out."""
+    plan: Plan = field(init=False, compare=False, repr=False)
+    """What a scan tests, in order: :attr:`search_clauses` with many alternatives of a
+    kind made one :class:`Group` (see :func:`compile_plan`)."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "clauses", _clauses(self.text, _lex(self.text)))
-        patterns: dict[TextTerm, re.Pattern[str]] = {}
-        for term in self.terms():
-            if isinstance(term, TextTerm) and term not in patterns:
-                patterns[term] = re.compile(term.pattern_text())
-        object.__setattr__(self, "_patterns", patterns)
+        clauses = _clauses(self.text, _lex(self.text))
+        object.__setattr__(self, "clauses", clauses)
+        search_clauses, plan = compile_plan(clauses)
+        object.__setattr__(self, "search_clauses", search_clauses)
+        object.__setattr__(self, "plan", plan)
+        # Compiled on first use: a grouped term never needs its own.
+        object.__setattr__(self, "_patterns", {})
 
     def terms(self) -> Iterator[Term]:
         for clause in self.clauses:
@@ -969,11 +1249,22 @@ class Query:
         """Evaluate against one article by reading it: the reference the index must agree with."""
         scan = _Scan(article)
         return all(
-            any(self._term_matches(term, scan, state) for term in clause) for clause in self.clauses
+            any(self._term_matches(term, scan, state) for term in clause) for clause in self.plan
         )
 
-    def _term_matches(self, term: Term, scan: _Scan, state: StateView | None) -> bool:
-        if isinstance(term, TextTerm):
+    def _term_matches(self, term: Atom, scan: _Scan, state: StateView | None) -> bool:
+        if isinstance(term, Group):
+            if term.kind == "text":
+                pattern = term.pattern
+                found = pattern.search(scan.title) is not None
+                if not found and not term.title_only:
+                    found = pattern.search(scan.body) is not None
+            elif term.kind == "date":
+                span = article_span(scan.article)
+                found = span is not None and term.contains(*span)
+            else:
+                found = term.matches_article(scan.article)
+        elif isinstance(term, TextTerm):
             pattern = self.pattern(term)
             found = pattern.search(scan.title) is not None
             if not found and not term.title_only:
