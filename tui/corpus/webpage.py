@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .files import Skipped, SourceText, decode, normalise_newlines, read_bytes
-from .safe import neutralise, neutralise_line
+from .safe import is_safe, neutralise, neutralise_line
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -218,6 +218,31 @@ def parse_tree(text: str) -> HtmlElement | None:
     return tree
 
 
+def _neutralise_tree(tree: HtmlElement) -> None:
+    """Neutralise, in place, the text and attributes that character references made
+    unsafe. Without it, trafilatura fails on such a page (lxml refuses to store the
+    control characters it would copy) and the page's metadata would be lost."""
+    for element in tree.iter():
+        text, tail = element.text, element.tail
+        if text and not is_safe(text):
+            element.text = neutralise(text)
+        if tail and not is_safe(tail):
+            element.tail = neutralise(tail)
+        for name, value in element.attrib.items():
+            if not is_safe(value):
+                element.set(name, neutralise(value))
+
+
+def drop_hidden(tree: HtmlElement) -> None:
+    """Remove, in place, what never reaches the screen (:data:`_HIDDEN`), but for the
+    JSON-LD blocks that carry the page's metadata (never shown: see visible_lines)."""
+    for element in tree.xpath(_HIDDEN):
+        if element.tag == "script" and "ld+json" in (element.get("type") or "").lower():
+            continue
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
 def visible_lines(tree: HtmlElement) -> list[str]:
     """The text a browser would show, one block per line, blank lines between runs.
 
@@ -228,7 +253,7 @@ def visible_lines(tree: HtmlElement) -> list[str]:
 
     tree = deepcopy(tree)
     title = " ".join((tree.findtext(".//title") or "").split())
-    for element in tree.xpath(_HIDDEN):
+    for element in tree.iterfind(".//script"):  # the JSON-LD that drop_hidden kept
         if element.getparent() is not None:
             element.drop_tree()
     head = tree.find("head")
@@ -237,9 +262,11 @@ def visible_lines(tree: HtmlElement) -> list[str]:
     for element in tree.iter():
         tag = element.tag
         if isinstance(tag, str) and tag in _BLOCKS:
-            element.tail = "\n" + (element.tail or "")
+            # Neutralised as they are rewritten: an entity may have spelt a control
+            # character, which lxml refuses to store.
+            element.tail = "\n" + neutralise(element.tail or "")
             if element.text is not None or len(element):
-                element.text = "\n" + (element.text or "")
+                element.text = "\n" + neutralise(element.text or "")
     text = tree.text_content()
     lines = [title] if title else []
     size = len(title)
@@ -279,9 +306,13 @@ def read_page(path: str) -> Page | Skipped:
     # Neutralised before parsing: no control character or bidi override gets into the
     # tree, whatever the element or attribute it stood in.
     tree = parse_tree(neutralise(text))
+    if tree is not None and "&#" in text:
+        _neutralise_tree(tree)  # "&#27;" is decoded by the parser into a control again
     del text
     if tree is None:
         return Skipped(path, "not an HTML page (nothing to parse)")
+    # Before either library sees the tree: trafilatura would keep a <noscript>'s text.
+    drop_hidden(tree)
     lines = visible_lines(tree)
     return Page(path, tree, lines, encoding, size, warnings)
 
