@@ -101,6 +101,14 @@ class CorpusBatch(Message):
         super().__init__()
 
 
+class StateLoaded(Message):
+    """The read/flag marks on disk are in (the state worker read and merged them)."""
+
+
+class StateSaved(Message):
+    """A save of the read/flag marks ended (written, or a warning says why not)."""
+
+
 class MainScreen(Screen[None]):
     """The default screen, but a focus change does not repaint all of it.
 
@@ -188,6 +196,10 @@ class BroadsheetApp(App[None]):
         self.files_read = 0
         self._preview_timer: Timer | None = None
         self._save_timer: Timer | None = None
+        self._saving = False
+        """A save worker is running: a save asked for meanwhile waits for it."""
+        self._save_again = False
+        """Marks changed while a save ran: save once more when it ends."""
         self._last_highlight = 0.0
         self._last_input = 0.0
         """When the user last pressed a key or clicked (``time.monotonic()``)."""
@@ -274,6 +286,8 @@ class BroadsheetApp(App[None]):
         self._report_state_warnings()
         # The loading threads wait for the first frame (MainScreen's hook ends this).
         self.foreground.busy(FIRST_FRAME_SECONDS)
+        if not self.state.loaded:
+            self.load_state()  # a big state file takes seconds: never before a frame
         self.load_corpus(batches, first, shown)
 
     # --- loading ---------------------------------------------------------------
@@ -647,10 +661,45 @@ class BroadsheetApp(App[None]):
             self._save_timer.stop()
         self._save_timer = self.set_timer(SAVE_DELAY, self._save_state)
 
+    # --- read/flag state on disk -----------------------------------------------
+    # Loading and saving a state file of a million keys takes seconds: both run in
+    # worker threads, and a key never waits for them (ReadState holds its mutex only
+    # for moments). Marks made before the load ends are merged into what it read.
+
+    @work(thread=True, exclusive=True, group="state-load", exit_on_error=False)
+    def load_state(self) -> None:
+        """Read the marks on disk (``run_app`` opens the state without reading it)."""
+        self.state.load(pause=self.foreground.pause)
+        self.post_message(StateLoaded())
+
+    @on(StateLoaded)
+    def _state_loaded(self) -> None:
+        self._report_state_warnings()
+        self.article_list.refresh_marks()
+        if self.current_query.uses_state():
+            self._set_query(self.current_query.text)  # is:read was answered with no marks
+
     def _save_state(self) -> None:
         self._save_timer = None
-        self.state.save()
+        if self._saving:
+            self._save_again = True
+            return
+        self._saving = True
+        self.save_state()
+
+    @work(thread=True, group="state-save", exit_on_error=False)
+    def save_state(self) -> None:
+        """Write the marks (debounced: :meth:`_marks_changed` starts the timer)."""
+        self.state.save(pause=self.foreground.pause)
+        self.post_message(StateSaved())
+
+    @on(StateSaved)
+    def _state_saved(self) -> None:
+        self._saving = False
         self._report_state_warnings()
+        if self._save_again:
+            self._save_again = False
+            self._save_state()
 
     def _report_state_warnings(self) -> None:
         """Toast each state warning once (corrupt file set aside, unwritable folder…)."""
@@ -710,7 +759,11 @@ class BroadsheetApp(App[None]):
     async def action_quit(self) -> None:
         if self._save_timer is not None:
             self._save_timer.stop()
-        self.state.save()
+            self._save_timer = None
+        if self.state.dirty:
+            # In a worker (after a save or load in progress): the screen stays live.
+            with contextlib.suppress(Exception):
+                await self.save_state().wait()
         self.exit()
 
 
@@ -748,7 +801,7 @@ def run_app(
         for name in ("COLUMNS", "LINES"):
             os.environ.pop(name, None)
     no_mouse = args.no_mouse or os.environ.get("BROADSHEET_NO_MOUSE", "") not in ("", "0")
-    state = ReadState.open(enabled=not args.no_state)
+    state = ReadState.open(enabled=not args.no_state, load=False)  # loaded by the app
     app = BroadsheetApp(
         paths,
         state=state,

@@ -164,9 +164,10 @@ _SEPARATOR = b'","'
 _SIMPLE = bytes(range(0x20, 0x7F)).translate(None, b'"\\[],')
 """Key bytes the chunked reader accepts: printable ASCII but the quote, backslash,
 brackets and comma, so a list's end and its separators can be found by search."""
-_CHUNK_BYTES = 1 << 20
-"""About 30,000 keys: a few milliseconds of C between two chances for the GIL."""
-_CHUNK_KEYS = 30_000
+_CHUNK_BYTES = 1 << 18
+"""About 7,500 keys: a few milliseconds of C (most of it adding them to a big dict)
+between two chances for the UI thread to take the GIL."""
+_CHUNK_KEYS = 8_000
 
 
 def _parse_plain(raw: bytes, pause: _Pause | None) -> tuple[_Marks, _Marks] | None:
