@@ -233,11 +233,17 @@ def _neutralise_tree(tree: HtmlElement) -> None:
                 element.set(name, neutralise(value))
 
 
+_KEPT_FOR_DATES = frozenset({"script", "style"})
+"""Hidden, but left in the tree for htmldate and trafilatura: scripts carry JSON-LD and
+timestamps (removing them cost htmldate two right dates in 183), and both libraries
+drop scripts and styles from the text themselves. :func:`visible_lines` drops them."""
+
+
 def drop_hidden(tree: HtmlElement) -> None:
     """Remove, in place, what never reaches the screen (:data:`_HIDDEN`), but for the
-    JSON-LD blocks that carry the page's metadata (never shown: see visible_lines)."""
+    scripts and styles the libraries read dates from (never shown: see visible_lines)."""
     for element in tree.xpath(_HIDDEN):
-        if element.tag == "script" and "ld+json" in (element.get("type") or "").lower():
+        if element.tag in _KEPT_FOR_DATES:
             continue
         if element.getparent() is not None:
             element.drop_tree()
@@ -253,7 +259,7 @@ def visible_lines(tree: HtmlElement) -> list[str]:
 
     tree = deepcopy(tree)
     title = " ".join((tree.findtext(".//title") or "").split())
-    for element in tree.iterfind(".//script"):  # the JSON-LD that drop_hidden kept
+    for element in tree.xpath("//script|//style"):  # what drop_hidden kept
         if element.getparent() is not None:
             element.drop_tree()
     head = tree.find("head")
