@@ -252,7 +252,7 @@ def random_name(rng: random.Random, suffix: bool) -> bytes:
     if rng.random() < 0.05:
         parts.append(rng.choice(NAME_PIECES) * 300)
     name = b"".join(parts).replace(b"/", b"_").replace(b"\0", b"_")
-    end = rng.choice([b".txt", b".txt", b".md", b".TXT", b".Md", b""]) if suffix else b""
+    end = rng.choice([b".txt", b".txt", b".md", b".TXT", b".Md", b".html", b""]) if suffix else b""
     name = name[: 255 - len(end)] + end
     return b"_" + name[1:] if name in (b".", b"..") or not name else name
 
