@@ -10,6 +10,10 @@ what ends up on disk; nothing measures time.
 from __future__ import annotations
 
 import json
+import os
+import stat
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,7 +26,7 @@ from hypothesis import strategies as st
 from tui import app as app_module
 from tui.app import BroadsheetApp
 from tui.corpus import state as state_module
-from tui.corpus.state import ReadState
+from tui.corpus.state import STATE_DIR_ENV, ReadState
 
 from .app_helpers import make_app, settle
 
@@ -356,3 +360,49 @@ async def test_a_mark_during_a_save_is_saved_after_it(
         await wait_until(pilot, lambda: len(writes) >= 2 and not app.state.dirty)
         assert on_disk(folder)["read"] == [keys[0], keys[1]]  # saved without quitting
     assert writes == [False, False]
+
+
+APP_WITH_STATE = """
+import asyncio, json
+from tui.app import BroadsheetApp
+from tui.corpus.state import ReadState
+
+async def main() -> None:
+    try:
+        state = ReadState.open(load=False)  # as run_app opens it
+    except TypeError:  # a Broadsheet that reads it right away
+        state = ReadState.open()
+    app = BroadsheetApp(["seeds"], state=state)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.loaded.wait()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("m")
+        print(json.dumps([note.message for note in app._notifications]))
+        await pilot.press("q")
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+@pytest.mark.usefixtures("in_repo")
+def test_the_reader_with_a_fifo_state_file_opens_and_quits(tmp_path: Path) -> None:
+    """A FIFO in place of state.json used to hang the reader on a blank screen (``q``
+    ignored): a child runs the app, so a hang fails the test instead of stalling it."""
+    folder = tmp_path / "state"
+    folder.mkdir()
+    os.mkfifo(folder / "state.json")
+    env = {**os.environ, STATE_DIR_ENV: str(folder), "PYTHONPATH": str(Path.cwd())}
+    result = subprocess.run(
+        [sys.executable, "-c", APP_WITH_STATE],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    notes = json.loads(result.stdout.splitlines()[-1])
+    assert any("named pipe" in note and "moved aside" in note for note in notes), notes
+    assert stat.S_ISFIFO(os.lstat(folder / "state.json.corrupt-1").st_mode)
+    assert len(on_disk(folder)["read"]) == 1  # the mark made after it, saved at q
