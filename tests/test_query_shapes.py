@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from tui.corpus.index import SearchIndex, matches_prepared, prepare
 from tui.corpus.model import Article
 from tui.corpus.query import (
+    GROUP_MIN,
     MAX_QUERY_LENGTH,
     MAX_TERMS,
     DateTerm,
@@ -133,14 +134,14 @@ class CountingState:
 @pytest.mark.parametrize(
     "text",
     [
-        " ".join(["is:read OR is:unread"] * 120),
-        " OR ".join(["is:read OR is:unread"] * 120),
-        " ".join(["is:flagged"] * 200),
-        " ".join(["-is:read OR is:flagged"] * 120),
+        " ".join(["is:read OR is:unread"] * (MAX_TERMS // 2)),
+        " OR ".join(["is:read OR is:unread"] * (MAX_TERMS // 2)),
+        " ".join(["is:flagged"] * MAX_TERMS),
+        " ".join(["-is:read OR is:flagged"] * (MAX_TERMS // 2)),
     ],
 )
 def test_repeated_state_terms_cost_one_pass_at_most(index: SearchIndex, text: str) -> None:
-    """``is:read OR is:unread`` × 200 read the state 400 times per article (2.2 s a
+    """``is:read OR is:unread`` × 200 read the state 400 times an article (2.2 s a
     keystroke at 50k); a clause that always holds is now dropped, repeats tested once."""
     query = parse_query(text)
     state = CountingState()
@@ -153,7 +154,7 @@ def test_repeated_state_terms_cost_one_pass_at_most(index: SearchIndex, text: st
 
 
 def test_many_alternatives_and_exclusions_are_tested_together() -> None:
-    words = [f"{word}{number}" for number in range(40) for word in ("pak", "zz")]
+    words = [f"{word}{number}" for number in range(30) for word in ("pak", "zz")]
     ors = parse_query(" OR ".join(words))
     assert len(ors.plan) == 1 and len(ors.plan[0]) == 1
     assert isinstance(ors.plan[0][0], Group) and not ors.plan[0][0].negated
@@ -162,7 +163,7 @@ def test_many_alternatives_and_exclusions_are_tested_together() -> None:
     assert len(nots.plan) == 2 and len(groups) == 1 and groups[0].negated
     dates = parse_query(" OR ".join(f"date:{2000 + n // 12}-{n % 12 + 1:02d}" for n in range(40)))
     assert isinstance(dates.plan[0][0], Group) and dates.plan[0][0].kind == "date"
-    repeated = parse_query(" ".join(["sco OR pak"] * 60 + ["pak OR sco"] * 60))
+    repeated = parse_query(" ".join(["sco OR pak"] * 16 + ["pak OR sco"] * 16))
     assert len(repeated.search_clauses) == 1 and len(repeated.search_clauses[0]) == 2
 
 
@@ -203,9 +204,9 @@ def large_queries(draw: st.DrawFn) -> str:
         terms = [_term(draw) for _ in range(draw(st.integers(1, 100)))]
     else:  # many distinct terms of one kind, so that they make a group
         kind = draw(st.sampled_from(["word", "title", "date", "author", "tag", "site"]))
-        terms = [_of_kind(draw, kind) for _ in range(draw(st.integers(12, 100)))]
+        terms = [_of_kind(draw, kind) for _ in range(draw(st.integers(GROUP_MIN, 100)))]
     shape = draw(st.sampled_from(["or", "not", "and", "mixed", "repeat"]))
-    count = draw(st.integers(12, MAX_TERMS))
+    count = draw(st.integers(GROUP_MIN, MAX_TERMS))
     pick = st.sampled_from(terms)
     if shape == "or":
         return " OR ".join(draw(pick) for _ in range(count))
@@ -247,8 +248,8 @@ def test_large_queries_agree_with_testing_every_term(index: SearchIndex, text: s
         st.sampled_from(VOCABULARY).flatmap(
             lambda word: st.sampled_from([word, word[: max(1, len(word) // 2)], f'"{word} a"'])
         ),
-        min_size=12,
-        max_size=80,
+        min_size=GROUP_MIN,
+        max_size=MAX_TERMS,
     ),
     negated=st.booleans(),
     title=st.booleans(),

@@ -46,7 +46,7 @@ a currency sign and what follows (``£1bn``, ``$100``, ``€5``, or ``€`` alon
 ``#hashtag``, ``@handle``, and ``C++``, ``C#``. ``£1bn`` finds £1bn, not $1bn; ``1bn``
 finds both.
 
-A query has at most 256 terms (:data:`MAX_TERMS`) and 4,000 characters
+A query has at most 64 terms (:data:`MAX_TERMS`) and 4,000 characters
 (:data:`MAX_QUERY_LENGTH`), and is compiled to a bounded plan (:func:`compile_plan`):
 repeats are tested once, ``X OR -X`` is dropped, and many alternatives of a kind, or
 many exclusions, are tested together. So every query answers in bounded time,
@@ -724,12 +724,12 @@ MAX_QUERY_LENGTH = 4000
 """Characters a query may have: a screenful of typing, far more than any query a person
 writes; a longer one is refused (``QueryError``) before anything else is done with it."""
 
-MAX_TERMS = 256
-"""Terms a query may have (each side of an OR counts). With this bound every query's
-compiled :attr:`Query.plan` answers at 50,000 articles within the budget the
-benchmark ``python -m bench.bench_queries_shape`` times; past it the query is refused
-with a plain message rather than left to run for a minute (issue 12: 1,000 terms
-joined by OR took 41 s on the command line)."""
+MAX_TERMS = 64
+"""Terms a query may have (each side of an OR counts): more than anyone types, and few
+enough that the filter bar answers any query within 1 s at 50,000 articles
+(``python -m bench.bench_queries_shape``: at 256 terms, eight-way OR clauses took
+1.2 s). Past it the query is refused with a plain message rather than left to run
+for a minute (issue 12: 1,000 terms joined by OR took 41 s on the command line)."""
 
 
 def _check_size(text: str) -> None:
@@ -958,10 +958,11 @@ def _clauses(text: str, items: list[Term | _Or]) -> tuple[Clause, ...]:
 
 # ------------------------------------------------------------------------- plan
 
-GROUP_MIN = 12
+GROUP_MIN = 20
 """Alternatives of one kind in a clause from which they are tested together (one regex,
-one look-up) rather than one by one. One scan regex is ~0.5-2.5 µs a 4 KB article; a
-combined one ~50-90 µs whatever its size, as ``re`` then tries every position."""
+one look-up) rather than one by one. One scan regex is ~1-2.5 µs a 4 KB article (it
+opens with a literal, which ``re`` jumps to); a combined one ~50-90 µs whatever its
+size, as ``re`` then tries every position: it pays from about 20 terms on."""
 
 
 def _term_key(term: Term) -> tuple[object, ...]:
