@@ -377,3 +377,20 @@ def test_a_text_folder_never_imports_the_html_libraries(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
+
+
+def test_noncharacters_from_a_utf16_page_never_crash(tmp_path: Path) -> None:
+    """Found by ``make fuzz``: a UTF-16 page whose text holds U+FFFE, which lxml's parser
+    keeps but its setters refuse ("All strings must be XML compatible")."""
+    import base64
+
+    data = base64.b64decode(
+        "/v///kkAbgAgADEAOQA5ADgAIABhAG4AZAAgAGkAbgAgADIAMAAzADEAIAB0AGgAZQAgAHkAZQBhAHIAIAAy"
+        "ADEANQAwADIAMAAyADQALQAxADAALQAwADgAWwBSAGUAbABhAHQAZQBkADoAIABjFWsjUhALIXMkwRcuIA=="
+    )
+    page = tmp_path / "case.html"
+    page.write_bytes(data)
+    article = read_article(str(page))
+    assert isinstance(article, Article)
+    assert is_safe(article.title) and is_safe(article.text)
+    assert is_safe(read_raw(str(page)))

@@ -218,6 +218,16 @@ def parse_tree(text: str) -> HtmlElement | None:
     return tree
 
 
+_NOT_XML = {0xFFFE: 0xFFFD, 0xFFFF: 0xFFFD}
+"""Noncharacters that lxml's parser keeps from the page's bytes but its setters refuse
+("All strings must be XML compatible"): replaced like any unusable character."""
+
+
+def _storable(text: str) -> str:
+    """*text* neutralised, and storable back into an lxml tree."""
+    return neutralise(text).translate(_NOT_XML)
+
+
 def _neutralise_tree(tree: HtmlElement) -> None:
     """Neutralise, in place, the text and attributes that character references made
     unsafe. Without it, trafilatura fails on such a page (lxml refuses to store the
@@ -225,12 +235,12 @@ def _neutralise_tree(tree: HtmlElement) -> None:
     for element in tree.iter():
         text, tail = element.text, element.tail
         if text and not is_safe(text):
-            element.text = neutralise(text)
+            element.text = _storable(text)
         if tail and not is_safe(tail):
-            element.tail = neutralise(tail)
+            element.tail = _storable(tail)
         for name, value in element.attrib.items():
             if not is_safe(value):
-                element.set(name, neutralise(value))
+                element.set(name, _storable(value))
 
 
 _KEPT_FOR_DATES = frozenset({"script", "style"})
@@ -270,9 +280,9 @@ def visible_lines(tree: HtmlElement) -> list[str]:
         if isinstance(tag, str) and tag in _BLOCKS:
             # Neutralised as they are rewritten: an entity may have spelt a control
             # character, which lxml refuses to store.
-            element.tail = "\n" + neutralise(element.tail or "")
+            element.tail = "\n" + _storable(element.tail or "")
             if element.text is not None or len(element):
-                element.text = "\n" + neutralise(element.text or "")
+                element.text = "\n" + _storable(element.text or "")
     text = tree.text_content()
     lines = [title] if title else []
     size = len(title)
