@@ -6,7 +6,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -34,18 +33,14 @@ def test_serve_answers_on_loopback(tmp_path: Path) -> None:
         env=env,
     )
     try:
-        deadline = time.monotonic() + 30
-        page = ""
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
-                    assert response.status == 200
-                    page = response.read().decode("utf-8", "replace")
-                    break
-            except OSError:
-                if server.poll() is not None:
-                    pytest.fail(f"server exited: {server.stderr.read().decode()}")  # type: ignore[union-attr]
-                time.sleep(0.2)
+        assert server.stderr is not None
+        # "serving on" comes once the socket is bound, with the URL and its token.
+        line = server.stderr.readline().decode("utf-8", "replace")
+        assert line.startswith(f"broadsheet: serving on http://127.0.0.1:{port}/?token="), line
+        url = line.split()[3]
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert response.status == 200
+            page = response.read().decode("utf-8", "replace")
         assert "Broadsheet" in page
         assert "textual" in page.lower()  # the textual-serve client page, with its terminal
     finally:
