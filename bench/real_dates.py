@@ -54,12 +54,14 @@ def verdict(shown: ArticleDate | None, known: str | None) -> str:
     return "wrong"
 
 
-def _line(counts: Counter[str], total: int, label: str) -> str:
+def rates_line(counts: Counter[str], total: int, label: str, width: int = 28) -> str:
+    """One line of verdict counts and rates (bench.real_html prints the same lines)."""
+
     def rate(key: str) -> str:
         return f"{counts[key]:4d} ({counts[key] / total:6.1%})"
 
     return (
-        f"{label:<28} exact {rate('exact')}  wrong {rate('wrong')}"
+        f"{label:<{width}} exact {rate('exact')}  wrong {rate('wrong')}"
         f"  partial {rate('partial')}  none {rate('none')}"
     )
 
@@ -122,8 +124,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"skipped: no text file of {expected_path} found in {text_folder}")
         return 0
     print(f"{total} pages in {folder}")
-    print(_line(all_dates, total, "every date shown"))
-    print(_line(stated_only, total, "stated dates only"))
+    print(rates_line(all_dates, total, "every date shown"))
+    print(rates_line(stated_only, total, "stated dates only"))
     print("by origin: " + ", ".join(f"{key} {count}" for key, count in sorted(origins.items())))
     for failure in failures:
         print(failure)

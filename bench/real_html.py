@@ -24,7 +24,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench.real_dates import DEFAULT_FOLDER, verdict
+from bench.real_dates import DEFAULT_FOLDER, rates_line, verdict
 from tui.corpus.dates import ArticleDate
 from tui.corpus.model import read_article
 
@@ -37,16 +37,6 @@ def _as_date(iso: str | None) -> ArticleDate | None:
         return None
     year, month, day = map(int, iso[:10].split("-"))
     return ArticleDate(year, month, day)
-
-
-def _rates(counts: Counter[str], total: int, label: str) -> str:
-    def rate(key: str) -> str:
-        return f"{counts[key]:4d} ({counts[key] / total:6.1%})"
-
-    return (
-        f"{label:<34} exact {rate('exact')}  wrong {rate('wrong')}"
-        f"  partial {rate('partial')}  none {rate('none')}"
-    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,10 +100,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"skipped: no pages under {pages}")
         return 0
     print(f"{total} pages from {folder}")
-    print(_rates(ours, total, "Broadsheet (read_article)"))
+    print(rates_line(ours, total, "Broadsheet (read_article)", 34))
     if not args.no_htmldate:
-        print(_rates(fast, total, "htmldate alone, fast"))
-        print(_rates(extensive, total, "htmldate alone, extensive"))
+        print(rates_line(fast, total, "htmldate alone, fast", 34))
+        print(rates_line(extensive, total, "htmldate alone, extensive", 34))
     print("dates by origin: " + ", ".join(f"{k} {v}" for k, v in origins.most_common()))
     print(f"read_article: {spent / total * 1000:.1f} ms a page (mean, one process)")
     exact, wrong = ours["exact"] / total, ours["wrong"] / total
