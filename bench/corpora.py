@@ -1,10 +1,16 @@
 """The folders the benchmark reads: the seeds, cached generated corpora, two sized articles.
 
 Generated corpora are cached under ``bench/.corpora/`` (git-ignored), keyed by size,
-seed and a hash of ``bench/make_corpus.py``: a change to the generator makes a fresh
-corpus instead of silently comparing figures across different data. A corpus is built
-in a temporary folder and renamed into place, so an interrupted run never leaves a
+seed and a hash of their generator: a change to the generator makes a fresh corpus
+instead of silently comparing figures across different data. A corpus is built in a
+temporary folder and renamed into place, so an interrupted run never leaves a
 half-written folder that a later run would trust.
+
+Text corpora (``10000-seed2024-KEY``) are keyed by ``bench/make_corpus.py`` without its
+``--html`` blocks, so the flag that delegates to the page generator never invalidates
+the 100k text corpus (minutes to write); saved-web-page corpora (``10000h-seed2024-KEY``,
+issue 14) by that text generator, whose sentences they reuse, and
+``bench/make_html_corpus.py``.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 SEEDS_SIZE = 5
 """The size that means "the bundled seeds" rather than a generated corpus."""
@@ -27,43 +34,91 @@ OPEN_SIZES = {SMALL_TITLE: 5 * 1024, LARGE_TITLE: 50 * 1024}
 """Titles (what the harness looks for on screen) and file sizes of the open-sizes corpus."""
 
 
+HTML_BEGIN = b"# --html: begin"
+HTML_END = b"# --html: end"
+"""Comment lines around the parts of make_corpus.py that only serve ``--html``."""
+
+
+class CorpusSize(NamedTuple):
+    """One column of the benchmark: how many articles, and whether they are web pages."""
+
+    size: int
+    html: bool = False
+
+
+def text_generator_source(repo: Path) -> bytes:
+    """``bench/make_corpus.py`` without its ``--html`` blocks (markers included).
+
+    What writes the text corpora, byte for byte as it was before the flag existed: the
+    cached text corpora keep their key when only the flag's code changes.
+    """
+    kept: list[bytes] = []
+    skipping = False
+    for line in (repo / "bench" / "make_corpus.py").read_bytes().splitlines(keepends=True):
+        marker = line.strip()
+        if not skipping and marker.startswith(HTML_BEGIN):
+            skipping = True
+        elif skipping and marker.startswith(HTML_END):
+            skipping = False
+        elif not skipping:
+            kept.append(line)
+    return b"".join(kept)
+
+
 def generator_hash(repo: Path) -> str:
-    return hashlib.sha256((repo / "bench" / "make_corpus.py").read_bytes()).hexdigest()[:10]
+    """The text corpora's key: their generator, without the ``--html`` flag."""
+    return hashlib.sha256(text_generator_source(repo)).hexdigest()[:10]
+
+
+def html_generator_hash(repo: Path) -> str:
+    """The HTML corpora's key: the page generator and the text generator it draws on."""
+    digest = hashlib.sha256(text_generator_source(repo))
+    digest.update((repo / "bench" / "make_html_corpus.py").read_bytes())
+    return digest.hexdigest()[:10]
 
 
 def corpus_path(
-    repo: Path, cache: Path, size: int, seed: int, log: Callable[[str], None] = print
+    repo: Path,
+    cache: Path,
+    size: int,
+    seed: int,
+    log: Callable[[str], None] = print,
+    html: bool = False,
 ) -> Path:
-    """The folder for *size* articles: the seeds for 5, else a cached generated corpus."""
-    if size == SEEDS_SIZE:
+    """The folder for *size* articles: the seeds for 5, else a cached generated corpus.
+
+    With *html*, *size* saved web pages (``make_corpus.py --html``); never the seeds.
+    """
+    if size == SEEDS_SIZE and not html:
         return repo / "seeds"
-    tag = generator_hash(repo)
-    final = cache / f"{size}-seed{seed}-{tag}"
+    tag = html_generator_hash(repo) if html else generator_hash(repo)
+    kind = f"{size}h" if html else f"{size}"
+    final = cache / f"{kind}-seed{seed}-{tag}"
     if final.is_dir():
         return final
     cache.mkdir(parents=True, exist_ok=True)
-    for stale in cache.glob(f"{size}-seed{seed}-*"):
+    for stale in cache.glob(f"{kind}-seed{seed}-*"):
         # An older generator's corpus of the same size: 380 MB at 100k is worth freeing.
         shutil.rmtree(stale, ignore_errors=True)
-    building = cache / f".building-{size}-seed{seed}-{tag}-{os.getpid()}"
+    building = cache / f".building-{kind}-seed{seed}-{tag}-{os.getpid()}"
     shutil.rmtree(building, ignore_errors=True)
     shown = final.relative_to(repo) if final.is_relative_to(repo) else final
-    log(f"generating {size:,} articles into {shown} …")
-    subprocess.run(
-        [sys.executable, "-m", "bench.make_corpus", str(size), str(building), "--seed", str(seed)],
-        cwd=repo,
-        check=True,
-    )
+    what = "saved web pages" if html else "articles"
+    log(f"generating {size:,} {what} into {shown} …")
+    command = [sys.executable, "-m", "bench.make_corpus", str(size), str(building)]
+    command += ["--seed", str(seed), *(["--html"] if html else [])]
+    subprocess.run(command, cwd=repo, check=True)
     building.rename(final)
     return final
 
 
 def raw_size(path: Path) -> int:
-    """Bytes of the files the reader reads (``*.txt`` and ``*.md``): the memory target's base."""
+    """Bytes of the files the reader reads (``*.txt``, ``*.md``, saved pages): the memory
+    target's base."""
     total = 0
     for folder, _dirs, files in os.walk(path):
         for name in files:
-            if name.endswith((".txt", ".md")):
+            if name.lower().endswith((".txt", ".md", ".html", ".htm")):
                 total += os.path.getsize(os.path.join(folder, name))
     return total
 

@@ -126,3 +126,95 @@ def test_bad_count_is_a_usage_error(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+# --- the HTML corpus (issue 14): `make_corpus.py --html`, and the cache keys ---------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["-m", "bench.make_corpus"], [os.path.join("bench", "make_corpus.py")]],
+    ids=["module", "script"],
+)
+def test_html_flag_writes_saved_web_pages(command: list[str], tmp_path: Path) -> None:
+    from bench.make_html_corpus import make_html_corpus
+
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, *command, "40", str(out), "--html", "--seed", "7"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "wrote 40 pages" in result.stderr
+    reference = tmp_path / "reference"
+    make_html_corpus(40, str(reference), seed=7)
+    assert snapshot(out) == snapshot(reference)
+    assert {Path(name).suffix for name in snapshot(out)} == {".html"}
+
+
+def _fake_repo(root: Path) -> Path:
+    (root / "bench").mkdir(parents=True)
+    for name in ("make_corpus.py", "make_html_corpus.py"):
+        (root / "bench" / name).write_bytes((REPO / "bench" / name).read_bytes())
+    return root
+
+
+def test_the_html_flag_is_not_part_of_the_text_corpora_key(tmp_path: Path) -> None:
+    """The cached 100k text corpus is keyed by its generator, not by the --html flag.
+
+    bench/corpora.py hashes make_corpus.py without its ``--html`` blocks: the text
+    corpora keep their folder (no regeneration) when only the flag changes, and the
+    HTML corpora get a fresh one whenever their generator changes.
+    """
+    from bench import corpora
+
+    text = corpora.text_generator_source(REPO)
+    assert b"--html" not in text and b"make_html_corpus" not in text
+    source = (REPO / "bench" / "make_corpus.py").read_bytes()
+    assert b"--html" in source  # the flag is there, only left out of the key
+
+    fake = _fake_repo(tmp_path / "repo")
+    text_key, html_key = corpora.generator_hash(fake), corpora.html_generator_hash(fake)
+    assert text_key == corpora.generator_hash(REPO) and html_key != text_key
+    maker = fake / "bench" / "make_corpus.py"
+
+    # A change inside an --html block: the text key stays, the HTML key follows.
+    edited = source.replace(b"# --html: end", b"    pass\n# --html: end", 1)
+    assert edited != source
+    maker.write_bytes(edited)
+    assert corpora.generator_hash(fake) == text_key
+    # A change to the text generator itself changes both (the pages reuse its sentences).
+    maker.write_bytes(source.replace(b"SIZE_MEDIAN = 3300", b"SIZE_MEDIAN = 3301"))
+    assert corpora.generator_hash(fake) != text_key
+    assert corpora.html_generator_hash(fake) != html_key
+    # A change to the page generator changes the HTML key only.
+    maker.write_bytes(source)
+    page_maker = fake / "bench" / "make_html_corpus.py"
+    page_maker.write_bytes(page_maker.read_bytes() + b"\n# changed\n")
+    assert corpora.generator_hash(fake) == text_key
+    assert corpora.html_generator_hash(fake) != html_key
+
+
+def test_html_corpus_cached_beside_the_text_one(tmp_path: Path) -> None:
+    from bench import corpora
+
+    cache = tmp_path / "cache"
+    logged: list[str] = []
+    html = corpora.corpus_path(REPO, cache, 25, 2024, log=logged.append, html=True)
+    text = corpora.corpus_path(REPO, cache, 25, 2024, log=logged.append)
+    assert html != text and html.parent == text.parent == cache
+    assert html.name == f"25h-seed2024-{corpora.html_generator_hash(REPO)}"
+    assert text.name == f"25-seed2024-{corpora.generator_hash(REPO)}"
+    assert {p.suffix for p in html.rglob("*") if p.is_file()} == {".html"}
+    assert {p.suffix for p in text.rglob("*") if p.is_file()} <= {".txt", ".md"}
+    assert len(logged) == 2 and "25 saved web pages" in logged[0]
+    # Cached: a second call generates nothing and neither folder evicts the other.
+    assert corpora.corpus_path(REPO, cache, 25, 2024, log=logged.append, html=True) == html
+    assert corpora.corpus_path(REPO, cache, 25, 2024, log=logged.append) == text
+    assert len(logged) == 2 and html.is_dir() and text.is_dir()
+    # The memory target's base counts the pages' bytes, as it counts text files'.
+    pages = sum(p.stat().st_size for p in html.rglob("*.html"))
+    assert corpora.raw_size(html) == pages > 0
