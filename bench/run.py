@@ -1,7 +1,8 @@
 """``make bench``: launch the real reader in a pseudo-terminal and publish what it costs.
 
-    python -m bench.run                                  # 5 seeds, 10k, 100k articles
+    python -m bench.run                                  # 5 seeds, 10k, 10k pages, 100k
     python -m bench.run --sizes 5,10000 --runs 1         # quicker
+    python -m bench.run --sizes 10000h --runs 3          # 10k saved web pages only
     make bench ARGS="--sizes 100000 --runs 3"
 
 For each corpus size it launches, in the same run, a bare Textual app (the yardstick)
@@ -31,6 +32,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .corpora import CorpusSize
+
 if TYPE_CHECKING:
     from .report import SizeResult
     from .scenario import OpenRun, Settings
@@ -38,23 +41,34 @@ if TYPE_CHECKING:
 REPO = Path(__file__).absolute().parent.parent
 """The checkout whose app is measured (``python -m tui`` runs with this as its folder)."""
 
-DEFAULT_SIZES = "5,10000,100000"
+DEFAULT_SIZES = "5,10000,10000h,100000"
+"""The seeds, 10k and 100k text articles, and 10k saved web pages (issue 14)."""
 
 
-def _sizes(text: str) -> list[int]:
+def _sizes(text: str) -> list[CorpusSize]:
+    """``5,10000,100k`` articles; a size ending in ``h`` or ``html`` (``10kh``,
+    ``10000h``, ``10k-html``) is that many saved web pages."""
     sizes = []
     for part in text.split(","):
         part = part.strip().lower().replace("_", "")
         if not part:
             continue
-        if part == "seeds":
-            sizes.append(5)
-        elif part.endswith("k") and part[:-1].isdigit():
-            sizes.append(int(part[:-1]) * 1000)
-        elif part.isdigit():
-            sizes.append(int(part))
+        count = part
+        html = False
+        for suffix in ("-html", "html", "h"):
+            if count.endswith(suffix):
+                count, html = count[: -len(suffix)], True
+                break
+        if count == "seeds" and not html:
+            sizes.append(CorpusSize(5))
+        elif count.endswith("k") and count[:-1].isdigit():
+            sizes.append(CorpusSize(int(count[:-1]) * 1000, html))
+        elif count.isdigit():
+            sizes.append(CorpusSize(int(count), html))
         else:
-            raise argparse.ArgumentTypeError(f"not a size: {part!r} (use e.g. 5,10000,100k)")
+            raise argparse.ArgumentTypeError(
+                f"not a size: {part!r} (use e.g. 5,10000,100k; 10kh for 10k web pages)"
+            )
     if not sizes:
         raise argparse.ArgumentTypeError("no sizes given")
     return sizes
@@ -77,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         epilog=(
             "Size 5 means the bundled seeds/; other sizes are generated once with "
-            "bench/make_corpus.py and cached in bench/.corpora/. Latencies are medians "
+            "bench/make_corpus.py (--html for a size ending in h) and cached in "
+            "bench/.corpora/. Latencies are medians "
             "(p95: nearest rank over all samples of all runs); a frame is done when the "
             "output has been quiet for --quiet-ms, which is never counted as latency."
         ),
@@ -86,7 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--sizes",
         type=_sizes,
         default=_sizes(DEFAULT_SIZES),
-        help=f"corpus sizes, comma-separated (default {DEFAULT_SIZES}; 5 = the seeds; 10k works)",
+        help=f"corpus sizes, comma-separated (default {DEFAULT_SIZES}; 5 = the seeds; 10k "
+        "works; 10000h or 10kh = that many saved web pages)",
     )
     parser.add_argument(
         "--runs",
@@ -312,10 +328,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     results: list[SizeResult] = []
     failed = False
-    for size in args.sizes:
-        path = corpora.corpus_path(REPO, args.corpora, size, args.seed, log=log)
+    for size, html in args.sizes:
+        path = corpora.corpus_path(REPO, args.corpora, size, args.seed, log=log, html=html)
         shown_path = os.path.relpath(path, REPO) if path.is_relative_to(REPO) else str(path)
-        result = SizeResult(size, shown_path, corpora.raw_size(path))
+        result = SizeResult(size, shown_path, corpora.raw_size(path), html=html)
         runs = args.large_runs if size >= report.LARGE else args.runs
         for index in range(max(1, runs)):
             result.bare.append(bare_session(settings))
@@ -383,6 +399,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sizes": [
             {
                 "size": result.size,
+                "html": result.html,
                 "label": result.label,
                 "path": result.path,
                 "raw_bytes": result.raw_bytes,

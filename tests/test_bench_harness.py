@@ -73,3 +73,78 @@ def test_harness_measures_the_seeds(tmp_path: Path) -> None:
     assert "CPUs" in table and "Python" in table
     for row in ROWS:
         assert f"| {row.label} |" in table
+
+
+def test_sizes_name_html_corpora() -> None:
+    from bench.corpora import CorpusSize
+
+    sizes = bench_run._sizes("5, 10k, 10kh, 10000h, 2k-html, 300html")
+    assert sizes == [
+        CorpusSize(5),
+        CorpusSize(10_000),
+        CorpusSize(10_000, html=True),
+        CorpusSize(10_000, html=True),
+        CorpusSize(2_000, html=True),
+        CorpusSize(300, html=True),
+    ]
+    # `make bench` with no arguments measures 10k saved web pages beside the text corpora.
+    assert CorpusSize(10_000, html=True) in bench_run._sizes(bench_run.DEFAULT_SIZES)
+    assert CorpusSize(100_000) in bench_run._sizes(bench_run.DEFAULT_SIZES)
+    for bad in ("h", "10x", "kh", "10k-htm"):
+        with pytest.raises(Exception, match="not a size"):
+            bench_run._sizes(bad)
+
+
+def test_harness_generates_and_measures_an_html_corpus(tmp_path: Path) -> None:
+    """A small HTML size runs through the same harness: generated, launched, measured."""
+    corpora = tmp_path / "corpora"
+    status = bench_run.main(
+        [
+            "--sizes",
+            "30h",
+            "--runs",
+            "1",
+            "--series",
+            "1",
+            "--presses",
+            "4",
+            "--samples",
+            "1",
+            "--words",
+            "pak",
+            "--rest-ms",
+            "200",
+            "--load-presses",
+            "0",
+            "--no-open-sizes",
+            "--corpora",
+            str(corpora),
+            "--out",
+            str(tmp_path),
+            "--quiet",
+        ]
+    )
+    assert status == 0, (tmp_path / "latest.md").read_text()
+
+    (folder,) = corpora.iterdir()
+    assert folder.name.startswith("30h-seed2024-")
+    pages = sorted(folder.rglob("*.html"))
+    assert len(pages) == 30 and not list(folder.rglob("*.txt"))
+
+    data = json.loads((tmp_path / "latest.json").read_text())
+    (size,) = data["sizes"]
+    assert size["label"] == "30 html" and size["html"] is True and size["size"] == 30
+    assert size["raw_bytes"] == sum(page.stat().st_size for page in pages)
+    summary = size["summary"]
+    assert summary["errors"] == 0
+    assert summary["first_rows"] > 0
+    assert summary["loaded"] >= summary["first_rows"]
+    assert summary["filter_n"] == len("pak")
+    assert summary["filter_p95"] > 0
+    assert summary["peak_rss"] > 0
+    assert summary["app_matches"] is not None and summary["app_matches"] > 0
+
+    table = (tmp_path / "latest.md").read_text()
+    assert "| metric | 30 html | target |" in table
+    reopen = next(line for line in table.splitlines() if line.startswith("| re-open"))
+    assert "needs the store (issue 13)" in reopen
