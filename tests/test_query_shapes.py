@@ -11,6 +11,7 @@ answers (exactly those of testing every term as written) and the bounds.
 
 from __future__ import annotations
 
+import random
 import re
 import subprocess
 import sys
@@ -20,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.corpus.index import SearchIndex, matches_prepared, prepare
+from tui.corpus.index import SearchIndex, fts5_available, matches_prepared, prepare
 from tui.corpus.model import Article
 from tui.corpus.query import (
     GROUP_MIN,
@@ -41,7 +42,7 @@ from tui.corpus.query import (
     tokenise,
 )
 
-from .test_index import STATE, SYNTHETIC, VOCABULARY, _term
+from .test_index import STATE, SYNTHETIC, VOCABULARY, _term, make_article
 
 REPO = Path(__file__).resolve().parent.parent
 TEXTS = [prepare(article) for article in SYNTHETIC]
@@ -266,3 +267,61 @@ def test_word_groups_agree_with_testing_every_term(
         return  # a cut word with no letters left ("#")
     expected = {a.serial for a in SYNTHETIC if reference(query, a, STATE)}
     assert {a.serial for a in SYNTHETIC if query.matches(a, STATE)} == expected
+
+
+# ------------------------------------------------------ phrases: one read an article
+
+
+def _counting_reads(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Count how often the index re-reads each article (by title): every re-read of a
+    phrase's candidate folds the article's title first."""
+    from tui.corpus import index as index_module
+
+    reads: dict[str, int] = {}
+    fold = index_module._fold_title
+
+    def counting(title: str) -> str:
+        reads[title] = reads.get(title, 0) + 1
+        return fold(title)
+
+    monkeypatch.setattr(index_module, "_fold_title", counting)
+    return reads
+
+
+PHRASE_WORDS = ["amber", "basil", "cedar", "delta", "ember", "fable", "gamut", "hazel", "inlet"]
+
+
+def _phrase_corpus() -> list[Article]:
+    """Every article holds every word: a third in an order that makes some phrases,
+    the rest with a word between any two (none)."""
+    rng = random.Random(5)
+    articles = []
+    for serial in range(60):
+        words = PHRASE_WORDS * 3
+        rng.shuffle(words)
+        if serial % 3:
+            words = [part for word in words for part in (word, "zzz")]
+        articles.append(make_article(serial, f"title {serial}", ", ".join(words) + ".", None))
+    return articles
+
+
+@pytest.mark.parametrize("shape", ["or", "and"])
+@pytest.mark.parametrize("backend", ["fts5", "scan"] if fts5_available() else ["scan"])
+def test_many_phrases_read_each_article_at_most_once(
+    monkeypatch: pytest.MonkeyPatch, shape: str, backend: str
+) -> None:
+    """64 phrases joined by OR re-read each candidate once per phrase (40 s a keystroke
+    at 50k): now an article is read once for all of a clause's phrases, or of the
+    query's phrase clauses."""
+    articles = _phrase_corpus()
+    built = SearchIndex(backend=backend)  # type: ignore[arg-type]
+    built.add(articles)
+    pairs = [(a, b) for a in PHRASE_WORDS for b in PHRASE_WORDS if a != b][:MAX_TERMS]
+    joiner = " OR " if shape == "or" else " "
+    query = parse_query(joiner.join(f'"{a} {b}"' for a, b in pairs))
+    assert sum(len(c) for c in query.clauses) == MAX_TERMS
+    reads = _counting_reads(monkeypatch)
+    found = built.search(query)
+    assert found == {a.serial for a in articles if reference(query, a, None)}
+    assert 0 < len(found) < len(articles) or (shape == "and" and not found)
+    assert reads and max(reads.values()) == 1, sorted(reads.items())[:5]

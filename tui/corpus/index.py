@@ -416,6 +416,8 @@ class SearchIndex:
         self._cache: OrderedDict[tuple[str, str], frozenset[int]] = OrderedDict()
         self._cached_items = 0
         self._verified: dict[tuple[tuple[str, ...], bool, bool], dict[int, bool]] = {}
+        """Phrase → serial → whether re-reading found it (FTS5 keeps no positions)."""
+        self._verified_items = 0
         self._previous: tuple[set[int], int] | None = None
         self._shards: list[sqlite3.Connection] = []
         """Independent FTS5 databases, each holding every n-th chunk of articles. SQLite
@@ -649,6 +651,15 @@ class SearchIndex:
         clauses = list(query.search_clauses)  # repeats and clauses always true left out
         if self._shards:
             candidates, clauses = self._pushed_down(clauses, candidates)
+        else:
+            # Scanning: every text term re-reads; read each article once for all the
+            # clauses that are one positive text term.
+            texts = [c[0] for c in clauses if len(c) == 1 and isinstance(c[0], TextTerm)]
+            texts = [term for term in texts if not term.negated]
+            if texts:
+                clauses = [c for c in clauses if not (len(c) == 1 and c[0] in texts)]
+                base = candidates if candidates is not None else range(count)
+                candidates = {s for s in base if self._verify_all(texts, s)}
         clauses.sort(key=_clause_cost)
         for clause in clauses:
             if candidates is not None and not candidates:
@@ -723,10 +734,13 @@ class SearchIndex:
         found = self._match("words", expression)
         if candidates is None or found is not self._all:
             candidates = found if candidates is None else _intersect(candidates, found)
-        for clause in positive:
-            term = clause[0]
-            if len(clause) == 1 and isinstance(term, TextTerm) and term.needs_verifying:
-                candidates = {s for s in candidates if self._verify(term, s)}
+        phrases = [
+            clause[0]
+            for clause in positive
+            if len(clause) == 1 and isinstance(clause[0], TextTerm) and clause[0].needs_verifying
+        ]
+        if phrases:  # each candidate read once for all of them
+            candidates = {s for s in candidates if self._verify_all(phrases, s)}
         return candidates, rest
 
     def _clause(
@@ -734,10 +748,85 @@ class SearchIndex:
     ) -> set[int] | frozenset[int]:
         if len(clause) == 1:
             return self._term(clause[0], candidates, state)
+        phrases = [t for t in clause if isinstance(t, TextTerm) and t.needs_verifying]
+        phrases = [t for t in phrases if not t.negated]
         union: set[int] = set()
         for term in clause:
-            union |= self._term(term, candidates, state)
+            if not (isinstance(term, TextTerm) and term in phrases):
+                union |= self._term(term, candidates, state)
+        if phrases:
+            union |= self._any_phrase(phrases, candidates, union)
         return union
+
+    def _any_phrase(
+        self,
+        phrases: list[TextTerm],
+        candidates: set[int] | frozenset[int] | None,
+        known: set[int],
+    ) -> set[int]:
+        """Serials (within *candidates*, not in *known*) where one of *phrases* holds.
+
+        Each candidate article is read once, for all the phrases it may hold, not once
+        per phrase (64 phrases joined by OR took 40 s at 50k): its phrases are tried
+        one by one, most likely first, until one holds, and when it may hold many, one
+        regex finds any of them (:class:`~query.Group`), at a bounded cost per article.
+        """
+        found_by: list[tuple[TextTerm, Collection[int] | None]] = []
+        pool: set[int] = set()
+        for term in phrases:
+            if self._shards:
+                found: Collection[int] | None = self._match(
+                    "titles" if term.title_only else "words", _fts_expression(term)
+                )
+                if candidates is not None:
+                    found = _intersect(candidates, found)  # type: ignore[arg-type]
+                pool |= found  # type: ignore[arg-type]
+            else:
+                found = candidates
+            found_by.append((term, found))
+        if not self._shards:
+            pool = set(candidates) if candidates is not None else set(range(len(self._articles)))
+        # The phrases whose words are in most articles first: likelier to hold.
+        found_by.sort(key=lambda pair: -len(pair[1]) if pair[1] is not None else 0)
+        group = _PhraseGroup(phrases)
+        return {s for s in pool - known if self._verify_any(found_by, group, s)}
+
+    def _verify_any(
+        self,
+        found_by: list[tuple[TextTerm, Collection[int] | None]],
+        group: _PhraseGroup,
+        serial: int,
+    ) -> bool:
+        """Whether one of the phrases (each with the serials FTS5 found it may be in)
+        holds in one article, read at most once."""
+        maybe: list[TextTerm] = []
+        for term, found in found_by:
+            if found is not None and serial not in found:
+                continue
+            hit = self._known(term, serial)
+            if hit:
+                return True
+            if hit is None:
+                maybe.append(term)
+        if not maybe:
+            return False
+        text = self._read(serial)
+        if len(maybe) >= _GROUP_AT:
+            return group.search(text)
+        return any(self._verify(term, serial, text) for term in maybe)
+
+    def _verify_all(self, terms: list[TextTerm], serial: int) -> bool:
+        """Whether every one of *terms* (phrases) holds in one article, read at most once."""
+        text: _Text | None = None
+        for term in terms:
+            hit = self._known(term, serial)
+            if hit is None:
+                if text is None:
+                    text = self._read(serial)
+                hit = self._verify(term, serial, text)
+            if not hit:
+                return False
+        return True
 
     def _term(
         self, term: Term, candidates: set[int] | frozenset[int] | None, state: StateView | None
@@ -859,27 +948,36 @@ class SearchIndex:
             self._cached_items -= len(dropped)
         return found
 
-    def _verify(self, term: TextTerm, serial: int) -> bool:
-        """Re-read one article for a text term (a phrase, or anything when scanning)."""
-        key = _term_key(term)
-        known = self._verified.get(key)
-        if known is None:
-            if len(self._verified) > 64:
-                self._verified.clear()
-            known = self._verified[key] = {}
-        hit = known.get(serial)
+    def _read(self, serial: int) -> _Text:
+        """One article's text, folded for the scan regexes as they need it."""
+        return _Text(self._articles[serial], bool(self._plain[serial]))
+
+    def _known(self, term: TextTerm, serial: int) -> bool | None:
+        """What an earlier search found re-reading *serial* for *term*, if it did."""
+        known = self._verified.get(_term_key(term))
+        return None if known is None else known.get(serial)
+
+    def _verify(self, term: TextTerm, serial: int, text: _Text | None = None) -> bool:
+        """Re-read one article for a text term (a phrase, or anything when scanning);
+        *text*: the article already read, for another term."""
+        hit = self._known(term, serial)
         if hit is not None:
             return hit
-        article = self._articles[serial]
-        pattern = _patterns(term)
-        found = pattern[0].search(_fold_title(article.title)) is not None
-        if not found and not term.title_only:
-            if pattern[1] is not None and self._plain[serial]:
-                found = pattern[1].search(article.body.lower()) is not None
-            else:
-                found = pattern[0].search(spaced(normalise(article.text))) is not None
+        if text is None:
+            text = self._read(serial)
+        pattern, twin = _patterns(term)
+        found = text.search(pattern, twin, term.title_only)
         if self._shards:  # scanning keeps no per-article memo: it would grow to N
+            key = _term_key(term)
+            known = self._verified.get(key)
+            if known is None:
+                known = self._verified[key] = {}
+            if self._verified_items >= _VERIFIED_ITEMS:
+                self._verified.clear()
+                self._verified_items = 0
+                known = self._verified[key] = {}
             known[serial] = found
+            self._verified_items += 1
         return found
 
 
@@ -1029,6 +1127,66 @@ def _patterns(term: TextTerm) -> tuple[re.Pattern[str], re.Pattern[bytes] | None
             _PATTERNS.clear()
         found = _PATTERNS[key] = (re.compile(text), ascii_twin)
     return found
+
+
+_VERIFIED_ITEMS = 250_000
+"""Re-read results a :class:`SearchIndex` remembers, in total (~25 MB at worst)."""
+
+_GROUP_AT = 8
+"""Phrases an article may hold from which it is searched with one regex for all of
+them: a phrase's own regex opens with a literal (~2-3 µs a 4 KB article), a combined
+one tries every position (~50-90 µs whatever its size)."""
+
+
+class _Text:
+    """One article read for the phrase regexes: the title folded, the body folded (or,
+    when plain, lowered as bytes) on first need, then kept for the next phrase."""
+
+    __slots__ = ("_body", "_lowered", "article", "plain", "title")
+
+    def __init__(self, article: Article, plain: bool) -> None:
+        self.article = article
+        self.plain = plain
+        self.title = _fold_title(article.title)
+        self._body: str | None = None
+        self._lowered: bytes | None = None
+
+    def search(
+        self, pattern: re.Pattern[str], twin: re.Pattern[bytes] | None, title_only: bool
+    ) -> bool:
+        """Whether *pattern* is in the title or (unless *title_only*) the body; *twin*
+        is its bytes form, for a plain body."""
+        if pattern.search(self.title) is not None:
+            return True
+        if title_only:
+            return False
+        if twin is not None and self.plain:
+            if self._lowered is None:
+                self._lowered = self.article.body.lower()
+            return twin.search(self._lowered) is not None
+        if self._body is None:
+            self._body = spaced(normalise(self.article.text))
+        return pattern.search(self._body) is not None
+
+
+class _PhraseGroup:
+    """Phrases of one clause searched together (title-only ones apart), compiled on
+    first use: one regex each finds whatever any of the phrases finds."""
+
+    def __init__(self, phrases: list[TextTerm]) -> None:
+        self.phrases = phrases
+        self._compiled: list[tuple[re.Pattern[str], re.Pattern[bytes] | None, bool]] | None = None
+
+    def search(self, text: _Text) -> bool:
+        if self._compiled is None:
+            self._compiled = []
+            for title_only in (False, True):
+                terms = tuple(t for t in self.phrases if t.title_only == title_only)
+                if terms:
+                    source = Group("text", terms, title_only=title_only).pattern.pattern
+                    twin = re.compile(source.encode("ascii")) if source.isascii() else None
+                    self._compiled.append((re.compile(source), twin, title_only))
+        return any(text.search(*compiled) for compiled in self._compiled)
 
 
 def _intersect(
