@@ -325,3 +325,30 @@ def test_many_phrases_read_each_article_at_most_once(
     assert found == {a.serial for a in articles if reference(query, a, None)}
     assert 0 < len(found) < len(articles) or (shape == "and" and not found)
     assert reads and max(reads.values()) == 1, sorted(reads.items())[:5]
+
+
+# ------------------------------------------------- scanning: the rejecting clause first
+
+
+def test_a_scan_tests_the_clause_that_rejects_most_first() -> None:
+    """``64 common words`` scanned each article for every word in the order written
+    (1.6 s at 50k on the command line): the scan learns which clause rejects articles
+    and tests it first, with the same answers."""
+    common = [f"word{number}" for number in range(40)]
+    articles = [
+        make_article(
+            serial, f"t{serial}", " ".join(common + (["rare"] if serial % 50 == 0 else [])), None
+        )
+        for serial in range(600)
+    ]
+    texts = [prepare(article) for article in articles]
+    query = parse_query(" ".join(common) + " rare")
+    assert query.scan_order.clauses[0][0] != query.plan[-1][0]
+    found = {
+        a.serial for a, t in zip(articles, texts, strict=True) if matches_prepared(query, a, t)
+    }
+    assert found == set(range(0, 600, 50))
+    assert query.scan_order.clauses[0] == query.plan[-1]  # "rare"
+    again = parse_query(" ".join(common) + " rare")
+    assert {a.serial for a in articles if again.matches(a)} == found
+    assert again.scan_order.clauses[0] == again.plan[-1]

@@ -83,6 +83,7 @@ __all__ = [
     "Group",
     "Query",
     "QueryError",
+    "ScanOrder",
     "StateTerm",
     "StateView",
     "Term",
@@ -984,6 +985,9 @@ def _sign(term: Term) -> bool:
     return term.negated
 
 
+_Finder = re.Pattern[str] | None
+
+
 @dataclass(frozen=True, eq=False)
 class Group:
     """Alternatives of one kind, tested together: any of *terms* holds (all of them are
@@ -1009,6 +1013,34 @@ class Group:
         else:
             rows = [(t.tokens, t.prefix) for t in self.terms if isinstance(t, TextTerm)]
         return re.compile(_alternatives(rows))
+
+    @functools.cached_property
+    def _finders(self) -> tuple[_Finder, _Finder, _Finder]:
+        r""":attr:`pattern` as three regexes that together find the same, faster.
+
+        ``(?<!\w)`` opening a regex makes ``re`` try a match at every position (~60 µs
+        a 4 KB article); ``\W`` instead lets it skip to the next non-word character in
+        C (~45 µs), and a match at the very start is tried on its own.
+        """
+        if self.kind == "field":
+            rows = [(t.tokens, True) for t in self.terms if isinstance(t, FieldTerm)]
+        else:
+            rows = [(t.tokens, t.prefix) for t in self.terms if isinstance(t, TextTerm)]
+        trie, others = _alternatives_split(rows)
+        return (
+            re.compile(trie) if trie is not None else None,
+            re.compile(r"\W(?:" + trie + ")") if trie is not None else None,
+            re.compile(others) if others is not None else None,
+        )
+
+    def search(self, text: str) -> bool:
+        """Text and author/tag groups: whether :attr:`pattern` finds anything in *text*."""
+        head, inner, others = self._finders
+        return (
+            (head is not None and head.match(text) is not None)
+            or (inner is not None and inner.search(text) is not None)
+            or (others is not None and others.search(text) is not None)
+        )
 
     @functools.cached_property
     def intervals(self) -> tuple[list[int], list[int]]:
@@ -1046,7 +1078,7 @@ class Group:
                 if dot < 0:
                     return False
                 value = value[dot + 1 :]
-        return self.pattern.search(value) is not None
+        return self.search(value)
 
     def matches_article(self, article: Article) -> bool:
         """Field groups, taken as positive."""
@@ -1055,6 +1087,72 @@ class Group:
 
 Atom = Term | Group
 Plan = tuple[tuple[Atom, ...], ...]
+
+
+def _atom_cost(atom: Atom) -> float:
+    """A rough cost of testing one atom on a 4 KB article, in µs."""
+    if isinstance(atom, Group):
+        return 50.0 if atom.kind == "text" and not atom.title_only else 0.5
+    if isinstance(atom, TextTerm):
+        return 0.3 if atom.title_only else 2.0
+    return 0.3
+
+
+class ScanOrder:
+    """The order in which a scan tests a plan's clauses, learnt as it goes.
+
+    A query is the AND of its clauses, so any order gives the same answer; the best
+    one tests first the clauses that reject most articles for their cost (``64
+    common words`` tested each article for all 64 words in the order written: 1.6 s at
+    50k, where the rarest word alone rejects nearly every article). Each article adds
+    one count: where it was rejected, or that it passed; every so often the clauses
+    are sorted by cost over the share of the articles reaching them that they
+    rejected. A thread that tests meanwhile may count against a clause that moved:
+    the order only steers the speed, never the answer.
+    """
+
+    __slots__ = ("_costs", "_left", "_passed", "_rejected", "_rounds", "clauses")
+
+    def __init__(self, plan: Plan) -> None:
+        self.clauses: Plan = plan
+        """The clauses, in the order to test them."""
+        self._costs = [sum(_atom_cost(atom) for atom in clause) for clause in plan]
+        self._rejected = [0] * len(plan)
+        self._passed = 0
+        self._rounds = 0
+        self._left = 32 if len(plan) > 1 else -1
+
+    def rejected(self, position: int) -> None:
+        """An article was rejected by the clause at *position* (of :attr:`clauses`)."""
+        self._rejected[position] += 1
+        self._left -= 1
+        if not self._left:
+            self._reorder()
+
+    def passed(self) -> None:
+        """An article passed every clause."""
+        self._passed += 1
+        self._left -= 1
+        if not self._left:
+            self._reorder()
+
+    def _reorder(self) -> None:
+        reached = self._passed
+        ranked: list[tuple[float, int]] = []
+        for position in range(len(self.clauses) - 1, -1, -1):
+            reached += self._rejected[position]
+            share = self._rejected[position] / reached if reached else 0.5
+            cost = self._costs[position]
+            ranked.append((cost / share if share else float("inf"), position))
+        ranked.sort()
+        order = [position for _, position in ranked]
+        costs = [self._costs[p] for p in order]
+        self.clauses = tuple(self.clauses[p] for p in order)
+        self._costs = costs
+        self._rejected = [0] * len(order)
+        self._passed = 0
+        self._rounds += 1
+        self._left = 256 << min(self._rounds, 6)
 
 
 def _alternatives(rows: list[tuple[tuple[str, ...], bool]]) -> str:
@@ -1085,6 +1183,20 @@ def _alternatives(rows: list[tuple[tuple[str, ...], bool]]) -> str:
         parts.append(r"(?<!\w)" + trie.source())
     parts.extend(f"(?:{other})" for other in dict.fromkeys(others))
     return "|".join(parts) if parts else "(?!)"
+
+
+def _alternatives_split(rows: list[tuple[tuple[str, ...], bool]]) -> tuple[str | None, str | None]:
+    """:func:`_alternatives` in two: the trie of the rows that start at a word's start
+    (without its look-behind), and the other rows (None where there are none)."""
+    inner = [row for row in rows if not _starts_apart(row[0][0])]
+    apart = [row for row in rows if _starts_apart(row[0][0])]
+    trie = _alternatives(inner).removeprefix(r"(?<!\w)") if inner else None
+    return trie, _alternatives(apart) if apart else None
+
+
+def _starts_apart(first: str) -> bool:
+    """Whether a row with this first token is not in :func:`_alternatives`'s trie."""
+    return is_symbol(first[0]) or is_cjk(first)
 
 
 class _Node:
@@ -1213,8 +1325,10 @@ class Query:
     search_clauses: tuple[Clause, ...] = field(init=False, compare=False, repr=False)
     """The clauses a search needs: repeats and clauses that always hold left out."""
     plan: Plan = field(init=False, compare=False, repr=False)
-    """What a scan tests, in order: :attr:`search_clauses` with many alternatives of a
-    kind made one :class:`Group` (see :func:`compile_plan`)."""
+    """What a scan tests: :attr:`search_clauses` with many alternatives of a kind made
+    one :class:`Group` (see :func:`compile_plan`)."""
+    scan_order: ScanOrder = field(init=False, compare=False, repr=False)
+    """The plan's clauses in the order a scan tests them, learnt while scanning."""
 
     def __post_init__(self) -> None:
         clauses = _clauses(self.text, _lex(self.text))
@@ -1222,6 +1336,7 @@ class Query:
         search_clauses, plan = compile_plan(clauses)
         object.__setattr__(self, "search_clauses", search_clauses)
         object.__setattr__(self, "plan", plan)
+        object.__setattr__(self, "scan_order", ScanOrder(plan))
         # Compiled on first use: a grouped term never needs its own.
         object.__setattr__(self, "_patterns", {})
 
@@ -1249,17 +1364,20 @@ class Query:
     def matches(self, article: Article, state: StateView | None = None) -> bool:
         """Evaluate against one article by reading it: the reference the index must agree with."""
         scan = _Scan(article)
-        return all(
-            any(self._term_matches(term, scan, state) for term in clause) for clause in self.plan
-        )
+        order = self.scan_order
+        for position, clause in enumerate(order.clauses):
+            if not any(self._term_matches(term, scan, state) for term in clause):
+                order.rejected(position)
+                return False
+        order.passed()
+        return True
 
     def _term_matches(self, term: Atom, scan: _Scan, state: StateView | None) -> bool:
         if isinstance(term, Group):
             if term.kind == "text":
-                pattern = term.pattern
-                found = pattern.search(scan.title) is not None
+                found = term.search(scan.title)
                 if not found and not term.title_only:
-                    found = pattern.search(scan.body) is not None
+                    found = term.search(scan.body)
             elif term.kind == "date":
                 span = article_span(scan.article)
                 found = span is not None and term.contains(*span)
