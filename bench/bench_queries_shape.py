@@ -46,7 +46,10 @@ class _State:
 def shapes(common: list[str], absent: list[str]) -> list[tuple[str, str]]:
     """(name, query text) of the issue's shapes and the worst ones within the limits."""
     n = MAX_TERMS
-    pairs = zip(common[:n], common[1 : n + 1], strict=True)
+    pairs = list(zip(common[:n], common[1 : n + 1], strict=True))
+    # Words in most articles, side by side in few: every article is a candidate for
+    # many of these phrases and holds none (the worst case of re-reading).
+    rarer = list(zip(common[30 : 30 + n], common[31 : 31 + n], strict=True))
     years = [f"date:{2000 + i // 12}-{i % 12 + 1:02d}" for i in range(n)]
     return [
         ("issue: 1,000 terms joined by OR", " OR ".join(absent[:1000])),
@@ -61,6 +64,9 @@ def shapes(common: list[str], absent: list[str]) -> list[tuple[str, str]]:
         (f"{n} common words (AND)", " ".join(common[:n])),
         (f"{n} prefixes of common words (AND)", " ".join(w[:2] for w in common[:n])),
         (f"{n} phrases joined by OR", " OR ".join(f'"{a} {b}"' for a, b in pairs)),
+        (f"{n} rarely met phrases joined by OR", " OR ".join(f'"{a} {b}"' for a, b in rarer)),
+        (f"{n} phrases (AND)", " ".join(f'"{a} {b}"' for a, b in pairs)),
+        (f"{n} negated phrases", " ".join(f'-"{a} {b}"' for a, b in pairs)),
         (f"{n} title: words joined by OR", " OR ".join("title:" + w for w in absent[:n])),
         (f"{n} months joined by OR", " OR ".join(years)),
         (f"{n} negated months", " ".join("-" + y for y in years)),

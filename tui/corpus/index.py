@@ -660,6 +660,17 @@ class SearchIndex:
                 clauses = [c for c in clauses if not (len(c) == 1 and c[0] in texts)]
                 base = candidates if candidates is not None else range(count)
                 candidates = {s for s in base if self._verify_all(texts, s)}
+        excluded = [
+            c[0]
+            for c in clauses
+            if len(c) == 1 and isinstance(c[0], TextTerm) and c[0].negated
+            if c[0].needs_verifying or not self._shards
+        ]
+        if len(excluded) > 1:
+            # -"a b" -"c d" …: each article read once for all of them, as for an OR.
+            clauses = [c for c in clauses if not (len(c) == 1 and c[0] in excluded)]
+            base = candidates if candidates is not None else self._everything()
+            candidates = set(base) - self._any_phrase(excluded, base, set())
         clauses.sort(key=_clause_cost)
         for clause in clauses:
             if candidates is not None and not candidates:
