@@ -9,9 +9,9 @@ styles and scripts, a navigation bar, a byline, related links, comments with the
 own dates, a cookie banner and a footer. About a third of the pages state their date
 only in the byline, a third only in the metadata, the rest in both; 5 % state none.
 
-It is a module of its own, not a ``--html`` flag of ``make_corpus.py``: the text
-corpora cached under ``bench/.corpora`` are keyed by a hash of that file's source
-(``bench/corpora.py``), and they must not be regenerated for this.
+It is a module of its own, which ``make_corpus.py --html`` hands over to: the text
+corpora cached under ``bench/.corpora`` are keyed by a hash of that file's text
+generator (``bench/corpora.py``), and they must not be regenerated for this.
 """
 
 from __future__ import annotations

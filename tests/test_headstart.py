@@ -134,3 +134,15 @@ async def test_the_app_shows_the_childs_rows_and_loads_the_rest(folder: Path) ->
         assert len(app.corpus) == 30 and len(app.skipped) == 2
         titles = {app.corpus.by_serial[serial].title for serial in app.article_list.rows}
         assert titles == {f"Harbour report {number}" for number in range(30)}
+
+
+def test_the_first_rows_stop_at_their_time_budget(folder: Path) -> None:
+    # A budget already spent still reads one file (the first frame has a row); the
+    # loader then reads every other file, once.
+    rows = read_first_rows([str(folder)], 64, budget=0.0)
+    assert len(rows.items) == len(rows.entries) == 1
+    batches = list(load_batches([str(folder)], read_already=rows.paths, files_read=1))
+    together = rows.items + [item for batch in batches for item in batch.items]
+    assert _keys(together) == _keys(list(iter_corpus([str(folder)])))
+    # With time to spare, the count is the limit.
+    assert len(read_first_rows([str(folder)], 12, budget=60.0).items) == 12

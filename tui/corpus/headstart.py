@@ -32,14 +32,19 @@ from contextlib import suppress
 from dataclasses import dataclass
 
 from .files import Skipped, discover
-from .loader import read_chunk
-from .model import Article
+from .model import Article, read_found
 
 __all__ = ["FIRST_BATCH", "FirstRows", "HeadStart", "read_first_rows"]
 
 FIRST_BATCH = 64
 """Files read for the first frame: more than a tall terminal's rows (a few are
 duplicates or skipped), and ~10 ms of parsing."""
+
+FIRST_ROWS_SECONDS = 0.15
+"""Reading the first rows stops after this long (once one file is read), about what
+Textual takes to draw its first frame: 64 text files take ~35 ms, but a saved web page
+~2.5 ms, after ~0.1 s of importing the HTML libraries, and the first frame should not
+wait for 64 of them. The loader reads whatever was not read."""
 
 WAIT_SECONDS = 5.0
 """How long the app waits for the child's rows before reading them itself (a child
@@ -58,11 +63,20 @@ class FirstRows:
         return [entry.path if isinstance(entry, Skipped) else entry for entry in self.entries]
 
 
-def read_first_rows(paths: Sequence[str], count: int = FIRST_BATCH) -> FirstRows:
-    """The first *count* entries that discovery finds under *paths*, read and parsed
-    (what the child runs; also the app's own way when there is no child)."""
-    entries = list(itertools.islice(discover(paths), count))
-    items, _ = read_chunk(entries, with_texts=False)
+def read_first_rows(
+    paths: Sequence[str], count: int = FIRST_BATCH, budget: float = FIRST_ROWS_SECONDS
+) -> FirstRows:
+    """The first *count* entries that discovery finds under *paths*, read and parsed,
+    or as many as *budget* seconds allow (at least one): what the child runs, and the
+    app's own way when there is no child."""
+    started = time.monotonic()
+    entries: list[str | Skipped] = []
+    items: list[Article | Skipped] = []
+    for entry in itertools.islice(discover(paths), count):
+        entries.append(entry)
+        items.append(read_found(entry))
+        if time.monotonic() - started > budget:
+            break
     return FirstRows(entries, items)
 
 
