@@ -1015,6 +1015,16 @@ class Group:
         return re.compile(_alternatives(rows))
 
     @functools.cached_property
+    def sources(self) -> tuple[str | None, str | None]:
+        """Text and author/tag groups: :attr:`pattern`'s source in two, the trie of the
+        rows that start at a word's start, without its look-behind, and the others."""
+        if self.kind == "field":
+            rows = [(t.tokens, True) for t in self.terms if isinstance(t, FieldTerm)]
+        else:
+            rows = [(t.tokens, t.prefix) for t in self.terms if isinstance(t, TextTerm)]
+        return _alternatives_split(rows)
+
+    @functools.cached_property
     def _finders(self) -> tuple[_Finder, _Finder, _Finder]:
         r""":attr:`pattern` as three regexes that together find the same, faster.
 
@@ -1022,11 +1032,7 @@ class Group:
         a 4 KB article); ``\W`` instead lets it skip to the next non-word character in
         C (~45 µs), and a match at the very start is tried on its own.
         """
-        if self.kind == "field":
-            rows = [(t.tokens, True) for t in self.terms if isinstance(t, FieldTerm)]
-        else:
-            rows = [(t.tokens, t.prefix) for t in self.terms if isinstance(t, TextTerm)]
-        trie, others = _alternatives_split(rows)
+        trie, others = self.sources
         return (
             re.compile(trie) if trie is not None else None,
             re.compile(r"\W(?:" + trie + ")") if trie is not None else None,
