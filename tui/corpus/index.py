@@ -1157,11 +1157,6 @@ def _patterns(term: TextTerm) -> tuple[re.Pattern[str], re.Pattern[bytes] | None
 _VERIFIED_ITEMS = 250_000
 """Re-read results a :class:`SearchIndex` remembers, in total (~25 MB at worst)."""
 
-_GROUP_AT = 8
-"""Phrases an article may hold from which it is searched with one regex for all of
-them: a phrase's own regex opens with a literal (~2-3 µs a 4 KB article), a combined
-one tries every position (~50-90 µs whatever its size)."""
-
 
 class _Text:
     """One article read for the phrase regexes: the title folded, the body folded (or,
