@@ -32,6 +32,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
+from .compat import FrameHookScreen
 from .corpus import Article, Corpus, Skipped, SortOrder, corpus_name, read_raw
 from .corpus.files import check_paths
 from .corpus.foreground import Foreground
@@ -109,7 +110,7 @@ class StateSaved(Message):
     """A save of the read/flag marks ended (written, or a warning says why not)."""
 
 
-class MainScreen(Screen[None]):
+class MainScreen(FrameHookScreen):
     """The default screen, but a focus change does not repaint all of it.
 
     Textual's ``Screen.focused`` repaints the whole screen when the focus moves (opening
@@ -123,12 +124,9 @@ class MainScreen(Screen[None]):
         super().__init__(id=id)
         self.foreground = foreground
 
-    def _compositor_refresh(self) -> None:
-        # The frame is drawn: loading threads that stood aside for it go on, once
-        # Textual's writer thread has had a moment to send it to the terminal.
-        # (Textual has no public hook for "frame written"; without this one the
-        # foreground's busy spell would simply run out: slower loading, never wrong.)
-        super()._compositor_refresh()
+    def frame_written(self) -> None:
+        # Loading threads that stood aside for this frame go on, once Textual's writer
+        # thread has had a moment to send it to the terminal.
         self.foreground.idle(after=WRITER_SECONDS)
 
 

@@ -10,6 +10,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.widget import Widget
 
+from ..compat import blur_quietly, focus_quietly, update_scrollbars
 from .glyphs import UNICODE, Glyphs
 
 
@@ -42,7 +43,7 @@ class LineView(ScrollView, can_focus=True):
         size = Size(self.scrollable_content_region.width or self.size.width, lines)
         if size != self.virtual_size:
             self.set_reactive(Widget.virtual_size, size)
-            self._scroll_update(size)  # scrollbar window and clamped scroll offsets
+            update_scrollbars(self, size)  # scrollbar window and clamped scroll offsets
         if repaint:
             self.refresh()
 
@@ -74,17 +75,11 @@ class LineView(ScrollView, can_focus=True):
     # and closed cost both panes and ~5 ms. None of our CSS depends on :focus (the
     # list's cursor has a class for each state), so only what shows focus is redrawn.
 
-    def _on_focus(self, event: events.Focus) -> None:
-        event.prevent_default()  # not Widget._on_focus: it repaints everything
-        self.has_focus = True
-        if self.parent is not None:
-            self.parent.post_message(events.DescendantFocus(self))
+    def on_focus(self, event: events.Focus) -> None:
+        focus_quietly(self, event)  # instead of Textual's handler: it repaints everything
 
-    def _on_blur(self, event: events.Blur) -> None:
-        event.prevent_default()
-        self.has_focus = False
-        if self.parent is not None:
-            self.parent.post_message(events.DescendantBlur(self))
+    def on_blur(self, event: events.Blur) -> None:
+        blur_quietly(self, event)
 
     def watch_has_focus(self, _has_focus: bool) -> None:
         self.focus_changed()
