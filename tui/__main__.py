@@ -154,21 +154,14 @@ def load(
     return corpus, matched
 
 
-def format_date(article: Article) -> str:
-    if article.date is None:
-        return "undated"
-    if article.date.inferred:
-        return f"{article.date.iso()} (inferred)"
-    return article.date.iso()
-
-
 def print_list(articles: Sequence[Article], as_json: bool, out: TextIO) -> None:
     if as_json:
         for article in articles:
             out.write(json.dumps(article.to_json(), ensure_ascii=False) + "\n")
         return
     for article in articles:
-        out.write(f"{article.id:<{ID_WIDTH}}  {format_date(article):<15}  {article.title}\n")
+        date = article.date_label(spelled_out=True)
+        out.write(f"{article.id:<{ID_WIDTH}}  {date:<15}  {article.title}\n")
 
 
 ID_WIDTH = 10

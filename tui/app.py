@@ -720,10 +720,7 @@ class BroadsheetApp(App[None]):
         article = self._current_article()
         if article is None:
             return
-        date = article.date.iso() if article.date else "undated"
-        if article.date is not None and article.date.inferred:
-            date = f"c. {date}"
-        citation = f"“{article.title}” ({date}). {article.path}"
+        citation = f"“{article.title}” ({article.date_label()}). {article.path}"
         self.copy_to_clipboard(citation)
         self.notify(citation, title="Citation copied", markup=False, timeout=3)
 

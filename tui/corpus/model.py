@@ -121,28 +121,43 @@ class Article:
     def date_iso(self) -> str | None:
         return self.date.iso() if self.date else None
 
+    def date_label(self, *, spelled_out: bool = False) -> str:
+        """The date as every view shows it: ISO cut to its precision (``2024-10-17``,
+        ``2024-10``, ``2022``), ``undated``, and an inferred date marked ``c. 2022`` (the
+        list, the reading pane, citations) or, *spelled_out*, ``2022 (inferred)`` (the
+        lines of ``--list``)."""
+        date = self.date
+        if date is None:
+            return "undated"
+        if date.inferred:
+            return f"{date.iso()} (inferred)" if spelled_out else f"c. {date.iso()}"
+        return date.iso()
+
     def describe_date(self) -> str:
         """The date and where it came from, in words: the UI and ``--show`` both say it."""
+        return f"{self.date_label()} ({self._where_dated()})"
+
+    def _where_dated(self) -> str:
         if self.date is None:
             if self.years_named:
                 named = ", ".join(map(str, self.years_named[:6]))
                 more = "…" if len(self.years_named) > 6 else ""
-                return f"undated (no date stated; the text names {named}{more})"
-            return "undated (no date stated, no year named in the text)"
+                return f"no date stated; the text names {named}{more}"
+            return "no date stated, no year named in the text"
         if self.date.inferred:
-            return f"c. {self.date.iso()} ({DATE_ORIGINS['text']})"
+            return DATE_ORIGINS["text"]
         origin = self.date_origin or "header"
         if origin in ("file name", "folder"):
-            return f"{self.date.iso()} ({DATE_ORIGINS[origin]})"
+            return DATE_ORIGINS[origin]
         if origin == "page metadata" and self.date_text:
             # The field's name: "from the page's metadata (article:published_time)".
-            return f"{self.date.iso()} ({DATE_ORIGINS[origin]} ({self.date_text}))"
+            return f"{DATE_ORIGINS[origin]} ({self.date_text})"
         where = DATE_ORIGINS.get(origin, DATE_ORIGINS["header"])
         if self.date_line:
             where += f", line {self.date_line}"
         if self.date_text and self.date_text != self.date.iso():
-            return f"{self.date.iso()} ({where}, as “{self.date_text}”)"
-        return f"{self.date.iso()} ({where})"
+            return f"{where}, as “{self.date_text}”"
+        return where
 
     def describe_title(self) -> str:
         return {

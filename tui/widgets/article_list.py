@@ -29,15 +29,6 @@ from .text_layout import stable_width, styled_segments, truncate_cells
 DATE_WIDTH = 10
 
 
-def date_label(article: Article) -> str:
-    """The list's date column: precision shows in the text; inferred years read "c. 2022"."""
-    if article.date is None:
-        return "undated"
-    if article.date.inferred:
-        return f"c. {article.date.iso()}"
-    return article.date.iso()
-
-
 class ArticleList(LineView):
     """Date-sorted rows of articles; reports the article highlighted and the one opened."""
 
@@ -349,7 +340,7 @@ class ArticleList(LineView):
             Segment(glyphs.unread if not read else " ", marker_style),
             Segment(glyphs.flag if flagged else " ", marker_style),
             Segment(" ", base),
-            Segment(f"{date_label(article):<{DATE_WIDTH}}", date_style),
+            Segment(f"{article.date_label():<{DATE_WIDTH}}", date_style),
             Segment("  ", base),
         ]
         used = 6 + DATE_WIDTH
