@@ -97,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="infer no year from an article's text: an article without a stated date"
         " is undated",
     )
+    parser.add_argument(
+        "--no-watch",
+        action="store_true",
+        help="do not follow the folder: files added, changed or removed while the reader"
+        " is open show only at the next start",
+    )
     parser.add_argument("--no-mouse", action="store_true", help="no mouse tracking (for SSH)")
     parser.add_argument("--host", default="127.0.0.1", help="with --serve (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="with --serve (default 8000)")

@@ -18,7 +18,7 @@ import os
 import sys
 import time
 from collections.abc import Generator, Iterator, Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
 from textual.actions import SkipAction
@@ -37,9 +37,10 @@ from .corpus import Article, Corpus, Skipped, SortOrder, corpus_name, read_raw
 from .corpus.files import check_paths
 from .corpus.foreground import Foreground
 from .corpus.headstart import FIRST_BATCH, HeadStart, read_first_rows
-from .corpus.index import BackgroundIndexer, SearchIndex, prepare
+from .corpus.index import BackgroundIndexer, IndexText, SearchIndex, prepare
 from .corpus.loader import LoadBatch, collector_paused, load_batches
 from .corpus.query import Query, QueryError, parse_query
+from .corpus.safe import neutralise_line
 from .corpus.state import ReadState
 from .widgets import (
     ArticleList,
@@ -53,6 +54,9 @@ from .widgets import (
     glyphs_for_terminal,
 )
 from .widgets.filter_bar import FilterInput
+
+if TYPE_CHECKING:
+    from .corpus.watch import FolderChanges, FolderWatcher
 
 NARROW_WIDTH = 100
 """Below this many columns one pane shows at a time."""
@@ -99,6 +103,22 @@ class CorpusBatch(Message):
         self.skipped = skipped
         self.read = read
         self.done = done
+        super().__init__()
+
+
+class FolderChanged(Message):
+    """The watcher read a round of changes in the collection (see corpus/watch.py)."""
+
+    def __init__(self, changes: FolderChanges) -> None:
+        self.changes = changes
+        super().__init__()
+
+
+class WatchFailed(Message):
+    """The folder cannot be followed (the reader goes on without it)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
         super().__init__()
 
 
@@ -171,6 +191,7 @@ class BroadsheetApp(App[None]):
         glyphs: Glyphs | None = None,
         infer: bool = True,
         head_start: HeadStart | None = None,
+        watch: bool = True,
     ) -> None:
         super().__init__()
         self.paths = list(paths)
@@ -218,6 +239,7 @@ class BroadsheetApp(App[None]):
         self.foreground = Foreground()
         """Raised while an input is answered: the loading threads wait for its frame."""
         self.set_reactive(BroadsheetApp.order, order)
+        self._init_following(watch)
 
     # --- structure -------------------------------------------------------------
 
@@ -287,12 +309,16 @@ class BroadsheetApp(App[None]):
         if not self.state.loaded:
             self.load_state()  # a big state file takes seconds: never before a frame
         self.load_corpus(batches, first, shown)
+        if self.watch_enabled:
+            self.call_after_refresh(self.follow_folder)  # after the first frame
 
     # --- loading ---------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, ANSWERED_INPUT):
             self._last_input = time.monotonic()
+            if self._change_counts:
+                self._changes_seen()
             if self.loading:
                 # The loading threads stand aside until this input's frame is out.
                 self.foreground.busy(ANSWER_SECONDS)
@@ -380,6 +406,7 @@ class BroadsheetApp(App[None]):
                     markup=False,
                 )
             self.loaded.set()
+            self._apply_changes_at_rest()  # those seen while loading
 
     def _show_batches_at_rest(self) -> None:
         """Show the articles read since the list last changed, once the user rests.
@@ -425,6 +452,9 @@ class BroadsheetApp(App[None]):
             parts.append(f"loading… {self.files_read:,} files read")
         elif self.skipped:
             parts.append(f"{len(self.skipped)} skipped")
+        changes = self._change_note()
+        if changes:
+            parts.append(changes)
         self.query_one(HeaderBar).summary = f" {self.glyphs.separator} ".join(parts)
 
     # --- rows and the query ----------------------------------------------------
@@ -751,6 +781,200 @@ class BroadsheetApp(App[None]):
             )
         )
 
+    # --- following the folder (issue 13, item 6) ---------------------------------
+    # A worker thread watches the collection (corpus/watch.py, watchfiles) and reads
+    # what changed; the UI thread applies each round to the corpus and the index once
+    # the load is over and the user rests, as the loader's batches join the list. The
+    # article under the cursor stays under it (a changed file's new article takes its
+    # old one's place), and the header counts what changed until the user acts.
+
+    def _init_following(self, watch: bool) -> None:
+        self.watch_enabled = watch
+        """False (``--no-watch``): no watcher is started."""
+        self.watcher: FolderWatcher | None = None
+        """The running watcher, once its worker has made it."""
+        self._held_changes: list[FolderChanges] = []
+        """Rounds read but not applied yet (the load is on, or the user is active)."""
+        self._changes_timer: Timer | None = None
+        self._replaced: dict[int, int] = {}
+        """Serial of an article taken out → serial of the one that took its place (the
+        same file changed, or the same text under another name)."""
+        self._change_counts: dict[str, int] = {}
+        """new / changed / removed since the user last acted: the header shows them."""
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def follow_folder(self) -> None:
+        """Watch the collection until the app ends (a cancelled worker stops it)."""
+        from .corpus.state import state_directory
+        from .corpus.watch import FolderWatcher, cache_directory
+
+        worker = get_current_worker()
+        self.foreground.pause()
+        watcher = FolderWatcher(
+            self.paths,
+            exclude=[state_directory(), cache_directory()],
+            pause=self.foreground.pause,
+        )
+        self.watcher = watcher
+        try:
+            watcher.run(
+                lambda changes: self.post_message(FolderChanged(changes)),
+                stopped=lambda: worker.is_cancelled,
+            )
+        except Exception as error:  # no inotify watches left, a folder gone…
+            if not worker.is_cancelled:
+                self.post_message(WatchFailed(str(error) or type(error).__name__))
+
+    @work(thread=True, group="watch-read", exit_on_error=False)
+    def read_again(self, paths: list[str]) -> None:
+        """Read the duplicates of an article whose own file went: one takes its place."""
+        from .corpus.watch import read_files
+
+        changes = read_files(paths, self.foreground.pause)
+        changes.again = True
+        self.post_message(FolderChanged(changes))
+
+    @on(FolderChanged)
+    def _folder_changed(self, message: FolderChanged) -> None:
+        self._held_changes.append(message.changes)
+        self._apply_changes_at_rest()
+
+    @on(WatchFailed)
+    def _watch_failed(self, message: WatchFailed) -> None:
+        self.notify(
+            neutralise_line(f"Not following the folder for changes: {message.reason}"),
+            title="Following the folder",
+            severity="warning",
+            markup=False,
+        )
+
+    def _apply_changes_at_rest(self) -> None:
+        """Apply the rounds held, once the load is over and no input came for
+        BATCH_REST seconds (as :meth:`_show_batches_at_rest`)."""
+        if self._changes_timer is not None:
+            self._changes_timer.stop()
+            self._changes_timer = None
+        if self.loading or self.index is None or not self._held_changes:
+            return  # _on_batch calls again when the load ends
+        wait = self._last_input + BATCH_REST - time.monotonic()
+        if wait > 0:
+            self._changes_timer = self.set_timer(wait, self._apply_changes_at_rest)
+            return
+        held, self._held_changes = self._held_changes, []
+        added: list[int] = []
+        for changes in held:
+            added += self._apply_changes(changes)
+        self._show_changes(added)
+
+    def _apply_changes(self, changes: FolderChanges) -> list[int]:
+        """Bring the corpus and the index up to date with one round; return the serials
+        of the articles added."""
+        corpus = self.corpus
+        gone = list(changes.gone)
+        fresh: list[Article] = []
+        texts: dict[int, IndexText | None] = {}
+        for path, item, text in changes.read:
+            old = corpus.at_path(path)
+            if isinstance(item, Skipped):  # emptied, or half written: gone for now
+                if old is not None:
+                    gone.append(path)
+                continue
+            if old is not None:
+                if old.key == item.key:
+                    continue  # touched, or read by the loader already
+                gone.append(path)
+            fresh.append(item)
+            texts[id(item)] = text
+        removal = corpus.remove(gone, changes.gone_folders)
+        new = corpus.add(fresh)
+        index = self.index
+        if new and index is not None and len(index) == new[0].serial:
+            prepared = [texts[id(article)] or prepare(article) for article in new]
+            index.stage(new, prepared)
+            self.index_new()
+        replaced = 0
+        for article in removal.articles:
+            successor = corpus.at_path(article.file_path) or corpus.by_key(article.key)
+            if successor is not None:
+                self._replaced[article.serial] = successor.serial
+                replaced += 1
+        if removal.orphans:
+            self.read_again(removal.orphans)
+        if not changes.again:
+            successors = set(self._replaced.values())
+            counts = self._change_counts
+            fresh_count = sum(1 for article in new if article.serial not in successors)
+            for name, count in (
+                ("new", fresh_count),
+                ("changed", replaced),
+                ("removed", len(removal.articles) - replaced),
+            ):
+                if count:
+                    counts[name] = counts.get(name, 0) + count
+        return [article.serial for article in new]
+
+    @work(thread=True, exclusive=True, group="watch-index", exit_on_error=False)
+    def index_new(self) -> None:
+        """Move the articles just staged into FTS5 (searchable meanwhile by scanning)."""
+        if self.index is not None:
+            self.index.index_staged()
+
+    def _show_changes(self, added: list[int]) -> None:
+        article_list = self.article_list
+        keep = self._successor(article_list.current_serial, article_list.rows)
+        shown = self._successor(self._shown_serial, [])
+        self._replaced = {}
+        if self.matches is not None and added and self.index is not None:
+            found = self.index.search(self.current_query, self.state, within=added)
+            if found:
+                self.matches |= found
+        at_top = round(article_list.scroll_offset.y) == 0
+        self._show_rows(keep=keep)
+        if at_top and article_list.cursor < article_list.size.height:
+            # Scrolled to the top, the new rows above the cursor show (it stays on its
+            # article, a few lines lower), rather than scroll out of sight.
+            article_list.scroll_to(y=0, animate=False, immediate=True)
+        if self.reading and shown is not None and shown != self._shown_serial:
+            self._show_article(self.corpus.by_serial[shown])  # the open file changed
+        self._update_header()
+
+    def _successor(self, serial: int | None, rows: list[int]) -> int | None:
+        """What stands for article *serial* now: itself, what took its place, or (gone)
+        the nearest row after it in *rows* still there, else before it."""
+        if serial is None:
+            return None
+        replaced, removed = self._replaced, self.corpus.removed
+        seen = set()
+        while serial in replaced and serial not in seen:
+            seen.add(serial)
+            serial = replaced[serial]
+        if serial not in removed:
+            return serial
+        try:
+            position = rows.index(serial)
+        except ValueError:
+            return None
+        for row in (*rows[position + 1 :], *reversed(rows[:position])):
+            if row not in removed:
+                return row
+        return None
+
+    def _change_note(self) -> str:
+        """The header's note ("3 new, 1 changed, 1 removed"): what the folder did since
+        the user last pressed a key or clicked."""
+        counts = self._change_counts
+        return ", ".join(
+            f"{counts[name]:,} {name}" for name in ("new", "changed", "removed") if name in counts
+        )
+
+    def _changes_seen(self) -> None:
+        self._change_counts = {}
+        self._update_header()
+
+    def on_unmount(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()  # the cancelled worker would stop it too, a step later
+
     async def action_quit(self) -> None:
         if self._save_timer is not None:
             self._save_timer.stop()
@@ -804,6 +1028,7 @@ def run_app(
         order=args.sort,
         infer=not getattr(args, "no_infer", False),
         head_start=head_start,
+        watch=not getattr(args, "no_watch", False),
     )
     app.run(mouse=not no_mouse)
     from .corpus.safe import neutralise_line

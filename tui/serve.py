@@ -143,6 +143,8 @@ def serve_command(args: argparse.Namespace, paths: list[str]) -> str:
         parts.append("--no-state")
     if getattr(args, "no_infer", False):
         parts.append("--no-infer")
+    if getattr(args, "no_watch", False):
+        parts.append("--no-watch")
     if args.query:
         parts += ["--query", args.query]
     parts.append("--")
