@@ -377,3 +377,52 @@ def test_a_few_matches_skip_removed_articles(tmp_path: Path) -> None:
     corpus.remove([first.file_path])
     for order in ("newest", "oldest"):
         assert corpus.in_order({first.serial, last.serial}, order) == [last.serial]  # type: ignore[arg-type]
+
+
+def test_a_file_named_on_the_command_line_is_followed_through_a_save_by_rename(
+    tmp_path: Path,
+) -> None:
+    named = write(tmp_path, "named.note", "2024-01-01", "Named", "first text")
+    write(tmp_path, "other.txt", "2024-01-01", "Other", "not followed: not named")
+    rounds = Rounds()
+    watcher = FolderWatcher([str(named)])
+    thread = threading.Thread(target=watcher.run, args=(rounds,))
+    thread.start()
+    try:
+        assert watcher.watching.wait(WAIT)
+        # As editors save: a new file written beside it, then renamed over it.
+        write(tmp_path, ".named.note.tmp", "2024-01-01", "Named again", "second text")
+        os.replace(tmp_path / ".named.note.tmp", named)
+        write(tmp_path, "other.txt", "2024-01-02", "Other", "changed, still not followed")
+        wait_until(lambda: rounds.read().get(str(named)) == "Named again", "the save")
+        assert set(rounds.read()) == {str(named)}
+    finally:
+        watcher.stop()
+        thread.join(WAIT)
+    assert not thread.is_alive()
+
+
+async def test_a_watcher_that_cannot_start_is_one_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*_: object, **__: object) -> None:
+        raise OSError("inotify watch limit reached")
+
+    monkeypatch.setattr(FolderWatcher, "run", refuse)
+    folder = tmp_path / "articles"
+    write(folder, "a.txt", "2024-01-01", "Alpha", "alpha text")
+    app = BroadsheetApp([str(folder)], state=ReadState.open(enabled=False))
+    messages: list[str] = []
+    notify = app.notify
+
+    def record(message: str, **options: object) -> None:
+        messages.append(message)
+        notify(message, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(app, "notify", record)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await asyncio.wait_for(app.loaded.wait(), WAIT)
+        await until(pilot, lambda: bool(messages), "the warning")
+        await pilot.pause(0.2)
+        assert messages == ["Not following the folder for changes: inotify watch limit reached"]
+        assert titles(app) == ["Alpha"]
