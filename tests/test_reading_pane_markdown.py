@@ -165,7 +165,7 @@ async def test_search_matches_are_highlighted_and_jumped_in_markdown(tmp_path: P
         await pilot.press("enter")
         await settle(pilot)
         reader = app.reader
-        assert reader.match_count == 2
+        assert len(reader._matches) == 2
         await pilot.press("n")
         strips = _rows(reader)
         current = _segment(strips, "Islamabad")

@@ -96,14 +96,6 @@ def _fence_kind(line: str) -> str | None:
     return None
 
 
-def starts_with_front_matter(lines: list[str]) -> bool:
-    """The cheap check: is the first non-blank line (of the first few) ``---`` or ``+++``?"""
-    for line in lines[: _LEADING_BLANKS + 1]:
-        if line.strip():
-            return _fence_kind(line) is not None
-    return False
-
-
 def _closing(lines: list[str], start: int, kind: str) -> tuple[int | None, bool]:
     """Index of the closing fence, and whether the block grew past the caps first."""
     size = 0

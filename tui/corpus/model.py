@@ -273,14 +273,6 @@ def count_cjk_words(text: str, utf8: bytes) -> int:
     return len(_CJK_CHARACTER.findall(text))
 
 
-def content_key(title: str, paragraphs: list[str]) -> str:
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(title.encode("utf-8", "surrogatepass"))
-    digest.update(b"\n")
-    digest.update("\n".join(paragraphs).encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
-
-
 def build_article(path: str, source: SourceText, parsed: ParsedText) -> Article:
     """The article of one file; *path* is the path to show it by, not yet neutralised
     (it also opens the file: it is kept when what is shown differs)."""
@@ -294,8 +286,8 @@ def build_article(path: str, source: SourceText, parsed: ParsedText) -> Article:
         body = parsed.utf8_body  # the same join, encoded by parse_text to count words
     else:
         body = text.encode("utf-8", "surrogatepass")
-    # The same digest as content_key(), from the body already encoded: one join and
-    # one encode per article instead of two.
+    # The content hash (the read/flag state key, never to change): BLAKE2b-128 of the
+    # title, a newline and the cleaned paragraphs joined by newlines, all UTF-8.
     digest = hashlib.blake2b(digest_size=16)
     digest.update(parsed.title.encode("utf-8", "surrogatepass"))
     digest.update(b"\n")

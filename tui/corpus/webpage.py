@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 
     from .parse import ParsedText
 
-HTML_SUFFIXES = frozenset({".html", ".htm"})
 
 MAX_PAGE_BYTES = 5 << 20
 """Read at most this much of a page. Real article pages are far smaller (the largest
@@ -124,10 +123,6 @@ class Page:
     @property
     def text(self) -> str:
         return "\n".join(self.lines)
-
-
-def is_page(path: str) -> bool:
-    return os.path.splitext(path)[1].lower() in HTML_SUFFIXES
 
 
 # --- decoding -----------------------------------------------------------------------

@@ -225,13 +225,6 @@ class ArticleList(LineView):
         elif self.cursor >= top + height:
             self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
 
-    def move_to_serial(self, serial: int) -> bool:
-        try:
-            self.cursor = self.rows.index(serial)
-        except ValueError:
-            return False
-        return True
-
     def step(self, delta: int) -> int | None:
         """Move the cursor by *delta* rows; return the serial now under it."""
         self.cursor = self.cursor + delta

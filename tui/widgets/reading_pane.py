@@ -544,10 +544,6 @@ class ReadingPane(LineView):
         self._matches = matches
         self.match_index = -1
 
-    @property
-    def match_count(self) -> int:
-        return len(self._matches)
-
     def on_resize(self, event: events.Resize) -> None:
         if self.measure != self._layout_width:
             # Keep the reader's place: the first visible block stays at the top.

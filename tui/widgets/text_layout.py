@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 
 from rich.cells import cell_len
@@ -217,17 +217,6 @@ def _stacked_marks(text: str) -> bool:
         else:
             run = 0
     return False
-
-
-def join_spans(groups: Iterable[Sequence[tuple[int, int]]]) -> list[tuple[int, int]]:
-    """Merge overlapping spans into a sorted list."""
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(span for group in groups for span in group):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def cut_offsets(text: str, width: int) -> list[tuple[int, int]]:
