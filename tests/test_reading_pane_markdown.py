@@ -198,6 +198,7 @@ async def test_a_long_markdown_note_opens_on_its_head_then_completes(tmp_path: P
 async def test_a_changed_file_falls_back_to_the_loaded_text(tmp_path: Path) -> None:
     path = _write(tmp_path, "note.md", "# Title\n\nOne *two* three.\n")
     app = make_app([str(tmp_path)])
+    app.watch_enabled = False  # a reader not following the folder: the file changes under it
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         path.write_text("# Title\n\nSomething *else*.\n", encoding="utf-8")

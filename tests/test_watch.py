@@ -262,6 +262,18 @@ async def started(app: BroadsheetApp) -> FolderWatcher:
     return watcher
 
 
+async def test_the_app_still_waits_for_its_workers(tmp_path: Path) -> None:
+    """The watcher is a thread of its own, not a worker: waiting for every worker (as
+    tests and harnesses do) does not wait for the app to end."""
+    folder = tmp_path / "articles"
+    write(folder, "a.txt", "2024-01-01", "Alpha", "alpha text")
+    app = BroadsheetApp([str(folder)], state=ReadState.open(enabled=False))
+    async with app.run_test(size=(120, 36)):
+        await started(app)
+        await asyncio.wait_for(app.workers.wait_for_complete(), WAIT)
+        assert app.watch_thread is not None and app.watch_thread.is_alive()
+
+
 async def test_files_added_changed_and_removed_follow_in_the_list_and_search(
     tmp_path: Path,
 ) -> None:
@@ -314,7 +326,9 @@ async def test_files_added_changed_and_removed_follow_in_the_list_and_search(
         (folder / "sub").rmdir()
         await until(pilot, lambda: "Delta zebra" not in titles(app), "the folder's removal")
         assert search(app, "zebra") == []
-    assert await asyncio.to_thread(watcher.finished.wait, WAIT), "the watcher did not stop"
+    # Stopped and joined as the app unmounts: no thread left, its inotify closed.
+    assert watcher.finished.is_set()
+    assert app.watch_thread is not None and not app.watch_thread.is_alive()
     assert inotify_fds() == fds
 
 
@@ -344,8 +358,8 @@ async def test_no_watch_starts_no_watcher(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await asyncio.wait_for(app.loaded.wait(), WAIT)
         await pilot.pause(0.3)
-        assert app.watcher is None
-        assert not [worker for worker in app.workers if worker.group == "watch"]
+        assert app.watcher is None and app.watch_thread is None
+        assert not [t for t in threading.enumerate() if t.name == "broadsheet-watch"]
         assert inotify_fds() == fds
 
 

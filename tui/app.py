@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import os
 import sys
+import threading
 import time
 from collections.abc import Generator, Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar
@@ -792,7 +793,10 @@ class BroadsheetApp(App[None]):
         self.watch_enabled = watch
         """False (``--no-watch``): no watcher is started."""
         self.watcher: FolderWatcher | None = None
-        """The running watcher, once its worker has made it."""
+        """The running watcher, once its thread has made it."""
+        self.watch_thread: threading.Thread | None = None
+        """Its thread: not a Textual worker, which would never complete (tests and
+        harnesses wait for every worker); stopped and joined when the app unmounts."""
         self._held_changes: list[FolderChanges] = []
         """Rounds read but not applied yet (the load is on, or the user is active)."""
         self._changes_timer: Timer | None = None
@@ -802,28 +806,30 @@ class BroadsheetApp(App[None]):
         self._change_counts: dict[str, int] = {}
         """new / changed / removed since the user last acted: the header shows them."""
 
-    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
     def follow_folder(self) -> None:
-        """Watch the collection until the app ends (a cancelled worker stops it)."""
+        """Start the watcher's thread (once; on_mount calls this after the first frame)."""
+        if self.watch_thread is not None or not self.is_running:
+            return
         from .corpus.state import state_directory
         from .corpus.watch import FolderWatcher, cache_directory
 
-        worker = get_current_worker()
-        self.foreground.pause()
-        watcher = FolderWatcher(
+        watcher = self.watcher = FolderWatcher(
             self.paths,
             exclude=[state_directory(), cache_directory()],
             pause=self.foreground.pause,
         )
-        self.watcher = watcher
+        thread = self.watch_thread = threading.Thread(
+            target=self._watch, args=(watcher,), name="broadsheet-watch", daemon=True
+        )
+        thread.start()
+
+    def _watch(self, watcher: FolderWatcher) -> None:
+        """The watcher's thread: watch until the app unmounts."""
+        self.foreground.pause()
         try:
-            watcher.run(
-                lambda changes: self.post_message(FolderChanged(changes)),
-                stopped=lambda: worker.is_cancelled,
-            )
+            watcher.run(lambda changes: self.post_message(FolderChanged(changes)))
         except Exception as error:  # no inotify watches left, a folder gone…
-            if not worker.is_cancelled:
-                self.post_message(WatchFailed(str(error) or type(error).__name__))
+            self.post_message(WatchFailed(str(error) or type(error).__name__))
 
     @work(thread=True, group="watch-read", exit_on_error=False)
     def read_again(self, paths: list[str]) -> None:
@@ -973,7 +979,9 @@ class BroadsheetApp(App[None]):
 
     def on_unmount(self) -> None:
         if self.watcher is not None:
-            self.watcher.stop()  # the cancelled worker would stop it too, a step later
+            self.watcher.stop()
+        if self.watch_thread is not None:
+            self.watch_thread.join(WATCH_STOP_SECONDS)
 
     async def action_quit(self) -> None:
         if self._save_timer is not None:
@@ -985,6 +993,9 @@ class BroadsheetApp(App[None]):
                 await self.save_state().wait()
         self.exit()
 
+
+WATCH_STOP_SECONDS = 2.0
+"""Longest the app waits at exit for the watcher's thread (it stops within ~50 ms)."""
 
 LOADING_SWITCH_INTERVAL = 0.001
 """Seconds a thread may hold the GIL while another waits for it, during loading."""

@@ -75,10 +75,16 @@ def cache_directory() -> str:
     return platformdirs.user_cache_dir("broadsheet")
 
 
-def read_files(paths: Iterable[str], pause: Callable[[], None] | None = None) -> FolderChanges:
+def read_files(
+    paths: Iterable[str],
+    pause: Callable[[], None] | None = None,
+    stopping: Callable[[], bool] = lambda: False,
+) -> FolderChanges:
     """Read *paths* (spelt as the loader would): what a round of changes gives."""
     changes = FolderChanges()
     for path in paths:
+        if stopping():
+            break
         if pause is not None:
             pause()
         item = read_article(path)
@@ -205,7 +211,7 @@ class FolderWatcher:
         for start in range(0, len(to_read), BATCH):
             if stopping():
                 return
-            read = read_files(to_read[start : start + BATCH], self.pause)
+            read = read_files(to_read[start : start + BATCH], self.pause, stopping)
             changes.read.extend(read.read)
             deliver(changes)
             changes = FolderChanges()
