@@ -2,7 +2,7 @@
 
     python -m bench.bench_state                         # 1.5 M keys in both lists (107 MB)
     python -m bench.bench_state --keys 200000 --mode model
-    python -m bench.bench_state --folder /tmp/x         # keep the generated file there
+    python -m bench.bench_state --folder DIR            # keep the generated file in DIR
 
 Issue 12, item 11: a 107 MB ``state.json`` made the first frame wait 2.2 s and froze a
 keystroke for 2.6 s at the debounced save. Loading and saving now run in worker threads,
