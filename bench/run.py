@@ -178,6 +178,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--no-grep", action="store_true", help="skip the grep yardstick")
     parser.add_argument(
+        "--no-reopen",
+        action="store_true",
+        help="skip the second launches (a first launch writes the store, the next reads it)",
+    )
+    parser.add_argument(
         "--load-timeout",
         type=float,
         default=120,
@@ -290,6 +295,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         launch_only,
         loading_session,
         open_sizes_session,
+        reopen_session,
     )
 
     def log(message: str) -> None:
@@ -351,6 +357,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{report.seconds(run.first_rows)} (bare {report.seconds(result.bare[-1])}), "
                     f"loaded {loaded}, peak RSS {report.megabytes(run.peak_rss)}"
                 )
+        if not args.no_reopen:
+            for index in range(max(1, runs)):
+                again = reopen_session(settings, [shown_path])
+                result.reopens.append(again)
+                if again.error:
+                    failed = True
+                    log(f"{result.label} re-open {index + 1}: FAILED: {again.error}")
+                else:
+                    log(
+                        f"{result.label} re-open {index + 1}/{runs}: first rows "
+                        f"{report.seconds(again.first_rows)}, searchable "
+                        f"{report.seconds(again.loaded)}, peak RSS "
+                        f"{report.megabytes(again.peak_rss)}"
+                    )
         if args.load_presses > 0:
             result.loading = loading_session(settings, [shown_path])
             if result.loading.error:

@@ -69,7 +69,7 @@ class Settings:
     how far loading got and skips the measurements that need a loaded corpus."""
     truecolor: bool = False
 
-    def env(self, state_dir: str) -> dict[str, str]:
+    def env(self, state_dir: str, cache_dir: str | None = None) -> dict[str, str]:
         """A terminal like a fresh xterm's: fixed TERM, no colour or size overrides.
 
         PYTHONDONTWRITEBYTECODE is dropped too: an installed reader has its bytecode
@@ -95,13 +95,20 @@ class Settings:
         }
         env["TERM"] = "xterm-256color"
         env["BROADSHEET_STATE_DIR"] = state_dir
+        # The store lives beside the state: every session is a first launch unless it
+        # is handed the folder of an earlier one (reopen_session).
+        env["BROADSHEET_CACHE_DIR"] = cache_dir or os.path.join(state_dir, "cache")
         if self.truecolor:
             env["COLORTERM"] = "truecolor"
         return env
 
-    def spawn(self, argv: list[str], state_dir: str) -> PtySession:
+    def spawn(self, argv: list[str], state_dir: str, cache_dir: str | None = None) -> PtySession:
         return PtySession(
-            argv, cols=self.cols, rows=self.rows, env=self.env(state_dir), cwd=str(self.repo)
+            argv,
+            cols=self.cols,
+            rows=self.rows,
+            env=self.env(state_dir, cache_dir),
+            cwd=str(self.repo),
         )
 
 
@@ -187,11 +194,35 @@ class _Watch:
             self._next_rss = moment + 0.2
 
 
-def app_session(settings: Settings, paths: list[str]) -> AppRun:
+STORE_WRITE_SECONDS = 120.0
+"""Longest a first launch may take to quit: it finishes writing the store first."""
+
+
+def reopen_session(settings: Settings, paths: list[str]) -> AppRun:
+    """A second launch: one launch loads *paths* and quits (writing the store), then a
+    launch with the same cache folder takes every measurement of :func:`app_session`."""
+    with tempfile.TemporaryDirectory(prefix="broadsheet-bench-cache-") as cache_dir:
+        with tempfile.TemporaryDirectory(prefix="broadsheet-bench-state-") as state_dir:
+            session = settings.spawn([settings.python, "-m", "tui", *paths], state_dir, cache_dir)
+            try:
+                session.wait_for(session.has_rows, settings.timeout, "the first list row")
+                session.wait_for(
+                    lambda: not _loading(session), settings.load_timeout, "loading to finish"
+                )
+            except SessionError as error:
+                run = AppRun()
+                run.error = f"first launch: {error}"
+                session.close()
+                return run
+            session.close(timeout=STORE_WRITE_SECONDS)
+        return app_session(settings, paths, cache_dir)
+
+
+def app_session(settings: Settings, paths: list[str], cache_dir: str | None = None) -> AppRun:
     """Launch the reader on *paths* and take every measurement once; see the module doc."""
     run = AppRun()
     with tempfile.TemporaryDirectory(prefix="broadsheet-bench-state-") as state_dir:
-        session = settings.spawn([settings.python, "-m", "tui", *paths], state_dir)
+        session = settings.spawn([settings.python, "-m", "tui", *paths], state_dir, cache_dir)
         watch = _Watch(session)
         session.on_chunk.append(watch.check)
         try:

@@ -17,9 +17,10 @@ SEEDS = REPO / "seeds"
 def isolated_state(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
-    """Never touch the real home: point the state directory at a fresh temp folder."""
+    """Never touch the real home: point the state and cache folders at fresh temp ones."""
     state_dir = tmp_path_factory.mktemp("state")
     monkeypatch.setenv("BROADSHEET_STATE_DIR", str(state_dir))
+    monkeypatch.setenv("BROADSHEET_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.delenv("NO_COLOR", raising=False)
     return state_dir
 

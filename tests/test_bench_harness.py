@@ -146,5 +146,8 @@ def test_harness_generates_and_measures_an_html_corpus(tmp_path: Path) -> None:
 
     table = (tmp_path / "latest.md").read_text()
     assert "| metric | 30 html | target |" in table
+    # The second launch read the store the first one wrote: rows, then searchable.
+    assert summary["reopen_n"] == 1
+    assert 0 < summary["reopen_rows"] <= summary["reopen_loaded"]
     reopen = next(line for line in table.splitlines() if line.startswith("| re-open"))
-    assert "needs the store (issue 13)" in reopen
+    assert "not measured" not in reopen

@@ -8,7 +8,7 @@ import os
 import shutil
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from .corpus import (
@@ -25,6 +25,8 @@ from .corpus.loader import collector_paused, load_batches
 if TYPE_CHECKING:
     from .corpus.markdown import Document
     from .corpus.query import Query, StateView
+    from .corpus.session import StoreChange
+    from .corpus.store import Store
 
 PROG = "broadsheet"
 
@@ -103,6 +105,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not follow the folder: files added, changed or removed while the reader"
         " is open show only at the next start",
     )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="keep no store: read every file at every start, as a first launch does",
+    )
+    parser.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="start the collection's store afresh (read every file once more)",
+    )
     parser.add_argument("--no-mouse", action="store_true", help="no mouse tracking (for SSH)")
     parser.add_argument("--host", default="127.0.0.1", help="with --serve (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="with --serve (default 8000)")
@@ -128,17 +140,30 @@ def load(
     state: StateView | None = None,
     *,
     infer: bool = True,
+    cache: bool = False,
+    rebuild: bool = False,
 ) -> tuple[Corpus, set[int]]:
-    """Load the corpus, reporting each skipped file on stderr as it is met.
+    """Load the corpus, reporting each skipped file on stderr; return it and the
+    serials of the articles matching *query* (empty without one).
 
-    Parsed in a process pool (``load_batches``: the same order as ``iter_corpus``, so
-    the same primary file of each set of duplicates). With a *query*, the workers also
-    prepare the index's text and each batch is filtered as it arrives, as the app's
-    search index does for articles it has not put in FTS5 yet
-    (:func:`~tui.corpus.index.matches_prepared`); the texts are then dropped, so memory
-    stays flat. Returns the corpus and the serials of the articles matching *query*
-    (empty without one).
+    With *cache*, through the collection's store (:mod:`corpus.session`): a re-open
+    reads no file but those changed since, and the store's index answers the query;
+    a first run reads and indexes every file and writes the store. Without it (or
+    when the store cannot be used: a warning says why), every file is parsed in a
+    process pool and each batch filtered as it arrives
+    (:func:`~tui.corpus.index.matches_prepared`), the texts then dropped.
     """
+    if cache:
+        from .corpus.session import open_store
+
+        store, warning = open_store(paths, infer=infer, rebuild=rebuild)
+        if warning is not None:
+            _warn(f"warning: {warning}")
+        if store is not None:
+            try:
+                return _load_stored(store, paths, query, state, infer=infer)
+            finally:
+                store.close()
     if query is not None:
         from .corpus.index import matches_prepared
 
@@ -146,9 +171,7 @@ def load(
     matched: set[int] = set()
     with collector_paused():
         for batch in load_batches(paths, with_texts=query is not None):
-            for item in batch.items:
-                if isinstance(item, Skipped):
-                    _warn(f"skipped {item.path}: {item.reason}")
+            _warn_skipped(batch.items)
             added = corpus.add(batch.items)
             if query is not None:
                 texts = batch.texts_for(added)
@@ -158,6 +181,75 @@ def load(
                     if matches_prepared(query, article, text, state)
                 )
     return corpus, matched
+
+
+def _warn_skipped(items: Iterable[object]) -> None:
+    for item in items:
+        if isinstance(item, Skipped):
+            _warn(f"skipped {item.path}: {item.reason}")
+
+
+def _load_stored(
+    store: Store,
+    paths: Sequence[str],
+    query: Query | None,
+    state: StateView | None,
+    *,
+    infer: bool,
+) -> tuple[Corpus, set[int]]:
+    """:func:`load` through the store (open): re-open and bring it up to date, or
+    read every file, index it and write the store."""
+    import time
+
+    from .corpus.index import SearchIndex
+    from .corpus.session import (
+        apply_changes,
+        changed_files,
+        reopen,
+        snapshot_of,
+        write_snapshot,
+    )
+    from .corpus.watch import read_files
+
+    corpus = Corpus(corpus_name(list(paths)), infer=infer)
+    index = SearchIndex()
+    if store.complete:
+        with collector_paused():
+            _warn_skipped(reopen(store, corpus, index))
+            difference = changed_files(paths, store.identities())
+            changes = read_files(difference.to_read)
+            changes.gone = difference.gone
+            if changes:
+                _warn_skipped(item for _, item, _ in changes.read)
+                applied = apply_changes(corpus, index, changes)
+                index.index_staged()
+                _apply_to_store(store, applied.store)
+                if applied.removal.orphans:  # files repeating an article whose own went
+                    applied = apply_changes(corpus, index, read_files(applied.removal.orphans))
+                    index.index_staged()
+                    _apply_to_store(store, applied.store)
+    else:
+        started = time.time_ns()
+        with collector_paused():
+            for batch in load_batches(paths, with_texts=True):
+                _warn_skipped(batch.items)
+                added = corpus.add(batch.items)
+                index.add_prepared(added, batch.texts_for(added))
+        snapshot = snapshot_of(corpus, index, started)
+        if snapshot is not None:
+            try:
+                write_snapshot(store, snapshot, release=False)
+            except Exception as error:  # a full disk: the answer stands, the store waits
+                _warn(f"warning: the store was not written: {error}")
+    matched = index.search(query, state) if query is not None else None
+    return corpus, matched or set()
+
+
+def _apply_to_store(store: Store, change: StoreChange) -> None:
+    try:
+        store.apply(change.added, change.removed, change.files, change.gone, change.read_at_ns)
+    except Exception as error:
+        _warn(f"warning: the store was not updated: {error}")
 
 
 def print_list(articles: Sequence[Article], as_json: bool, out: TextIO) -> None:
@@ -250,7 +342,14 @@ def run(argv: Sequence[str] | None = None) -> int:
         # A bad query is reported before a long load, not after it.
         query = _parse_query(args.query) if args.list and args.query else None
         infer = not args.no_infer
-        corpus, matched = load(paths, query, _query_state(query, args.no_state), infer=infer)
+        corpus, matched = load(
+            paths,
+            query,
+            _query_state(query, args.no_state),
+            infer=infer,
+            cache=not args.no_cache,
+            rebuild=args.rebuild,
+        )
         if args.show:
             article = corpus.find(args.show)
             if article is None and os.path.isfile(args.show):
@@ -277,7 +376,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     check_paths(paths)
     # Before Textual is imported, while this process has one thread: a child reads the
     # first rows meanwhile (see corpus/headstart.py).
-    head_start = HeadStart.start(paths)
+    # No head start when the store can answer: its rows come faster than files'.
+    head_start = None if _store_ready(paths, args) else HeadStart.start(paths)
     try:
         from .app import run_app
 
@@ -285,6 +385,15 @@ def run(argv: Sequence[str] | None = None) -> int:
     finally:
         if head_start is not None:
             head_start.close()
+
+
+def _store_ready(paths: Sequence[str], args: argparse.Namespace) -> bool:
+    if args.no_cache or args.rebuild:
+        return False
+    from .corpus.store import store_ready
+    from .corpus.watch import cache_directory
+
+    return store_ready(paths, infer=not args.no_infer, cache_dir=cache_directory())
 
 
 def _parse_query(text: str) -> Query:

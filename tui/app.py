@@ -38,7 +38,7 @@ from .corpus import Article, Corpus, Skipped, SortOrder, corpus_name, read_raw
 from .corpus.files import check_paths
 from .corpus.foreground import Foreground
 from .corpus.headstart import FIRST_BATCH, HeadStart, read_first_rows
-from .corpus.index import BackgroundIndexer, IndexText, SearchIndex, prepare
+from .corpus.index import BackgroundIndexer, SearchIndex, prepare
 from .corpus.loader import LoadBatch, collector_paused, load_batches
 from .corpus.query import Query, QueryError, parse_query
 from .corpus.safe import neutralise_line
@@ -57,6 +57,8 @@ from .widgets import (
 from .widgets.filter_bar import FilterInput
 
 if TYPE_CHECKING:
+    from .corpus.session import StoreWriter
+    from .corpus.store import Store
     from .corpus.watch import FolderChanges, FolderWatcher
 
 NARROW_WIDTH = 100
@@ -117,6 +119,14 @@ class FolderChanged(Message):
 
 class WatchFailed(Message):
     """The folder cannot be followed (the reader goes on without it)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__()
+
+
+class StoreFailed(Message):
+    """The store cannot be used or written (the reader goes on from memory)."""
 
     def __init__(self, reason: str) -> None:
         self.reason = reason
@@ -193,6 +203,8 @@ class BroadsheetApp(App[None]):
         infer: bool = True,
         head_start: HeadStart | None = None,
         watch: bool = True,
+        store: bool = True,
+        rebuild: bool = False,
     ) -> None:
         super().__init__()
         self.paths = list(paths)
@@ -214,6 +226,9 @@ class BroadsheetApp(App[None]):
         self.loaded = asyncio.Event()
         """Set when the whole corpus is loaded and shown (tests wait on it)."""
         self.files_read = 0
+        self.load_started_ns = time.time_ns() - HEAD_START_NS
+        """Files modified after this may have changed while read: the store re-reads
+        them at the next launch."""
         self._preview_timer: Timer | None = None
         self._save_timer: Timer | None = None
         self._saving = False
@@ -241,6 +256,13 @@ class BroadsheetApp(App[None]):
         """Raised while an input is answered: the loading threads wait for its frame."""
         self.set_reactive(BroadsheetApp.order, order)
         self._init_following(watch)
+        self.store_enabled = store
+        """False (``--no-cache``): no store; every launch reads every file."""
+        self.rebuild_store = rebuild
+        self.store: Store | None = None
+        self.store_writer: StoreWriter | None = None
+        self.reopened = False
+        """The articles came from the store (the folder is then checked for changes)."""
 
     # --- structure -------------------------------------------------------------
 
@@ -285,6 +307,19 @@ class BroadsheetApp(App[None]):
         article_list.focus()
         if self.initial_query:
             self._set_query(self.initial_query)
+        self._report_state_warnings()
+        if not self.state.loaded:
+            self.load_state()  # a big state file takes seconds: never before a frame
+        if self.store_enabled:
+            self.open_collection()  # the store, if it can answer, else the files
+        else:
+            self.read_collection()
+        if self.watch_enabled:
+            self.call_after_refresh(self.follow_folder)  # after the first frame
+
+    def read_collection(self) -> None:
+        """Read every file (a first launch, ``--no-cache``, or a store that cannot
+        answer): the first rows at once, the rest in the loading worker."""
         # The first rows are in the first frame: a head start child read them while
         # Textual was imported (ready by now); without one they are read here (~35 ms).
         rows = self.head_start.rows() if self.head_start is not None else None
@@ -304,14 +339,68 @@ class BroadsheetApp(App[None]):
         self.skipped.extend(item for item in first.items if isinstance(item, Skipped))
         self._show_rows(keep=None)
         self._update_header()
-        self._report_state_warnings()
         # The loading threads wait for the first frame (MainScreen's hook ends this).
         self.foreground.busy(FIRST_FRAME_SECONDS)
-        if not self.state.loaded:
-            self.load_state()  # a big state file takes seconds: never before a frame
         self.load_corpus(batches, first, shown)
-        if self.watch_enabled:
-            self.call_after_refresh(self.follow_folder)  # after the first frame
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def open_collection(self) -> None:
+        """Open the store: re-open from it when it holds the collection (no file is
+        read; the folder is then checked in the background), else read the files."""
+        from .corpus.session import StoreWriter, open_store, reopen
+
+        store, warning = open_store(self.paths, infer=self.corpus.infer, rebuild=self.rebuild_store)
+        if warning is not None:
+            self.post_message(StoreFailed(warning))
+        if store is not None:
+            self.store = store
+            self.store_writer = StoreWriter(store, self._post_store_failure)
+        if store is None or not store.complete:
+            self.call_from_thread(self.read_collection)
+            return
+        self.reopened = True
+        index = SearchIndex()
+        self.foreground.pause()
+        first = True
+
+        def batch_read(new: list[Article]) -> None:
+            nonlocal first
+            if first:
+                self.index = index  # searchable from the first batch on
+                first = False
+            self.post_message(CorpusBatch([a.serial for a in new], [], len(self.corpus), False))
+            self.foreground.pause()
+
+        with collector_paused():
+            skipped = reopen(store, self.corpus, index, on_batch=batch_read)
+        self.index = index
+        self.post_message(CorpusBatch([], list(skipped), len(self.corpus), True))
+        self.check_folder()
+
+    @work(thread=True, exclusive=True, group="check", exit_on_error=False)
+    def check_folder(self) -> None:
+        """After a re-open: what changed in the folder since the store was written
+        (every file's size, mtime and inode), read and applied as the watcher's are."""
+        from .corpus.session import changed_files
+        from .corpus.watch import read_files
+
+        store = self.store
+        if store is None:
+            return
+        worker = get_current_worker()
+        difference = changed_files(self.paths, store.identities(), self.foreground.pause)
+        if worker.is_cancelled:
+            return
+        for start in range(0, max(1, len(difference.to_read)), BATCH):
+            changes = read_files(
+                difference.to_read[start : start + BATCH],
+                self.foreground.pause,
+                lambda: worker.is_cancelled,
+            )
+            if start == 0:
+                changes.gone = difference.gone
+            if changes:
+                self.post_message(FolderChanged(changes))
 
     # --- loading ---------------------------------------------------------------
 
@@ -379,6 +468,14 @@ class BroadsheetApp(App[None]):
                     self.post_message(CorpusBatch(added, skipped, read, False))
                 indexer.close()  # every article in FTS5: "loaded" means fast search too
                 finished = True
+                if self.store_writer is not None:
+                    # Taken now, before a change joins the corpus: the store copies
+                    # the index's pages, so the next launch needs read no file.
+                    from .corpus.session import snapshot_of
+
+                    snapshot = snapshot_of(self.corpus, index, self.load_started_ns)
+                    if snapshot is not None:
+                        self.store_writer.put(snapshot)
             finally:
                 batches.close()  # stops the parsing processes if cancelled
                 if not finished:
@@ -873,31 +970,17 @@ class BroadsheetApp(App[None]):
         self._show_changes(added)
 
     def _apply_changes(self, changes: FolderChanges) -> list[int]:
-        """Bring the corpus and the index up to date with one round; return the serials
-        of the articles added."""
+        """Bring the corpus, the index and the store up to date with one round; return
+        the serials of the articles added."""
+        from .corpus.session import apply_changes
+
         corpus = self.corpus
-        gone = list(changes.gone)
-        fresh: list[Article] = []
-        texts: dict[int, IndexText | None] = {}
-        for path, item, text in changes.read:
-            old = corpus.at_path(path)
-            if isinstance(item, Skipped):  # emptied, or half written: gone for now
-                if old is not None:
-                    gone.append(path)
-                continue
-            if old is not None:
-                if old.key == item.key:
-                    continue  # touched, or read by the loader already
-                gone.append(path)
-            fresh.append(item)
-            texts[id(item)] = text
-        removal = corpus.remove(gone, changes.gone_folders)
-        new = corpus.add(fresh)
-        index = self.index
-        if new and index is not None and len(index) == new[0].serial:
-            prepared = [texts[id(article)] or prepare(article) for article in new]
-            index.stage(new, prepared)
+        applied = apply_changes(corpus, self.index, changes)
+        new, removal = applied.new, applied.removal
+        if new and self.index is not None and self.index.staged:
             self.index_new()
+        if self.store_writer is not None:
+            self.store_writer.put(applied.store)
         replaced = 0
         for article in removal.articles:
             successor = corpus.at_path(article.file_path) or corpus.by_key(article.key)
@@ -977,11 +1060,26 @@ class BroadsheetApp(App[None]):
         self._change_counts = {}
         self._update_header()
 
+    def _post_store_failure(self, reason: str) -> None:
+        self.post_message(StoreFailed(reason))
+
+    @on(StoreFailed)
+    def _store_failed(self, message: StoreFailed) -> None:
+        self.notify(
+            neutralise_line(message.reason), title="Store", severity="warning", markup=False
+        )
+
     def on_unmount(self) -> None:
         if self.watcher is not None:
             self.watcher.stop()
         if self.watch_thread is not None:
             self.watch_thread.join(WATCH_STOP_SECONDS)
+        if self.store_writer is not None:
+            # What is not written by then is written at the next launch (a snapshot
+            # cut short leaves the store as it was: it is one transaction).
+            self.store_writer.close(STORE_STOP_SECONDS)
+            if self.store_writer.idle() and self.store is not None:
+                self.store.close()
 
     async def action_quit(self) -> None:
         if self._save_timer is not None:
@@ -993,6 +1091,12 @@ class BroadsheetApp(App[None]):
                 await self.save_state().wait()
         self.exit()
 
+
+HEAD_START_NS = 5_000_000_000
+"""The head start child began reading before the app was made: a margin for it."""
+
+STORE_STOP_SECONDS = 10.0
+"""Longest the app waits at exit for the store's writes in progress."""
 
 WATCH_STOP_SECONDS = 2.0
 """Longest the app waits at exit for the watcher's thread (it stops within ~50 ms)."""
@@ -1040,6 +1144,8 @@ def run_app(
         infer=not getattr(args, "no_infer", False),
         head_start=head_start,
         watch=not getattr(args, "no_watch", False),
+        store=not getattr(args, "no_cache", False),
+        rebuild=getattr(args, "rebuild", False),
     )
     app.run(mouse=not no_mouse)
     from .corpus.safe import neutralise_line

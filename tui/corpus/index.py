@@ -310,7 +310,7 @@ def _fold_body(body: bytes) -> tuple[str, bool, tuple[bool, str] | None]:
 
 def prepare(article: Article) -> IndexText:
     """The index's text for *article*: pure, so a loader process can compute it."""
-    raw = article.body
+    raw = article.read_body()
     body, plain, kinds = _fold_body(raw)
     title = fold_text(article.title)
     if kinds is None:
@@ -424,6 +424,14 @@ class SearchIndex:
         drops the GIL while it indexes, so two shards fill two cores (1.6× faster here);
         a query asks each and joins the answers."""
         self._next_shard = 0
+        self._shard_of = bytearray()
+        """The shard each FTS5-indexed article is in, by serial (the store copies them)."""
+        self._stored: sqlite3.Connection | None = None
+        """The store's file (:mod:`corpus.store`), when a re-open registered its articles:
+        its FTS5 tables answer for them, by store row."""
+        self._stored_shards: list[int] = []
+        self._serial_of_row = array("i")
+        """Store row → serial (-1: not in this corpus, such as a file read afresh)."""
         self._pool: ThreadPoolExecutor | None = None
         if backend == "fts5":
             count = shards if shards is not None else min(2, os.cpu_count() or 1)
@@ -526,8 +534,9 @@ class SearchIndex:
             for error in errors:
                 if error is not None:
                     raise error
-        for chunk in chunks:
+        for number, chunk in zip(numbers or [0] * len(chunks), chunks, strict=False):
             self._plain.extend(text.plain for _, text in chunk)
+            self._shard_of.extend(bytes([number]) * len(chunk))
             self._register([article for article, _ in chunk])
         self._all = None
         self._cache.clear()
@@ -598,6 +607,56 @@ class SearchIndex:
                 if article.date.source == "inferred":
                     self._inferred.add(serial)
             self._articles.append(article)
+
+    def register_stored(
+        self,
+        connection: sqlite3.Connection,
+        shards: Sequence[int],
+        articles: Sequence[Article],
+        plains: Sequence[bool],
+        rows: Sequence[int],
+    ) -> None:
+        """Make articles the store already indexed searchable without indexing them
+        again: its FTS5 tables (*shards*, on *connection*) answer for them, by store
+        row. Serials continue from ``len(self)``; nothing may be staged."""
+        with self._lock:
+            if self._staged:
+                raise ValueError("stored articles come after the staged ones are indexed")
+            self._stored = connection
+            self._stored_shards = list(shards)
+            translation = self._serial_of_row
+            if rows:
+                top = max(rows)
+                if top >= len(translation):
+                    translation.extend([-1] * (top + 1 - len(translation)))
+            expected = len(self._articles)
+            for article, plain, row in zip(articles, plains, rows, strict=True):
+                if article.serial != expected:
+                    raise ValueError(f"article serial {article.serial}: expected {expected}")
+                expected += 1
+                translation[row] = article.serial
+                self._plain.append(plain)
+                self._shard_of.append(255)  # not in a memory shard
+            self._register(list(articles))
+            self._all = None
+            self._cache.clear()
+            self._cached_items = 0
+
+    def shard_images(self) -> list[tuple[int, bytes]] | None:
+        """Each memory shard's database as bytes (``serialize``), when every article is
+        in them and in serial order (the load has just ended): the store copies the
+        index rather than build it twice. None when that is not so."""
+        with self._lock:
+            if self._staged or self._stored is not None or not self._shards:
+                return None
+            return [(number, shard.serialize()) for number, shard in enumerate(self._shards)]
+
+    def is_plain(self, serial: int) -> bool:
+        return bool(self._plain[serial])
+
+    def shard_of(self, serial: int) -> int:
+        """The memory shard that indexed *serial* (255: none)."""
+        return self._shard_of[serial]
 
     # ------------------------------------------------------------------ searching
 
@@ -949,7 +1008,7 @@ class SearchIndex:
             return cached
         sql = f"SELECT {{}} FROM {table} WHERE {table} MATCH ?"
         found: frozenset[int] | None = None
-        if _BROAD.fullmatch(expression):
+        if _BROAD.fullmatch(expression) and self._stored is None:
             # The first keystroke of a word matches almost everything: counting in C is
             # ten times cheaper than fetching every serial, and often says "all".
             count = sum(
@@ -966,12 +1025,32 @@ class SearchIndex:
             ]
             joined = ",".join(part for part in parts if part)
             found = frozenset(map(int, joined.split(","))) if joined else frozenset()
+            if self._stored is not None:
+                found = found | self._match_stored(table, expression)
         self._cache[key] = found
         self._cached_items += len(found)
         while self._cached_items > _CACHE_ITEMS and len(self._cache) > 1:
             _, dropped = self._cache.popitem(last=False)
             self._cached_items -= len(dropped)
         return found
+
+    def _match_stored(self, table: str, expression: str) -> frozenset[int]:
+        """Serials the store's FTS5 tables find for *expression* (rows translated)."""
+        connection = self._stored
+        assert connection is not None
+        translation = self._serial_of_row
+        size = len(translation)
+        found: set[int] = set()
+        for number in self._stored_shards:
+            name = f"{table}_{number}"
+            joined = connection.execute(
+                f"SELECT group_concat(rowid) FROM {name} WHERE {name} MATCH ?", (expression,)
+            ).fetchone()[0]
+            if joined:
+                rows = map(int, joined.split(","))
+                found.update(translation[row] for row in rows if row < size)
+        found.discard(-1)
+        return frozenset(found)
 
     def _read(self, serial: int) -> _Text:
         """One article's text, folded for the scan regexes as they need it."""
@@ -1182,12 +1261,12 @@ class _Text:
             return False
         if twin is not None and self.plain:
             if self._lowered is None:
-                self._lowered = self.article.body.lower()
+                self._lowered = self.article.read_body().lower()
             return twin.search(self._lowered) is not None
         if self._body is None:
             # The loader's fold (the index's text): the scan regexes see in it what
             # they see in spaced(normalise(text)), 9× faster.
-            self._body = fold_body(self.article.body)[0]
+            self._body = fold_body(self.article.read_body())[0]
         return pattern.search(self._body) is not None
 
 

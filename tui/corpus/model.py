@@ -28,6 +28,19 @@ ID_LENGTH = 10
 WORDS_PER_MINUTE = 230
 
 
+class StoredBody:
+    """An article's body in the store: read when shown, searched or exported."""
+
+    __slots__ = ("reader", "row")
+
+    def __init__(self, reader: Callable[[int], bytes], row: int) -> None:
+        self.reader = reader
+        self.row = row
+
+    def read(self) -> bytes:
+        return self.reader(self.row)
+
+
 @dataclass(slots=True, eq=False)
 class Article:
     """One article. Every text field is already neutralised (safe for a terminal)."""
@@ -49,7 +62,8 @@ class Article:
     author: str | None
     words: int
     body: bytes
-    """Cleaned paragraphs, UTF-8, one per line: compact for 100,000 articles."""
+    """Cleaned paragraphs, UTF-8, one per line: compact for 100,000 articles. Empty
+    when the store holds them (:attr:`stored`): read them with :meth:`read_body`."""
     encoding: str = "utf-8"
     serial: int = -1
     """Position in load order, assigned by the Corpus: stable while the list re-sorts,
@@ -76,6 +90,9 @@ class Article:
     """The path that opens the file (bytes that are not UTF-8 as surrogate escapes),
     kept only when it differs from :attr:`path`: almost every name is shown as it is,
     and 100,000 articles need not carry a second copy of each."""
+    stored: StoredBody | None = None
+    """Where the body is, when the store (:mod:`corpus.store`) holds it rather than
+    memory: bodies are most of a corpus's size. Never pickled: it is this process's."""
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
         """Pickle as one call with the fields in order (the loader's worker processes
@@ -105,13 +122,21 @@ class Article:
         real = self.real_path
         return None if real is None else os.fsencode(real)
 
+    def read_body(self) -> bytes:
+        """The cleaned paragraphs as UTF-8, from memory or from the store."""
+        stored = self.stored  # read first: the store sets it before it empties body
+        if stored is not None:
+            return stored.read()
+        return self.body
+
     @property
     def text(self) -> str:
-        return self.body.decode("utf-8", "surrogatepass")
+        return self.read_body().decode("utf-8", "surrogatepass")
 
     @property
     def paragraphs(self) -> list[str]:
-        return self.text.split("\n") if self.body else []
+        text = self.text
+        return text.split("\n") if text else []
 
     @property
     def reading_minutes(self) -> int:
@@ -692,6 +717,20 @@ class Corpus:
             self._stated_span = span
         return Removal(list(gone.values()), orphans)
 
+    def duplicate_files(self) -> list[tuple[str, Article]]:
+        """(real path, article) of every file that repeats an article held."""
+        return [(path, a) for path, a in self._by_path.items() if path != a.file_path]
+
+    def add_duplicate_file(self, path: str, article: Article) -> None:
+        """Let *path* (real, spelt as the loader spells it) find *article*, as a file
+        that repeats it (a re-open from the store: the article lists it already)."""
+        self._by_path[path] = article
+        shown = neutralise_line(path)
+        if shown != path:
+            found = self._by_shown_path
+            if found.setdefault(shown, article) is not article:
+                found[shown] = None
+
     def _forget_path(self, path: str, article: Article) -> None:
         if self._by_path.get(path) is article:
             del self._by_path[path]
@@ -736,6 +775,11 @@ class Corpus:
         the loading thread: the UI charts every batch without counting 100,000)."""
         with self._lock:
             return self._period_counts.copy()
+
+    def ranks(self, order: SortOrder = "newest") -> list[int]:
+        """``ranks[serial]``: where article *serial* stands in *order*."""
+        with self._lock:
+            return self._order(order).ranks()
 
     def serials(self, order: SortOrder = "newest") -> list[int]:
         """Serials in display order (cached until the corpus changes)."""

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -59,6 +60,9 @@ class FolderChanges:
     again: bool = False
     """Files read again because the article they duplicated went: not a change the
     user made (the reader does not count them as new)."""
+    read_at_ns: int = 0
+    """When reading began (``time.time_ns()``): the store trusts a file's identity only
+    if it was last modified before then."""
 
     def __bool__(self) -> bool:
         return bool(self.read or self.gone or self.gone_folders)
@@ -81,7 +85,7 @@ def read_files(
     stopping: Callable[[], bool] = lambda: False,
 ) -> FolderChanges:
     """Read *paths* (spelt as the loader would): what a round of changes gives."""
-    changes = FolderChanges()
+    changes = FolderChanges(read_at_ns=time.time_ns())
     for path in paths:
         if stopping():
             break

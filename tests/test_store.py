@@ -1,0 +1,340 @@
+"""The store (tui/corpus/store.py): a re-open answers as a fresh read would, whatever
+happened to the folder or to the store in between."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tui.__main__ import load, main
+from tui.corpus import store as store_module
+from tui.corpus.index import SearchIndex
+from tui.corpus.model import Corpus
+from tui.corpus.query import parse_query
+from tui.corpus.session import open_store, reopen
+from tui.corpus.store import SCHEMA_VERSION, Store, store_path
+
+from .conftest import SEEDS
+
+OLD = 1_577_836_800  # 2020-01-01: files older than the store's "recent" margin
+
+
+def _write(folder: Path, name: str, title: str, date: str, body: str) -> Path:
+    path = folder / name
+    path.write_text(f"Title: {title}\nDate: {date}\n\n{body}\n", encoding="utf-8")
+    os.utime(path, (OLD, OLD + len(body)))
+    return path
+
+
+@pytest.fixture
+def collection(tmp_path: Path) -> Path:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for seed in sorted(SEEDS.iterdir()):
+        target = folder / seed.name
+        target.write_bytes(seed.read_bytes())
+        os.utime(target, (OLD, OLD))
+    return folder
+
+
+def _listing(folder: Path, query: str | None = None) -> list[tuple[str, str, str | None]]:
+    """(id, title, date) of every article, or those matching *query*, through the store."""
+    parsed = parse_query(query) if query else None
+    corpus, matched = load([str(folder)], parsed, cache=True)
+    articles = corpus.ordered("newest")
+    if parsed is not None:
+        articles = [a for a in articles if a.serial in matched]
+    return [(a.id, a.title, a.date_iso) for a in articles]
+
+
+def _fresh(folder: Path, query: str | None = None) -> list[tuple[str, str, str | None]]:
+    parsed = parse_query(query) if query else None
+    corpus, matched = load([str(folder)], parsed, cache=False)
+    articles = corpus.ordered("newest")
+    if parsed is not None:
+        articles = [a for a in articles if a.serial in matched]
+    return [(a.id, a.title, a.date_iso) for a in articles]
+
+
+def _store_file(folder: Path) -> str:
+    return store_path([str(folder)], infer=True, cache_dir=os.environ["BROADSHEET_CACHE_DIR"])
+
+
+def _rows(folder: Path) -> tuple[int, int]:
+    with sqlite3.connect(_store_file(folder)) as connection:
+        articles = connection.execute("SELECT count(*) FROM articles").fetchone()[0]
+        files = connection.execute("SELECT count(*) FROM files").fetchone()[0]
+    return articles, files
+
+
+QUERIES = [None, "pakistan", '"prime minister"', "russia -china", "zebras", "title:putin"]
+
+
+def test_first_run_writes_the_store_and_a_reopen_reads_no_file(
+    collection: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _listing(collection)
+    assert first == _fresh(collection)
+    assert _rows(collection) == (5, 5)
+    expected = {query: _fresh(collection, query) for query in QUERIES}
+    import tui.corpus.model as model
+
+    def no_reading(path: str) -> object:
+        raise AssertionError(f"{path} was read: the store should have answered")
+
+    monkeypatch.setattr(model, "read_article", no_reading)
+    monkeypatch.setattr("tui.corpus.watch.read_article", no_reading)
+    for query in QUERIES:
+        assert _listing(collection, query) == expected[query]
+
+
+def test_added_changed_and_deleted_files_update_the_store(collection: Path) -> None:
+    _listing(collection)
+    _write(collection, "zebra.txt", "Zebras in Astana", "2025-03-04", "Zebras crossed the road.")
+    changed = sorted(collection.glob("003_*"))[0]
+    changed.write_text(
+        changed.read_text(encoding="utf-8").replace("Pakistan", "Kazakhstan"), encoding="utf-8"
+    )
+    os.utime(changed, (OLD, OLD + 99))
+    sorted(collection.glob("001_*"))[0].unlink()
+    for query in [*QUERIES, "kazakhstan"]:
+        assert _listing(collection, query) == _fresh(collection, query), query
+    assert _rows(collection) == (5, 5)
+    assert _listing(collection, "zebras")[0][1] == "Zebras in Astana"
+    # Once more, with nothing changed: the same answers from the store alone.
+    assert _listing(collection) == _fresh(collection)
+
+
+def test_a_duplicate_file_and_a_skipped_file_are_remembered(
+    collection: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    original = sorted(collection.glob("002_*"))[0]
+    copy = collection / "zz_copy.txt"
+    copy.write_bytes(original.read_bytes())
+    os.utime(copy, (OLD, OLD))
+    empty = collection / "empty.txt"
+    empty.write_bytes(b"")
+    os.utime(empty, (OLD, OLD))
+    first = _listing(collection)
+    capsys.readouterr()
+    again = _listing(collection)
+    assert again == first
+    assert "skipped" in capsys.readouterr().err  # still said on every run
+    corpus, _ = load([str(collection)], None, cache=True)
+    article = corpus.at_path(str(copy))
+    assert article is not None and article.file_path == str(original)
+    # The article's own file goes: its duplicate takes its place.
+    original.unlink()
+    corpus, _ = load([str(collection)], None, cache=True)
+    article = corpus.at_path(str(copy))
+    assert article is not None and article.file_path == str(copy)
+    assert _listing(collection) == _fresh(collection)
+
+
+def test_bodies_come_from_the_store(collection: Path) -> None:
+    _listing(collection)
+    store, warning = open_store([str(collection)], infer=True)
+    assert store is not None and warning is None
+    corpus, index = Corpus(), SearchIndex()
+    reopen(store, corpus, index)
+    fresh, _ = load([str(collection)], None, cache=False)
+    for article in corpus.by_serial:
+        assert article.body == b"" and article.stored is not None
+        twin = fresh.by_key(article.key)
+        assert twin is not None and article.text == twin.text
+    store.close()
+
+
+def test_a_parser_or_schema_change_rebuilds_and_says_so(
+    collection: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _listing(collection)
+    monkeypatch.setattr(store_module, "parser_version", lambda: "changed")
+    store, _ = open_store([str(collection)], infer=True)
+    assert store is not None and store.note == "built afresh: the reading code changed"
+    assert not store.complete
+    store.close()
+    assert _listing(collection) == _fresh(collection)
+    with sqlite3.connect(_store_file(collection)) as connection:
+        connection.execute("UPDATE meta SET value = '0' WHERE key = 'schema'")
+    store, _ = open_store([str(collection)], infer=True)
+    assert store is not None and store.note == "built afresh: its format changed"
+    store.close()
+
+
+def test_rebuild_starts_afresh(collection: Path) -> None:
+    _listing(collection)
+    assert main(["--list", "--rebuild", str(collection)]) == 0
+    store, _ = open_store([str(collection)], infer=True)
+    assert store is not None and store.complete and store.note == ""
+    store.close()
+
+
+def test_no_cache_writes_nothing(collection: Path) -> None:
+    assert main(["--list", "--no-cache", str(collection)]) == 0
+    assert not os.path.exists(_store_file(collection))
+
+
+def test_a_corrupt_store_is_set_aside_and_rebuilt(
+    collection: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _listing(collection)
+    path = _store_file(collection)
+    for suffix in ("-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.remove(path + suffix)
+    with open(path, "r+b") as handle:
+        handle.write(b"this is not a database" * 300)
+    assert _listing(collection) == _fresh(collection)
+    assert os.path.exists(path + ".damaged")
+    store, _ = open_store([str(collection)], infer=True)
+    assert store is not None and store.complete
+    store.close()
+
+
+def test_a_store_from_a_newer_version_is_left_alone(
+    collection: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _listing(collection)
+    with sqlite3.connect(_store_file(collection)) as connection:
+        connection.execute(
+            "UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION + 1),)
+        )
+    capsys.readouterr()
+    assert main(["--list", str(collection)]) == 0
+    captured = capsys.readouterr()
+    assert "newer Broadsheet" in captured.err and captured.err.count("\n") == 1
+    assert len(captured.out.splitlines()) == 5
+    with sqlite3.connect(_store_file(collection)) as connection:  # untouched
+        schema = connection.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    assert schema == (str(SCHEMA_VERSION + 1),)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes through read-only modes")
+def test_a_read_only_cache_runs_from_memory(
+    collection: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    cache = tmp_path / "ro-cache"
+    cache.mkdir()
+    cache.chmod(0o500)
+    monkeypatch.setenv("BROADSHEET_CACHE_DIR", str(cache))
+    try:
+        assert main(["--list", str(collection)]) == 0
+    finally:
+        cache.chmod(0o700)
+    captured = capsys.readouterr()
+    assert "running from memory" in captured.err
+    assert len(captured.out.splitlines()) == 5
+
+
+def test_a_store_that_cannot_be_opened_runs_from_memory(
+    collection: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    # The cache "folder" is a file: nothing can be made there (read-only disks alike).
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("BROADSHEET_CACHE_DIR", str(blocker))
+    assert main(["--list", str(collection)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.startswith("broadsheet: warning: store not used, running from memory")
+    assert len(captured.out.splitlines()) == 5
+
+
+def test_a_locked_store_still_answers_and_the_update_waits_its_turn(
+    collection: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _listing(collection)
+    _write(collection, "zebra.txt", "Zebras", "2025-03-04", "Zebras crossed.")
+    monkeypatch.setattr(store_module, "BUSY_SECONDS", 0.2)
+    holder = sqlite3.connect(_store_file(collection), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another instance writing
+    try:
+        capsys.readouterr()
+        assert main(["--list", str(collection)]) == 0
+        captured = capsys.readouterr()
+        assert "Zebras" in captured.out  # read from the file, answered anyway
+        assert "the store was not updated" in captured.err
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert _listing(collection) == _fresh(collection)
+    assert _rows(collection) == (6, 6)
+
+
+def test_two_instances_share_the_store(collection: Path, tmp_path: Path) -> None:
+    for number in range(40):
+        _write(
+            collection,
+            f"extra{number:02}.txt",
+            f"Extra {number}",
+            "2023-05-06",
+            f"Word{number} here.",
+        )
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    command = [sys.executable, "-m", "tui", "--list", str(collection)]
+    runs = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        for _ in range(3)
+    ]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert all(run.returncode == 0 for run in runs)
+    assert all(err == b"" for _, err in outputs), [err for _, err in outputs]
+    assert len({out for out, _ in outputs}) == 1
+    assert len(outputs[0][0].splitlines()) == 45
+    assert _listing(collection) == _fresh(collection)
+
+
+_WRITER = """
+import os, sys, time
+sys.path.insert(0, {root!r})
+from tui.__main__ import load
+folder = sys.argv[1]
+print("ready", flush=True)
+n = 0
+while True:
+    n += 1
+    path = os.path.join(folder, f"churn{{n % 7}}.txt")
+    with open(path, "w") as handle:
+        day = n % 28 + 1
+        handle.write(f"Title: Churn {{n}}\\nDate: 2024-01-{{day:02}}\\n\\nChurn {{n}} here.\\n")
+    os.utime(path, (1577836800, 1577836800 + n))
+    load([folder], None, cache=True)
+"""
+
+
+def test_kill_during_store_writes_leaves_a_store_that_opens_and_is_right(
+    collection: Path, tmp_path: Path
+) -> None:
+    root = str(Path(__file__).resolve().parent.parent)
+    script = tmp_path / "writer.py"
+    script.write_text(_WRITER.format(root=root))
+    rng = random.Random(1234)
+    for _ in range(6):
+        process = subprocess.Popen(
+            [sys.executable, str(script), str(collection)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        assert process.stdout is not None
+        process.stdout.readline()
+        time.sleep(rng.uniform(0.05, 1.2))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        store = Store.open(
+            [str(collection)], infer=True, cache_dir=os.environ["BROADSHEET_CACHE_DIR"]
+        )
+        with sqlite3.connect(store.path) as connection:
+            assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        store.close()
+        for query in (None, "churn", "pakistan"):
+            assert _listing(collection, query) == _fresh(collection, query)

@@ -1,0 +1,646 @@
+"""The persistent store: one SQLite file per collection, so a re-open is searchable at once.
+
+It holds each file's identity (path, size, mtime_ns, inode), every article's fields and
+cleaned body, and the FTS5 index on disk. The first launch parses and indexes in
+memory as before; when the load ends, :meth:`Store.write_snapshot` copies the memory
+index's pages (``serialize``) and the articles into the file in one transaction. A
+re-open (:meth:`Store.read`) builds the corpus from it without reading a file; the
+reader then checks the folder in the background and :meth:`Store.apply` brings the
+file up to date with what changed, one transaction per round.
+
+Failure never loses anything: the marks live in the state file, keyed by content
+hash, and a store that cannot be used (corrupt, newer, read-only, full, locked) is a
+:class:`StoreError` the caller reports in one line before it runs from memory.
+Two instances share the file through WAL: one writes at a time, the other waits
+(``busy_timeout``) or reads. Every write is one transaction, so ``kill -9`` at any
+moment leaves the file as it was before the write or after it.
+
+Pure Python and SQLite: no Textual here (import-linter keeps it so).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .files import Skipped, resolve_display_path
+from .index import _TABLE_SQL, IndexText, prepare
+from .model import Article, StoredBody, _rebuild_article
+from .safe import neutralise_line
+
+SCHEMA_VERSION = 2
+"""Bumped whenever the tables below change shape: an older file is rebuilt."""
+
+SHARDS = 2
+"""FTS5 table pairs in the file: the memory index's shards, copied one to one."""
+
+BUSY_SECONDS = 5.0
+"""How long a write waits for another instance's write before it gives up."""
+
+RECENT_NS = 2_000_000_000
+"""A file modified this close to (or after) the moment it was read may have changed
+while it was read: its identity is stored as unknown, so the next check reads it."""
+
+LATE_RANK = 1 << 40
+"""Rank of an article added after the full load: read after those ranked then."""
+
+_BODY_FIELD = 11
+"""Position of ``body`` in ``Article.__reduce__``'s fields (emptied in the record)."""
+_SERIAL_FIELD = 13
+
+_SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE articles(
+    id INTEGER PRIMARY KEY,
+    rank INTEGER,
+    path BLOB NOT NULL,
+    shard INTEGER NOT NULL,
+    plain INTEGER NOT NULL,
+    record BLOB NOT NULL
+);
+CREATE INDEX articles_by_rank ON articles(rank, id);
+CREATE TABLE bodies(id INTEGER PRIMARY KEY, body BLOB NOT NULL);
+CREATE TABLE files(
+    path BLOB PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    inode INTEGER NOT NULL,
+    article INTEGER,
+    reason TEXT
+);
+CREATE INDEX files_by_article ON files(article);
+"""
+# Bodies have a table of their own: a re-open reads every article's record and no body,
+# and with bodies inline it read a 4 KB page per article (0.5 s more at 100k).
+# articles.path and files.path are absolute paths as bytes (a name need not be UTF-8);
+# files.article is the articles.id the file gave (its own or as a duplicate), NULL when
+# it was skipped (reason says why).
+
+
+class StoreError(Exception):
+    """The store cannot be used; the message is one line for the user."""
+
+
+def parser_version() -> str:
+    """A digest of the corpus package's source: any change to how files are read,
+    parsed, cleaned or indexed makes a store built by the old code stale."""
+    digest = hashlib.blake2b(digest_size=12)
+    folder = Path(__file__).parent
+    for source in sorted(folder.glob("*.py")):
+        digest.update(source.name.encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def store_path(roots: Sequence[str], *, infer: bool, cache_dir: str) -> str:
+    """The store's file for a collection: named by its folders (absolute, real) and by
+    whether years are inferred (``--no-infer`` keeps other articles)."""
+    absolute = sorted(os.path.realpath(root) for root in roots)
+    key = "\0".join(absolute) + ("\0infer" if infer else "\0no-infer")
+    digest = hashlib.blake2b(os.fsencode(key), digest_size=10).hexdigest()
+    stem = os.path.basename(absolute[0].rstrip(os.sep)) if absolute else "corpus"
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.")[:40] or "corpus"
+    return os.path.join(cache_dir, "collections", f"{stem}-{digest}.sqlite3")
+
+
+def store_ready(roots: Sequence[str], *, infer: bool, cache_dir: str) -> bool:
+    """Whether the collection's store holds a full load of the current format (a
+    quick look, read-only: the reader then skips reading first rows from files)."""
+    path = store_path(roots, infer=infer, cache_dir=cache_dir)
+    if not os.path.isfile(path) or os.path.islink(path):
+        return False
+    try:
+        connection = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True, timeout=0.2)
+        try:
+            meta = dict(connection.execute("SELECT key, value FROM meta"))
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return False
+    return (
+        meta.get("schema") == str(SCHEMA_VERSION)
+        and meta.get("parser") == parser_version()
+        and meta.get("complete") == "1"
+    )
+
+
+def _uri_path(path: str) -> str:
+    from urllib.parse import quote
+
+    return quote(os.path.abspath(path))
+
+
+@dataclass(slots=True)
+class StoredBatch:
+    """Articles a re-open read: plain data for the loading thread to add to the corpus."""
+
+    articles: list[Article]
+    """Bodies left in the store (:attr:`Article.stored`)."""
+    rows: list[int]
+    """Each article's store row."""
+    plains: list[bool]
+
+
+def identity_of(path: str, read_at_ns: int) -> tuple[int, int, int]:
+    """(size, mtime_ns, inode) of *path* now; (-1, -1, -1) when it is gone or was
+    modified too near *read_at_ns* (when it was read) to be sure what was read."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return (-1, -1, -1)
+    if status.st_mtime_ns >= read_at_ns - RECENT_NS:
+        return (-1, -1, -1)
+    return (status.st_size, status.st_mtime_ns, status.st_ino)
+
+
+def _record(article: Article) -> bytes:
+    """The article's fields, body and serial left out, as one pickle."""
+    fields = list(article.__reduce__()[1])
+    fields[_BODY_FIELD] = b""
+    fields[_SERIAL_FIELD] = -1
+    return pickle.dumps(tuple(fields), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _fts_texts(text: IndexText) -> tuple[str, str]:
+    title = text.title if text.fts_title is None else text.fts_title
+    body = text.body if text.fts_body is None else text.fts_body
+    return title, f"{title}\n{body}"
+
+
+class Store:
+    """One collection's SQLite file. Thread-safe: one lock per connection."""
+
+    def __init__(self, path: str, connection: sqlite3.Connection, note: str) -> None:
+        self.path = path
+        self._connection = connection
+        self._lock = threading.Lock()
+        self.note = note
+        """What opening did, for the user when it matters ("built afresh: …")."""
+        self._reader: sqlite3.Connection | None = None
+        self._reader_lock = threading.Lock()
+        self._search: sqlite3.Connection | None = None
+        self.cwd = os.getcwd()
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(
+        cls, roots: Sequence[str], *, infer: bool, cache_dir: str, rebuild: bool = False
+    ) -> Store:
+        """Open (or create) the collection's store; :class:`StoreError` if it cannot be
+        used. *rebuild*: start afresh, whatever the file holds."""
+        path = store_path(roots, infer=infer, cache_dir=cache_dir)
+        try:
+            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"cannot make the cache folder ({error.strerror})") from None
+        if os.path.islink(path) or (os.path.exists(path) and not os.path.isfile(path)):
+            raise StoreError("the store is not a regular file")
+        try:
+            connection = sqlite3.connect(
+                path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot open the store ({error})") from None
+        try:
+            note = cls._prepare(connection, rebuild=rebuild)
+        except sqlite3.DatabaseError as error:
+            connection.close()
+            if "locked" in str(error) or "busy" in str(error):
+                raise StoreError("the store is locked by another process") from None
+            if rebuild or "readonly" in str(error) or "read-only" in str(error):
+                raise StoreError(f"cannot use the store ({error})") from None
+            # Corrupt (not a database, malformed): set it aside and start afresh once.
+            _set_aside(path)
+            try:
+                connection = sqlite3.connect(
+                    path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False
+                )
+                note = cls._prepare(connection, rebuild=True)
+            except sqlite3.Error as again:
+                raise StoreError(f"cannot use the store ({again})") from None
+            note = "the store was damaged: set aside and built afresh"
+        return cls(path, connection, note)
+
+    @staticmethod
+    def _prepare(connection: sqlite3.Connection, *, rebuild: bool) -> str:
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+        version = parser_version()
+        if "meta" in tables and not rebuild:
+            meta = dict(connection.execute("SELECT key, value FROM meta"))
+            schema = int(meta.get("schema", "0"))
+            if schema > SCHEMA_VERSION:
+                raise sqlite3.DatabaseError(
+                    "readonly: made by a newer Broadsheet (schema "
+                    f"{schema}, this one reads {SCHEMA_VERSION})"
+                )
+            if schema == SCHEMA_VERSION and meta.get("parser") == version:
+                if meta.get("complete") == "1":
+                    return ""
+                note = "an earlier build did not finish"
+            elif schema != SCHEMA_VERSION:
+                note = "its format changed"
+            else:
+                note = "the reading code changed"
+        elif tables and rebuild:
+            note = "asked to rebuild"
+        else:
+            note = "" if not tables else "it was not a Broadsheet store"
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            for name, kind in list(
+                connection.execute(
+                    "SELECT name, type FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+                )
+            ):
+                if kind == "table" and not any(
+                    name.startswith(f"{table}_{number}_")
+                    for table in ("words", "titles")
+                    for number in range(SHARDS)
+                ):
+                    connection.execute(f'DROP TABLE IF EXISTS "{name}"')
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    connection.execute(statement)
+            for number in range(SHARDS):
+                for table in ("words", "titles"):
+                    connection.execute(_TABLE_SQL.format(name=f"{table}_{number}"))
+            connection.executemany(
+                "INSERT INTO meta(key, value) VALUES (?, ?)",
+                [("schema", str(SCHEMA_VERSION)), ("parser", version), ("complete", "0")],
+            )
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        return f"built afresh: {note}" if note else "built afresh"
+
+    @property
+    def complete(self) -> bool:
+        """Whether a snapshot was written: the store can answer a re-open."""
+        with self._lock:
+            row = self._connection.execute(
+                "SELECT value FROM meta WHERE key = 'complete'"
+            ).fetchone()
+        return row is not None and row[0] == "1"
+
+    def close(self) -> None:
+        with self._lock:
+            self._connection.close()
+        with self._reader_lock:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
+        if self._search is not None:
+            self._search.close()
+            self._search = None
+
+    # ------------------------------------------------------------------ reading
+
+    def read(
+        self, *, skip: Iterable[str] = (), first: int = 2_000, size: int = 25_000
+    ) -> Iterator[StoredBatch]:
+        """Every article the store holds, bodies left behind, in batches: newest first
+        as of the last full load (the first batch is the top of the list), then the
+        rest. Files at the paths in *skip* (read afresh already) are left out."""
+        left_out = self._rows_of(skip)
+        reader = self.body_reader()
+        same_cwd = self._meta("cwd") == os.getcwd()
+        loads = pickle.loads
+        rebuild = _rebuild_article
+        with self._lock:
+            cursor = self._reader_cursor(
+                "SELECT id, plain, record, path FROM articles ORDER BY rank, id"
+            )
+            wanted = first
+            while True:
+                rows = cursor.fetchmany(wanted)
+                if not rows:
+                    break
+                wanted = size
+                batch = StoredBatch([], [], [])
+                articles, ids, plains = batch.articles, batch.rows, batch.plains
+                for row, plain, record, own in rows:
+                    if row in left_out:
+                        continue
+                    article = rebuild(*loads(record))
+                    article.stored = StoredBody(reader, row)
+                    if not same_cwd:  # records spell paths from the cwd they were written in
+                        _respell(article, os.fsdecode(own))
+                    articles.append(article)
+                    plains.append(plain)
+                    ids.append(row)
+                yield batch
+
+    def extra_files(self) -> tuple[list[tuple[int, str]], list[Skipped]]:
+        """Files that repeat a stored article (its row, the path spelt from here) and
+        files skipped (as :class:`Skipped`)."""
+        with self._lock:
+            repeats = self._connection.execute(
+                "SELECT f.article, f.path FROM files f JOIN articles a ON a.id = f.article "
+                "WHERE f.path != a.path"
+            ).fetchall()
+            skipped = self._connection.execute(
+                "SELECT path, reason FROM files WHERE article IS NULL"
+            ).fetchall()
+        return (
+            [(row, _spelt(os.fsdecode(path))) for row, path in repeats],
+            [
+                Skipped(neutralise_line(_spelt(os.fsdecode(path))), reason or "skipped")
+                for path, reason in skipped
+            ],
+        )
+
+    def identities(self) -> dict[bytes, tuple[int, int, int]]:
+        """Absolute path → (size, mtime_ns, inode) of every file the store knows."""
+        with self._lock:
+            found = self._connection.execute(
+                "SELECT path, size, mtime_ns, inode FROM files"
+            ).fetchall()
+        return {path: (size, mtime, inode) for path, size, mtime, inode in found}
+
+    def _rows_of(self, paths: Iterable[str]) -> set[int]:
+        keys = [_key(path) for path in paths]
+        if not keys:
+            return set()
+        with self._lock:
+            return {
+                row
+                for key in keys
+                for (row,) in self._connection.execute(
+                    "SELECT article FROM files WHERE path = ? AND article IS NOT NULL", (key,)
+                )
+            }
+
+    def _reader_cursor(self, sql: str) -> sqlite3.Cursor:
+        return self._connection.execute(sql)
+
+    def _meta(self, key: str) -> str | None:
+        with self._lock:
+            row = self._connection.execute(
+                "SELECT value FROM meta WHERE key = ?", (key,)
+            ).fetchone()
+        return None if row is None else row[0]
+
+    def body_reader(self) -> Callable[[int], bytes]:
+        """A function of a row that reads its body (any thread: a connection of its own)."""
+
+        def read(row: int) -> bytes:
+            with self._reader_lock:
+                if self._reader is None:
+                    self._reader = sqlite3.connect(
+                        self.path, timeout=BUSY_SECONDS, check_same_thread=False
+                    )
+                found = self._reader.execute(
+                    "SELECT body FROM bodies WHERE id = ?", (row,)
+                ).fetchone()
+            return b"" if found is None else found[0]
+
+        return read
+
+    def search_connection(self) -> sqlite3.Connection:
+        """A connection for the search index to query the FTS5 tables (its own lock)."""
+        if self._search is None:
+            self._search = sqlite3.connect(self.path, timeout=BUSY_SECONDS, check_same_thread=False)
+        return self._search
+
+    # ------------------------------------------------------------------ writing
+
+    def write_snapshot(
+        self,
+        articles: Sequence[Article],
+        ranks: Sequence[int],
+        shard_of: Sequence[int],
+        plains: Sequence[bool],
+        images: list[tuple[int, bytes]],
+        duplicates: Iterable[tuple[str, Article]],
+        skipped: Iterable[tuple[str, str]],
+        read_at_ns: int,
+    ) -> None:
+        """The whole collection, after a full load: *articles* by serial (row = serial),
+        with their *ranks* in the newest-first order (a re-open reads the top first),
+        the memory index's shards as ``serialize`` images, the files that repeat an
+        article (path, article) and those skipped (path, reason). One transaction."""
+        connection = self._connection
+        with self._lock:
+            attached: list[str] = []
+            try:
+                for number, image in images:
+                    name = f"shard{number}"
+                    connection.execute(f"ATTACH ':memory:' AS {name}")
+                    attached.append(name)
+                    connection.deserialize(image, name=name)
+                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    connection.execute("DELETE FROM articles")
+                    connection.execute("DELETE FROM bodies")
+                    connection.execute("DELETE FROM files")
+                    for number, _ in images:
+                        for table in ("words", "titles"):
+                            for suffix in ("data", "idx", "config"):
+                                target = f"{table}_{number}_{suffix}"
+                                connection.execute(f"DELETE FROM main.{target}")
+                                connection.execute(
+                                    f"INSERT INTO main.{target} "
+                                    f"SELECT * FROM shard{number}.{table}_{suffix}"
+                                )
+                    connection.executemany(
+                        "INSERT INTO articles(id, rank, path, shard, plain, record) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        (
+                            (
+                                a.serial,
+                                ranks[a.serial],
+                                _key(a.file_path),
+                                shard_of[a.serial],
+                                plains[a.serial],
+                                _record(a),
+                            )  # fmt: skip
+                            for a in articles
+                        ),
+                    )
+                    connection.executemany(
+                        "INSERT INTO bodies(id, body) VALUES (?, ?)",
+                        ((a.serial, a.read_body()) for a in articles),
+                    )
+                    file_rows: list[tuple[object, ...]] = [
+                        (_key(a.file_path), *identity_of(a.file_path, read_at_ns), a.serial, None)
+                        for a in articles
+                    ]
+                    file_rows += [
+                        (_key(path), *identity_of(path, read_at_ns), a.serial, None)
+                        for path, a in duplicates
+                    ]
+                    file_rows += [
+                        (_key(path), *identity_of(path, read_at_ns), None, reason)
+                        for path, reason in skipped
+                    ]
+                    connection.executemany(
+                        "INSERT OR REPLACE INTO files(path, size, mtime_ns, inode, article, "
+                        "reason) VALUES (?, ?, ?, ?, ?, ?)",
+                        file_rows,
+                    )
+                    connection.executemany(
+                        "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                        [("complete", "1"), ("cwd", os.getcwd()), ("written", str(time.time()))],
+                    )
+                    connection.execute("COMMIT")
+                except BaseException:
+                    connection.execute("ROLLBACK")
+                    raise
+            finally:
+                for name in attached:
+                    connection.execute(f"DETACH {name}")
+
+    def release_bodies(self, articles: Iterable[Article], rows: Sequence[int]) -> None:
+        """Let *articles* read their bodies from the store and drop them from memory."""
+        reader = self.body_reader()
+        for article, row in zip(articles, rows, strict=False):
+            article.stored = StoredBody(reader, row)  # first: see Article.read_body
+            article.body = b""
+
+    def apply(
+        self,
+        added: Sequence[tuple[Article, IndexText | None]],
+        removed: Sequence[Article],
+        files: Iterable[tuple[str, Article | None, str | None]],
+        gone: Iterable[str],
+        read_at_ns: int,
+    ) -> dict[int, int]:
+        """One round of changes, in one transaction: articles *added* (with their index
+        text when known) and *removed*; *files* read (path, the article it gave, or
+        the reason it was skipped); paths *gone*. Returns serial → row of the added."""
+        connection = self._connection
+        rows: dict[int, int] = {}
+        with self._lock:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                for article in removed:
+                    self._delete(article)
+                top = connection.execute("SELECT coalesce(max(id), -1) FROM articles").fetchone()[0]
+                for article, text in added:
+                    top += 1
+                    if text is None:
+                        text = prepare(article)
+                    shard = top % SHARDS
+                    title, words = _fts_texts(text)
+                    connection.execute(
+                        "INSERT INTO articles(id, rank, path, shard, plain, record) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        (
+                            top,
+                            LATE_RANK + top,
+                            _key(article.file_path),
+                            shard,
+                            text.plain,
+                            _record(article),
+                        ),  # fmt: skip
+                    )
+                    connection.execute(
+                        "INSERT INTO bodies(id, body) VALUES (?, ?)", (top, article.read_body())
+                    )
+                    connection.execute(
+                        f"INSERT INTO words_{shard}(rowid, text) VALUES (?, ?)", (top, words)
+                    )
+                    connection.execute(
+                        f"INSERT INTO titles_{shard}(rowid, text) VALUES (?, ?)", (top, title)
+                    )
+                    rows[article.serial] = top
+                for path, gave, reason in files:
+                    row = None
+                    if gave is not None:
+                        row = rows.get(gave.serial)
+                        if row is None:
+                            row = self._row_of(gave)
+                    connection.execute(
+                        "INSERT OR REPLACE INTO files(path, size, mtime_ns, inode, article, "
+                        "reason) VALUES (?, ?, ?, ?, ?, ?)",
+                        (_key(path), *identity_of(path, read_at_ns), row, reason),
+                    )
+                for path in gone:
+                    connection.execute("DELETE FROM files WHERE path = ?", (_key(path),))
+                if added:
+                    # Records spell paths from the cwd: from another, every path is
+                    # spelt again from the absolute one on the next read.
+                    connection.execute(
+                        "UPDATE meta SET value = ? WHERE key = 'cwd' AND value != ?",
+                        ("", os.getcwd()),
+                    )
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+        return rows
+
+    def _row_of(self, article: Article) -> int | None:
+        stored = article.stored
+        if stored is not None:
+            return stored.row
+        found = self._connection.execute(
+            "SELECT article FROM files WHERE path = ?", (_key(article.file_path),)
+        ).fetchone()
+        return None if found is None else found[0]
+
+    def _delete(self, article: Article) -> None:
+        """Take an article's row, its index entries and its files' rows out."""
+        row = self._row_of(article)
+        if row is None:
+            return
+        connection = self._connection
+        found = connection.execute(
+            "SELECT a.shard, b.body FROM articles a JOIN bodies b ON b.id = a.id WHERE a.id = ?",
+            (row,),
+        ).fetchone()
+        if found is None:
+            return
+        shard, body = found
+        # A contentless FTS5 table forgets a row only when told the text it was given.
+        copy = _rebuild_article(*pickle.loads(_record(article)))
+        copy.body = body
+        title, words = _fts_texts(prepare(copy))
+        connection.execute(
+            f"INSERT INTO words_{shard}(words_{shard}, rowid, text) VALUES ('delete', ?, ?)",
+            (row, words),
+        )
+        connection.execute(
+            f"INSERT INTO titles_{shard}(titles_{shard}, rowid, text) VALUES ('delete', ?, ?)",
+            (row, title),
+        )
+        connection.execute("DELETE FROM articles WHERE id = ?", (row,))
+        connection.execute("DELETE FROM bodies WHERE id = ?", (row,))
+        connection.execute("DELETE FROM files WHERE article = ?", (row,))
+
+
+def _key(path: str) -> bytes:
+    return os.fsencode(os.path.abspath(path))
+
+
+def _spelt(absolute: str) -> str:
+    """An absolute path spelt as the loader spells it (relative inside the cwd)."""
+    return resolve_display_path(absolute)
+
+
+def _respell(article: Article, real: str) -> None:
+    """Give a stored article the paths of *real* (its file, absolute) as seen from here."""
+    spelt = _spelt(real)
+    shown = neutralise_line(spelt)
+    article.path = shown
+    article.real_path = None if shown == spelt else spelt
+
+
+def _set_aside(path: str) -> None:
+    """Move a damaged store out of the way (kept, not deleted: it may be looked at)."""
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            os.replace(path + suffix, f"{path}.damaged{suffix}")
