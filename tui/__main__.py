@@ -235,7 +235,7 @@ def _load_stored(
                 _warn_skipped(batch.items)
                 added = corpus.add(batch.items)
                 index.add_prepared(added, batch.texts_for(added))
-        snapshot = snapshot_of(corpus, index, started)
+        snapshot = snapshot_of(store, corpus, index, started)
         if snapshot is not None:
             try:
                 write_snapshot(store, snapshot, release=False)

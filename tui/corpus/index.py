@@ -52,7 +52,7 @@ import sqlite3
 import threading
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Literal, NamedTuple
 
@@ -642,14 +642,23 @@ class SearchIndex:
             self._cache.clear()
             self._cached_items = 0
 
-    def shard_images(self) -> list[tuple[int, bytes]] | None:
-        """Each memory shard's database as bytes (``serialize``), when every article is
-        in them and in serial order (the load has just ended): the store copies the
-        index rather than build it twice. None when that is not so."""
+    def shard_images(self) -> Iterator[tuple[int, bytes]] | None:
+        """Each memory shard's database as bytes (``serialize``), one at a time, when
+        every article is in them in serial order (the load has just ended): the store
+        copies the index rather than build it twice. None when that is not so. Consume
+        it at once: the shards must not change meanwhile."""
         with self._lock:
             if self._staged or self._stored is not None or not self._shards:
                 return None
-            return [(number, shard.serialize()) for number, shard in enumerate(self._shards)]
+            shards = list(self._shards)
+
+        def images() -> Iterator[tuple[int, bytes]]:
+            for number, shard in enumerate(shards):
+                with self._lock:
+                    image = shard.serialize()
+                yield number, image
+
+        return images()
 
     def is_plain(self, serial: int) -> bool:
         return bool(self._plain[serial])

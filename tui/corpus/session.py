@@ -131,28 +131,30 @@ class StoreSnapshot:
     ranks: list[int]
     shard_of: list[int]
     plains: list[bool]
-    images: list[tuple[int, bytes]]
     duplicates: list[tuple[str, Article]]
     skipped: list[tuple[str, str]]
     read_at_ns: int
 
 
-def snapshot_of(corpus: Corpus, index: SearchIndex, read_at_ns: int) -> StoreSnapshot | None:
-    """What the store needs of a corpus just loaded, taken at once (the pages of the
-    memory index, the lists as they are): None when the index is not all in FTS5."""
+def snapshot_of(
+    store: Store, corpus: Corpus, index: SearchIndex, read_at_ns: int
+) -> StoreSnapshot | None:
+    """What the store needs of a corpus just loaded, taken at once: the memory index's
+    pages go into the store's memory now (:meth:`Store.stage_index`), the lists are
+    copied as they are. None when the index is not all in FTS5."""
+    if corpus.removed:
+        return None
     images = index.shard_images()
     if images is None:
         return None
+    store.stage_index(images)
     articles = list(corpus.by_serial)
-    if corpus.removed:
-        return None
     ranks = corpus.ranks("newest")
     return StoreSnapshot(
         articles,
         ranks,
         [index.shard_of(article.serial) for article in articles],
         [index.is_plain(article.serial) for article in articles],
-        images,
         corpus.duplicate_files(),
         [(item.path, item.reason) for item in corpus.skipped],
         read_at_ns,
@@ -166,7 +168,6 @@ def write_snapshot(store: Store, snapshot: StoreSnapshot, *, release: bool = Tru
         snapshot.ranks,
         snapshot.shard_of,
         snapshot.plains,
-        snapshot.images,
         snapshot.duplicates,
         snapshot.skipped,
         snapshot.read_at_ns,

@@ -188,7 +188,8 @@ class Store:
         self._reader: sqlite3.Connection | None = None
         self._reader_lock = threading.Lock()
         self._search: sqlite3.Connection | None = None
-        self.cwd = os.getcwd()
+        self._staged_shards: list[int] = []
+        """Shards attached by :meth:`stage_index` (as ``shard0``…) for the snapshot."""
 
     # ------------------------------------------------------------------ opening
 
@@ -417,30 +418,44 @@ class Store:
 
     # ------------------------------------------------------------------ writing
 
+    def stage_index(self, images: Iterable[tuple[int, bytes]]) -> None:
+        """Take in the memory index's shards (``serialize`` images, one at a time) for
+        the next :meth:`write_snapshot`: each is copied into SQLite's memory at once,
+        so no more than one image is held as bytes."""
+        connection = self._connection
+        with self._lock:
+            self._drop_staged()
+            for number, image in images:
+                name = f"shard{number}"
+                connection.execute(f"ATTACH ':memory:' AS {name}")
+                self._staged_shards.append(number)
+                connection.deserialize(image, name=name)
+                del image
+
+    def _drop_staged(self) -> None:
+        for number in self._staged_shards:
+            self._connection.execute(f"DETACH shard{number}")
+        self._staged_shards = []
+
     def write_snapshot(
         self,
         articles: Sequence[Article],
         ranks: Sequence[int],
         shard_of: Sequence[int],
         plains: Sequence[bool],
-        images: list[tuple[int, bytes]],
         duplicates: Iterable[tuple[str, Article]],
         skipped: Iterable[tuple[str, str]],
         read_at_ns: int,
     ) -> None:
         """The whole collection, after a full load: *articles* by serial (row = serial),
         with their *ranks* in the newest-first order (a re-open reads the top first),
-        the memory index's shards as ``serialize`` images, the files that repeat an
-        article (path, article) and those skipped (path, reason). One transaction."""
+        the memory index's shards as staged by :meth:`stage_index`, the files that
+        repeat an article (path, article) and those skipped (path, reason). One
+        transaction."""
         connection = self._connection
         with self._lock:
-            attached: list[str] = []
+            images = [(number, b"") for number in self._staged_shards]
             try:
-                for number, image in images:
-                    name = f"shard{number}"
-                    connection.execute(f"ATTACH ':memory:' AS {name}")
-                    attached.append(name)
-                    connection.deserialize(image, name=name)
                 connection.execute("BEGIN IMMEDIATE")
                 try:
                     connection.execute("DELETE FROM articles")
@@ -500,8 +515,7 @@ class Store:
                     connection.execute("ROLLBACK")
                     raise
             finally:
-                for name in attached:
-                    connection.execute(f"DETACH {name}")
+                self._drop_staged()
 
     def release_bodies(self, articles: Iterable[Article], rows: Sequence[int]) -> None:
         """Let *articles* read their bodies from the store and drop them from memory."""

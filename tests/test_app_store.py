@@ -1,0 +1,96 @@
+"""The reader with its store: a second launch shows what a first one read, reads no
+file, then takes in what changed in the folder meanwhile."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+import pytest
+
+import tui.corpus.model as model_module
+from tui.app import BroadsheetApp
+from tui.corpus.query import parse_query
+from tui.corpus.state import ReadState
+
+from .conftest import SEEDS
+
+OLD = 1_577_836_800
+
+
+@pytest.fixture
+def collection(tmp_path: Path) -> Path:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for seed in sorted(SEEDS.iterdir()):
+        target = folder / seed.name
+        target.write_bytes(seed.read_bytes())
+        os.utime(target, (OLD, OLD))
+    return folder
+
+
+async def _launch(folder: Path) -> tuple[list[str], bool, list[str], list[str]]:
+    """(ids in list order, reopened, ids matching "pakistan", ids after the check)."""
+    app = BroadsheetApp([str(folder)], state=ReadState.open(enabled=False), watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await asyncio.wait_for(app.loaded.wait(), 30)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await asyncio.sleep(0.4)  # past BATCH_REST: the folder's changes are applied
+        await pilot.pause()
+        rows = [app.corpus.by_serial[s].id for s in app.article_list.rows]
+        assert app.index is not None
+        found = app.index.search(parse_query("pakistan"), app.state) or set()
+        matches = sorted(app.corpus.by_serial[s].id for s in found if s not in app.corpus.removed)
+        reopened = app.reopened
+        titles = [app.corpus.by_serial[s].title for s in app.article_list.rows]
+        await pilot.press("q")
+    return rows, reopened, matches, titles
+
+
+async def test_second_launch_reads_the_store_and_no_file(
+    collection: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, reopened, matches, _ = await _launch(collection)
+    assert not reopened and len(first) == 5
+    read: list[str] = []
+    real = model_module.read_article
+
+    def counting(path: str) -> object:
+        read.append(path)
+        return real(path)
+
+    monkeypatch.setattr(model_module, "read_article", counting)
+    monkeypatch.setattr("tui.corpus.watch.read_article", counting)
+    second, reopened, matches_again, _ = await _launch(collection)
+    assert reopened
+    assert second == first and matches_again == matches
+    assert read == []  # nothing changed: not one file read
+
+
+async def test_changes_made_while_closed_come_in_after_a_reopen(collection: Path) -> None:
+    await _launch(collection)
+    added = collection / "zebra.txt"
+    added.write_text("Title: Zebras of Pakistan\nDate: 2025-03-04\n\nZebras.\n", encoding="utf-8")
+    os.utime(added, (OLD, OLD + 1))
+    sorted(collection.glob("001_*"))[0].unlink()
+    rows, reopened, matches, titles = await _launch(collection)
+    assert reopened
+    assert len(rows) == 5 and titles[0] == "Zebras of Pakistan"
+    assert len(matches) == 4
+    # And the store took them in: the next launch shows the same without the check.
+    again, _, matches_again, _ = await _launch(collection)
+    assert again == rows and matches_again == matches
+
+
+async def test_no_cache_keeps_no_store(collection: Path) -> None:
+    app = BroadsheetApp(
+        [str(collection)], state=ReadState.open(enabled=False), watch=False, store=False
+    )
+    async with app.run_test(size=(100, 30)):
+        await asyncio.wait_for(app.loaded.wait(), 30)
+        await app.workers.wait_for_complete()
+        assert app.store is None
+    cache = Path(os.environ["BROADSHEET_CACHE_DIR"])
+    assert not list(cache.rglob("*.sqlite3"))
