@@ -473,7 +473,8 @@ class BroadsheetApp(App[None]):
                     # the index's pages, so the next launch needs read no file.
                     from .corpus.session import snapshot_of
 
-                    snapshot = snapshot_of(self.store_writer.store, self.corpus, index, self.load_started_ns)
+                    store = self.store_writer.store
+                    snapshot = snapshot_of(store, self.corpus, index, self.load_started_ns)
                     if snapshot is not None:
                         self.store_writer.put(snapshot)
             finally:
