@@ -9,7 +9,7 @@ ifneq ($(shell $(BIN)/python -c "print('ok')" 2>/dev/null),ok)
 $(shell rm -rf $(VENV))
 endif
 
-.PHONY: run test bench fuzz screenshots lint clean
+.PHONY: run test bench bench-1m fuzz screenshots lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.run $(ARGS)
+
+# A million articles (~3.8 GB, generated once into bench/.corpora, minutes): a first
+# launch, then a second that reads the store. Not part of `make bench`.
+bench-1m: $(VENV)/.installed-test
+	$(BIN)/python -m bench.run --sizes 1000000 --large-runs 1 --load-presses 0 \
+		--no-open-sizes --load-timeout 1800 --out bench/results-1m $(ARGS)
 
 # Random bytes, file names and queries for FUZZ_SECONDS in all (not part of `make test`).
 FUZZ_SECONDS ?= 120

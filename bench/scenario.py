@@ -194,7 +194,7 @@ class _Watch:
             self._next_rss = moment + 0.2
 
 
-STORE_WRITE_SECONDS = 120.0
+STORE_WRITE_SECONDS = 900.0
 """Longest a first launch may take to quit: it finishes writing the store first."""
 
 

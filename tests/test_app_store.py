@@ -94,3 +94,59 @@ async def test_no_cache_keeps_no_store(collection: Path) -> None:
         assert app.store is None
     cache = Path(os.environ["BROADSHEET_CACHE_DIR"])
     assert not list(cache.rglob("*.sqlite3"))
+
+
+async def test_quit_waits_for_the_first_store_and_a_second_q_does_not(
+    collection: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import tui.corpus.session as session_module
+
+    release = threading.Event()
+    real = session_module.write_snapshot
+
+    def slow_snapshot(*args: object, **kwargs: object) -> None:
+        release.wait(10)
+        real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(session_module, "write_snapshot", slow_snapshot)
+    app = BroadsheetApp([str(collection)], state=ReadState.open(enabled=False), watch=False)
+    said: list[str] = []
+    real_notify = app.notify
+
+    def notify(message: str, *args: object, **kwargs: object) -> None:
+        said.append(message)
+        real_notify(message, *args, **kwargs)  # type: ignore[arg-type]
+
+    app.notify = notify  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await asyncio.wait_for(app.loaded.wait(), 30)
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.is_running  # waits for the store
+        assert any("Writing the store" in message for message in said)
+        release.set()
+        for _ in range(100):
+            if not app.is_running:
+                break
+            await asyncio.sleep(0.05)
+        assert not app.is_running  # quit once it was written
+    store, _ = session_module.open_store([str(collection)], infer=True)
+    assert store is not None and store.complete
+    store.close()
+
+    release.clear()
+    other = collection.parent / "other"
+    other.mkdir()
+    (other / "a.txt").write_text("Title: A\nDate: 2024-01-02\n\nText.\n", encoding="utf-8")
+    app = BroadsheetApp([str(other)], state=ReadState.open(enabled=False), watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await asyncio.wait_for(app.loaded.wait(), 30)
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.is_running
+        await pilot.press("q")  # quit now, without the store
+        await pilot.pause()
+        assert not app.is_running
+    release.set()

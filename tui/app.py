@@ -263,6 +263,8 @@ class BroadsheetApp(App[None]):
         self.store_writer: StoreWriter | None = None
         self.reopened = False
         """The articles came from the store (the folder is then checked for changes)."""
+        self._quitting = False
+        """q was pressed while the store was being written (a second q quits anyway)."""
 
     # --- structure -------------------------------------------------------------
 
@@ -1076,9 +1078,9 @@ class BroadsheetApp(App[None]):
         if self.watch_thread is not None:
             self.watch_thread.join(WATCH_STOP_SECONDS)
         if self.store_writer is not None:
-            # What is not written by then is written at the next launch (a snapshot
-            # cut short leaves the store as it was: it is one transaction).
-            self.store_writer.close(STORE_STOP_SECONDS)
+            # Quit on the second q: what is not written then is written at the next
+            # launch (a snapshot cut short leaves the store as it was: one transaction).
+            self.store_writer.close(STORE_STOP_SECONDS if not self._quitting else 0.5)
             if self.store_writer.idle() and self.store is not None:
                 self.store.close()
 
@@ -1090,7 +1092,25 @@ class BroadsheetApp(App[None]):
             # In a worker (after a save or load in progress): the screen stays live.
             with contextlib.suppress(Exception):
                 await self.save_state().wait()
+        writer = self.store_writer
+        if writer is not None and not writer.idle() and not self._quitting:
+            # A first load's store is being written: the next launch needs it to start
+            # fast. Wait for it (the screen stays live); q again quits without it.
+            self._quitting = True
+            self.notify(
+                "Writing the store for a fast next start… press q again to quit now",
+                title="Store",
+                timeout=60,
+            )
+            self.quit_when_written()
+            return
         self.exit()
+
+    @work(thread=True, group="quit", exit_on_error=False)
+    def quit_when_written(self) -> None:
+        if self.store_writer is not None:
+            self.store_writer.wait()
+        self.call_from_thread(self.exit)
 
 
 HEAD_START_NS = 5_000_000_000
