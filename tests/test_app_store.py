@@ -150,3 +150,13 @@ async def test_quit_waits_for_the_first_store_and_a_second_q_does_not(
         await pilot.pause()
         assert not app.is_running
     release.set()
+
+
+def test_a_batch_that_only_counts_files_gives_way_to_the_next() -> None:
+    from tui.messages import CorpusBatch
+
+    counting = CorpusBatch([], [], 10, False)
+    with_rows = CorpusBatch([1, 2], [], 20, False)
+    assert counting.can_replace(with_rows)
+    assert not with_rows.can_replace(CorpusBatch([], [], 30, False))
+    assert not CorpusBatch([], [], 30, True).can_replace(counting)

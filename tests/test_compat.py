@@ -18,7 +18,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from tui import compat
-from tui.app import BroadsheetApp, MainScreen
+from tui.app import BroadsheetApp
+from tui.screen import MainScreen
 from tui.widgets.line_view import LineView
 
 from .app_helpers import make_app, settle

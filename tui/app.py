@@ -26,14 +26,12 @@ from textual.actions import SkipAction
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
-from textual.reactive import Reactive, reactive
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
-from .compat import FrameHookScreen
 from .corpus import Article, Corpus, Skipped, SortOrder, corpus_name, read_raw
 from .corpus.files import check_paths
 from .corpus.foreground import Foreground
@@ -43,6 +41,15 @@ from .corpus.loader import LoadBatch, collector_paused, load_batches
 from .corpus.query import Query, QueryError, parse_query
 from .corpus.safe import neutralise_line
 from .corpus.state import ReadState
+from .messages import (
+    CorpusBatch,
+    FolderChanged,
+    StateLoaded,
+    StateSaved,
+    StoreFailed,
+    WatchFailed,
+)
+from .screen import MainScreen
 from .widgets import (
     ArticleList,
     FilterBar,
@@ -86,79 +93,11 @@ ANSWER_SECONDS = 0.05
 FIRST_FRAME_SECONDS = 0.3
 """Longest time the loading threads wait for the first frame at start-up."""
 
-WRITER_SECONDS = 0.002
-"""After a frame, the loading threads wait this long more: the terminal writer thread
-needs the GIL too (~0.3 ms), and without this it often queued behind them for 5 ms."""
-
 BATCH_REST = 0.25
 """Seconds without input before loaded batches join the list (see _show_batches_at_rest)."""
 
 BATCH = 1024
 BATCH_SECONDS = 0.08
-
-
-class CorpusBatch(Message):
-    """The loader read more articles (already in the corpus and searchable in the index;
-    ``done`` comes once the index has them all, after the last rows)."""
-
-    def __init__(self, added: list[int], skipped: list[Skipped], read: int, done: bool) -> None:
-        self.added = added
-        self.skipped = skipped
-        self.read = read
-        self.done = done
-        super().__init__()
-
-
-class FolderChanged(Message):
-    """The watcher read a round of changes in the collection (see corpus/watch.py)."""
-
-    def __init__(self, changes: FolderChanges) -> None:
-        self.changes = changes
-        super().__init__()
-
-
-class WatchFailed(Message):
-    """The folder cannot be followed (the reader goes on without it)."""
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-        super().__init__()
-
-
-class StoreFailed(Message):
-    """The store cannot be used or written (the reader goes on from memory)."""
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-        super().__init__()
-
-
-class StateLoaded(Message):
-    """The read/flag marks on disk are in (the state worker read and merged them)."""
-
-
-class StateSaved(Message):
-    """A save of the read/flag marks ended (written, or a warning says why not)."""
-
-
-class MainScreen(FrameHookScreen):
-    """The default screen, but a focus change does not repaint all of it.
-
-    Textual's ``Screen.focused`` repaints the whole screen when the focus moves (opening
-    an article, leaving the filter bar): ~10 KB to the terminal each time. The widgets
-    that look different with focus repaint themselves, so this one need not.
-    """
-
-    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
-
-    def __init__(self, *, foreground: Foreground, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.foreground = foreground
-
-    def frame_written(self) -> None:
-        # Loading threads that stood aside for this frame go on, once Textual's writer
-        # thread has had a moment to send it to the terminal.
-        self.foreground.idle(after=WRITER_SECONDS)
 
 
 class BroadsheetApp(App[None]):

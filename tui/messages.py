@@ -1,0 +1,67 @@
+"""The messages the reader's threads post to the app: plain data, never live objects
+shared with the thread that made them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+from .corpus import Skipped
+
+if TYPE_CHECKING:
+    from .corpus.watch import FolderChanges
+
+
+class CorpusBatch(Message):
+    """The loader read more articles (already in the corpus and searchable in the index;
+    ``done`` comes once the index has them all, after the last rows)."""
+
+    def __init__(self, added: list[int], skipped: list[Skipped], read: int, done: bool) -> None:
+        self.added = added
+        self.skipped = skipped
+        self.read = read
+        self.done = done
+        super().__init__()
+
+    def can_replace(self, message: Message) -> bool:
+        # Called on a queued batch with the one queued after it: a batch that only
+        # counts files read is superseded by any later one (the count only grows); a
+        # batch with rows, skips or the end is never dropped.
+        only_counts = not (self.added or self.skipped or self.done)
+        return only_counts and isinstance(message, CorpusBatch)
+
+
+class FolderChanged(Message):
+    """The watcher read a round of changes in the collection (see corpus/watch.py)."""
+
+    def __init__(self, changes: FolderChanges) -> None:
+        self.changes = changes
+        super().__init__()
+
+
+class WatchFailed(Message):
+    """The folder cannot be followed (the reader goes on without it)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__()
+
+
+class StoreFailed(Message):
+    """The store cannot be used or written (the reader goes on from memory)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__()
+
+
+class StateLoaded(Message):
+    """The read/flag marks on disk are in (the state worker read and merged them)."""
+
+
+class StateSaved(Message):
+    """A save of the read/flag marks ended (written, or a warning says why not)."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, StateSaved)  # the later end says all the earlier did
