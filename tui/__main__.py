@@ -16,17 +16,14 @@ from .corpus import (
     Corpus,
     CorpusPathError,
     Skipped,
-    corpus_name,
     default_corpus_path,
     neutralise_line,
 )
-from .corpus.loader import collector_paused, load_batches
+from .corpus.loader import load_batches
 
 if TYPE_CHECKING:
     from .corpus.markdown import Document
     from .corpus.query import Query, StateView
-    from .corpus.session import StoreChange
-    from .corpus.store import Store
 
 PROG = "broadsheet"
 
@@ -146,110 +143,46 @@ def load(
     """Load the corpus, reporting each skipped file on stderr; return it and the
     serials of the articles matching *query* (empty without one).
 
-    With *cache*, through the collection's store (:mod:`corpus.session`): a re-open
-    reads no file but those changed since, and the store's index answers the query;
-    a first run reads and indexes every file and writes the store. Without it (or
-    when the store cannot be used: a warning says why), every file is parsed in a
-    process pool and each batch filtered as it arrives
-    (:func:`~tui.corpus.index.matches_prepared`), the texts then dropped.
+    Through :class:`~tui.corpus.session.CorpusSession`, as the reader loads. With
+    *cache*, the collection's store answers: a re-open reads only the files changed
+    since, and its index answers the query; a first run reads and indexes every file
+    and writes the store. Without it (or when the store cannot be used: a warning says
+    why), every file is parsed in a process pool, and indexed only for a query.
     """
-    if cache:
-        from .corpus.session import open_store
+    from .corpus.session import CorpusSession
+    from .corpus.watch import read_files
 
-        store, warning = open_store(paths, infer=infer, rebuild=rebuild)
-        if warning is not None:
-            _warn(f"warning: {warning}")
-        if store is not None:
-            try:
-                return _load_stored(store, paths, query, state, infer=infer)
-            finally:
-                store.close()
-    if query is not None:
-        from .corpus.index import matches_prepared
+    session = CorpusSession(paths, infer=infer, cache=cache, rebuild=rebuild)
+    warning = session.open_store(on_error=lambda message: _warn(f"warning: {message}"))
+    if warning is not None:
+        _warn(f"warning: {warning}")
+    try:
+        if session.can_reopen:
+            session.reopen(_report_skipped)
+            for changes in session.check_folder():
+                _warn_skipped(item for _, item, _ in changes.read)
+                applied = session.apply(changes)
+                if applied.removal.orphans:  # files repeating an article whose own went
+                    session.apply(read_files(applied.removal.orphans))
+            session.index_staged()
+        else:
+            indexed = query is not None or session.store is not None
+            batches = load_batches(paths, with_texts=indexed)
+            session.load(batches, _report_skipped, indexed=indexed)
+        matched = session.search(query, state) if query is not None else None
+        return session.corpus, matched or set()
+    finally:
+        session.close(store_seconds=None)  # the store's writes end before the answer
 
-    corpus = Corpus(corpus_name(list(paths)), infer=infer)
-    matched: set[int] = set()
-    with collector_paused():
-        for batch in load_batches(paths, with_texts=query is not None):
-            _warn_skipped(batch.items)
-            added = corpus.add(batch.items)
-            if query is not None:
-                texts = batch.texts_for(added)
-                matched.update(
-                    article.serial
-                    for article, text in zip(added, texts, strict=True)
-                    if matches_prepared(query, article, text, state)
-                )
-    return corpus, matched
+
+def _report_skipped(added: object, skipped: list[Skipped], read: int, done: bool) -> None:
+    _warn_skipped(skipped)
 
 
 def _warn_skipped(items: Iterable[object]) -> None:
     for item in items:
         if isinstance(item, Skipped):
             _warn(f"skipped {item.path}: {item.reason}")
-
-
-def _load_stored(
-    store: Store,
-    paths: Sequence[str],
-    query: Query | None,
-    state: StateView | None,
-    *,
-    infer: bool,
-) -> tuple[Corpus, set[int]]:
-    """:func:`load` through the store (open): re-open and bring it up to date, or
-    read every file, index it and write the store."""
-    import time
-
-    from .corpus.index import SearchIndex
-    from .corpus.session import (
-        apply_changes,
-        changed_files,
-        reopen,
-        snapshot_of,
-        write_snapshot,
-    )
-    from .corpus.watch import read_files
-
-    corpus = Corpus(corpus_name(list(paths)), infer=infer)
-    index = SearchIndex()
-    if store.complete:
-        with collector_paused():
-            _warn_skipped(reopen(store, corpus, index))
-            difference = changed_files(paths, store.identities())
-            changes = read_files(difference.to_read)
-            changes.gone = difference.gone
-            if changes:
-                _warn_skipped(item for _, item, _ in changes.read)
-                applied = apply_changes(corpus, index, changes)
-                index.index_staged()
-                _apply_to_store(store, applied.store)
-                if applied.removal.orphans:  # files repeating an article whose own went
-                    applied = apply_changes(corpus, index, read_files(applied.removal.orphans))
-                    index.index_staged()
-                    _apply_to_store(store, applied.store)
-    else:
-        started = time.time_ns()
-        with collector_paused():
-            for batch in load_batches(paths, with_texts=True):
-                _warn_skipped(batch.items)
-                added = corpus.add(batch.items)
-                index.add_prepared(added, batch.texts_for(added))
-        snapshot = snapshot_of(store, corpus, index, started)
-        if snapshot is not None:
-            try:
-                write_snapshot(store, snapshot, release=False)
-            except Exception as error:  # a full disk: the answer stands, the store waits
-                _warn(f"warning: the store was not written: {error}")
-    matched = index.search(query, state) if query is not None else None
-    return corpus, matched or set()
-
-
-def _apply_to_store(store: Store, change: StoreChange) -> None:
-    try:
-        store.apply(change.added, change.removed, change.files, change.gone, change.read_at_ns)
-    except Exception as error:
-        _warn(f"warning: the store was not updated: {error}")
 
 
 def print_list(articles: Sequence[Article], as_json: bool, out: TextIO) -> None:

@@ -18,7 +18,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
@@ -32,14 +32,15 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
-from .corpus import Article, Corpus, Skipped, SortOrder, corpus_name, read_raw
+from .corpus import Article, Corpus, Skipped, SortOrder, read_raw
 from .corpus.files import check_paths
 from .corpus.foreground import Foreground
 from .corpus.headstart import FIRST_BATCH, HeadStart, read_first_rows
-from .corpus.index import BackgroundIndexer, SearchIndex, prepare
-from .corpus.loader import LoadBatch, collector_paused, load_batches
+from .corpus.index import SearchIndex
+from .corpus.loader import LoadBatch, load_batches
 from .corpus.query import Query, QueryError, parse_query
 from .corpus.safe import neutralise_line
+from .corpus.session import CorpusSession
 from .corpus.state import ReadState
 from .messages import (
     CorpusBatch,
@@ -64,7 +65,6 @@ from .widgets import (
 from .widgets.filter_bar import FilterInput
 
 if TYPE_CHECKING:
-    from .corpus.session import StoreWriter
     from .corpus.store import Store
     from .corpus.watch import FolderChanges, FolderWatcher
 
@@ -149,11 +149,14 @@ class BroadsheetApp(App[None]):
         self.paths = list(paths)
         self.head_start = head_start
         """A child process reading the first rows (:mod:`corpus.headstart`), if any."""
+        self.foreground = Foreground()
+        """Raised while an input is answered: the loading threads wait for its frame."""
         # infer=False (--no-infer): no inferred years anywhere; the corpus drops them.
-        self.corpus = Corpus(corpus_name(self.paths), infer=infer)
-        self.index: SearchIndex | None = None
-        """Made by the loading thread (SQLite set-up is off the path to the first frame);
-        until then nothing is searchable yet and a query matches nothing."""
+        self.session = CorpusSession(
+            self.paths, infer=infer, cache=store, rebuild=rebuild, pause=self.foreground.pause
+        )
+        """The corpus, its index, the store, the loader and the watcher (the loading
+        workers drive it; it reports plain data, posted as messages)."""
         self.state = state if state is not None else ReadState.open(enabled=False)
         self.glyphs = glyphs or glyphs_for_terminal()
         self.initial_query = query
@@ -165,9 +168,6 @@ class BroadsheetApp(App[None]):
         self.loaded = asyncio.Event()
         """Set when the whole corpus is loaded and shown (tests wait on it)."""
         self.files_read = 0
-        self.load_started_ns = time.time_ns() - HEAD_START_NS
-        """Files modified after this may have changed while read: the store re-reads
-        them at the next launch."""
         self._preview_timer: Timer | None = None
         self._save_timer: Timer | None = None
         self._saving = False
@@ -191,19 +191,38 @@ class BroadsheetApp(App[None]):
         self._first_frame_shown = False
         """The first preview has been drawn (until then it waits a frame for the rows)."""
         self._warnings_shown = 0
-        self.foreground = Foreground()
-        """Raised while an input is answered: the loading threads wait for its frame."""
         self.set_reactive(BroadsheetApp.order, order)
         self._init_following(watch)
-        self.store_enabled = store
-        """False (``--no-cache``): no store; every launch reads every file."""
-        self.rebuild_store = rebuild
-        self.store: Store | None = None
-        self.store_writer: StoreWriter | None = None
-        self.reopened = False
-        """The articles came from the store (the folder is then checked for changes)."""
         self._quitting = False
         """q was pressed while the store was being written (a second q quits anyway)."""
+
+    # --- the session's parts, by their old names (tests and tools read them) -----
+
+    @property
+    def corpus(self) -> Corpus:
+        return self.session.corpus
+
+    @property
+    def index(self) -> SearchIndex | None:
+        """Made by the loading thread (SQLite set-up is off the path to the first
+        frame); until then nothing is searchable yet and a query matches nothing."""
+        return self.session.index
+
+    @property
+    def store(self) -> Store | None:
+        return self.session.store
+
+    @property
+    def reopened(self) -> bool:
+        return self.session.reopened
+
+    @property
+    def watcher(self) -> FolderWatcher | None:
+        return self.session.watcher
+
+    @property
+    def watch_thread(self) -> threading.Thread | None:
+        return self.session.watch_thread
 
     # --- structure -------------------------------------------------------------
 
@@ -251,7 +270,7 @@ class BroadsheetApp(App[None]):
         self._report_state_warnings()
         if not self.state.loaded:
             self.load_state()  # a big state file takes seconds: never before a frame
-        if self.store_enabled:
+        if self.session.cache:
             self.open_collection()  # the store, if it can answer, else the files
         else:
             self.read_collection()
@@ -288,60 +307,26 @@ class BroadsheetApp(App[None]):
     def open_collection(self) -> None:
         """Open the store: re-open from it when it holds the collection (no file is
         read; the folder is then checked in the background), else read the files."""
-        from .corpus.session import StoreWriter, open_store, reopen
-
-        store, warning = open_store(self.paths, infer=self.corpus.infer, rebuild=self.rebuild_store)
+        session = self.session
+        warning = session.open_store(on_error=self._post_store_failure)
         if warning is not None:
             self.post_message(StoreFailed(warning))
-        if store is not None:
-            self.store = store
-            self.store_writer = StoreWriter(store, self._post_store_failure)
-        if store is None or not store.complete:
+        if not session.can_reopen:
             self.call_from_thread(self.read_collection)
             return
-        self.reopened = True
-        index = SearchIndex()
-        self.foreground.pause()
-        first = True
-
-        def batch_read(new: list[Article]) -> None:
-            nonlocal first
-            if first:
-                self.index = index  # searchable from the first batch on
-                first = False
-            self.post_message(CorpusBatch([a.serial for a in new], [], len(self.corpus), False))
-            self.foreground.pause()
-
-        with collector_paused():
-            skipped = reopen(store, self.corpus, index, on_batch=batch_read)
-        self.index = index
-        self.post_message(CorpusBatch([], list(skipped), len(self.corpus), True))
+        session.reopen(self._post_batch)
         self.check_folder()
+
+    def _post_batch(self, added: list[int], skipped: list[Skipped], read: int, done: bool) -> None:
+        self.post_message(CorpusBatch(added, skipped, read, done))
 
     @work(thread=True, exclusive=True, group="check", exit_on_error=False)
     def check_folder(self) -> None:
-        """After a re-open: what changed in the folder since the store was written
-        (every file's size, mtime and inode), read and applied as the watcher's are."""
-        from .corpus.session import changed_files
-        from .corpus.watch import read_files
-
-        store = self.store
-        if store is None:
-            return
+        """After a re-open: what changed in the folder since the store was written,
+        read and applied as the watcher's rounds are."""
         worker = get_current_worker()
-        difference = changed_files(self.paths, store.identities(), self.foreground.pause)
-        if worker.is_cancelled:
-            return
-        for start in range(0, max(1, len(difference.to_read)), BATCH):
-            changes = read_files(
-                difference.to_read[start : start + BATCH],
-                self.foreground.pause,
-                lambda: worker.is_cancelled,
-            )
-            if start == 0:
-                changes.gone = difference.gone
-            if changes:
-                self.post_message(FolderChanged(changes))
+        for changes in self.session.check_folder(lambda: worker.is_cancelled):
+            self.post_message(FolderChanged(changes))
 
     # --- loading ---------------------------------------------------------------
 
@@ -362,67 +347,18 @@ class BroadsheetApp(App[None]):
         first: LoadBatch | None,
         shown: list[Article],
     ) -> None:
-        """Stream the rest of the corpus in: parse in processes, index on a thread.
-
-        ``load_batches`` parses in a process pool (both cores) and this thread only adds
-        each batch to the corpus (a merge of sorted runs) and stages it in the index,
-        which is then searchable by scanning while the indexer thread feeds SQLite (no
-        GIL): parsing and indexing overlap, and the UI thread just shows rows. Posts are
-        coalesced (see ``pause``), so the UI redraws the list a few times a second, not
-        once per thousand files. The garbage collector is paused meanwhile.
-
-        *first* is the batch ``on_mount`` already put in the corpus (*shown*): it is
-        indexed here, and its rows are posted again so an initial query searches them.
-        """
+        """Stream the rest of the corpus in (:meth:`CorpusSession.load`: parsed in
+        processes, indexed on a thread, the UI thread only shows rows). *first* is the
+        batch ``on_mount`` already put in the corpus (*shown*): it is indexed there,
+        and its rows are posted again so an initial query searches them."""
         worker = get_current_worker()
-        index = self.index = SearchIndex()
-        pause = self.foreground.pause
-        indexer = BackgroundIndexer(index, pause=pause)
-        added: list[int] = [article.serial for article in shown]
-        skipped: list[Skipped] = []
-        read = first.files_read if first is not None else 0
-        last = 0.0
-        finished = False
-        # No full collections walking the corpus meanwhile; keys get the GIL promptly.
-        with collector_paused(), ui_thread_favoured():
-            try:
-                if first is not None:  # read without its index texts: see on_mount
-                    indexer.put(shown, [prepare(article) for article in shown])
-                for batch in batches:
-                    if worker.is_cancelled:
-                        return
-                    pause()
-                    new = self.corpus.add(batch.items)
-                    pause()
-                    indexer.put(new, batch.texts_for(new))
-                    added.extend(article.serial for article in new)
-                    skipped.extend(item for item in batch.items if isinstance(item, Skipped))
-                    read = batch.files_read
-                    # Showing a batch costs the UI time in proportion to the corpus
-                    # (the rows, the timeline: ~50 ms at 100k), so posts thin out as it
-                    # grows: ~12 a second at first, ~4 at 10k, 1 from 60k on.
-                    gap = min(1.0, BATCH_SECONDS * (1 + len(self.corpus) / 5_000))
-                    if time.monotonic() - last >= gap:
-                        self.post_message(CorpusBatch(added, skipped, read, False))
-                        added, skipped, last = [], [], time.monotonic()
-                if added or skipped:
-                    self.post_message(CorpusBatch(added, skipped, read, False))
-                indexer.close()  # every article in FTS5: "loaded" means fast search too
-                finished = True
-                if self.store_writer is not None:
-                    # Taken now, before a change joins the corpus: the store copies
-                    # the index's pages, so the next launch needs read no file.
-                    from .corpus.session import snapshot_of
-
-                    store = self.store_writer.store
-                    snapshot = snapshot_of(store, self.corpus, index, self.load_started_ns)
-                    if snapshot is not None:
-                        self.store_writer.put(snapshot)
-            finally:
-                batches.close()  # stops the parsing processes if cancelled
-                if not finished:
-                    indexer.close(cancel=True)
-        self.post_message(CorpusBatch([], [], read, True))
+        self.session.load(
+            batches,
+            self._post_batch,
+            shown=shown,
+            read=first.files_read if first is not None else 0,
+            cancelled=lambda: worker.is_cancelled,
+        )
 
     @on(CorpusBatch)
     def _on_batch(self, message: CorpusBatch) -> None:
@@ -500,9 +436,7 @@ class BroadsheetApp(App[None]):
     # --- rows and the query ----------------------------------------------------
 
     def _visible_rows(self) -> list[int]:
-        if self.matches is None:
-            return self.corpus.serials(self.order)
-        return self.corpus.in_order(self.matches, self.order)
+        return self.session.rows(self.order, self.matches)
 
     def _show_rows(self, keep: int | None) -> None:
         rows = self._visible_rows()
@@ -547,11 +481,7 @@ class BroadsheetApp(App[None]):
         within = None
         if previous_matches is not None and not query.uses_state() and query.narrows(previous):
             within = previous_matches
-        result: set[int] | None
-        if self.index is None:  # the loading thread is only starting: nothing indexed
-            result = None if query.is_empty() else set()
-        else:
-            result = self.index.search(query, self.state, within=within)
+        result = self.session.search(query, self.state, within=within)
         self.current_query = query
         self.matches = result
         self.article_list.set_query(self._active_query())
@@ -830,12 +760,9 @@ class BroadsheetApp(App[None]):
 
     def _init_following(self, watch: bool) -> None:
         self.watch_enabled = watch
-        """False (``--no-watch``): no watcher is started."""
-        self.watcher: FolderWatcher | None = None
-        """The running watcher, once its thread has made it."""
-        self.watch_thread: threading.Thread | None = None
-        """Its thread: not a Textual worker, which would never complete (tests and
-        harnesses wait for every worker); stopped and joined when the app unmounts."""
+        """False (``--no-watch``): no watcher is started. The session's watcher runs
+        on a thread of its own, not a Textual worker, which would never complete
+        (tests and harnesses wait for every worker); stopped when the app unmounts."""
         self._held_changes: list[FolderChanges] = []
         """Rounds read but not applied yet (the load is on, or the user is active)."""
         self._changes_timer: Timer | None = None
@@ -846,29 +773,18 @@ class BroadsheetApp(App[None]):
         """new / changed / removed since the user last acted: the header shows them."""
 
     def follow_folder(self) -> None:
-        """Start the watcher's thread (once; on_mount calls this after the first frame)."""
+        """Start following the folder (once; on_mount calls this after the first frame)."""
         if self.watch_thread is not None or not self.is_running:
             return
         from .corpus.state import state_directory
-        from .corpus.watch import FolderWatcher, cache_directory
 
-        watcher = self.watcher = FolderWatcher(
-            self.paths,
-            exclude=[state_directory(), cache_directory()],
-            pause=self.foreground.pause,
-        )
-        thread = self.watch_thread = threading.Thread(
-            target=self._watch, args=(watcher,), name="broadsheet-watch", daemon=True
-        )
-        thread.start()
+        self.session.follow(self._post_changes, self._post_watch_failure, [state_directory()])
 
-    def _watch(self, watcher: FolderWatcher) -> None:
-        """The watcher's thread: watch until the app unmounts."""
-        self.foreground.pause()
-        try:
-            watcher.run(lambda changes: self.post_message(FolderChanged(changes)))
-        except Exception as error:  # no inotify watches left, a folder gone…
-            self.post_message(WatchFailed(str(error) or type(error).__name__))
+    def _post_changes(self, changes: FolderChanges) -> None:
+        self.post_message(FolderChanged(changes))
+
+    def _post_watch_failure(self, reason: str) -> None:
+        self.post_message(WatchFailed(reason))
 
     @work(thread=True, group="watch-read", exit_on_error=False)
     def read_again(self, paths: list[str]) -> None:
@@ -914,15 +830,11 @@ class BroadsheetApp(App[None]):
     def _apply_changes(self, changes: FolderChanges) -> list[int]:
         """Bring the corpus, the index and the store up to date with one round; return
         the serials of the articles added."""
-        from .corpus.session import apply_changes
-
         corpus = self.corpus
-        applied = apply_changes(corpus, self.index, changes)
+        applied = self.session.apply(changes)
         new, removal = applied.new, applied.removal
         if new and self.index is not None and self.index.staged:
             self.index_new()
-        if self.store_writer is not None:
-            self.store_writer.put(applied.store)
         replaced = 0
         for article in removal.articles:
             successor = corpus.at_path(article.file_path) or corpus.by_key(article.key)
@@ -947,8 +859,7 @@ class BroadsheetApp(App[None]):
     @work(thread=True, exclusive=True, group="watch-index", exit_on_error=False)
     def index_new(self) -> None:
         """Move the articles just staged into FTS5 (searchable meanwhile by scanning)."""
-        if self.index is not None:
-            self.index.index_staged()
+        self.session.index_staged()
 
     def _show_changes(self, added: list[int]) -> None:
         article_list = self.article_list
@@ -1012,16 +923,12 @@ class BroadsheetApp(App[None]):
         )
 
     def on_unmount(self) -> None:
-        if self.watcher is not None:
-            self.watcher.stop()
-        if self.watch_thread is not None:
-            self.watch_thread.join(WATCH_STOP_SECONDS)
-        if self.store_writer is not None:
-            # Quit on the second q: what is not written then is written at the next
-            # launch (a snapshot cut short leaves the store as it was: one transaction).
-            self.store_writer.close(STORE_STOP_SECONDS if not self._quitting else 0.5)
-            if self.store_writer.idle() and self.store is not None:
-                self.store.close()
+        # Quit on the second q: what is not written then is written at the next launch
+        # (a snapshot cut short leaves the store as it was: it is one transaction).
+        self.session.close(
+            watch_seconds=WATCH_STOP_SECONDS,
+            store_seconds=STORE_STOP_SECONDS if not self._quitting else 0.5,
+        )
 
     async def action_quit(self) -> None:
         if self._save_timer is not None:
@@ -1031,7 +938,7 @@ class BroadsheetApp(App[None]):
             # In a worker (after a save or load in progress): the screen stays live.
             with contextlib.suppress(Exception):
                 await self.save_state().wait()
-        writer = self.store_writer
+        writer = self.session.writer
         if writer is not None and not writer.idle() and not self._quitting:
             # A first load's store is being written: the next launch needs it to start
             # fast. Wait for it (the screen stays live); q again quits without it.
@@ -1047,41 +954,16 @@ class BroadsheetApp(App[None]):
 
     @work(thread=True, group="quit", exit_on_error=False)
     def quit_when_written(self) -> None:
-        if self.store_writer is not None:
-            self.store_writer.wait()
+        if self.session.writer is not None:
+            self.session.writer.wait()
         self.call_from_thread(self.exit)
 
-
-HEAD_START_NS = 5_000_000_000
-"""The head start child began reading before the app was made: a margin for it."""
 
 STORE_STOP_SECONDS = 10.0
 """Longest the app waits at exit for the store's writes in progress."""
 
 WATCH_STOP_SECONDS = 2.0
 """Longest the app waits at exit for the watcher's thread (it stops within ~50 ms)."""
-
-LOADING_SWITCH_INTERVAL = 0.001
-"""Seconds a thread may hold the GIL while another waits for it, during loading."""
-
-
-@contextlib.contextmanager
-def ui_thread_favoured() -> Iterator[None]:
-    """Hand the GIL over more often while the corpus loads.
-
-    The loading thread runs long stretches of Python (merging batches, staging them for
-    the index) and by default keeps the GIL for 5 ms at a time whenever the UI thread
-    asks for it: a key pressed during a load waited that long, several times per
-    frame. At 1 ms the UI thread gets in promptly; the loader loses a little (more
-    switches). The default comes back when loading ends.
-    """
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(min(previous, LOADING_SWITCH_INTERVAL))
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(previous)
-
 
 def run_app(
     args: argparse.Namespace, paths: Sequence[str], head_start: HeadStart | None = None

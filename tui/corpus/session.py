@@ -1,25 +1,49 @@
-"""A collection opened from its store: what the reader and the command line share.
+"""One collection opened: what the reader and the command line share.
 
-The store (:mod:`corpus.store`) is opened here, its articles put in a corpus and a
-search index (:func:`reopen`), the folder compared with it (:func:`changed_files`) and
-the store brought up to date (:class:`StoreWriter`). Plain data goes in and out: the
-reader's threads call these and post what they return as messages.
+:class:`CorpusSession` owns the corpus, its search index, the store, the loading and
+the following of the folder, behind a small API (``open_store``, ``reopen``, ``load``,
+``check_folder``, ``apply``, ``search``, ``rows``, ``article``, ``follow``). The
+reader's threads call it and post what it reports as messages: plain data (serials,
+counts, skipped files, rounds of changes), never the lists it keeps. The functions
+below it are its parts: opening the store, re-opening from it (:func:`reopen`),
+comparing the folder with it (:func:`changed_files`), applying a round of changes
+(:func:`apply_changes`) and writing it in the background (:class:`StoreWriter`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
+import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .files import Skipped, discover
-from .index import IndexText, SearchIndex, prepare
-from .model import Article, Corpus, Removal
+from .index import BackgroundIndexer, IndexText, SearchIndex, prepare
+from .loader import LoadBatch, collector_paused
+from .model import Article, Corpus, Removal, SortOrder, corpus_name
 from .store import Store, StoreError, _spelt
 from .watch import FolderChanges, cache_directory
+
+if TYPE_CHECKING:
+    from .query import Query, StateView
+    from .watch import FolderWatcher
+
+Report = Callable[[list[int], list[Skipped], int, bool], None]
+"""How a session reports a load: (serials added, files skipped, files read, done)."""
+
+BATCH_SECONDS = 0.08
+"""The shortest gap between two reports while loading (it grows with the corpus)."""
+
+LOADING_SWITCH_INTERVAL = 0.001
+
+HEAD_START_NS = 5_000_000_000
+"""Files may have been read this long before a session is made (the reader's head
+start child begins before it): a margin for the store's "read after modified" rule."""
 
 
 def open_store(
@@ -286,3 +310,292 @@ def apply_changes(corpus: Corpus, index: SearchIndex | None, changes: FolderChan
             changes.read_at_ns or time.time_ns(),
         ),
     )
+
+
+@contextlib.contextmanager
+def ui_thread_favoured() -> Iterator[None]:
+    """Hand the GIL over more often while the corpus loads.
+
+    The loading thread runs long stretches of Python (merging batches, staging them for
+    the index) and by default keeps the GIL for 5 ms at a time whenever the UI thread
+    asks for it: a key pressed during a load waited that long, several times per
+    frame. At 1 ms the UI thread gets in promptly; the loader loses a little (more
+    switches). The default comes back when loading ends.
+    """
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(min(previous, LOADING_SWITCH_INTERVAL))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(previous)
+
+
+class CorpusSession:
+    """A collection opened: its corpus, search index, store, loader and watcher.
+
+    Its methods run on whichever thread calls them (the reader's workers, or the
+    command line's one thread); what they report is plain data.
+    """
+
+    def __init__(
+        self,
+        paths: Sequence[str],
+        *,
+        infer: bool = True,
+        cache: bool = True,
+        rebuild: bool = False,
+        pause: Callable[[], None] | None = None,
+    ) -> None:
+        self.paths = list(paths)
+        self.corpus = Corpus(corpus_name(self.paths), infer=infer)
+        self.index: SearchIndex | None = None
+        """Made by :meth:`load` or :meth:`reopen`; until then nothing is searchable."""
+        self.cache = cache
+        """False (``--no-cache``): no store; every start reads every file."""
+        self.rebuild = rebuild
+        self.store: Store | None = None
+        self.writer: StoreWriter | None = None
+        self.reopened = False
+        """The articles came from the store (the folder is then checked for changes)."""
+        self.pause = pause if pause is not None else _no_pause
+        """Called between steps of the background work (the reader's keys go first)."""
+        self.started_ns = time.time_ns() - HEAD_START_NS
+        """Files modified after this may have changed while read: the store reads them
+        again at the next start."""
+        self.watcher: FolderWatcher | None = None
+        self.watch_thread: threading.Thread | None = None
+
+    # ------------------------------------------------------------------ opening
+
+    def open_store(self, on_error: Callable[[str], None] | None = None) -> str | None:
+        """Open the collection's store (unless ``--no-cache``); a one-line warning when
+        it cannot be used. *on_error* hears of later write failures."""
+        if not self.cache:
+            return None
+        store, warning = open_store(self.paths, infer=self.corpus.infer, rebuild=self.rebuild)
+        if store is not None:
+            self.store = store
+            self.writer = StoreWriter(store, on_error or _no_report)
+        return warning
+
+    @property
+    def can_reopen(self) -> bool:
+        """The store holds a full load of this collection, in the current format."""
+        return self.store is not None and self.store.complete
+
+    def reopen(self, report: Report) -> None:
+        """Fill the corpus and the index from the store, reading no file: *report* is
+        called after each batch (the first is the top of the list), then once done."""
+        assert self.store is not None
+        self.reopened = True
+        index = SearchIndex()
+        self.pause()
+        first = True
+
+        def batch_read(new: list[Article]) -> None:
+            nonlocal first
+            if first:
+                self.index = index  # searchable from the first batch on
+                first = False
+            report([a.serial for a in new], [], len(self.corpus), False)
+            self.pause()
+
+        with collector_paused():
+            skipped = reopen(self.store, self.corpus, index, on_batch=batch_read)
+        self.index = index
+        report([], list(skipped), len(self.corpus), True)
+
+    def load(
+        self,
+        batches: Generator[LoadBatch, None, None],
+        report: Report,
+        *,
+        shown: Sequence[Article] = (),
+        read: int = 0,
+        cancelled: Callable[[], bool] = lambda: False,
+        indexed: bool = True,
+    ) -> bool:
+        """Read the collection's files: each of *batches* (``load_batches``, parsed in
+        processes) joins the corpus and is staged in the index, which an indexer
+        thread fills meanwhile (SQLite drops the GIL). *shown*: articles already in
+        the corpus (the first rows), indexed here too; *read*: files read for them.
+
+        Reports are thinned as the corpus grows (showing a batch costs the reader time
+        in proportion to its size): ~12 a second at first, ~4 at 10k, 1 from 60k on.
+        When all is indexed, the store's copy is taken (:meth:`Store.stage_index`) and
+        written in the background. Returns False when *cancelled*. Not *indexed*: no
+        index (and no store) is made (the command line's list with no query).
+        """
+        if not indexed:
+            return self._read_only(batches, report, read, cancelled)
+        index = self.index = SearchIndex()
+        pause = self.pause
+        indexer = BackgroundIndexer(index, pause=pause)
+        added: list[int] = [article.serial for article in shown]
+        skipped: list[Skipped] = []
+        last = 0.0
+        finished = False
+        # No full collections walking the corpus meanwhile; keys get the GIL promptly.
+        with collector_paused(), ui_thread_favoured():
+            try:
+                if shown:  # read without their index texts (the first rows)
+                    indexer.put(list(shown), [prepare(article) for article in shown])
+                for batch in batches:
+                    if cancelled():
+                        return False
+                    pause()
+                    new = self.corpus.add(batch.items)
+                    pause()
+                    indexer.put(new, batch.texts_for(new))
+                    added.extend(article.serial for article in new)
+                    skipped.extend(item for item in batch.items if isinstance(item, Skipped))
+                    read = batch.files_read
+                    gap = min(1.0, BATCH_SECONDS * (1 + len(self.corpus) / 5_000))
+                    if time.monotonic() - last >= gap:
+                        report(added, skipped, read, False)
+                        added, skipped, last = [], [], time.monotonic()
+                if added or skipped:
+                    report(added, skipped, read, False)
+                indexer.close()  # every article in FTS5: "loaded" means fast search too
+                finished = True
+                self._take_snapshot()
+            finally:
+                batches.close()  # stops the parsing processes if cancelled
+                if not finished:
+                    indexer.close(cancel=True)
+        report([], [], read, True)
+        return True
+
+    def _read_only(
+        self,
+        batches: Generator[LoadBatch, None, None],
+        report: Report,
+        read: int,
+        cancelled: Callable[[], bool],
+    ) -> bool:
+        with collector_paused():
+            try:
+                for batch in batches:
+                    if cancelled():
+                        return False
+                    new = self.corpus.add(batch.items)
+                    skipped = [item for item in batch.items if isinstance(item, Skipped)]
+                    read = batch.files_read
+                    report([article.serial for article in new], skipped, read, False)
+            finally:
+                batches.close()
+        report([], [], read, True)
+        return True
+
+    def _take_snapshot(self) -> None:
+        """Hand the store a copy of the collection just loaded (taken now, before any
+        change joins the corpus), to write in the background."""
+        if self.writer is None or self.index is None:
+            return
+        snapshot = snapshot_of(self.writer.store, self.corpus, self.index, self.started_ns)
+        if snapshot is not None:
+            self.writer.put(snapshot)
+
+    # ------------------------------------------------------------------ changes
+
+    def check_folder(
+        self, cancelled: Callable[[], bool] = lambda: False
+    ) -> Iterator[FolderChanges]:
+        """After a re-open: what changed in the folder since the store was written
+        (every file's size, mtime and inode), read a round at a time."""
+        from .watch import read_files
+
+        store = self.store
+        if store is None:
+            return
+        difference = changed_files(self.paths, store.identities(), self.pause)
+        if cancelled():
+            return
+        size = 1024
+        for start in range(0, max(1, len(difference.to_read)), size):
+            changes = read_files(difference.to_read[start : start + size], self.pause, cancelled)
+            if start == 0:
+                changes.gone = difference.gone
+            if changes:
+                yield changes
+
+    def apply(self, changes: FolderChanges) -> Applied:
+        """Bring the corpus, the index and the store up to date with one round."""
+        applied = apply_changes(self.corpus, self.index, changes)
+        if self.writer is not None:
+            self.writer.put(applied.store)
+        return applied
+
+    def index_staged(self) -> None:
+        """Move articles staged by :meth:`apply` into FTS5 (searchable meanwhile)."""
+        if self.index is not None:
+            self.index.index_staged()
+
+    # ------------------------------------------------------------------ asking
+
+    def search(
+        self, query: Query, state: StateView | None = None, within: Iterable[int] | None = None
+    ) -> set[int] | None:
+        """Serials matching *query* (None: no query); nothing before the index exists."""
+        if self.index is None:
+            return None if query.is_empty() else set()
+        return self.index.search(query, state, within=within)  # type: ignore[arg-type]
+
+    def rows(self, order: SortOrder, matches: set[int] | None) -> list[int]:
+        """Serials to list, in *order*: all, or *matches*."""
+        if matches is None:
+            return self.corpus.serials(order)
+        return self.corpus.in_order(matches, order)
+
+    def article(self, serial: int) -> Article:
+        return self.corpus.by_serial[serial]
+
+    # ------------------------------------------------------------------ following
+
+    def follow(
+        self,
+        on_changes: Callable[[FolderChanges], None],
+        on_error: Callable[[str], None],
+        exclude: Sequence[str] = (),
+    ) -> None:
+        """Follow the folders on a thread of its own (once): each round of changes is
+        read and handed to *on_changes*; a watcher that cannot run, to *on_error*."""
+        if self.watch_thread is not None:
+            return
+        from .watch import FolderWatcher
+
+        watcher = self.watcher = FolderWatcher(
+            self.paths, exclude=[*exclude, cache_directory()], pause=self.pause
+        )
+
+        def watch() -> None:
+            self.pause()
+            try:
+                watcher.run(on_changes)
+            except Exception as error:  # no inotify watches left, a folder gone…
+                on_error(str(error) or type(error).__name__)
+
+        thread = self.watch_thread = threading.Thread(
+            target=watch, name="broadsheet-watch", daemon=True
+        )
+        thread.start()
+
+    def close(self, *, watch_seconds: float = 2.0, store_seconds: float | None = 10.0) -> None:
+        """Stop following, and let the store finish writing for up to *store_seconds*
+        (None: until it has; what is not written then is written at the next start)."""
+        if self.watcher is not None:
+            self.watcher.stop()
+        if self.watch_thread is not None:
+            self.watch_thread.join(watch_seconds)
+        if self.writer is not None:
+            self.writer.close(store_seconds)
+            if self.writer.idle() and self.store is not None:
+                self.store.close()
+
+
+def _no_pause() -> None:
+    return None
+
+
+def _no_report(message: str) -> None:
+    return None
