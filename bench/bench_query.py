@@ -40,7 +40,8 @@ from collections.abc import Iterable, Sequence
 
 from tui.corpus.dates import ArticleDate
 from tui.corpus.model import Article, load_corpus
-from tui.corpus.query import Query, QueryError, normalise, parse_query
+from tui.corpus.query import Query, QueryError, parse_query
+from tui.corpus.text import normalise
 
 TYPED_QUERIES = [
     "pakistan russia",

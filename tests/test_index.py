@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 
 from tui.corpus import load_corpus
 from tui.corpus.dates import ArticleDate
-from tui.corpus.index import SearchIndex, fts5_available, fts_text
+from tui.corpus.index import SearchIndex, fts5_available
 from tui.corpus.model import Article, Corpus, default_corpus_path
-from tui.corpus.query import Query, QueryError, parse_query, tokenise
+from tui.corpus.query import Query, QueryError, parse_query
+from tui.corpus.text import fts_text, tokenise
 
 BACKENDS = ["fts5", "scan"] if fts5_available() else ["scan"]
 CONFIGURATIONS = [("fts5", 1), ("fts5", 2), ("scan", 1)] if fts5_available() else [("scan", 1)]

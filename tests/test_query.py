@@ -10,18 +10,8 @@ import pytest
 from tui.corpus import load_corpus
 from tui.corpus.dates import ArticleDate
 from tui.corpus.model import Article, Corpus, default_corpus_path
-from tui.corpus.query import (
-    DateTerm,
-    Query,
-    QueryError,
-    StateTerm,
-    TextTerm,
-    _astral_marks,
-    _bmp_marks,
-    normalise,
-    parse_query,
-    tokenise,
-)
+from tui.corpus.query import DateTerm, Query, QueryError, StateTerm, TextTerm, parse_query
+from tui.corpus.text import _astral_marks, _bmp_marks, normalise, tokenise
 
 
 @pytest.fixture(scope="module")
@@ -327,7 +317,7 @@ def test_normalise() -> None:
 def test_marks_live_only_where_the_mark_classes_look() -> None:
     import unicodedata
 
-    from tui.corpus.query import MARK_FREE_RANGES, MARK_PLANES, _is_mark
+    from tui.corpus.text import MARK_FREE_RANGES, MARK_PLANES, _is_mark
 
     astral_planes = set().union(*MARK_PLANES)
     outside = [
@@ -488,7 +478,7 @@ def test_currency_list_is_every_currency_sign_normalise_keeps() -> None:
     import sys
     import unicodedata
 
-    from tui.corpus.query import CURRENCY
+    from tui.corpus.text import CURRENCY
 
     kept = {
         chr(code)
@@ -504,7 +494,7 @@ def test_currency_list_is_every_currency_sign_normalise_keeps() -> None:
 
 
 def test_cjk_classes_take_only_word_characters() -> None:
-    from tui.corpus.query import CJK_RANGES, spaced
+    from tui.corpus.text import CJK_RANGES, spaced
 
     # An unassigned code point in a Han block is not a word: it must split, not join.
     unassigned = next(chr(c) for c in range(0x2A6E0, 0x2A700) if not re.match(r"\w", chr(c)))

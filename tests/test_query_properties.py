@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.corpus.model import Article
-from tui.corpus.query import QueryError, normalise, parse_query
+from tui.corpus.query import QueryError, parse_query
+from tui.corpus.text import normalise
 
 DOC = Article(
     key="k", id="k", path="k.txt", title="東京 £1bn C++ Café", title_source="header",
@@ -86,7 +87,7 @@ def test_highlight_spans_are_sorted_disjoint_and_in_range(text: str, word: str) 
 @settings(max_examples=300, deadline=None)
 @given(text=st.text(max_size=40))
 def test_every_word_of_a_text_is_found_and_highlighted(text: str) -> None:
-    from tui.corpus.query import tokenise
+    from tui.corpus.text import tokenise
 
     for token in list(dict.fromkeys(tokenise(text)))[:5]:
         query = parse_query(f'"{token}"')
@@ -104,7 +105,7 @@ _SCRIPTS = st.text(
 def test_every_token_of_mixed_scripts_is_found_and_highlighted(text: str) -> None:
     """Han and kana set apart from the letters around them, signs and symbol terms:
     every token of a text matches it, and its highlight lies within the text."""
-    from tui.corpus.query import tokenise
+    from tui.corpus.text import tokenise
 
     doc = Article(
         key="k", id="k", path="k.txt", title="", title_source="header", date=None,

@@ -35,12 +35,10 @@ from tui.corpus.query import (
     StateView,
     TextTerm,
     article_span,
-    normalise,
     parse_query,
-    spaced,
     state_matches,
-    tokenise,
 )
+from tui.corpus.text import normalise, spaced, tokenise
 
 from .test_index import STATE, SYNTHETIC, VOCABULARY, _term, make_article
 

@@ -24,7 +24,8 @@ from tui.__main__ import run
 from tui.corpus import load_corpus
 from tui.corpus.index import SearchIndex
 from tui.corpus.model import Article, default_corpus_path
-from tui.corpus.query import CJK_RANGES, CURRENCY, parse_query
+from tui.corpus.query import parse_query
+from tui.corpus.text import CJK_RANGES, CURRENCY
 
 ARTICLES = {
     "en_markets.txt": (

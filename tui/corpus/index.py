@@ -45,7 +45,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import operator
 import os
 import re
 import sqlite3
@@ -58,7 +57,6 @@ from typing import Literal, NamedTuple
 
 from .model import Article
 from .query import (
-    CURRENCY,
     MAX_ORDINAL,
     Clause,
     DateTerm,
@@ -70,14 +68,19 @@ from .query import (
     Term,
     TextTerm,
     article_span,
-    cjk_run,
     field_values,
+    holds,
+    state_matches,
+)
+from .text import (
+    _SIGN_CODES,
+    _fold_body,
+    _fold_title,
+    fold_body,
+    fold_text,
+    fts_form,
     is_cjk,
     is_symbol,
-    normalise,
-    spaced,
-    state_matches,
-    symbol_terms,
 )
 
 __all__ = [
@@ -90,22 +93,6 @@ __all__ = [
 ]
 
 Backend = Literal["fts5", "scan"]
-
-_NON_WORD = re.compile(f"[^\\w\\x00-\\x7f{CURRENCY[1:]}]+")
-"""Non-ASCII characters that are not word characters, but for currency signs: FTS5's
-ascii tokenizer would otherwise keep them inside words (it treats every non-ASCII
-character as a letter). Currency signs stay for the scan regexes (``£1bn``), and
-:func:`fts_form` takes them out of the words it gives FTS5."""
-
-_CURRENCY_SIGN = re.compile(f"[{CURRENCY[1:]}]")
-"""A currency sign beyond ASCII (``$`` is a separator for FTS5 already)."""
-
-
-_SIGN_CODES = str.maketrans({"$": "\ue024", "#": "\ue023", "@": "\ue040", "+": "\ue02b"})
-"""ASCII signs of symbol terms as private-use characters, which FTS5's ascii tokenizer
-keeps inside a token (it splits at every other ASCII character). Folded text never
-holds a private-use character (:data:`_NON_WORD` makes them spaces), so ``$100`` as a
-token is ``\ue024100`` and meets no word."""
 
 _BROAD = re.compile(r'"\w{1,2}"\*')
 """A one- or two-letter prefix alone: worth counting before fetching."""
@@ -146,54 +133,6 @@ def fts5_available() -> bool:
     return True
 
 
-def fts_text(text: str) -> str:
-    """The text FTS5 is given for *text* (see :func:`fts_form`)."""
-    folded = fold_text(text)
-    form = fts_form(folded)
-    return folded if form is None else form
-
-
-def _pairs(run: re.Match[str]) -> str:
-    """A run of Han or kana as its overlapping pairs and its last character alone:
-    every character starts a token, so any part of the run is found."""
-    chars = run.group()
-    return " " + " ".join(map(operator.add, chars, chars[1:])) + f" {chars[-1]} "
-
-
-def _has_signs(text: str) -> bool:
-    return "$" in text or "#" in text or "@" in text or ("+" in text and "++" in text)
-
-
-def fts_form(folded: str, cjk: bool | None = None, currency: str | None = None) -> str | None:
-    """FTS5's text for folded text, or None when that is the folded text itself.
-
-    Its tokens are the words of :data:`query.TERM` (a run of Han or kana becomes its
-    overlapping pairs: 東京都 → 東京 京都 都), then the symbol terms (``£1bn``, ``#tag``,
-    signs coded by :data:`_SIGN_CODES`) as extra tokens. *cjk* and *currency* say
-    whether the text holds Han or kana, and which currency signs beyond ASCII, when the
-    caller knows (:func:`_fold_body` does); else they are looked for. Plain text
-    returns None after a few ``in`` tests: it pays nothing more.
-    """
-    if folded.isascii():
-        cjk, currency = False, ""
-    elif cjk is None or currency is None:
-        cjk, currency = _kinds(set(folded))
-    if not (cjk or currency or _has_signs(folded)):
-        return None
-    symbols = symbol_terms(folded, currency)
-    text = cjk_run().sub(_pairs, folded) if cjk else folded
-    for sign in currency:
-        text = text.replace(sign, " ")
-    if symbols:
-        text += "\n" + " ".join(dict.fromkeys(symbols)).translate(_SIGN_CODES)
-    return None if text == folded else text
-
-
-_SPACED_OUT_TEXT = str.maketrans(
-    dict.fromkeys("\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0", " ")
-)
-
-
 class IndexText(NamedTuple):
     """What the index needs from one article, computed where it is cheapest (a loader
     process): its title and body folded as :func:`query.normalise` would fold them."""
@@ -214,100 +153,6 @@ class IndexText(NamedTuple):
     """The same for the body."""
 
 
-_ASCII_BYTES = bytes(range(128))
-_TYPOGRAPHY = frozenset("\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0")
-
-_CHAR_FOLDS: dict[str, str | None] = {}
-"""A non-ASCII character → what it folds to; None when folding it one character at a
-time is not safe (its fold holds a character that would itself fold again)."""
-
-
-def _fold_char(char: str) -> str | None:
-    if char in _CHAR_FOLDS:
-        return _CHAR_FOLDS[char]
-    fold = _NON_WORD.sub(" ", normalise(char))
-    settled = all(
-        other.isascii() or _NON_WORD.sub(" ", normalise(other)) == other for other in fold
-    )
-    folded = fold if settled else None
-    if len(_CHAR_FOLDS) < 65536:
-        _CHAR_FOLDS[char] = folded
-    return folded
-
-
-def fold_text(text: str) -> str:
-    """``spaced(_NON_WORD.sub(" ", normalise(text)))``: the index's form of any text."""
-    if text.isascii():
-        return text.lower()
-    folded = _NON_WORD.sub(" ", normalise(text))
-    return spaced(folded) if _kinds(set(text))[0] else folded
-
-
-def fold_body(body: bytes) -> tuple[str, bool]:
-    """:func:`fold_text` of a UTF-8 body, and whether it is plain, 10× faster."""
-    text, plain, _ = _fold_body(body)
-    return text, plain
-
-
-_KINDS: dict[str, tuple[bool, str]] = {}
-
-
-def _kind(char: str) -> tuple[bool, str]:
-    """Whether a character folds to Han or kana, and the currency signs beyond ASCII
-    it folds to (cached: a text is judged by its few distinct characters)."""
-    found = _KINDS.get(char)
-    if found is None:
-        folded = normalise(char)
-        found = (cjk_run().search(folded) is not None, "".join(_CURRENCY_SIGN.findall(folded)))
-        if len(_KINDS) < 65536:
-            _KINDS[char] = found
-    return found
-
-
-def _kinds(chars: Iterable[str]) -> tuple[bool, str]:
-    """:func:`_kind` of distinct characters, together."""
-    cjk = False
-    currency = ""
-    for char in chars:
-        if char >= "\x80":
-            one, signs = _kind(char)
-            cjk = cjk or one
-            if signs:
-                currency += signs
-    return cjk, "".join(dict.fromkeys(currency))
-
-
-def _fold_body(body: bytes) -> tuple[str, bool, tuple[bool, str] | None]:
-    """:func:`fold_body`, and what :func:`fts_form` must know of it: whether it holds
-    Han or kana, and which currency signs beyond ASCII (None: not known).
-
-    ``normalise`` works character by character (its docstring says why), so the text
-    can be folded one distinct character at a time: ASCII bytes are lowered in C, and
-    each of the few distinct non-ASCII characters (typographic quotes, a handful of
-    accented letters) is replaced by its cached fold with ``str.replace``. Normalising
-    the whole text instead (casefold, two NFKDs and a regex over every character) cost
-    ~300 µs per 4 KB article: 4 s of the 10k load. A character whose fold would fold
-    again sends the article down the exact slow path.
-    """
-    lowered = body.lower()  # ASCII letters only, as normalise() lowers them
-    if lowered.isascii():
-        return lowered.decode("ascii"), True, (False, "")
-    distinct = set(body.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
-    plain = distinct <= _TYPOGRAPHY
-    kinds = (False, "") if plain else _kinds(distinct)
-    folds: list[tuple[str, str]] = []
-    for char in distinct:
-        folded = _fold_char(char)
-        if folded is None:
-            return fold_text(body.decode("utf-8", "surrogatepass")), plain, None
-        if folded != char:
-            folds.append((char, folded))
-    text = lowered.decode("utf-8", "surrogatepass")
-    for char, folded in folds:
-        text = text.replace(char, folded)
-    return (spaced(text) if kinds[0] else text), plain, kinds
-
-
 def prepare(article: Article) -> IndexText:
     """The index's text for *article*: pure, so a loader process can compute it."""
     raw = article.read_body()
@@ -320,15 +165,6 @@ def prepare(article: Article) -> IndexText:
     else:
         fts_body = None  # the common case, told by four memchr() (b"++" would take 3 µs)
     return IndexText(title, body, plain, fts_form(title), fts_body)
-
-
-def _fold_title(title: str) -> str:
-    """``normalise(title)`` up to typographic punctuation, which no pattern can match."""
-    if not title.isascii():
-        spaced_out = title.translate(_SPACED_OUT_TEXT)
-        if spaced_out.isascii():
-            return spaced_out.lower()
-    return spaced(normalise(title))
 
 
 _ROWS_PER_INSERT = 256
@@ -1181,44 +1017,9 @@ def matches_prepared(
     The scan regexes see the same words and boundaries in :class:`IndexText` as in
     ``normalise(text)`` (only runs of non-word characters differ), so this agrees with
     ``Query.matches`` while skipping its per-article normalising: ~4 µs a 4 KB article
-    instead of ~120. The index answers for staged articles with it, and a one-off
-    query (``broadsheet --list --query``) filters each loaded batch with it: for a
-    single query that is far cheaper than filling FTS5 (~13 s of CPU at 100k).
+    instead of ~120. The index answers for staged articles with it.
     """
-    order = query.scan_order
-    for position, clause in enumerate(order.clauses):
-        for term in clause:
-            if isinstance(term, Group):
-                found = _group_matches(term, article, text)
-            elif isinstance(term, TextTerm):
-                pattern = query.pattern(term)
-                found = pattern.search(text.title) is not None or (
-                    not term.title_only and pattern.search(text.body) is not None
-                )
-            elif isinstance(term, DateTerm):
-                span = article_span(article)
-                found = span is not None and term.contains(*span)
-            elif isinstance(term, FieldTerm):
-                found = term.matches_article(article)
-            else:
-                found = state_matches(term.name, article, state)
-            if found != term.negated:
-                break
-        else:
-            order.rejected(position)
-            return False
-    order.passed()
-    return True
-
-
-def _group_matches(group: Group, article: Article, text: IndexText) -> bool:
-    """Whether any of a :class:`~query.Group`'s terms, taken as positive, holds."""
-    if group.kind == "text":
-        return group.search(text.title) or (not group.title_only and group.search(text.body))
-    if group.kind == "date":
-        span = article_span(article)
-        return span is not None and group.contains(*span)
-    return group.matches_article(article)
+    return holds(query, article, text, state)
 
 
 _PATTERNS: dict[

@@ -65,12 +65,12 @@ import contextlib
 import datetime as dt
 import functools
 import re
-import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from .safe import neutralise_line
+from .text import _normalise_with_map, _piece, is_cjk, is_symbol, normalise, spaced, tokenise
 
 if TYPE_CHECKING:
     from .model import Article
@@ -88,9 +88,7 @@ __all__ = [
     "StateView",
     "Term",
     "TextTerm",
-    "normalise",
     "parse_query",
-    "tokenise",
 ]
 
 
@@ -112,274 +110,6 @@ class QueryError(ValueError):
         super().__init__(
             f"{self.part} at {where}: {message}" if self.part else f"{where}: {message}"
         )
-
-
-# --------------------------------------------------------------------- normalising
-
-CJK_RANGES = (
-    "\u3005-\u3007\u3021-\u3029\u3031-\u3035\u303b\u303c"  # 々〆〇, numerals, marks
-    "\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff\u31f0-\u31ff"  # kana
-    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # Han
-    "\U00020000-\U0003134f"  # Han, beyond the BMP
-)
-"""Scripts written without spaces between words (Han, hiragana, katakana), as a regex
-class body. Hangul is not here: Korean puts spaces between words. A few code points
-in these blocks are unassigned: the classes below only ever take word characters."""
-
-CURRENCY = (
-    "$\xa2\xa3\xa4\xa5\u058f\u060b\u07fe\u07ff\u09f2\u09f3\u09fb\u0af1\u0bf9\u0e3f"
-    "\u17db\u20a0-\u20a7\u20a9-\u20c0\ua838"
-)
-"""Currency signs of the BMP that :func:`normalise` keeps (a test checks the list against
-``unicodedata``; ``＄`` and ``￡`` fold into ``$`` and ``£``, ``₨`` into ``rs``)."""
-
-TERM = (
-    r"(?<!\w)\w+\+\+"  # c++, notepad++
-    r"|(?<!\w)[^\W\d_]#(?!\w)"  # c#, f#
-    f"|[#@{CURRENCY}]\\w+"  # #hashtag, @handle, £1bn, $100
-    f"|[{CURRENCY}]"  # a currency sign alone
-    r"|\w+"
-)
-"""The one tokeniser of queries (and of :func:`tokenise`), over :func:`spaced` text
-(a regex source: compiled on first use, off the path to the first frame).
-
-Words are runs of word characters; :func:`spaced` has set each run of Han or kana
-apart, so it is a word of its own (``2024年`` is ``2024`` and ``年``). Symbol terms
-(the first four forms) carry the sign that makes them what they are; the index keeps
-them as extra tokens beside the words they hold (:func:`symbol_terms`). Every class
-here is small: a regex with a class of Han is ~0.7 ms to compile, too slow to build
-one per keystroke, so Han only ever appears in the few regexes compiled once."""
-
-_WORDS = re.compile(r"\w+")
-_NON_WORD_CHAR = re.compile(r"\W")
-_WORD_CHAR = re.compile(r"\w")
-_LETTER = re.compile(r"[^\W\d_]")
-
-
-@functools.cache
-def _cjk_char() -> re.Pattern[str]:
-    return re.compile(f"[{CJK_RANGES}]")
-
-
-@functools.cache
-def cjk_run() -> re.Pattern[str]:
-    """A run of Han or kana (compiled on first use: ~1 ms). It may hold a code point
-    of those blocks that is not assigned, so not a word character: in folded text such
-    a character is already a space, and elsewhere spacing its run is harmless."""
-    return re.compile(f"[{CJK_RANGES}]+")
-
-
-def _spaced_run(run: re.Match[str]) -> str:
-    return f" {run.group()} "
-
-
-@functools.cache
-def _beyond_cjk_start() -> re.Pattern[str]:
-    """Any character from the first of :data:`CJK_RANGES` on: one range, so a search
-    is 3× faster than with the exact class (9 µs a 4 KB article, not 27)."""
-    return re.compile("[\u3005-\U0003134f]")
-
-
-def spaced(folded: str) -> str:
-    """Normalised text with each run of Han or kana set apart by spaces.
-
-    Those scripts put no space between words, nor between a word and the digits or
-    Latin letters next to it (``2024年7月``, ``iPhone手机``): spaced, every regex here can
-    tell a word's start with a plain ``\\w``. Text in other scripts is returned as it is.
-    """
-    if folded.isascii() or _beyond_cjk_start().search(folded) is None:
-        return folded
-    return cjk_run().sub(_spaced_run, folded)
-
-
-def is_cjk(token: str) -> bool:
-    """Whether *token* (a token of :data:`TERM`) is a run of Han or kana."""
-    return not token.isascii() and _cjk_char().match(token) is not None
-
-
-def is_symbol(token: str) -> bool:
-    """Whether *token* (a token of :data:`TERM`) is a symbol term: it holds a sign."""
-    return _NON_WORD_CHAR.search(token) is not None
-
-
-def symbol_terms(folded: str, currency: str | None = None) -> list[str]:
-    """The symbol terms of :func:`spaced` text: what :data:`TERM` finds besides words.
-
-    Each form is looked for only when its sign is in the text, and the rare ``C++`` and
-    ``C#`` from each sign found (a regex that opens with a look-behind tries every
-    position: 50 µs a 4 KB article). *currency*: the currency signs beyond ASCII that
-    the text holds, when the caller knows them.
-    """
-    found: list[str] = []
-    word = _WORD_CHAR.match
-    if "+" in folded and "++" in folded:
-        at = folded.find("++")
-        while at >= 0:
-            start = at
-            while start and word(folded[start - 1]):
-                start -= 1
-            if start < at:
-                found.append(folded[start:at] + "++")
-            at = folded.find("++", at + 2)
-    if "#" in folded:
-        at = folded.find("#")
-        while at >= 0:
-            if (
-                at
-                and _LETTER.match(folded[at - 1])
-                and not (at > 1 and word(folded[at - 2]))
-                and not (at + 1 < len(folded) and word(folded[at + 1]))
-            ):
-                found.append(folded[at - 1 : at + 1])
-            at = folded.find("#", at + 1)
-    if currency is None:
-        currency = "".join(set(re.findall(f"[{CURRENCY}]", folded)) - {"$"})
-    signs = "#@$" + currency
-    words = _WORDS.match
-    for sign in signs:
-        at = folded.find(sign)
-        while at >= 0:
-            after = words(folded, at + 1)
-            if after is not None:
-                found.append(sign + after.group())
-            elif sign not in "#@":
-                found.append(sign)  # a currency sign alone
-            at = folded.find(sign, at + 1)
-    return found
-
-
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-
-MARK_FREE_RANGES = (
-    range(0x3400, 0x4DC0),  # CJK Unified Ideographs Extension A
-    range(0x4E00, 0xA000),  # CJK Unified Ideographs
-    range(0xAC00, 0xD7A4),  # Hangul syllables
-    range(0xD800, 0xF900),  # surrogates and the private use area
-)
-"""BMP blocks whose every code point is a letter, a surrogate or private (a test
-checks it against the running Python): two thirds of the BMP, skipped when building
-the mark class, which is on the path to the first rows on screen."""
-
-MARK_PLANES = (range(0x10000, 0x20000), range(0xE0000, 0xE1000))
-"""The astral planes that hold marks (a test checks that no other plane does)."""
-
-
-def _mark_class(codes: list[int]) -> re.Pattern[str]:
-    ranges: list[str] = []
-    start = previous = codes[0]
-    for code in codes[1:]:
-        if code != previous + 1:
-            ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(previous))}")
-            start = code
-        previous = code
-    ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(previous))}")
-    return re.compile("[" + "".join(ranges) + "]+")
-
-
-def _scan_marks(blocks: Iterable[range]) -> re.Pattern[str]:
-    return _mark_class([code for block in blocks for code in block if _is_mark(chr(code))])
-
-
-def _bmp_blocks() -> Iterator[range]:
-    start = 0x300  # nothing below the combining diacritics is a mark
-    for skip in MARK_FREE_RANGES:
-        yield range(start, skip.start)
-        start = skip.stop
-    yield range(start, 0x10000)
-
-
-@functools.cache
-def _bmp_marks() -> re.Pattern[str]:
-    """Combining marks (accents) of the BMP, to drop.
-
-    Built from ``unicodedata`` on the first non-ASCII text (~5 ms), so it follows the
-    running Python's Unicode version. Astral marks get their own class (below), built
-    only when astral text turns up: ``re`` tests a BMP-only class with a bitmap, but a
-    class that reaches past U+FFFF range by range, which made normalising 20× slower.
-    """
-    return _scan_marks(_bmp_blocks())
-
-
-@functools.cache
-def _astral_marks() -> re.Pattern[str]:
-    """Combining marks beyond the BMP (historic scripts, musical notation; ~20 ms)."""
-    return _scan_marks(MARK_PLANES)
-
-
-def _is_mark(char: str) -> bool:
-    return bool(unicodedata.combining(char)) or unicodedata.category(char) in ("Mn", "Me")
-
-
-def normalise(text: str) -> str:
-    """Casefold and strip accents: the one comparison form for index, scan and highlight.
-
-    ``casefold`` then NFKD, twice (so that compatibility characters such as ``ℍ`` or
-    ``İ`` settle), then combining marks dropped. It works character by character, so
-    normalising a string equals normalising its characters one at a time: that is what
-    lets :meth:`Query.highlight_spans` map matches back to the original text.
-    """
-    if text.isascii():
-        return text.lower()
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    folded = unicodedata.normalize("NFKD", folded.casefold())
-    folded = _bmp_marks().sub("", folded)
-    if _ASTRAL.search(folded) is not None:
-        folded = _astral_marks().sub("", folded)
-    return folded
-
-
-def tokenise(text: str) -> list[str]:
-    """The normalised words and symbol terms of *text*, in order (see :data:`TERM`)."""
-    return re.findall(TERM, spaced(normalise(text)))
-
-
-_CHAR_CACHE: dict[str, str] = {}
-
-
-def _piece(char: str) -> str:
-    """One character normalised, cached: highlighting folds text character by character."""
-    piece = _CHAR_CACHE.get(char)
-    if piece is None:
-        piece = normalise(char)
-        if len(_CHAR_CACHE) < 65536:
-            _CHAR_CACHE[char] = piece
-    return piece
-
-
-def _normalise_with_map(text: str) -> tuple[str, list[int] | None]:
-    """*text* normalised, and for each normalised character the index it came from.
-
-    ``None`` stands for the identity map (ASCII text keeps its length).
-    """
-    if text.isascii():
-        return text.lower(), None
-    pieces: list[str] = []
-    owner: list[int] = []
-    for index, char in enumerate(text):
-        piece = _piece(char)
-        pieces.append(piece)
-        owner.extend([index] * len(piece))
-    folded = "".join(pieces)
-    if cjk_run().search(folded) is None:
-        return folded, owner
-    # spaced(), keeping the map: each added space belongs to its neighbour.
-    parts: list[str] = []
-    owners: list[int] = []
-    done = 0
-    for run in cjk_run().finditer(folded):
-        start, end = run.span()
-        parts += (folded[done:start], " ", run.group(), " ")
-        owners += owner[done:start]
-        owners.append(owner[start])
-        owners += owner[start:end]
-        owners.append(owner[end - 1])
-        done = end
-    parts.append(folded[done:])
-    owners += owner[done:]
-    return "".join(parts), owners
-
-
-# ------------------------------------------------------------------------- state
 
 
 class StateView(Protocol):
@@ -1321,6 +1051,60 @@ class _Scan:
         return self._body
 
 
+class ArticleText(Protocol):
+    """An article's title and body as the scan regexes read them: folded on demand
+    (:class:`_Scan`) or already (``index.IndexText``, folded in a loader process)."""
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def body(self) -> str: ...
+
+
+def holds(query: Query, article: Article, text: ArticleText, state: StateView | None) -> bool:
+    """Whether *query* holds for *article*, read from *text*: the one scan matcher (the
+    reference :meth:`Query.matches`, and the index's scan of articles not in FTS5 yet).
+
+    Clauses are tried in the query's learnt order (:class:`ScanOrder`): the one that
+    rejects most articles first.
+    """
+    order = query.scan_order
+    for position, clause in enumerate(order.clauses):
+        for term in clause:
+            if _term_holds(query, term, article, text, state) != term.negated:
+                break
+        else:
+            order.rejected(position)
+            return False
+    order.passed()
+    return True
+
+
+def _term_holds(
+    query: Query, term: Atom, article: Article, text: ArticleText, state: StateView | None
+) -> bool:
+    """Whether *term*, taken as positive, holds."""
+    if isinstance(term, Group):
+        if term.kind == "text":
+            return term.search(text.title) or (not term.title_only and term.search(text.body))
+        if term.kind == "date":
+            span = article_span(article)
+            return span is not None and term.contains(*span)
+        return term.matches_article(article)
+    if isinstance(term, TextTerm):
+        pattern = query.pattern(term)
+        return pattern.search(text.title) is not None or (
+            not term.title_only and pattern.search(text.body) is not None
+        )
+    if isinstance(term, DateTerm):
+        span = article_span(article)
+        return span is not None and term.contains(*span)
+    if isinstance(term, FieldTerm):
+        return term.matches_article(article)
+    return state_matches(term.name, article, state)
+
+
 @dataclass(frozen=True)
 class Query:
     """A parsed query. ``Query(text)`` parses (and may raise :class:`QueryError`)."""
@@ -1369,39 +1153,7 @@ class Query:
 
     def matches(self, article: Article, state: StateView | None = None) -> bool:
         """Evaluate against one article by reading it: the reference the index must agree with."""
-        scan = _Scan(article)
-        order = self.scan_order
-        for position, clause in enumerate(order.clauses):
-            if not any(self._term_matches(term, scan, state) for term in clause):
-                order.rejected(position)
-                return False
-        order.passed()
-        return True
-
-    def _term_matches(self, term: Atom, scan: _Scan, state: StateView | None) -> bool:
-        if isinstance(term, Group):
-            if term.kind == "text":
-                found = term.search(scan.title)
-                if not found and not term.title_only:
-                    found = term.search(scan.body)
-            elif term.kind == "date":
-                span = article_span(scan.article)
-                found = span is not None and term.contains(*span)
-            else:
-                found = term.matches_article(scan.article)
-        elif isinstance(term, TextTerm):
-            pattern = self.pattern(term)
-            found = pattern.search(scan.title) is not None
-            if not found and not term.title_only:
-                found = pattern.search(scan.body) is not None
-        elif isinstance(term, DateTerm):
-            span = article_span(scan.article)
-            found = span is not None and term.contains(*span)
-        elif isinstance(term, FieldTerm):
-            found = term.matches_article(scan.article)
-        else:
-            found = state_matches(term.name, scan.article, state)
-        return found != term.negated
+        return holds(self, article, _Scan(article), state)
 
     # -- highlighting --------------------------------------------------------------
 
