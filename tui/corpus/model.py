@@ -28,17 +28,21 @@ ID_LENGTH = 10
 WORDS_PER_MINUTE = 230
 
 
-class StoredBody:
-    """An article's body in the store: read when shown, searched or exported."""
+BODY_READERS: list[Callable[[int], bytes]] = []
+"""Functions that read a body from a store, by slot: each store opened in this process
+registers one (:func:`body_reader_slot`)."""
 
-    __slots__ = ("reader", "row")
+STORE_ROW_BITS = 40
+"""``Article.stored`` is ``slot << STORE_ROW_BITS | row``: one int per article (an
+object holding the reader and the row cost 0.14 s to make at 100,000 articles)."""
 
-    def __init__(self, reader: Callable[[int], bytes], row: int) -> None:
-        self.reader = reader
-        self.row = row
+STORE_ROW_MASK = (1 << STORE_ROW_BITS) - 1
 
-    def read(self) -> bytes:
-        return self.reader(self.row)
+
+def body_reader_slot(reader: Callable[[int], bytes]) -> int:
+    """Register a store's body reader; return what its rows are or-ed with."""
+    BODY_READERS.append(reader)
+    return (len(BODY_READERS) - 1) << STORE_ROW_BITS
 
 
 @dataclass(slots=True, eq=False)
@@ -90,9 +94,11 @@ class Article:
     """The path that opens the file (bytes that are not UTF-8 as surrogate escapes),
     kept only when it differs from :attr:`path`: almost every name is shown as it is,
     and 100,000 articles need not carry a second copy of each."""
-    stored: StoredBody | None = None
-    """Where the body is, when the store (:mod:`corpus.store`) holds it rather than
-    memory: bodies are most of a corpus's size. Never pickled: it is this process's."""
+    stored: int = -1
+    """Where the body is when the store (:mod:`corpus.store`) holds it rather than
+    memory (bodies are most of a corpus's size): its slot and row (see
+    :data:`STORE_ROW_BITS`); -1 when it is in :attr:`body`. Never pickled: it is this
+    process's."""
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
         """Pickle as one call with the fields in order (the loader's worker processes
@@ -125,8 +131,8 @@ class Article:
     def read_body(self) -> bytes:
         """The cleaned paragraphs as UTF-8, from memory or from the store."""
         stored = self.stored  # read first: the store sets it before it empties body
-        if stored is not None:
-            return stored.read()
+        if stored >= 0:
+            return BODY_READERS[stored >> STORE_ROW_BITS](stored & STORE_ROW_MASK)
         return self.body
 
     @property
@@ -261,19 +267,24 @@ copyreg.pickle(ArticleDate, _reduce_date)
 
 
 def _rebuild_article(
-    key: str, id: str, path: str, title: str, title_source: str, date: ArticleDate | None,
+    key: str, id: str, path: str, title: str, title_source: str,
+    date: ArticleDate | tuple[int, int | None, int | None, str] | None,
     date_text: str | None, date_line: int | None, source: str | None, author: str | None,
     words: int, body: bytes, encoding: str, serial: int, warnings: tuple[str, ...],
     duplicates: tuple[str, ...], url: str | None, tags: tuple[str, ...],
     date_origin: str | None, years_named: tuple[int, ...], not_before: int | None, markup: str,
-    body_line: int = -1, real_path: str | None = None,
+    body_line: int = -1, real_path: str | None = None, stored: int = -1,
 ) -> Article:  # fmt: skip
-    """An unpickled :class:`Article`, its repeating strings shared."""
+    """An unpickled :class:`Article`, its repeating strings shared. *date* may come as
+    the tuple of its fields (the store's records are marshalled, and marshal knows no
+    ArticleDate)."""
+    if date.__class__ is tuple:
+        date = _shared_date(*date)
     return Article(
         key, id, path, title, _share(title_source), date, _share(date_text),  # type: ignore[arg-type]
         date_line, _share(source), _share(author), words, body, _share(encoding),  # type: ignore[arg-type]
         serial, warnings, duplicates, url, tags, _share(date_origin), years_named,
-        not_before, _share(markup), body_line, real_path,  # type: ignore[arg-type]
+        not_before, _share(markup), body_line, real_path, stored,  # type: ignore[arg-type]
     )  # fmt: skip
 
 
