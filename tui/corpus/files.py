@@ -92,6 +92,21 @@ def check_paths(paths: Iterable[str]) -> None:
 
 
 def discover(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str | Skipped]:
+    """Yield the article files under *paths* (see :func:`discover_with_status`)."""
+    return _discover(paths, False)  # type: ignore[return-value]
+
+
+def discover_with_status(
+    paths: Iterable[str | os.PathLike[str]],
+) -> Iterator[tuple[str, os.stat_result] | Skipped]:
+    """:func:`discover`, each file with the status the walk took of it anyway (the
+    store compares size, mtime and inode with it: no second stat per file)."""
+    return _discover(paths, True)  # type: ignore[return-value]
+
+
+def _discover(
+    paths: Iterable[str | os.PathLike[str]], with_status: bool
+) -> Iterator[str | tuple[str, os.stat_result] | Skipped]:
     """Yield the article files under *paths* (files or folders, read recursively).
 
     Folders are walked in name order so the result is deterministic; symlinked
@@ -115,21 +130,24 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str | Skipped]
         if stat.S_ISDIR(info.st_mode):
             if not os.access(path, os.R_OK | os.X_OK):
                 raise CorpusPathError(f"{path}: permission denied")
-            yield from _walk(path, seen_dirs, seen_files)
+            yield from _walk(path, seen_dirs, seen_files, with_status)
         elif stat.S_ISREG(info.st_mode):
             if not os.access(path, os.R_OK):
                 raise CorpusPathError(f"{path}: permission denied")
             key = (info.st_dev, info.st_ino)
             if key not in seen_files:
                 seen_files.add(key)
-                yield path
+                yield (path, info) if with_status else path
         else:
             raise CorpusPathError(f"{path}: {_kind_of(info.st_mode)}, not a file or folder")
 
 
 def _walk(
-    root: str, seen_dirs: set[tuple[int, int]], seen_files: set[tuple[int, int]]
-) -> Iterator[str | Skipped]:
+    root: str,
+    seen_dirs: set[tuple[int, int]],
+    seen_files: set[tuple[int, int]],
+    with_status: bool = False,
+) -> Iterator[str | tuple[str, os.stat_result] | Skipped]:
     stack = [root]
     # Symlinked folders wait until every real folder is walked, so a file reachable
     # both ways is reported under its real path and a loop is cut at the link.
@@ -193,7 +211,7 @@ def _walk(
             if file_key in seen_files:
                 continue  # the same file through another link: read once
             seen_files.add(file_key)
-            yield entry.path
+            yield (entry.path, file_info) if with_status else entry.path
         # Reverse so that popping from the stack visits subfolders in name order.
         stack.extend(reversed(subfolders))
 

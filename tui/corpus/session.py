@@ -22,7 +22,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .files import Skipped, discover
+from .files import Skipped, discover_with_status
 from .index import BackgroundIndexer, IndexText, SearchIndex, prepare
 from .loader import LoadBatch, collector_paused
 from .model import Article, Corpus, Removal, SortOrder, corpus_name
@@ -112,26 +112,25 @@ def changed_files(
     known: dict[bytes, tuple[int, int, int]],
     pause: Callable[[], None] | None = None,
 ) -> FolderDifference:
-    """Walk the folders and stat every file: new and changed files, and files gone."""
+    """Walk the folders (the walk stats every file anyway): new and changed files, and
+    files gone."""
     to_read: list[str] = []
     seen: set[bytes] = set()
-    for number, found in enumerate(discover(paths)):
+    here = os.getcwd() + os.sep
+    encode = os.fsencode
+    for number, found in enumerate(discover_with_status(paths)):
         if isinstance(found, Skipped):
             continue
         if pause is not None and number % 512 == 0:
             pause()
-        key = os.fsencode(os.path.abspath(found))
+        path, status = found
+        absolute = path if os.path.isabs(path) else here + path
+        if "/." in absolute or "//" in absolute:
+            absolute = os.path.normpath(absolute)  # as the store spells it (abspath)
+        key = encode(absolute)
         seen.add(key)
-        identity = known.get(key)
-        if identity is None or identity[0] < 0:
-            to_read.append(found)
-            continue
-        try:
-            status = os.stat(found)
-        except OSError:
-            continue  # gone meanwhile: the next check, or the watcher, sees it
-        if (status.st_size, status.st_mtime_ns, status.st_ino) != identity:
-            to_read.append(found)
+        if known.get(key) != (status.st_size, status.st_mtime_ns, status.st_ino):
+            to_read.append(path)  # new, changed, or read too near a change to trust
     gone = [_spelt(os.fsdecode(key)) for key in known if key not in seen]
     return FolderDifference(to_read, gone)
 
