@@ -338,3 +338,21 @@ def test_kill_during_store_writes_leaves_a_store_that_opens_and_is_right(
         store.close()
         for query in (None, "churn", "pakistan"):
             assert _listing(collection, query) == _fresh(collection, query)
+
+
+def test_copies_of_the_index_left_by_a_crash_are_removed(collection: Path) -> None:
+    _listing(collection)
+    path = _store_file(collection)
+    stale, fresh = Path(f"{path}.shard0"), Path(f"{path}.shard1")
+    stale.write_bytes(b"x" * 100)
+    fresh.write_bytes(b"y" * 100)
+    os.utime(stale, (OLD, OLD))
+    store, _ = open_store([str(collection)], infer=True)
+    assert store is not None
+    store.close()
+    assert not stale.exists()
+    assert fresh.exists()  # another instance may be writing it now
+    # A snapshot leaves none behind.
+    fresh.unlink()
+    assert main(["--list", "--rebuild", str(collection)]) == 0
+    assert not list(Path(path).parent.glob("*.shard*"))

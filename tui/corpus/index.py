@@ -51,7 +51,7 @@ import sqlite3
 import threading
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Literal, NamedTuple
 
@@ -478,23 +478,24 @@ class SearchIndex:
             self._cache.clear()
             self._cached_items = 0
 
-    def shard_images(self) -> Iterator[tuple[int, bytes]] | None:
-        """Each memory shard's database as bytes (``serialize``), one at a time, when
-        every article is in them in serial order (the load has just ended): the store
-        copies the index rather than build it twice. None when that is not so. Consume
-        it at once: the shards must not change meanwhile."""
+    def copy_shards(self, paths: Callable[[int], str]) -> list[tuple[int, str]] | None:
+        """Copy each memory shard into the file *paths* names for it (SQLite's backup:
+        page by page, never a second copy in memory), when every article is in them in
+        serial order (the load has just ended): the store takes the index from there
+        rather than build it twice. None when that is not so."""
         with self._lock:
             if self._staged or self._stored is not None or not self._shards:
                 return None
-            shards = list(self._shards)
-
-        def images() -> Iterator[tuple[int, bytes]]:
-            for number, shard in enumerate(shards):
-                with self._lock:
-                    image = shard.serialize()
-                yield number, image
-
-        return images()
+            copied = []
+            for number, shard in enumerate(self._shards):
+                path = paths(number)
+                target = sqlite3.connect(path)
+                try:
+                    shard.backup(target)
+                finally:
+                    target.close()
+                copied.append((number, path))
+            return copied
 
     def is_plain(self, serial: int) -> bool:
         return bool(self._plain[serial])

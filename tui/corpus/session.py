@@ -163,14 +163,10 @@ def snapshot_of(
     store: Store, corpus: Corpus, index: SearchIndex, read_at_ns: int
 ) -> StoreSnapshot | None:
     """What the store needs of a corpus just loaded, taken at once: the memory index's
-    pages go into the store's memory now (:meth:`Store.stage_index`), the lists are
-    copied as they are. None when the index is not all in FTS5."""
-    if corpus.removed:
+    pages are copied beside the store now (:meth:`Store.stage_index`), the lists as
+    they are. None when the index is not all in FTS5."""
+    if corpus.removed or not store.stage_index(index):
         return None
-    images = index.shard_images()
-    if images is None:
-        return None
-    store.stage_index(images)
     articles = list(corpus.by_serial)
     ranks = corpus.ranks("newest")
     return StoreSnapshot(

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .files import Skipped, resolve_display_path
-from .index import _TABLE_SQL, IndexText, prepare
+from .index import _TABLE_SQL, IndexText, SearchIndex, prepare
 from .model import STORE_ROW_MASK, Article, _rebuild_article, _shared_date, body_reader_slot
 from .safe import neutralise_line
 
@@ -244,6 +244,7 @@ class Store:
             except sqlite3.Error as again:
                 raise StoreError(f"cannot use the store ({again})") from None
             note = "the store was damaged: set aside and built afresh"
+        _remove_stale_copies(path)
         return cls(path, connection, note)
 
     @staticmethod
@@ -447,23 +448,28 @@ class Store:
 
     # ------------------------------------------------------------------ writing
 
-    def stage_index(self, images: Iterable[tuple[int, bytes]]) -> None:
-        """Take in the memory index's shards (``serialize`` images, one at a time) for
-        the next :meth:`write_snapshot`: each is copied into SQLite's memory at once,
-        so no more than one image is held as bytes."""
-        connection = self._connection
+    def stage_index(self, index: SearchIndex) -> bool:
+        """Copy the memory index's shards beside the store (files of their own, taken
+        now, while they hold exactly the corpus just loaded) for the next
+        :meth:`write_snapshot`. False when the index cannot be copied."""
         with self._lock:
             self._drop_staged()
-            for number, image in images:
-                name = f"shard{number}"
-                connection.execute(f"ATTACH ':memory:' AS {name}")
-                self._staged_shards.append(number)
-                connection.deserialize(image, name=name)
-                del image
+            copied = index.copy_shards(self._shard_file)
+            if copied is None:
+                return False
+            self._staged_shards = [number for number, _ in copied]
+            return True
+
+    def _shard_file(self, number: int) -> str:
+        path = f"{self.path}.shard{number}"
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(path)
+        return path
 
     def _drop_staged(self) -> None:
         for number in self._staged_shards:
-            self._connection.execute(f"DETACH shard{number}")
+            with contextlib.suppress(OSError):
+                os.remove(self._shard_file(number))
         self._staged_shards = []
 
     def write_snapshot(
@@ -483,14 +489,18 @@ class Store:
         transaction."""
         connection = self._connection
         with self._lock:
-            images = [(number, b"") for number in self._staged_shards]
+            shards = list(self._staged_shards)
+            for number in shards:
+                connection.execute(
+                    f"ATTACH ? AS shard{number}", (f"{self.path}.shard{number}",)
+                )
             try:
                 connection.execute("BEGIN IMMEDIATE")
                 try:
                     connection.execute("DELETE FROM articles")
                     connection.execute("DELETE FROM bodies")
                     connection.execute("DELETE FROM files")
-                    for number, _ in images:
+                    for number in shards:
                         for table in ("words", "titles"):
                             for suffix in ("data", "idx", "config"):
                                 target = f"{table}_{number}_{suffix}"
@@ -544,6 +554,8 @@ class Store:
                     connection.execute("ROLLBACK")
                     raise
             finally:
+                for number in shards:
+                    connection.execute(f"DETACH shard{number}")
                 self._drop_staged()
 
     def release_bodies(self, articles: Iterable[Article], rows: Sequence[int]) -> None:
@@ -680,6 +692,25 @@ def _respell(article: Article, real: str) -> None:
     shown = neutralise_line(spelt)
     article.path = shown
     article.real_path = None if shown == spelt else spelt
+
+
+STALE_COPY_SECONDS = 600
+"""A copy of the index left beside the store this long ago was left by a run that
+ended while writing it (:meth:`Store.stage_index`): removed at the next open."""
+
+
+def _remove_stale_copies(path: str) -> None:
+    now = time.time()
+    folder, name = os.path.split(path)
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith(f"{name}.shard"):
+            with contextlib.suppress(OSError):
+                if now - entry.stat(follow_symlinks=False).st_mtime > STALE_COPY_SECONDS:
+                    os.remove(entry.path)
 
 
 def _set_aside(path: str) -> None:
