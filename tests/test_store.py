@@ -19,7 +19,7 @@ from tui.corpus import store as store_module
 from tui.corpus.index import SearchIndex
 from tui.corpus.model import Corpus
 from tui.corpus.query import parse_query
-from tui.corpus.session import open_store, reopen
+from tui.corpus.session import CorpusSession, open_store, reopen
 from tui.corpus.store import SCHEMA_VERSION, Store, store_path
 
 from .conftest import SEEDS
@@ -356,3 +356,51 @@ def test_copies_of_the_index_left_by_a_crash_are_removed(collection: Path) -> No
     fresh.unlink()
     assert main(["--list", "--rebuild", str(collection)]) == 0
     assert not list(Path(path).parent.glob("*.shard*"))
+
+
+def test_a_first_load_writes_as_it_goes_and_keeps_no_body_in_memory(collection: Path) -> None:
+    corpus, _ = load([str(collection)], None, cache=True)  # a first run: nothing stored yet
+    fresh, _ = load([str(collection)], None, cache=False)
+    assert len(corpus.by_serial) == 5
+    for article in corpus.by_serial:
+        assert article.body == b"" and article.stored >= 0
+        twin = fresh.by_key(article.key)
+        assert twin is not None and article.text == twin.text
+
+
+def test_a_second_first_load_neither_wipes_a_finished_store_nor_fights_over_one(
+    collection: Path,
+) -> None:
+    cache = os.environ["BROADSHEET_CACHE_DIR"]
+    late = Store.open([str(collection)], infer=True, cache_dir=cache)  # opened, empty
+    _listing(collection)  # another instance loads and completes the store meanwhile
+    fresh, _ = load([str(collection)], None, cache=False)
+    articles = list(fresh.by_serial)
+    assert late.write_batch(articles, [True] * len(articles)) is False  # left alone
+    assert _rows(collection) == (5, 5)
+    late.close()
+
+    rebuilt = Store.open([str(collection)], infer=True, cache_dir=cache, rebuild=True)
+    first = Store.open([str(collection)], infer=True, cache_dir=cache)
+    second = Store.open([str(collection)], infer=True, cache_dir=cache)
+    assert first.write_batch(articles[:2], [True, True])
+    assert second.write_batch(articles, [True] * len(articles))  # takes the load over
+    assert first.write_batch(articles[2:], [True] * 3) is False  # and the first stops
+    for store in (rebuilt, first, second):
+        store.close()
+
+
+def test_a_reopen_that_meets_a_store_being_rewritten_reads_the_files(
+    collection: Path,
+) -> None:
+    _listing(collection)
+    session = CorpusSession([str(collection)], cache=True)
+    assert session.open_store() is None and session.can_reopen
+    other = Store.open(  # another instance: --rebuild
+        [str(collection)], infer=True, cache_dir=os.environ["BROADSHEET_CACHE_DIR"], rebuild=True
+    )
+    reports: list[bool] = []
+    assert session.reopen(lambda added, skipped, read, done: reports.append(done)) is False
+    assert len(session.corpus) == 0 and reports == []
+    other.close()
+    session.close()

@@ -157,8 +157,7 @@ def load(
     if warning is not None:
         _warn(f"warning: {warning}")
     try:
-        if session.can_reopen:
-            session.reopen(_report_skipped)
+        if session.can_reopen and session.reopen(_report_skipped):
             for changes in session.check_folder():
                 _warn_skipped(item for _, item, _ in changes.read)
                 applied = session.apply(changes)

@@ -311,10 +311,9 @@ class BroadsheetApp(App[None]):
         warning = session.open_store(on_error=self._post_store_failure)
         if warning is not None:
             self.post_message(StoreFailed(warning))
-        if not session.can_reopen:
+        if not session.can_reopen or not session.reopen(self._post_batch):
             self.call_from_thread(self.read_collection)
             return
-        session.reopen(self._post_batch)
         self.check_folder()
 
     def _post_batch(self, added: list[int], skipped: list[Skipped], read: int, done: bool) -> None:

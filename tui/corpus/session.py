@@ -26,7 +26,7 @@ from .files import Skipped, discover_with_status
 from .index import BackgroundIndexer, IndexText, SearchIndex, prepare
 from .loader import LoadBatch, collector_paused
 from .model import Article, Corpus, Removal, SortOrder, corpus_name
-from .store import Store, StoreError, _spelt
+from .store import Store, StoreError, StoreNotReady, _spelt
 from .watch import FolderChanges, cache_directory
 
 if TYPE_CHECKING:
@@ -147,13 +147,19 @@ class StoreChange:
 
 
 @dataclass(slots=True)
-class StoreSnapshot:
-    """The whole collection after a full load (see :meth:`Store.write_snapshot`)."""
+class StoreBatch:
+    """Articles just loaded, for the store to write as the load goes on."""
 
     articles: list[Article]
-    ranks: list[int]
-    shard_of: list[int]
     plains: list[bool]
+
+
+@dataclass(slots=True)
+class StoreSnapshot:
+    """The end of a full load (see :meth:`Store.write_snapshot`)."""
+
+    articles: list[Article]
+    shard_of: list[int]
     duplicates: list[tuple[str, Article]]
     skipped: list[tuple[str, str]]
     read_at_ns: int
@@ -162,37 +168,29 @@ class StoreSnapshot:
 def snapshot_of(
     store: Store, corpus: Corpus, index: SearchIndex, read_at_ns: int
 ) -> StoreSnapshot | None:
-    """What the store needs of a corpus just loaded, taken at once: the memory index's
-    pages are copied beside the store now (:meth:`Store.stage_index`), the lists as
-    they are. None when the index is not all in FTS5."""
+    """What the store needs at the end of a full load, taken at once: the memory
+    index's pages are copied beside the store now (:meth:`Store.stage_index`), the
+    lists as they are. None when the index is not all in FTS5."""
     if corpus.removed or not store.stage_index(index):
         return None
     articles = list(corpus.by_serial)
-    ranks = corpus.ranks("newest")
     return StoreSnapshot(
         articles,
-        ranks,
         [index.shard_of(article.serial) for article in articles],
-        [index.is_plain(article.serial) for article in articles],
         corpus.duplicate_files(),
         [(item.path, item.reason) for item in corpus.skipped],
         read_at_ns,
     )
 
 
-def write_snapshot(store: Store, snapshot: StoreSnapshot, *, release: bool = True) -> None:
-    """Write *snapshot*; with *release*, its articles' bodies then live in the store."""
+def write_snapshot(store: Store, snapshot: StoreSnapshot) -> None:
     store.write_snapshot(
         snapshot.articles,
-        snapshot.ranks,
         snapshot.shard_of,
-        snapshot.plains,
         snapshot.duplicates,
         snapshot.skipped,
         snapshot.read_at_ns,
     )
-    if release:
-        store.release_bodies(snapshot.articles, [a.serial for a in snapshot.articles])
 
 
 class StoreWriter:
@@ -203,12 +201,12 @@ class StoreWriter:
     def __init__(self, store: Store, on_error: Callable[[str], None]) -> None:
         self.store = store
         self.on_error = on_error
-        self._jobs: queue.Queue[StoreSnapshot | StoreChange | None] = queue.Queue()
+        self._jobs: queue.Queue[StoreBatch | StoreSnapshot | StoreChange | None] = queue.Queue()
         self._failed = False
         self._thread = threading.Thread(target=self._run, name="broadsheet-store", daemon=True)
         self._thread.start()
 
-    def put(self, job: StoreSnapshot | StoreChange) -> None:
+    def put(self, job: StoreBatch | StoreSnapshot | StoreChange) -> None:
         if not self._failed:
             self._jobs.put(job)
 
@@ -233,15 +231,19 @@ class StoreWriter:
                 if self._failed:
                     continue
                 try:
-                    if isinstance(job, StoreSnapshot):
+                    if isinstance(job, StoreBatch):
+                        if self.store.write_batch(job.articles, job.plains):
+                            serials = [article.serial for article in job.articles]
+                            self.store.release_bodies(job.articles, serials)
+                    elif isinstance(job, StoreSnapshot):
                         write_snapshot(self.store, job)
                     else:
-                        rows = self.store.apply(
+                        added = self.store.apply(
                             job.added, job.removed, job.files, job.gone, job.read_at_ns
                         )
                         self.store.release_bodies(
                             [article for article, _ in job.added],
-                            [rows[article.serial] for article, _ in job.added],
+                            [added[article.serial] for article, _ in job.added],
                         )
                 except Exception as error:  # a full disk, a lock held too long…
                     self._failed = True
@@ -378,11 +380,12 @@ class CorpusSession:
         """The store holds a full load of this collection, in the current format."""
         return self.store is not None and self.store.complete
 
-    def reopen(self, report: Report) -> None:
+    def reopen(self, report: Report) -> bool:
         """Fill the corpus and the index from the store, reading no file: *report* is
-        called after each batch (the first is the top of the list), then once done."""
+        called after each batch (the first is the top of the list), then once done.
+        False (nothing done) when another instance began writing the store afresh
+        since it was opened: read the files then."""
         assert self.store is not None
-        self.reopened = True
         index = SearchIndex()
         self.pause()
         first = True
@@ -396,9 +399,14 @@ class CorpusSession:
             self.pause()
 
         with collector_paused():
-            skipped = reopen(self.store, self.corpus, index, on_batch=batch_read)
+            try:
+                skipped = reopen(self.store, self.corpus, index, on_batch=batch_read)
+            except StoreNotReady:
+                return False
         self.index = index
+        self.reopened = True
         report([], list(skipped), len(self.corpus), True)
+        return True
 
     def load(
         self,
@@ -434,14 +442,18 @@ class CorpusSession:
         with collector_paused(), ui_thread_favoured():
             try:
                 if shown:  # read without their index texts (the first rows)
-                    indexer.put(list(shown), [prepare(article) for article in shown])
+                    texts = [prepare(article) for article in shown]
+                    indexer.put(list(shown), texts)
+                    self._write(list(shown), texts)
                 for batch in batches:
                     if cancelled():
                         return False
                     pause()
                     new = self.corpus.add(batch.items)
                     pause()
-                    indexer.put(new, batch.texts_for(new))
+                    texts = batch.texts_for(new)
+                    indexer.put(new, texts)
+                    self._write(new, texts)
                     added.extend(article.serial for article in new)
                     skipped.extend(item for item in batch.items if isinstance(item, Skipped))
                     read = batch.files_read
@@ -460,6 +472,11 @@ class CorpusSession:
                     indexer.close(cancel=True)
         report([], [], read, True)
         return True
+
+    def _write(self, articles: list[Article], texts: Sequence[IndexText]) -> None:
+        """Hand a loaded batch to the store (its bodies then leave memory)."""
+        if self.writer is not None and articles:
+            self.writer.put(StoreBatch(articles, [text.plain for text in texts]))
 
     def _read_only(
         self,

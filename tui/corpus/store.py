@@ -38,7 +38,7 @@ from .index import _TABLE_SQL, IndexText, SearchIndex, prepare
 from .model import STORE_ROW_MASK, Article, _rebuild_article, _shared_date, body_reader_slot
 from .safe import neutralise_line
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bumped whenever the tables below change shape: an older file is rebuilt."""
 
 SHARDS = 2
@@ -51,8 +51,6 @@ RECENT_NS = 2_000_000_000
 """A file modified this close to (or after) the moment it was read may have changed
 while it was read: its identity is stored as unknown, so the next check reads it."""
 
-LATE_RANK = 1 << 40
-"""Rank of an article added after the full load: read after those ranked then."""
 
 _BODY_FIELD = 11
 """Position of ``body`` in ``Article.__reduce__``'s fields (emptied in the record)."""
@@ -65,13 +63,14 @@ _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE articles(
     id INTEGER PRIMARY KEY,
-    rank INTEGER,
+    undated INTEGER NOT NULL,
+    day INTEGER NOT NULL,
     path BLOB NOT NULL,
-    shard INTEGER NOT NULL,
+    shard INTEGER,
     plain INTEGER NOT NULL,
     record BLOB NOT NULL
 );
-CREATE INDEX articles_by_rank ON articles(rank, id);
+CREATE INDEX articles_newest ON articles(undated, day DESC, path);
 CREATE TABLE bodies(id INTEGER PRIMARY KEY, body BLOB NOT NULL);
 CREATE TABLE files(
     path BLOB PRIMARY KEY,
@@ -83,8 +82,11 @@ CREATE TABLE files(
 );
 CREATE INDEX files_by_article ON files(article);
 """
-# Bodies have a table of their own: a re-open reads every article's record and no body,
-# and with bodies inline it read a 4 KB page per article (0.5 s more at 100k).
+# undated and day (YYYYMMDD) put the newest first, as the list does, for a re-open to
+# read the top of the list first; shard is the FTS5 table pair that holds the article
+# (NULL until the load that wrote it ends). Bodies have a table of their own: a
+# re-open reads every article's record and no body, and with bodies inline it read a
+# 4 KB page per article (0.5 s more at 100k).
 # articles.path and files.path are absolute paths as bytes (a name need not be UTF-8);
 # files.article is the articles.id the file gave (its own or as a duplicate), NULL when
 # it was skipped (reason says why).
@@ -92,6 +94,11 @@ CREATE INDEX files_by_article ON files(article);
 
 class StoreError(Exception):
     """The store cannot be used; the message is one line for the user."""
+
+
+class StoreNotReady(StoreError):
+    """The store stopped holding a full load between opening and reading it (another
+    instance began writing it afresh): read the files instead."""
 
 
 def parser_version() -> str:
@@ -203,6 +210,12 @@ class Store:
         self._search: sqlite3.Connection | None = None
         self._staged_shards: list[int] = []
         self._slot: int | None = None
+        self._loading = False
+        """A full load is being written (:meth:`write_batch` emptied the store first)."""
+        self._abandoned = False
+        """Another instance wrote the store, or took it over: this load writes no more."""
+        self._token = f"{os.getpid()}-{os.urandom(6).hex()}"
+        """Which load claimed the store (meta ``loader``)."""
         """Shards attached by :meth:`stage_index` (as ``shard0``…) for the snapshot."""
 
     # ------------------------------------------------------------------ opening
@@ -251,56 +264,72 @@ class Store:
     def _prepare(connection: sqlite3.Connection, *, rebuild: bool) -> str:
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
-        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
-        version = parser_version()
-        if "meta" in tables and not rebuild:
-            meta = dict(connection.execute("SELECT key, value FROM meta"))
-            schema = int(meta.get("schema", "0"))
-            if schema > SCHEMA_VERSION:
-                raise sqlite3.DatabaseError(
-                    "readonly: made by a newer Broadsheet (schema "
-                    f"{schema}, this one reads {SCHEMA_VERSION})"
-                )
-            if schema == SCHEMA_VERSION and meta.get("parser") == version:
-                if meta.get("complete") == "1":
-                    return ""
-                note = "an earlier build did not finish"
-            elif schema != SCHEMA_VERSION:
-                note = "its format changed"
-            else:
-                note = "the reading code changed"
-        elif tables and rebuild:
-            note = "asked to rebuild"
-        else:
-            note = "" if not tables else "it was not a Broadsheet store"
+        note = None if rebuild else Store._stale(connection)
+        if note is None and not rebuild:
+            return ""  # current: complete, or being written by a load (which empties it)
+        # Decide again holding the write lock (another instance may have just built it),
+        # and build in the same transaction.
         connection.execute("BEGIN IMMEDIATE")
         try:
-            for name, kind in list(
-                connection.execute(
-                    "SELECT name, type FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
-                )
-            ):
-                if kind == "table" and not any(
-                    name.startswith(f"{table}_{number}_")
-                    for table in ("words", "titles")
-                    for number in range(SHARDS)
-                ):
-                    connection.execute(f'DROP TABLE IF EXISTS "{name}"')
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    connection.execute(statement)
-            for number in range(SHARDS):
-                for table in ("words", "titles"):
-                    connection.execute(_TABLE_SQL.format(name=f"{table}_{number}"))
-            connection.executemany(
-                "INSERT INTO meta(key, value) VALUES (?, ?)",
-                [("schema", str(SCHEMA_VERSION)), ("parser", version), ("complete", "0")],
-            )
+            note = "asked to rebuild" if rebuild else Store._stale(connection)
+            if note is not None:
+                Store._build(connection)
             connection.execute("COMMIT")
         except BaseException:
             connection.execute("ROLLBACK")
             raise
+        if note is None:
+            return ""
         return f"built afresh: {note}" if note else "built afresh"
+
+    @staticmethod
+    def _stale(connection: sqlite3.Connection) -> str | None:
+        """Why the file cannot serve as it is (None: it can, or a load is filling it)."""
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+        if "meta" not in tables:
+            return "" if not tables else "it was not a Broadsheet store"
+        meta = dict(connection.execute("SELECT key, value FROM meta"))
+        schema = int(meta.get("schema", "0"))
+        if schema > SCHEMA_VERSION:
+            raise sqlite3.DatabaseError(
+                f"readonly: made by a newer Broadsheet (schema {schema}, this one reads "
+                f"{SCHEMA_VERSION})"
+            )
+        if schema != SCHEMA_VERSION:
+            return "its format changed"
+        if meta.get("parser") != parser_version():
+            return "the reading code changed"
+        return None
+
+    @staticmethod
+    def _build(connection: sqlite3.Connection) -> None:
+        """Drop what is there and make the tables afresh (in the caller's transaction)."""
+        for name, kind in list(
+            connection.execute(
+                "SELECT name, type FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+            )
+        ):
+            if kind == "table" and not any(
+                name.startswith(f"{table}_{number}_")
+                for table in ("words", "titles")
+                for number in range(SHARDS)
+            ):
+                connection.execute(f'DROP TABLE IF EXISTS "{name}"')
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                connection.execute(statement)
+        for number in range(SHARDS):
+            for table in ("words", "titles"):
+                connection.execute(_TABLE_SQL.format(name=f"{table}_{number}"))
+        connection.executemany(
+            "INSERT INTO meta(key, value) VALUES (?, ?)",
+            [
+                ("schema", str(SCHEMA_VERSION)),
+                ("parser", parser_version()),
+                ("complete", "0"),
+                ("loader", ""),
+            ],
+        )
 
     @property
     def complete(self) -> bool:
@@ -337,15 +366,25 @@ class Store:
         make = Article
         shared_date = _shared_date
         columns = "SELECT id, plain, record, path FROM articles"
-        with self._lock:
+        top: set[int] = set()
+        with self._lock, self._read_transaction():
+            # One read transaction: what another instance commits meanwhile (a load
+            # claiming the store, a rebuild) is not half seen.
+            complete = self._connection.execute(
+                "SELECT value FROM meta WHERE key = 'complete'"
+            ).fetchone()
+            if complete is None or complete[0] != "1":
+                raise StoreNotReady("another instance is writing the store")
             # The top of the list in order (its index is only worth reading for that
             # much), then the rest as the table lies: an ordered scan of every row by
             # the index cost 0.12 s more at 100,000 articles.
             cursors = [
-                self._connection.execute(f"{columns} WHERE rank < ? ORDER BY rank", (first,)),
-                self._connection.execute(f"{columns} WHERE coalesce(rank, ?) >= ?", (first, first)),
+                self._connection.execute(
+                    f"{columns} ORDER BY undated, day DESC, path LIMIT ?", (first,)
+                ),
+                self._connection.execute(columns),
             ]
-            for cursor in cursors:
+            for number, cursor in enumerate(cursors):
                 while True:
                     rows = cursor.fetchmany(size)
                     if not rows:
@@ -354,6 +393,10 @@ class Store:
                     articles, ids, plains = batch.articles, batch.rows, batch.plains
                     for row, plain, record, own in rows:
                         if row in left_out:
+                            continue
+                        if number == 0:
+                            top.add(row)
+                        elif row in top:
                             continue
                         # The fields in Article's order (its shared strings interned);
                         # the date comes as a tuple, made an ArticleDate here.
@@ -367,6 +410,14 @@ class Store:
                         plains.append(plain)
                         ids.append(row)
                     yield batch
+
+    @contextlib.contextmanager
+    def _read_transaction(self) -> Iterator[None]:
+        self._connection.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self._connection.execute("COMMIT")
 
     def extra_files(self) -> tuple[list[tuple[int, str]], list[Skipped]]:
         """Files that repeat a stored article (its row, the path spelt from here) and
@@ -461,10 +512,13 @@ class Store:
             return True
 
     def _shard_file(self, number: int) -> str:
-        path = f"{self.path}.shard{number}"
+        path = f"{self.path}.shard{number}.{self._token}"
         with contextlib.suppress(FileNotFoundError):
             os.remove(path)
         return path
+
+    def _copy_path(self, number: int) -> str:
+        return f"{self.path}.shard{number}.{self._token}"
 
     def _drop_staged(self) -> None:
         for number in self._staged_shards:
@@ -472,33 +526,84 @@ class Store:
                 os.remove(self._shard_file(number))
         self._staged_shards = []
 
+    def write_batch(self, articles: Sequence[Article], plains: Sequence[bool]) -> bool:
+        """Articles just loaded (row = serial), with their bodies, in one transaction:
+        the load writes as it goes, so the bodies can leave memory (see
+        :meth:`release_bodies`). The first batch of a load empties the store and claims
+        it; a store another instance has completed meanwhile is left alone, and a load
+        another instance claimed since stops writing. False: nothing was written."""
+        connection = self._connection
+        with self._lock:
+            if self._abandoned:
+                return False
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                meta = dict(connection.execute("SELECT key, value FROM meta"))
+                if not self._loading:
+                    if meta.get("complete") == "1":
+                        self._abandoned = True  # another instance's load finished first
+                        connection.execute("ROLLBACK")
+                        return False
+                    for table in ("articles", "bodies", "files"):
+                        connection.execute(f"DELETE FROM {table}")
+                    connection.execute(
+                        "INSERT OR REPLACE INTO meta(key, value) VALUES ('loader', ?)",
+                        (self._token,),
+                    )
+                    self._loading = True
+                elif meta.get("loader") != self._token:
+                    self._abandoned = True  # another instance's load took the store over
+                    connection.execute("ROLLBACK")
+                    return False
+                connection.executemany(
+                    "INSERT OR REPLACE INTO articles(id, undated, day, path, plain, record) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        (a.serial, *_newest_key(a), _key(a.file_path), plain, _record(a))
+                        for a, plain in zip(articles, plains, strict=True)
+                    ),
+                )
+                connection.executemany(
+                    "INSERT OR REPLACE INTO bodies(id, body) VALUES (?, ?)",
+                    ((a.serial, a.read_body()) for a in articles),
+                )
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+        return True
+
     def write_snapshot(
         self,
         articles: Sequence[Article],
-        ranks: Sequence[int],
         shard_of: Sequence[int],
-        plains: Sequence[bool],
         duplicates: Iterable[tuple[str, Article]],
         skipped: Iterable[tuple[str, str]],
         read_at_ns: int,
     ) -> None:
-        """The whole collection, after a full load: *articles* by serial (row = serial),
-        with their *ranks* in the newest-first order (a re-open reads the top first),
-        the memory index's shards as staged by :meth:`stage_index`, the files that
-        repeat an article (path, article) and those skipped (path, reason). One
-        transaction."""
+        """The end of a full load whose *articles* (by serial) :meth:`write_batch` wrote:
+        the memory index's shards as staged by :meth:`stage_index` and each article's
+        shard among them, every file's identity (the articles', those that repeat an
+        article (path, article), those skipped (path, reason)), and the mark that the
+        store is complete. One transaction."""
         connection = self._connection
         with self._lock:
             shards = list(self._staged_shards)
+            if self._abandoned or not self._loading:
+                self._drop_staged()
+                return
             for number in shards:
-                connection.execute(
-                    f"ATTACH ? AS shard{number}", (f"{self.path}.shard{number}",)
-                )
+                connection.execute(f"ATTACH ? AS shard{number}", (self._copy_path(number),))
             try:
                 connection.execute("BEGIN IMMEDIATE")
                 try:
-                    connection.execute("DELETE FROM articles")
-                    connection.execute("DELETE FROM bodies")
+                    owner = connection.execute(
+                        "SELECT value FROM meta WHERE key = 'loader'"
+                    ).fetchone()
+                    if owner is None or owner[0] != self._token:
+                        connection.execute("ROLLBACK")
+                        self._abandoned = True
+                        return
                     connection.execute("DELETE FROM files")
                     for number in shards:
                         for table in ("words", "titles"):
@@ -510,23 +615,8 @@ class Store:
                                     f"SELECT * FROM shard{number}.{table}_{suffix}"
                                 )
                     connection.executemany(
-                        "INSERT INTO articles(id, rank, path, shard, plain, record) "
-                        "VALUES (?, ?, ?, ?, ?, ?)",
-                        (
-                            (
-                                a.serial,
-                                ranks[a.serial],
-                                _key(a.file_path),
-                                shard_of[a.serial],
-                                plains[a.serial],
-                                _record(a),
-                            )  # fmt: skip
-                            for a in articles
-                        ),
-                    )
-                    connection.executemany(
-                        "INSERT INTO bodies(id, body) VALUES (?, ?)",
-                        ((a.serial, a.read_body()) for a in articles),
+                        "UPDATE articles SET shard = ? WHERE id = ?",
+                        ((shard_of[a.serial], a.serial) for a in articles),
                     )
                     file_rows: list[tuple[object, ...]] = [
                         (_key(a.file_path), *identity_of(a.file_path, read_at_ns), a.serial, None)
@@ -557,6 +647,7 @@ class Store:
                 for number in shards:
                     connection.execute(f"DETACH shard{number}")
                 self._drop_staged()
+                self._loading = False
 
     def release_bodies(self, articles: Iterable[Article], rows: Sequence[int]) -> None:
         """Let *articles* read their bodies from the store and drop them from memory."""
@@ -591,11 +682,11 @@ class Store:
                     shard = top % SHARDS
                     title, words = _fts_texts(text)
                     connection.execute(
-                        "INSERT INTO articles(id, rank, path, shard, plain, record) "
-                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        "INSERT INTO articles(id, undated, day, path, shard, plain, record) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
                         (
                             top,
-                            LATE_RANK + top,
+                            *_newest_key(article),
                             _key(article.file_path),
                             shard,
                             text.plain,
@@ -675,6 +766,15 @@ class Store:
         connection.execute("DELETE FROM articles WHERE id = ?", (row,))
         connection.execute("DELETE FROM bodies WHERE id = ?", (row,))
         connection.execute("DELETE FROM files WHERE article = ?", (row,))
+
+
+def _newest_key(article: Article) -> tuple[int, int]:
+    """(undated, YYYYMMDD): the list's newest-first order, as the store indexes it."""
+    date = article.date
+    if date is None:
+        return (1, 0)
+    year, month, day = date.sort_key
+    return (0, (year * 100 + month) * 100 + day)
 
 
 def _key(path: str) -> bytes:
