@@ -160,3 +160,33 @@ def test_a_batch_that_only_counts_files_gives_way_to_the_next() -> None:
     assert counting.can_replace(with_rows)
     assert not with_rows.can_replace(CorpusBatch([], [], 30, False))
     assert not CorpusBatch([], [], 30, True).can_replace(counting)
+
+
+async def test_a_first_launch_with_a_head_start_writes_the_store_too(collection: Path) -> None:
+    from tui.corpus.headstart import HeadStart
+    from tui.corpus.session import open_store
+
+    head_start = HeadStart.start([str(collection)])
+    try:
+        app = BroadsheetApp(
+            [str(collection)],
+            state=ReadState.open(enabled=False),
+            watch=False,
+            head_start=head_start,
+        )
+        async with app.run_test(size=(100, 30)) as pilot:
+            await asyncio.wait_for(app.loaded.wait(), 30)
+            assert len(app.article_list.rows) == 5 and not app.reopened
+            await pilot.press("q")
+            for _ in range(100):
+                if not app.is_running:
+                    break
+                await asyncio.sleep(0.05)
+    finally:
+        if head_start is not None:
+            head_start.close()
+    store, _ = open_store([str(collection)], infer=True)
+    assert store is not None and store.complete
+    store.close()
+    rows, reopened, _, _ = await _launch(collection)
+    assert reopened and len(rows) == 5

@@ -270,9 +270,11 @@ class BroadsheetApp(App[None]):
         self._report_state_warnings()
         if not self.state.loaded:
             self.load_state()  # a big state file takes seconds: never before a frame
-        if self.session.cache:
+        if self.session.cache and self.head_start is None:
             self.open_collection()  # the store, if it can answer, else the files
         else:
+            # A head start was made: the store cannot answer (the command line looked),
+            # so its rows go in the first frame; the loading worker opens the store.
             self.read_collection()
         if self.watch_enabled:
             self.call_after_refresh(self.follow_folder)  # after the first frame
@@ -351,7 +353,12 @@ class BroadsheetApp(App[None]):
         batch ``on_mount`` already put in the corpus (*shown*): it is indexed there,
         and its rows are posted again so an initial query searches them."""
         worker = get_current_worker()
-        self.session.load(
+        session = self.session
+        if session.cache:
+            warning = session.open_store(on_error=self._post_store_failure)
+            if warning is not None:
+                self.post_message(StoreFailed(warning))
+        session.load(
             batches,
             self._post_batch,
             shown=shown,

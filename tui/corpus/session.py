@@ -26,7 +26,7 @@ from .files import Skipped, discover_with_status
 from .index import BackgroundIndexer, IndexText, SearchIndex, prepare
 from .loader import LoadBatch, collector_paused
 from .model import Article, Corpus, Removal, SortOrder, corpus_name
-from .store import Store, StoreError, StoreNotReady, _spelt
+from .store import Store, StoreError, StoreNotReady, _Speller, _spelt
 from .watch import FolderChanges, cache_directory
 
 if TYPE_CHECKING:
@@ -116,18 +116,14 @@ def changed_files(
     files gone."""
     to_read: list[str] = []
     seen: set[bytes] = set()
-    here = os.getcwd() + os.sep
-    encode = os.fsencode
+    spell = _Speller()
     for number, found in enumerate(discover_with_status(paths)):
         if isinstance(found, Skipped):
             continue
         if pause is not None and number % 512 == 0:
             pause()
         path, status = found
-        absolute = path if os.path.isabs(path) else here + path
-        if "/." in absolute or "//" in absolute:
-            absolute = os.path.normpath(absolute)  # as the store spells it (abspath)
-        key = encode(absolute)
+        key = spell(path)
         seen.add(key)
         if known.get(key) != (status.st_size, status.st_mtime_ns, status.st_ino):
             to_read.append(path)  # new, changed, or read too near a change to trust
@@ -351,6 +347,7 @@ class CorpusSession:
         """False (``--no-cache``): no store; every start reads every file."""
         self.rebuild = rebuild
         self.store: Store | None = None
+        self._store_tried = False
         self.writer: StoreWriter | None = None
         self.reopened = False
         """The articles came from the store (the folder is then checked for changes)."""
@@ -367,8 +364,9 @@ class CorpusSession:
     def open_store(self, on_error: Callable[[str], None] | None = None) -> str | None:
         """Open the collection's store (unless ``--no-cache``); a one-line warning when
         it cannot be used. *on_error* hears of later write failures."""
-        if not self.cache:
+        if not self.cache or self._store_tried:
             return None
+        self._store_tried = True
         store, warning = open_store(self.paths, infer=self.corpus.infer, rebuild=self.rebuild)
         if store is not None:
             self.store = store

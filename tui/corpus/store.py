@@ -517,6 +517,13 @@ class Store:
             os.remove(path)
         return path
 
+    def _fast_writes(self, fast: bool) -> None:
+        """While a first load writes (outside a transaction): no wait for the disk at
+        each checkpoint. A crash of this process loses nothing the OS has; a crash of
+        the machine mid-load leaves a store without its mark of completeness, built
+        again at the next start. 0.86 s against 1.55 s to write 100k bodies."""
+        self._connection.execute(f"PRAGMA synchronous={'OFF' if fast else 'NORMAL'}")
+
     def _copy_path(self, number: int) -> str:
         return f"{self.path}.shard{number}.{self._token}"
 
@@ -536,6 +543,8 @@ class Store:
         with self._lock:
             if self._abandoned:
                 return False
+            if not self._loading:
+                self._fast_writes(True)
             connection.execute("BEGIN IMMEDIATE")
             try:
                 meta = dict(connection.execute("SELECT key, value FROM meta"))
@@ -555,11 +564,12 @@ class Store:
                     self._abandoned = True  # another instance's load took the store over
                     connection.execute("ROLLBACK")
                     return False
+                spell = _Speller()
                 connection.executemany(
                     "INSERT OR REPLACE INTO articles(id, undated, day, path, plain, record) "
                     "VALUES (?, ?, ?, ?, ?, ?)",
                     (
-                        (a.serial, *_newest_key(a), _key(a.file_path), plain, _record(a))
+                        (a.serial, *_newest_key(a), spell(a.file_path), plain, _record(a))
                         for a, plain in zip(articles, plains, strict=True)
                     ),
                 )
@@ -594,6 +604,7 @@ class Store:
                 return
             for number in shards:
                 connection.execute(f"ATTACH ? AS shard{number}", (self._copy_path(number),))
+            self._fast_writes(False)  # the end of a load is made durable as any write
             try:
                 connection.execute("BEGIN IMMEDIATE")
                 try:
@@ -775,6 +786,20 @@ def _newest_key(article: Article) -> tuple[int, int]:
         return (1, 0)
     year, month, day = date.sort_key
     return (0, (year * 100 + month) * 100 + day)
+
+
+class _Speller:
+    """:func:`_key` for many paths: the working folder joined once, ``normpath`` only
+    where a path needs it (``abspath`` per path cost 0.2 s at 100k)."""
+
+    def __init__(self) -> None:
+        self.here = os.getcwd() + os.sep
+
+    def __call__(self, path: str) -> bytes:
+        absolute = path if os.path.isabs(path) else self.here + path
+        if "/." in absolute or "//" in absolute:
+            absolute = os.path.normpath(absolute)
+        return os.fsencode(absolute)
 
 
 def _key(path: str) -> bytes:
