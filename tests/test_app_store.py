@@ -190,3 +190,25 @@ async def test_a_first_launch_with_a_head_start_writes_the_store_too(collection:
     store.close()
     rows, reopened, _, _ = await _launch(collection)
     assert reopened and len(rows) == 5
+
+
+async def test_the_reader_says_when_an_upgrade_rebuilt_the_store(
+    collection: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui.corpus.store as store_module
+
+    await _launch(collection)
+    monkeypatch.setattr(store_module, "parser_version", lambda: "a newer reader")
+    app = BroadsheetApp([str(collection)], state=ReadState.open(enabled=False), watch=False)
+    said: list[str] = []
+    real_notify = app.notify
+
+    def notify(message: str, *args: object, **kwargs: object) -> None:
+        said.append(message)
+        real_notify(message, *args, **kwargs)  # type: ignore[arg-type]
+
+    app.notify = notify  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)):
+        await asyncio.wait_for(app.loaded.wait(), 30)
+        await app.workers.wait_for_complete()
+    assert "the store was built afresh: the reading code changed" in said

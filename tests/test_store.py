@@ -404,3 +404,16 @@ def test_a_reopen_that_meets_a_store_being_rewritten_reads_the_files(
     assert len(session.corpus) == 0 and reports == []
     other.close()
     session.close()
+
+
+def test_the_command_line_says_once_when_an_upgrade_rebuilt_the_store(
+    collection: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--list", str(collection)]) == 0
+    assert capsys.readouterr().err == ""  # a first store is no news
+    monkeypatch.setattr(store_module, "parser_version", lambda: "a newer reader")
+    assert main(["--list", str(collection)]) == 0
+    err = capsys.readouterr().err
+    assert err == "broadsheet: note: the store was built afresh: the reading code changed\n"
+    assert main(["--list", str(collection)]) == 0
+    assert capsys.readouterr().err == ""  # and only once

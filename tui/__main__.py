@@ -156,6 +156,8 @@ def load(
     warning = session.open_store(on_error=lambda message: _warn(f"warning: {message}"))
     if warning is not None:
         _warn(f"warning: {warning}")
+    if session.store_note is not None:
+        _warn(f"note: {session.store_note}")  # once, after an upgrade: then it is fast
     try:
         if session.can_reopen and session.reopen(_report_skipped):
             for changes in session.check_folder():

@@ -310,13 +310,21 @@ class BroadsheetApp(App[None]):
         """Open the store: re-open from it when it holds the collection (no file is
         read; the folder is then checked in the background), else read the files."""
         session = self.session
-        warning = session.open_store(on_error=self._post_store_failure)
-        if warning is not None:
-            self.post_message(StoreFailed(warning))
+        self._open_store()
         if not session.can_reopen or not session.reopen(self._post_batch):
             self.call_from_thread(self.read_collection)
             return
         self.check_folder()
+
+    def _open_store(self) -> None:
+        """Open the session's store (once); say why it cannot be used, or why it was
+        built afresh."""
+        warning = self.session.open_store(on_error=self._post_store_failure)
+        if warning is not None:
+            self.post_message(StoreFailed(warning))
+        note = self.session.store_note
+        if note is not None:
+            self.post_message(StoreFailed(note, severity="information"))
 
     def _post_batch(self, added: list[int], skipped: list[Skipped], read: int, done: bool) -> None:
         self.post_message(CorpusBatch(added, skipped, read, done))
@@ -354,10 +362,7 @@ class BroadsheetApp(App[None]):
         and its rows are posted again so an initial query searches them."""
         worker = get_current_worker()
         session = self.session
-        if session.cache:
-            warning = session.open_store(on_error=self._post_store_failure)
-            if warning is not None:
-                self.post_message(StoreFailed(warning))
+        self._open_store()
         session.load(
             batches,
             self._post_batch,
@@ -925,7 +930,10 @@ class BroadsheetApp(App[None]):
     @on(StoreFailed)
     def _store_failed(self, message: StoreFailed) -> None:
         self.notify(
-            neutralise_line(message.reason), title="Store", severity="warning", markup=False
+            neutralise_line(message.reason),
+            title="Store",
+            severity=message.severity,
+            markup=False,
         )
 
     def on_unmount(self) -> None:

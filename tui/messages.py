@@ -3,7 +3,7 @@ shared with the thread that made them."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from textual.message import Message
 
@@ -49,10 +49,14 @@ class WatchFailed(Message):
 
 
 class StoreFailed(Message):
-    """The store cannot be used or written (the reader goes on from memory)."""
+    """The store cannot be used or written (the reader goes on from memory), or, as
+    information, it was built afresh."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(
+        self, reason: str, severity: Literal["warning", "information"] = "warning"
+    ) -> None:
         self.reason = reason
+        self.severity: Literal["warning", "information"] = severity
         super().__init__()
 
 

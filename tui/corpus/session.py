@@ -374,6 +374,13 @@ class CorpusSession:
         return warning
 
     @property
+    def store_note(self) -> str | None:
+        """Why the store was built afresh, when it had been there (a new version of
+        the reading code, of its format, a damaged file): for the user to hear once."""
+        note = self.store.note if self.store is not None else ""
+        return f"the store was {note}" if note.startswith("built afresh:") else None
+
+    @property
     def can_reopen(self) -> bool:
         """The store holds a full load of this collection, in the current format."""
         return self.store is not None and self.store.complete
