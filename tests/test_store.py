@@ -417,3 +417,24 @@ def test_the_command_line_says_once_when_an_upgrade_rebuilt_the_store(
     assert err == "broadsheet: note: the store was built afresh: the reading code changed\n"
     assert main(["--list", str(collection)]) == 0
     assert capsys.readouterr().err == ""  # and only once
+
+
+def test_a_store_on_a_read_only_disk_runs_from_memory_even_as_root(
+    collection: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A read-only disk as SQLite meets it (root writes through file modes, so the
+    test opens every store connection read-only instead)."""
+    _listing(collection)
+    _write(collection, "zebra.txt", "Zebras", "2025-03-04", "Zebras crossed.")
+    real_connect = sqlite3.connect
+
+    def read_only(path: str, *args: object, **kwargs: object) -> sqlite3.Connection:
+        kwargs.pop("uri", None)
+        return real_connect(f"file:{path}?mode=ro", *args, uri=True, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store_module.sqlite3, "connect", read_only)
+    capsys.readouterr()
+    assert main(["--list", str(collection)]) == 0
+    captured = capsys.readouterr()
+    assert "Zebras" in captured.out and len(captured.out.splitlines()) == 6
+    assert captured.err.count("\n") == 1 and "readonly" in captured.err.replace(" ", "")
