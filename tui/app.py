@@ -953,7 +953,7 @@ class BroadsheetApp(App[None]):
             with contextlib.suppress(Exception):
                 await self.save_state().wait()
         writer = self.session.writer
-        if writer is not None and not writer.idle() and not self._quitting:
+        if writer is not None and writer.writing_load and not self._quitting:
             # A first load's store is being written: the next launch needs it to start
             # fast. Wait for it (the screen stays live); q again quits without it.
             self._quitting = True
@@ -969,7 +969,7 @@ class BroadsheetApp(App[None]):
     @work(thread=True, group="quit", exit_on_error=False)
     def quit_when_written(self) -> None:
         if self.session.writer is not None:
-            self.session.writer.wait()
+            self.session.writer.wait_for_load()
         self.call_from_thread(self.exit)
 
 

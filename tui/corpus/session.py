@@ -26,7 +26,7 @@ from .files import Skipped, discover_with_status
 from .index import BackgroundIndexer, IndexText, SearchIndex, prepare
 from .loader import LoadBatch, collector_paused
 from .model import Article, Corpus, Removal, SortOrder, corpus_name
-from .store import Store, StoreError, StoreNotReady, _Speller, _spelt
+from .store import SHARDS, Store, StoreError, StoreNotReady, _Speller, _spelt
 from .watch import FolderChanges, cache_directory
 
 if TYPE_CHECKING:
@@ -40,6 +40,9 @@ BATCH_SECONDS = 0.08
 """The shortest gap between two reports while loading (it grows with the corpus)."""
 
 LOADING_SWITCH_INTERVAL = 0.001
+
+CHANGES_STOP_SECONDS = 0.5
+"""How long closing waits for a round of changes being written to the store."""
 
 HEAD_START_NS = 5_000_000_000
 """Files may have been read this long before a session is made (the reader's head
@@ -84,7 +87,7 @@ def reopen(
             rows = [row for _, _, row in chosen]
         else:
             plains, rows = batch.plains, batch.rows
-        index.register_stored(connection, list(range(2)), new, plains, rows)
+        index.register_stored(connection, range(SHARDS), new, plains, rows)
         by_row.update(zip(rows, new, strict=True))
         if on_batch is not None:
             on_batch(new)
@@ -199,12 +202,29 @@ class StoreWriter:
         self.on_error = on_error
         self._jobs: queue.Queue[StoreBatch | StoreSnapshot | StoreChange | None] = queue.Queue()
         self._failed = False
+        self._load_jobs = 0
+        """A first load's writes not done yet: what quitting waits for (a round of
+        changes cut short is found again by the next start's check)."""
+        self._counting = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="broadsheet-store", daemon=True)
         self._thread.start()
 
     def put(self, job: StoreBatch | StoreSnapshot | StoreChange) -> None:
         if not self._failed:
+            if not isinstance(job, StoreChange):
+                with self._counting:
+                    self._load_jobs += 1
             self._jobs.put(job)
+
+    @property
+    def writing_load(self) -> bool:
+        """A first load's articles or its end are still to be written."""
+        return self._load_jobs > 0 and not self._failed
+
+    def wait_for_load(self, poll: float = 0.05) -> None:
+        """Until a first load's writes are done (or have failed)."""
+        while self.writing_load and self._thread.is_alive():
+            time.sleep(poll)
 
     def close(self, timeout: float | None = None) -> None:
         """Finish what was asked (up to *timeout* seconds), then stop."""
@@ -245,6 +265,9 @@ class StoreWriter:
                     self._failed = True
                     self.on_error(f"the store was not updated: {error}")
             finally:
+                if job is not None and not isinstance(job, StoreChange):
+                    with self._counting:
+                        self._load_jobs -= 1
                 self._jobs.task_done()
 
 
@@ -605,7 +628,12 @@ class CorpusSession:
         if self.watch_thread is not None:
             self.watch_thread.join(watch_seconds)
         if self.writer is not None:
-            self.writer.close(store_seconds)
+            # A first load's store is worth waiting for; a round of changes is not
+            # (the next start's check finds it again).
+            wait = store_seconds if self.writer.writing_load else CHANGES_STOP_SECONDS
+            if store_seconds is None:
+                wait = None
+            self.writer.close(wait)
             if self.writer.idle() and self.store is not None:
                 self.store.close()
 
