@@ -34,3 +34,19 @@ def in_repo(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 def seeds_path() -> str:
     return os.path.relpath(SEEDS, REPO) if Path.cwd() == REPO else str(SEEDS)
+
+
+OLD_MTIME = 1_577_836_800
+"""2020-01-01: files this old are past the store's "modified while read" margin."""
+
+
+@pytest.fixture
+def collection(tmp_path: Path) -> Path:
+    """A folder of the seeds, their modification times long past (store tests)."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for seed in sorted(SEEDS.iterdir()):
+        target = folder / seed.name
+        target.write_bytes(seed.read_bytes())
+        os.utime(target, (OLD_MTIME, OLD_MTIME))
+    return folder

@@ -14,20 +14,20 @@ from tui.app import BroadsheetApp
 from tui.corpus.query import parse_query
 from tui.corpus.state import ReadState
 
-from .conftest import SEEDS
-
-OLD = 1_577_836_800
+from .conftest import OLD_MTIME as OLD
 
 
-@pytest.fixture
-def collection(tmp_path: Path) -> Path:
-    folder = tmp_path / "news"
-    folder.mkdir()
-    for seed in sorted(SEEDS.iterdir()):
-        target = folder / seed.name
-        target.write_bytes(seed.read_bytes())
-        os.utime(target, (OLD, OLD))
-    return folder
+def _notifications(app: BroadsheetApp) -> list[str]:
+    """What *app* will say in toasts, as it says it."""
+    said: list[str] = []
+    real_notify = app.notify
+
+    def notify(message: str, *args: object, **kwargs: object) -> None:
+        said.append(message)
+        real_notify(message, *args, **kwargs)  # type: ignore[arg-type]
+
+    app.notify = notify  # type: ignore[method-assign]
+    return said
 
 
 async def _launch(folder: Path) -> tuple[list[str], bool, list[str], list[str]]:
@@ -112,14 +112,7 @@ async def test_quit_waits_for_the_first_store_and_a_second_q_does_not(
 
     monkeypatch.setattr(session_module, "write_snapshot", slow_snapshot)
     app = BroadsheetApp([str(collection)], state=ReadState.open(enabled=False), watch=False)
-    said: list[str] = []
-    real_notify = app.notify
-
-    def notify(message: str, *args: object, **kwargs: object) -> None:
-        said.append(message)
-        real_notify(message, *args, **kwargs)  # type: ignore[arg-type]
-
-    app.notify = notify  # type: ignore[method-assign]
+    said = _notifications(app)
     async with app.run_test(size=(100, 30)) as pilot:
         await asyncio.wait_for(app.loaded.wait(), 30)
         await pilot.press("q")
@@ -200,14 +193,7 @@ async def test_the_reader_says_when_an_upgrade_rebuilt_the_store(
     await _launch(collection)
     monkeypatch.setattr(store_module, "parser_version", lambda: "a newer reader")
     app = BroadsheetApp([str(collection)], state=ReadState.open(enabled=False), watch=False)
-    said: list[str] = []
-    real_notify = app.notify
-
-    def notify(message: str, *args: object, **kwargs: object) -> None:
-        said.append(message)
-        real_notify(message, *args, **kwargs)  # type: ignore[arg-type]
-
-    app.notify = notify  # type: ignore[method-assign]
+    said = _notifications(app)
     async with app.run_test(size=(100, 30)):
         await asyncio.wait_for(app.loaded.wait(), 30)
         await app.workers.wait_for_complete()

@@ -22,9 +22,7 @@ from tui.corpus.query import parse_query
 from tui.corpus.session import CorpusSession, open_store, reopen
 from tui.corpus.store import SCHEMA_VERSION, Store, store_path
 
-from .conftest import SEEDS
-
-OLD = 1_577_836_800  # 2020-01-01: files older than the store's "recent" margin
+from .conftest import OLD_MTIME as OLD
 
 
 def _write(folder: Path, name: str, title: str, date: str, body: str) -> Path:
@@ -34,21 +32,15 @@ def _write(folder: Path, name: str, title: str, date: str, body: str) -> Path:
     return path
 
 
-@pytest.fixture
-def collection(tmp_path: Path) -> Path:
-    folder = tmp_path / "news"
-    folder.mkdir()
-    for seed in sorted(SEEDS.iterdir()):
-        target = folder / seed.name
-        target.write_bytes(seed.read_bytes())
-        os.utime(target, (OLD, OLD))
-    return folder
 
 
-def _listing(folder: Path, query: str | None = None) -> list[tuple[str, str, str | None]]:
-    """(id, title, date) of every article, or those matching *query*, through the store."""
+def _listing(
+    folder: Path, query: str | None = None, *, cache: bool = True
+) -> list[tuple[str, str, str | None]]:
+    """(id, title, date) of every article, or those matching *query*: through the
+    store, or (*cache* False) read afresh from the files."""
     parsed = parse_query(query) if query else None
-    corpus, matched = load([str(folder)], parsed, cache=True)
+    corpus, matched = load([str(folder)], parsed, cache=cache)
     articles = corpus.ordered("newest")
     if parsed is not None:
         articles = [a for a in articles if a.serial in matched]
@@ -56,12 +48,7 @@ def _listing(folder: Path, query: str | None = None) -> list[tuple[str, str, str
 
 
 def _fresh(folder: Path, query: str | None = None) -> list[tuple[str, str, str | None]]:
-    parsed = parse_query(query) if query else None
-    corpus, matched = load([str(folder)], parsed, cache=False)
-    articles = corpus.ordered("newest")
-    if parsed is not None:
-        articles = [a for a in articles if a.serial in matched]
-    return [(a.id, a.title, a.date_iso) for a in articles]
+    return _listing(folder, query, cache=False)
 
 
 def _store_file(folder: Path) -> str:
