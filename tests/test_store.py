@@ -425,3 +425,21 @@ def test_a_store_on_a_read_only_disk_runs_from_memory_even_as_root(
     captured = capsys.readouterr()
     assert "Zebras" in captured.out and len(captured.out.splitlines()) == 6
     assert captured.err.count("\n") == 1 and "readonly" in captured.err.replace(" ", "")
+
+
+def test_a_store_that_fails_mid_load_leaves_no_copy_of_the_index_behind(
+    collection: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def full_disk(self: Store, *args: object) -> bool:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Store, "write_batch", full_disk)
+    assert main(["--list", str(collection)]) == 0
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == 5  # the answer stands
+    assert captured.err == "broadsheet: warning: the store was not updated: database or disk is full\n"
+    folder = Path(_store_file(collection)).parent
+    assert not list(folder.glob("*.shard*"))
+    store, _ = open_store([str(collection)], infer=True)
+    assert store is not None and not store.complete  # the next start reads the files
+    store.close()

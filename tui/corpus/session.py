@@ -245,6 +245,8 @@ class StoreWriter:
                 if job is None:
                     return
                 if self._failed:
+                    if isinstance(job, StoreSnapshot):
+                        self.store.discard_staged()
                     continue
                 try:
                     if isinstance(job, StoreBatch):
@@ -263,6 +265,8 @@ class StoreWriter:
                         )
                 except Exception as error:  # a full disk, a lock held too long…
                     self._failed = True
+                    with contextlib.suppress(Exception):
+                        self.store.discard_staged()
                     self.on_error(f"the store was not updated: {error}")
             finally:
                 if job is not None and not isinstance(job, StoreChange):

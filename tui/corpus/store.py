@@ -532,6 +532,11 @@ class Store:
     def _copy_path(self, number: int) -> str:
         return f"{self.path}.shard{number}.{self._token}"
 
+    def discard_staged(self) -> None:
+        """Remove the copies :meth:`stage_index` made, when no snapshot will use them."""
+        with self._lock:
+            self._drop_staged()
+
     def _drop_staged(self) -> None:
         for number in self._staged_shards:
             with contextlib.suppress(OSError):
