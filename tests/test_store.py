@@ -437,7 +437,8 @@ def test_a_store_that_fails_mid_load_leaves_no_copy_of_the_index_behind(
     assert main(["--list", str(collection)]) == 0
     captured = capsys.readouterr()
     assert len(captured.out.splitlines()) == 5  # the answer stands
-    assert captured.err == "broadsheet: warning: the store was not updated: database or disk is full\n"
+    warning = "broadsheet: warning: the store was not updated: database or disk is full\n"
+    assert captured.err == warning
     folder = Path(_store_file(collection)).parent
     assert not list(folder.glob("*.shard*"))
     store, _ = open_store([str(collection)], infer=True)
