@@ -444,3 +444,21 @@ def test_a_store_that_fails_mid_load_leaves_no_copy_of_the_index_behind(
     store, _ = open_store([str(collection)], infer=True)
     assert store is not None and not store.complete  # the next start reads the files
     store.close()
+
+
+def test_a_reopen_lists_an_articles_repeating_files_as_they_are_now(collection: Path) -> None:
+    original = sorted(collection.glob("002_*"))[0]
+    copies = [collection / "zz_copy1.txt", collection / "zz_copy2.txt"]
+    for copy in copies:
+        copy.write_bytes(original.read_bytes())
+        os.utime(copy, (OLD, OLD))
+    corpus, _ = load([str(collection)], None, cache=True)
+    article = corpus.at_path(str(original))
+    assert article is not None and len(article.duplicates) == 2
+    copies[0].unlink()
+    load([str(collection)], None, cache=True)  # the store takes the removal in
+    corpus, _ = load([str(collection)], None, cache=True)
+    article = corpus.at_path(str(original))
+    assert article is not None
+    assert article.duplicates == (str(copies[1]),)
+    assert corpus.at_path(str(copies[0])) is None

@@ -26,6 +26,7 @@ from .files import Skipped, discover_with_status
 from .index import BackgroundIndexer, IndexText, SearchIndex, prepare
 from .loader import LoadBatch, collector_paused
 from .model import Article, Corpus, Removal, SortOrder, corpus_name
+from .safe import neutralise_line
 from .store import SHARDS, Store, StoreError, StoreNotReady, _Speller, _spelt
 from .watch import FolderChanges, cache_directory
 
@@ -92,10 +93,16 @@ def reopen(
         if on_batch is not None:
             on_batch(new)
     repeats, skipped = store.extra_files()
+    # The files that repeat an article are the store's files table, not the record
+    # (written when the article was, and spelt from the working folder of then).
+    for held in by_row.values():
+        if held.duplicates:
+            held.duplicates = ()
     for row, path in repeats:
-        article = by_row.get(row)
-        if article is not None:
-            corpus.add_duplicate_file(path, article)
+        repeated = by_row.get(row)
+        if repeated is not None:
+            corpus.add_duplicate_file(path, repeated)
+            repeated.duplicates += (neutralise_line(path),)
     corpus.skipped.extend(skipped)
     return skipped
 
