@@ -97,7 +97,6 @@ BATCH_REST = 0.25
 """Seconds without input before loaded batches join the list (see _show_batches_at_rest)."""
 
 BATCH = 1024
-BATCH_SECONDS = 0.08
 
 
 class BroadsheetApp(App[None]):

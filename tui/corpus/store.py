@@ -21,6 +21,7 @@ Pure Python and SQLite: no Textual here (import-linter keeps it so).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import marshal
 import os
@@ -35,7 +36,7 @@ from pathlib import Path
 
 from .files import Skipped, resolve_display_path
 from .index import _TABLE_SQL, IndexText, SearchIndex, prepare
-from .model import STORE_ROW_MASK, Article, _rebuild_article, _shared_date, body_reader_slot
+from .model import STORE_ROW_MASK, Article, _shared_date, body_reader_slot
 from .safe import neutralise_line
 
 SCHEMA_VERSION = 4
@@ -773,9 +774,7 @@ class Store:
             return
         shard, body = found
         # A contentless FTS5 table forgets a row only when told the text it was given.
-        copy = _rebuild_article(*marshal.loads(_record(article)))
-        copy.body = body
-        title, words = _fts_texts(prepare(copy))
+        title, words = _fts_texts(prepare(dataclasses.replace(article, body=body, stored=-1)))
         connection.execute(
             f"INSERT INTO words_{shard}(words_{shard}, rowid, text) VALUES ('delete', ?, ?)",
             (row, words),
