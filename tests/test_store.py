@@ -434,6 +434,17 @@ def test_a_store_that_fails_mid_load_leaves_no_copy_of_the_index_behind(
         raise sqlite3.OperationalError("database or disk is full")
 
     monkeypatch.setattr(Store, "write_batch", full_disk)
+    # The end of the load comes after the writer failed (the order that left copies).
+    take_snapshot = CorpusSession._take_snapshot
+
+    def late_snapshot(self: CorpusSession) -> None:
+        assert self.writer is not None
+        deadline = time.monotonic() + 5
+        while self.writer.writing_load and time.monotonic() < deadline:
+            time.sleep(0.01)
+        take_snapshot(self)
+
+    monkeypatch.setattr(CorpusSession, "_take_snapshot", late_snapshot)
     assert main(["--list", str(collection)]) == 0
     captured = capsys.readouterr()
     assert len(captured.out.splitlines()) == 5  # the answer stands

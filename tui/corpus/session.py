@@ -217,11 +217,14 @@ class StoreWriter:
         self._thread.start()
 
     def put(self, job: StoreBatch | StoreSnapshot | StoreChange) -> None:
-        if not self._failed:
-            if not isinstance(job, StoreChange):
-                with self._counting:
-                    self._load_jobs += 1
-            self._jobs.put(job)
+        if self._failed:
+            if isinstance(job, StoreSnapshot):
+                self.store.discard_staged()  # its copies of the index will not be used
+            return
+        if not isinstance(job, StoreChange):
+            with self._counting:
+                self._load_jobs += 1
+        self._jobs.put(job)
 
     @property
     def writing_load(self) -> bool:
