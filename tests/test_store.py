@@ -62,7 +62,17 @@ def _rows(folder: Path) -> tuple[int, int]:
     return articles, files
 
 
-QUERIES = [None, "pakistan", '"prime minister"', "russia -china", "zebras", "title:putin"]
+QUERIES = [
+    None,
+    "pakistan",
+    '"prime minister"',
+    "russia -china",
+    "zebras",
+    "title:putin",
+    # Three phrases or more: the bodies are read from the store several at a time.
+    '"foreign minister" OR "winter olympics" OR "radio pakistan" OR title:"travel drought"',
+    '-"prime minister" -"foreign minister" -"heads of government"',
+]
 
 
 def test_first_run_writes_the_store_and_a_reopen_reads_no_file(

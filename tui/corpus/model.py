@@ -10,7 +10,7 @@ import threading
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -28,9 +28,9 @@ ID_LENGTH = 10
 WORDS_PER_MINUTE = 230
 
 
-BODY_READERS: list[Callable[[int], bytes]] = []
-"""Functions that read a body from a store, by slot: each store opened in this process
-registers one (:func:`body_reader_slot`)."""
+BODY_READERS: list[Callable[[Sequence[int]], list[bytes]]] = []
+"""Functions that read bodies from a store, by slot (rows in, their bodies out, in
+order): each store opened in this process registers one (:func:`body_reader_slot`)."""
 
 STORE_ROW_BITS = 40
 """``Article.stored`` is ``slot << STORE_ROW_BITS | row``: one int per article (an
@@ -39,7 +39,7 @@ object holding the reader and the row cost 0.14 s to make at 100,000 articles)."
 STORE_ROW_MASK = (1 << STORE_ROW_BITS) - 1
 
 
-def body_reader_slot(reader: Callable[[int], bytes]) -> int:
+def body_reader_slot(reader: Callable[[Sequence[int]], list[bytes]]) -> int:
     """Register a store's body reader; return what its rows are or-ed with."""
     BODY_READERS.append(reader)
     return (len(BODY_READERS) - 1) << STORE_ROW_BITS
@@ -132,7 +132,7 @@ class Article:
         """The cleaned paragraphs as UTF-8, from memory or from the store."""
         stored = self.stored  # read first: the store sets it before it empties body
         if stored >= 0:
-            return BODY_READERS[stored >> STORE_ROW_BITS](stored & STORE_ROW_MASK)
+            return BODY_READERS[stored >> STORE_ROW_BITS]((stored & STORE_ROW_MASK,))[0]
         return self.body
 
     @property
@@ -224,6 +224,25 @@ class Article:
             # Lossless, for scripts: `path` shows stand-ins for what it cannot show.
             fields["path_bytes"] = base64.b64encode(real).decode("ascii")
         return fields
+
+
+def read_bodies(articles: Sequence[Article]) -> list[bytes]:
+    """:meth:`Article.read_body` of each, those of one store in one query a few
+    hundred (50,000 stored bodies: 0.18 s, against 0.41 s one query each)."""
+    bodies: list[bytes] = [b""] * len(articles)
+    wanted: dict[int, tuple[list[int], list[int]]] = {}
+    for place, article in enumerate(articles):
+        stored = article.stored  # read first: the store sets it before it empties body
+        if stored >= 0:
+            places, rows = wanted.setdefault(stored >> STORE_ROW_BITS, ([], []))
+            places.append(place)
+            rows.append(stored & STORE_ROW_MASK)
+        else:
+            bodies[place] = article.body
+    for slot, (places, rows) in wanted.items():
+        for place, body in zip(places, BODY_READERS[slot](rows), strict=True):
+            bodies[place] = body
+    return bodies
 
 
 _SHARED: dict[str, str] = {}

@@ -59,6 +59,8 @@ _SERIAL_FIELD = 13
 _DATE_FIELD = 5
 _SHARED_FIELDS = (4, 6, 8, 9, 12, 18, 21)
 """title_source, date_text, source, author, encoding, date_origin, markup: few values."""
+_ROWS_PER_QUERY = 500
+"""Bodies read by one query (SQLite allows 32,766 parameters; 500 keeps each short)."""
 
 _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -481,19 +483,26 @@ class Store:
             self._slot = body_reader_slot(self.body_reader())
         return self._slot
 
-    def body_reader(self) -> Callable[[int], bytes]:
-        """A function of a row that reads its body (any thread: a connection of its own)."""
+    def body_reader(self) -> Callable[[Sequence[int]], list[bytes]]:
+        """A function of rows that reads their bodies, in order (any thread: a
+        connection of its own)."""
 
-        def read(row: int) -> bytes:
+        def read(rows: Sequence[int]) -> list[bytes]:
+            found: dict[int, bytes] = {}
             with self._reader_lock:
                 if self._reader is None:
                     self._reader = sqlite3.connect(
                         self.path, timeout=BUSY_SECONDS, check_same_thread=False
                     )
-                found = self._reader.execute(
-                    "SELECT body FROM bodies WHERE id = ?", (row,)
-                ).fetchone()
-            return b"" if found is None else found[0]
+                for start in range(0, len(rows), _ROWS_PER_QUERY):
+                    chunk = rows[start : start + _ROWS_PER_QUERY]
+                    marks = ",".join("?" * len(chunk))
+                    found.update(
+                        self._reader.execute(
+                            f"SELECT id, body FROM bodies WHERE id IN ({marks})", chunk
+                        )
+                    )
+            return [found.get(row, b"") for row in rows]
 
         return read
 
