@@ -483,3 +483,46 @@ def test_a_reopen_lists_an_articles_repeating_files_as_they_are_now(collection: 
     assert article is not None
     assert article.duplicates == (str(copies[1]),)
     assert corpus.at_path(str(copies[0])) is None
+
+
+def test_a_search_during_a_reopen_has_its_matches_read_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A re-open of 100,000 articles takes ~1 s to read them all, the top of the list
+    first: a rare word typed meanwhile found only the matches read so far. Now its
+    other matches are read next, before the rest, and the search finds them all."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for number in range(60):
+        word = "zanzibarite" if number in (3, 17, 41) else "ordinary"
+        date = f"2020-01-{number % 28 + 1:02d}"
+        _write(folder, f"a{number:02d}.txt", f"Title {number}", date, f"An {word} article.")
+    load([str(folder)], None, cache=True)  # writes the store
+    monkeypatch.setattr(store_module, "_TOP_ROWS", 10)
+    monkeypatch.setattr(store_module, "_WANTED_EVERY", 5)
+    store, _ = open_store([str(folder)], infer=True)
+    assert store is not None and store.complete
+    corpus = Corpus()
+    index = SearchIndex()
+    query = parse_query("zanzibarite")
+    sizes: list[int] = []
+    found: list[int] = []
+
+    def searched(new: list[object]) -> None:
+        sizes.append(len(corpus))
+        if len(sizes) <= 3:
+            found.append(len(index.search(query) or ()))
+
+    reopen(store, corpus, index, on_batch=searched)
+    try:
+        matched = {corpus.by_serial[serial].title for serial in index.search(query) or ()}
+    finally:
+        store.close()
+    assert matched == {"Title 3", "Title 17", "Title 41"}
+    assert len(corpus) == sizes[-1] == 60
+    assert sizes[0] == 10  # the top of the list
+    assert found[0] < 3  # the matches read so far
+    # The next batch: the rows read meanwhile (5 of them), then the other matches, on
+    # their own: all three are found long before the 60 are read.
+    assert sizes[1] <= 15 and sizes[2] <= 18, sizes
+    assert found[1] == 3 or sizes[1] == 15, (found, sizes)

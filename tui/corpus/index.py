@@ -99,6 +99,10 @@ Backend = Literal["fts5", "scan"]
 _BROAD = re.compile(r'"\w{1,2}"\*')
 """A one- or two-letter prefix alone: worth counting before fetching."""
 
+_UNREAD_HITS = 5_000
+"""Store rows a re-open is asked to read first, at most: the matches of a rare word
+(a common one matches too many for reading them first to show much sooner)."""
+
 _CACHE_ITEMS = 250_000
 """Serials held by the term-result cache, in total: ~17 MB at worst (a serial costs
 ~70 B in a frozenset, with its int). At 100k articles that is the last two or three
@@ -226,6 +230,7 @@ class SearchIndex:
             backend = "fts5" if fts5_available() else "scan"
         self.backend: Backend = backend
         self._lock = threading.RLock()
+        self._hits_lock = threading.Lock()
         self._articles: list[Article] = []
         """Articles in FTS5 (all of them, when scanning), by serial."""
         self._staged: list[tuple[Article, IndexText]] = []
@@ -265,6 +270,9 @@ class SearchIndex:
         self._shard_of = bytearray()
         """The shard each FTS5-indexed article is in, by serial (the store copies them)."""
         self._stored: sqlite3.Connection | None = None
+        self._unread_hits: set[int] = set()
+        """Store rows FTS5 found that no registered article holds yet (a re-open still
+        reading): for it to read next (:meth:`take_unread_hits`)."""
         """The store's file (:mod:`corpus.store`), when a re-open registered its articles:
         its FTS5 tables answer for them, by store row."""
         self._stored_shards: list[int] = []
@@ -934,10 +942,26 @@ class SearchIndex:
                 f"SELECT group_concat(rowid) FROM {name} WHERE {name} MATCH ?", (expression,)
             ).fetchone()[0]
             if joined:
-                rows = map(int, joined.split(","))
+                rows = list(map(int, joined.split(",")))
                 found.update(translation[row] for row in rows if row < size)
+                if -1 in found or any(row >= size for row in rows):
+                    self._note_unread(rows, translation, size)
         found.discard(-1)
         return frozenset(found)
+
+    def _note_unread(self, rows: list[int], translation: array[int], size: int) -> None:
+        unread = [row for row in rows if row >= size or translation[row] < 0]
+        with self._hits_lock:
+            if len(self._unread_hits) + len(unread) <= _UNREAD_HITS:
+                self._unread_hits.update(unread)
+
+    def take_unread_hits(self) -> list[int]:
+        """Store rows a search found that are not registered yet, once each: a re-open
+        reads them next, so a rare word's every match is shown before the rest of the
+        collection is read (100,000 articles take ~1 s). Any thread."""
+        with self._hits_lock:
+            taken, self._unread_hits = self._unread_hits, set()
+        return sorted(taken)
 
     def _read(self, serial: int) -> _Text:
         """One article's text, folded for the scan regexes as they need it."""

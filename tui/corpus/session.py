@@ -73,7 +73,7 @@ def reopen(
     (the first is the top of the list)."""
     connection = store.search_connection()
     by_row: dict[int, Article] = {}
-    for batch in store.read(skip=skip):
+    for batch in store.read(skip=skip, wanted=index.take_unread_hits):
         new = corpus.add(batch.articles)
         if len(new) != len(batch.articles):  # a text held twice (not written so): skip
             kept = {id(article) for article in new}
