@@ -189,7 +189,7 @@ def _common_words(corpus: str, files: int = 2000) -> list[str]:
         for word in words:
             if word.isalpha() and word.isascii():
                 counts[word] = counts.get(word, 0) + 1
-    return sorted(counts, key=counts.__getitem__, reverse=True)
+    return sorted(counts, key=lambda word: (-counts[word], word))  # the same every run
 
 
 def _forget(index: SearchIndex) -> None:

@@ -56,7 +56,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Literal, NamedTuple
 
-from .model import Article, read_bodies
+from .model import Article, read_word_forms
 from .query import (
     MAX_ORDINAL,
     Clause,
@@ -157,6 +157,9 @@ class IndexText(NamedTuple):
     text with Han or kana, currency signs or symbol terms)."""
     fts_body: str | None = None
     """The same for the body."""
+    signs: str | None = None
+    """The currency signs beyond ASCII in :attr:`body` (None: not known, the body having
+    been folded the slow way), for :func:`wordrows.folded_word_form`."""
 
 
 def prepare(article: Article) -> IndexText:
@@ -170,7 +173,8 @@ def prepare(article: Article) -> IndexText:
         fts_body = fts_form(body, *kinds)
     else:
         fts_body = None  # the common case, told by four memchr() (b"++" would take 3 µs)
-    return IndexText(title, body, plain, fts_form(title), fts_body)
+    signs = None if kinds is None else kinds[1]
+    return IndexText(title, body, plain, fts_form(title), fts_body, signs)
 
 
 _ROWS_PER_INSERT = 256
@@ -749,8 +753,9 @@ class SearchIndex:
             articles = [self._articles[serial] for serial in serials]
             texts: list[bytes] = []
             owners: list[int] = []
-            for serial, article, body in zip(serials, articles, read_bodies(articles), strict=True):
-                text = _Text(article, bool(self._plain[serial]), body)
+            forms = read_word_forms(articles)
+            for serial, article, (form, body) in zip(serials, articles, forms, strict=True):
+                text = _Text(article, bool(self._plain[serial]), body or None, form)
                 if rows.bodies is rows.titles:
                     title, words = text.title_words(), text.body_words()
                     if title is not None and words is not None:
@@ -1117,14 +1122,18 @@ class _Text:
     """One article read for the phrase regexes: the title folded, the body folded (or,
     when plain, lowered as bytes) on first need, then kept for the next phrase."""
 
-    __slots__ = ("_body", "_lowered", "_raw", "article", "plain", "title")
+    __slots__ = ("_body", "_form", "_lowered", "_raw", "article", "plain", "title")
 
-    def __init__(self, article: Article, plain: bool, raw: bytes | None = None) -> None:
+    def __init__(
+        self, article: Article, plain: bool, raw: bytes | None = None, form: bytes | None = None
+    ) -> None:
         self.article = article
         self.plain = plain
         self.title = _fold_title(article.title)
         self._raw = raw
         """The body as read, when the caller read it (several at once)."""
+        self._form = form
+        """Its word form, when the store keeps it (see :func:`word_form`)."""
         self._body: str | None = None
         self._lowered: bytes | None = None
 
@@ -1142,6 +1151,8 @@ class _Text:
 
     def body_words(self) -> bytes | None:
         """The body as :class:`WordRows` reads it (:func:`word_form`), if it can be."""
+        if self._form is not None:
+            return self._form
         return word_form(self.raw(), self.plain)
 
     def title_words(self) -> bytes | None:

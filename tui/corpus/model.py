@@ -12,7 +12,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 from .dates import DATE_ORIGINS, ArticleDate, period_code
 from .files import Skipped, SourceText, discover, read_source, resolve_display_path
@@ -39,9 +39,19 @@ object holding the reader and the row cost 0.14 s to make at 100,000 articles)."
 STORE_ROW_MASK = (1 << STORE_ROW_BITS) - 1
 
 
-def body_reader_slot(reader: Callable[[Sequence[int]], list[bytes]]) -> int:
-    """Register a store's body reader; return what its rows are or-ed with."""
+WORD_READERS: list[Callable[[Sequence[int]], list[tuple[bytes | None, bytes | None]]]] = []
+"""Functions that read bodies' word forms from a store, by slot (see
+:meth:`store.Store.word_reader`)."""
+
+
+def body_reader_slot(
+    reader: Callable[[Sequence[int]], list[bytes]],
+    words: Callable[[Sequence[int]], list[tuple[bytes | None, bytes | None]]],
+) -> int:
+    """Register a store's readers of bodies and of word forms; return what its rows
+    are or-ed with."""
     BODY_READERS.append(reader)
+    WORD_READERS.append(words)
     return (len(BODY_READERS) - 1) << STORE_ROW_BITS
 
 
@@ -226,10 +236,22 @@ class Article:
         return fields
 
 
-def read_bodies(articles: Sequence[Article]) -> list[bytes]:
-    """:meth:`Article.read_body` of each, those of one store in one query a few
-    hundred (50,000 stored bodies: 0.18 s, against 0.41 s one query each)."""
-    bodies: list[bytes] = [b""] * len(articles)
+def read_word_forms(articles: Sequence[Article]) -> list[tuple[bytes | None, bytes | None]]:
+    """Each article's word form as its store keeps it (and None), or None and its
+    body: from memory, or where the store keeps no form (a plain body). Those of one
+    store are read in one query a few hundred (50,000 stored bodies took 0.18 s so,
+    0.41 s one query each)."""
+    return _from_stores(articles, WORD_READERS, lambda body: (None, body))
+
+
+def _from_stores(
+    articles: Sequence[Article],
+    readers: Sequence[Callable[[Sequence[int]], list[_Read]]],
+    in_memory: Callable[[bytes], _Read],
+) -> list[_Read]:
+    """What *readers* (by store slot) read for each stored article, in one call per
+    store; *in_memory* of the body of the others."""
+    found: list[_Read | None] = [None] * len(articles)
     wanted: dict[int, tuple[list[int], list[int]]] = {}
     for place, article in enumerate(articles):
         stored = article.stored  # read first: the store sets it before it empties body
@@ -238,11 +260,14 @@ def read_bodies(articles: Sequence[Article]) -> list[bytes]:
             places.append(place)
             rows.append(stored & STORE_ROW_MASK)
         else:
-            bodies[place] = article.body
+            found[place] = in_memory(article.body)
     for slot, (places, rows) in wanted.items():
-        for place, body in zip(places, BODY_READERS[slot](rows), strict=True):
-            bodies[place] = body
-    return bodies
+        for place, read in zip(places, readers[slot](rows), strict=True):
+            found[place] = read
+    return found  # type: ignore[return-value]  # every place was filled
+
+
+_Read = TypeVar("_Read")
 
 
 _SHARED: dict[str, str] = {}

@@ -157,7 +157,9 @@ class StoreBatch:
     """Articles just loaded, for the store to write as the load goes on."""
 
     articles: list[Article]
-    plains: list[bool]
+    texts: list[IndexText]
+    """Their index texts: the store keeps whether each body is plain, and the word
+    form of one that is not."""
 
 
 @dataclass(slots=True)
@@ -260,7 +262,7 @@ class StoreWriter:
                     continue
                 try:
                     if isinstance(job, StoreBatch):
-                        if self.store.write_batch(job.articles, job.plains):
+                        if self.store.write_batch(job.articles, job.texts):
                             serials = [article.serial for article in job.articles]
                             self.store.release_bodies(job.articles, serials)
                     elif isinstance(job, StoreSnapshot):
@@ -518,7 +520,7 @@ class CorpusSession:
     def _write(self, articles: list[Article], texts: Sequence[IndexText]) -> None:
         """Hand a loaded batch to the store (its bodies then leave memory)."""
         if self.writer is not None and articles:
-            self.writer.put(StoreBatch(articles, [text.plain for text in texts]))
+            self.writer.put(StoreBatch(articles, list(texts)))
 
     def _read_only(
         self,
