@@ -419,10 +419,8 @@ def test_phrases_searched_in_one_pass_agree_with_their_regexes(
     assert (set(range(len(articles))) if found is None else found) == expected, text
 
 
-def test_many_phrases_are_searched_in_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The test above checks answers; this one that the pass is what gives them, for
-    plain bodies, folded ones and titles, and that long runs of separators (a page's
-    layout) do not hide a phrase."""
+def _counting_passes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Record the texts of each automaton pass (:meth:`WordRows.held`)."""
     from tui.corpus import wordrows as wordrows_module
 
     passes: list[int] = []
@@ -433,6 +431,14 @@ def test_many_phrases_are_searched_in_one_pass(monkeypatch: pytest.MonkeyPatch) 
         return held(self, texts, owners)  # type: ignore[arg-type]
 
     monkeypatch.setattr(wordrows_module.WordRows, "held", counting)
+    return passes
+
+
+def test_many_phrases_are_searched_in_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test above checks answers; this one that the pass is what gives them, for
+    plain bodies, folded ones and titles, and that long runs of separators (a page's
+    layout) do not hide a phrase."""
+    passes = _counting_passes(monkeypatch)
     bodies = [
         "the amber \n\n\n            \n basil was here",  # a long run between the words
         "Ambér, basil and more",  # folded to ASCII
@@ -488,16 +494,7 @@ def test_a_scan_that_mostly_finds_nothing_reads_in_one_pass_with_the_same_answer
 def test_a_scan_that_mostly_finds_nothing_switches_to_one_pass(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from tui.corpus import wordrows as wordrows_module
-
-    passes: list[int] = []
-    held = wordrows_module.WordRows.held
-
-    def counting(self: object, texts: list[bytes], owners: list[int]) -> set[int]:
-        passes.append(len(texts))
-        return held(self, texts, owners)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(wordrows_module.WordRows, "held", counting)
+    passes = _counting_passes(monkeypatch)
     articles = [_filled(n, "amber, basil" if n % 10 == 0 else "basil amber") for n in range(80)]
     absent = [f"absentword{n}" for n in range(GROUP_MIN)]
     query = parse_query(" OR ".join([*absent, '"amber basil"']))
