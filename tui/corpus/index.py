@@ -947,15 +947,19 @@ class SearchIndex:
                 f"SELECT group_concat(rowid) FROM {name} WHERE {name} MATCH ?", (expression,)
             ).fetchone()[0]
             if joined:
-                rows = list(map(int, joined.split(",")))
+                count = joined.count(",") + 1
+                before = len(found)
+                rows = map(int, joined.split(","))
                 found.update(translation[row] for row in rows if row < size)
-                if -1 in found or any(row >= size for row in rows):
-                    self._note_unread(rows, translation, size)
+                if len(found) - before < count and count <= _UNREAD_HITS:
+                    self._note_unread(joined, translation, size)  # a re-open reading
         found.discard(-1)
         return frozenset(found)
 
-    def _note_unread(self, rows: list[int], translation: array[int], size: int) -> None:
-        unread = [row for row in rows if row >= size or translation[row] < 0]
+    def _note_unread(self, joined: str, translation: array[int], size: int) -> None:
+        unread = [
+            row for row in map(int, joined.split(",")) if row >= size or translation[row] < 0
+        ]
         with self._hits_lock:
             if len(self._unread_hits) + len(unread) <= _UNREAD_HITS:
                 self._unread_hits.update(unread)
