@@ -759,8 +759,8 @@ class SearchIndex:
                 if rows.bodies is rows.titles:
                     title, words = text.title_words(), text.body_words()
                     if title is not None and words is not None:
-                        texts += (title, words)
-                        owners += (serial, serial)
+                        texts.append(title + b" \0 " + words)  # as held() joins texts
+                        owners.append(serial)
                         continue
                 if group.search(text):
                     held.add(serial)
