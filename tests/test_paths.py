@@ -369,3 +369,18 @@ def test_web_driver_draws_a_not_utf8_name(tmp_path: Path) -> None:
     process.stdin.close()
     assert "UnicodeEncodeError" not in errors
     assert drawn, errors[-2000:]
+
+
+def test_a_folder_walk_takes_the_suffixes_splitext_would(tmp_path: Path) -> None:
+    """The walk tells an article file by its suffix without os.path.splitext (its
+    calls were a tenth of a 100k walk): the same names must be taken."""
+    from tui.corpus.files import ARTICLE_SUFFIXES
+
+    names = ["a.txt", "b.TXT", "c.Md", "d.html", "e.htm", "f.b.md", ".txt", "..txt", "...md",
+             ".hidden.md", "noext", "x.", "y.txt.bak", "z.MD.txt", "weird..txt"]  # fmt: skip
+    for name in names:
+        (tmp_path / name).write_text("Body.\n", encoding="utf-8")
+    taken = {Path(path).name for path in discover([str(tmp_path)])}
+    expected = {n for n in names if os.path.splitext(n)[1].lower() in ARTICLE_SUFFIXES}
+    assert taken == expected
+    assert ".hidden.md" in taken and ".txt" not in taken

@@ -191,7 +191,8 @@ def _walk(
                     symlinked = False
                 (linked if symlinked else subfolders).append(entry.path)
                 continue
-            if os.path.splitext(name)[1].lower() not in ARTICLE_SUFFIXES:
+            dot = name.rfind(".")  # os.path.splitext's suffix, without its calls
+            if dot <= 0 or name[dot:].lower() not in ARTICLE_SUFFIXES or name[:dot] == "." * dot:
                 continue
             try:
                 file_info = entry.stat(follow_symlinks=True)

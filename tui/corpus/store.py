@@ -872,6 +872,9 @@ def _newest_key(article: Article) -> tuple[int, int]:
     return (0, (year * 100 + month) * 100 + day)
 
 
+_DOT_PARTS = re.compile(r"/\.\.?(?:/|$)")
+
+
 class _Speller:
     """:func:`_key` for many paths: the working folder joined once, ``normpath`` only
     where a path needs it (``abspath`` per path cost 0.2 s at 100k)."""
@@ -880,8 +883,10 @@ class _Speller:
         self.here = os.getcwd() + os.sep
 
     def __call__(self, path: str) -> bytes:
-        absolute = path if os.path.isabs(path) else self.here + path
-        if "/." in absolute or "//" in absolute:
+        absolute = path if path.startswith("/") else self.here + path
+        # Only a path with a "." or ".." part, or "//", needs normpath: not one under a
+        # hidden folder (".corpora"), which had every path of a collection pay it.
+        if "//" in absolute or ("/." in absolute and _DOT_PARTS.search(absolute)):
             absolute = os.path.normpath(absolute)
         return os.fsencode(absolute)
 
