@@ -53,7 +53,7 @@ import threading
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Literal, NamedTuple
 
 from .model import Article, read_word_forms
@@ -748,6 +748,9 @@ class SearchIndex:
         rows = group.word_rows()
         held: set[int] = set()
         order = sorted(pool)
+        # The automaton drops the GIL: it reads one batch in a thread of its own while
+        # this one reads and folds the next (0.85 -> ~0.6 s for 64 phrases at 50k).
+        passes: list[Future[set[int]]] = []
         for start in range(0, len(order), _PASS_ARTICLES):
             serials = order[start : start + _PASS_ARTICLES]
             articles = [self._articles[serial] for serial in serials]
@@ -764,7 +767,12 @@ class SearchIndex:
                         continue
                 if group.search(text):
                     held.add(serial)
-            held.update(rows.titles.held(texts, owners))
+            if texts:
+                if len(passes) >= 2:  # at most two batches waiting: bounded memory
+                    held.update(passes.pop(0).result())
+                passes.append(_pass_thread().submit(rows.titles.held, texts, owners))
+        for future in passes:
+            held.update(future.result())
         return held
 
     def _union(self, phrases: list[TextTerm]) -> frozenset[int]:
@@ -1187,6 +1195,16 @@ class _Text:
 
 _TRY_ALONE = 2
 """Phrases tried alone on an article before one regex for all of them decides."""
+
+_PASS_THREAD: list[ThreadPoolExecutor] = []
+
+
+def _pass_thread() -> ThreadPoolExecutor:
+    """The one thread automaton passes run in (made on first use, left to the end)."""
+    if not _PASS_THREAD:
+        _PASS_THREAD.append(ThreadPoolExecutor(1, thread_name_prefix="broadsheet-pass"))
+    return _PASS_THREAD[0]
+
 
 _PASS_ARTICLES = 256
 """Articles read and searched together by :meth:`SearchIndex._held_in_one_pass`."""
