@@ -214,6 +214,44 @@ def _command_line(corpus: str, shapes: list[tuple[str, str]], repeat: int) -> No
         run = [sys.executable, "-m", "tui", "--list", corpus]
         subprocess.run(run, capture_output=True, check=False, env=environment)
         _run_shapes(corpus, shapes, repeat, environment)
+        print(f"\nthe search alone, in this process, from the store (best of {repeat})")
+        _search_stored(corpus, shapes, repeat, cache)
+
+
+def _search_stored(corpus: str, shapes: list[tuple[str, str]], repeat: int, cache: str) -> None:
+    """Time ``CorpusSession.search`` on the folder's store, re-opened: the filter bar's
+    answer, without the command line's start-up (reading every record, checking every
+    file)."""
+    import os
+
+    from tui.corpus.session import CorpusSession
+
+    os.environ["BROADSHEET_CACHE_DIR"] = cache
+    session = CorpusSession([corpus], infer=True, cache=True)
+    session.open_store(on_error=print)
+    if not (session.can_reopen and session.reopen(lambda *_: None)):
+        print("the store could not be re-opened")
+        return
+    try:
+        for name, text in shapes:
+            if not text:
+                continue
+            try:
+                parse_query(text)
+            except QueryError:
+                continue
+
+            def search(text: str = text) -> set[int] | None:
+                assert session.index is not None
+                _forget(session.index)
+                return session.search(parse_query(text), None)
+
+            seconds = _best(search, repeat)
+            found = search()
+            matched = len(session.corpus) if found is None else len(found)
+            print(f"{name:46} {seconds:8.3f} s  {matched:8} matches", flush=True)
+    finally:
+        session.close(store_seconds=None)
 
 
 def _run_shapes(
