@@ -12,7 +12,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Literal
 
 from .dates import DATE_ORIGINS, ArticleDate, period_code
 from .files import Skipped, SourceText, discover, read_source, resolve_display_path
@@ -241,17 +241,7 @@ def read_word_forms(articles: Sequence[Article]) -> list[tuple[bytes | None, byt
     body: from memory, or where the store keeps no form (a plain body). Those of one
     store are read in one query a few hundred (50,000 stored bodies took 0.18 s so,
     0.41 s one query each)."""
-    return _from_stores(articles, WORD_READERS, lambda body: (None, body))
-
-
-def _from_stores(
-    articles: Sequence[Article],
-    readers: Sequence[Callable[[Sequence[int]], list[_Read]]],
-    in_memory: Callable[[bytes], _Read],
-) -> list[_Read]:
-    """What *readers* (by store slot) read for each stored article, in one call per
-    store; *in_memory* of the body of the others."""
-    found: list[_Read | None] = [None] * len(articles)
+    found: list[tuple[bytes | None, bytes | None]] = [(None, b"")] * len(articles)
     wanted: dict[int, tuple[list[int], list[int]]] = {}
     for place, article in enumerate(articles):
         stored = article.stored  # read first: the store sets it before it empties body
@@ -260,14 +250,11 @@ def _from_stores(
             places.append(place)
             rows.append(stored & STORE_ROW_MASK)
         else:
-            found[place] = in_memory(article.body)
+            found[place] = (None, article.body)
     for slot, (places, rows) in wanted.items():
-        for place, read in zip(places, readers[slot](rows), strict=True):
-            found[place] = read
-    return found  # type: ignore[return-value]  # every place was filled
-
-
-_Read = TypeVar("_Read")
+        for place, pair in zip(places, WORD_READERS[slot](rows), strict=True):
+            found[place] = pair
+    return found
 
 
 _SHARED: dict[str, str] = {}

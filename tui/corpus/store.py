@@ -181,6 +181,16 @@ class StoredBatch:
     plains: list[bool]
 
 
+def _rows_in(
+    connection: sqlite3.Connection, select: str, rows: Sequence[int]
+) -> Iterator[tuple[Any, ...]]:
+    """``select … WHERE id IN (rows)``, a few hundred rows a query."""
+    for start in range(0, len(rows), _ROWS_PER_QUERY):
+        chunk = rows[start : start + _ROWS_PER_QUERY]
+        marks = ",".join("?" * len(chunk))
+        yield from connection.execute(f"{select} WHERE id IN ({marks})", chunk)
+
+
 def _stored_words(text: IndexText) -> bytes | None:
     """What the bodies table keeps as a body's word form: None for a plain body (its
     form is cheap to make) or one folded the slow way (its currency signs unknown)."""
@@ -453,15 +463,7 @@ class Store:
                         batch = StoredBatch([], [], [])
                     if asked:
                         found = StoredBatch([], [], [])
-                        for start in range(0, len(asked), _ROWS_PER_QUERY):
-                            chunk = asked[start : start + _ROWS_PER_QUERY]
-                            marks = ",".join("?" * len(chunk))
-                            made(
-                                self._connection.execute(
-                                    f"{columns} WHERE id IN ({marks})", chunk
-                                ).fetchall(),
-                                found,
-                            )
+                        made(list(_rows_in(self._connection, columns, asked)), found)
                         if found.articles:
                             yield found
                     if not rows:
@@ -525,50 +527,28 @@ class Store:
     def slot(self) -> int:
         """What this store's rows are or-ed with in :attr:`Article.stored`."""
         if self._slot is None:
-            self._slot = body_reader_slot(self.body_reader(), self.word_reader())
+            self._slot = body_reader_slot(self.read_bodies, self.read_word_forms)
         return self._slot
 
-    def body_reader(self) -> Callable[[Sequence[int]], list[bytes]]:
-        """A function of rows that reads their bodies, in order (any thread: a
-        connection of its own)."""
+    def read_bodies(self, rows: Sequence[int]) -> list[bytes]:
+        """The bodies of *rows*, in order (any thread: a connection of its own)."""
+        found = dict(self._read("SELECT id, body FROM bodies", rows))
+        return [found.get(row, b"") for row in rows]
 
-        def read(rows: Sequence[int]) -> list[bytes]:
-            found = self._read_rows("body", rows)
-            return [found.get(row, b"") for row in rows]
+    def read_word_forms(self, rows: Sequence[int]) -> list[tuple[bytes | None, bytes | None]]:
+        """Each row's word form, or None and its body when the store keeps no form (a
+        plain body), in order (any thread)."""
+        columns = "SELECT id, words, CASE WHEN words IS NULL THEN body END FROM bodies"
+        found = {row: (words, body) for row, words, body in self._read(columns, rows)}
+        return [found.get(row, (None, b"")) for row in rows]
 
-        return read
-
-    def word_reader(self) -> Callable[[Sequence[int]], list[tuple[bytes | None, bytes | None]]]:
-        """A function of rows that reads, in order, each one's word form, or (None and)
-        its body when the store keeps none (a plain body)."""
-
-        def read(rows: Sequence[int]) -> list[tuple[bytes | None, bytes | None]]:
-            found = self._read_rows("words, CASE WHEN words IS NULL THEN body END", rows)
-            return [found.get(row, (None, b"")) for row in rows]
-
-        return read
-
-    def _read_rows(self, columns: str, rows: Sequence[int]) -> dict[int, Any]:
-        """Row → *columns* of the bodies table (a tuple of them when several), a few
-        hundred rows a query."""
-        found: dict[int, Any] = {}
-        several = "," in columns
+    def _read(self, select: str, rows: Sequence[int]) -> list[tuple[Any, ...]]:
         with self._reader_lock:
             if self._reader is None:
                 self._reader = sqlite3.connect(
                     self.path, timeout=BUSY_SECONDS, check_same_thread=False
                 )
-            for start in range(0, len(rows), _ROWS_PER_QUERY):
-                chunk = rows[start : start + _ROWS_PER_QUERY]
-                marks = ",".join("?" * len(chunk))
-                cursor = self._reader.execute(
-                    f"SELECT id, {columns} FROM bodies WHERE id IN ({marks})", chunk
-                )
-                if several:
-                    found.update((row[0], row[1:]) for row in cursor)
-                else:
-                    found.update(cursor)
-        return found
+            return list(_rows_in(self._reader, select, rows))
 
     def search_connection(self) -> sqlite3.Connection:
         """A connection for the search index to query the FTS5 tables (its own lock)."""
