@@ -16,11 +16,13 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tui.corpus import index as index_module
 from tui.corpus.index import SearchIndex, fts5_available, matches_prepared, prepare
 from tui.corpus.model import Article
 from tui.corpus.query import (
@@ -273,7 +275,6 @@ def test_word_groups_agree_with_testing_every_term(
 def _counting_reads(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """Count how often the index re-reads each article (by title): every re-read of a
     phrase's candidate folds the article's title first."""
-    from tui.corpus import index as index_module
 
     reads: dict[str, int] = {}
     fold = index_module._fold_title
@@ -417,6 +418,45 @@ def test_phrases_searched_in_one_pass_agree_with_their_regexes(
     found = index.search(query)
     expected = {a.serial for a in articles if reference(query, a, None)}
     assert (set(range(len(articles))) if found is None else found) == expected, text
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    titles=st.lists(_written_text(4), min_size=1, max_size=6),
+    bodies=st.lists(_written_text(14), min_size=6, max_size=6),
+    phrases=st.lists(_PHRASE, min_size=1, max_size=3),
+)
+def test_phrases_all_required_agree_with_their_regexes_in_passes(
+    titles: list[str], bodies: list[str], phrases: list[tuple[list[str], bool, bool]]
+) -> None:
+    """Phrases that must all hold, among many candidates ("foreign office" is in
+    41,000 of 100,000 articles' words), are looked for in one automaton pass each,
+    here from the first candidate on: the answer is every phrase's regex's."""
+    articles = [
+        make_article(serial, titles[serial % len(titles)], body, None)
+        for serial, body in enumerate(bodies)
+    ]
+    index = SearchIndex()
+    index.add(articles)
+    text = " ".join(
+        '"' + " ".join(words) + '"' + (" " if whole else "") for words, _, whole in phrases
+    )
+    query = parse_query(text)
+    with patch.object(index_module, "_PASS_CANDIDATES", 1):
+        found = index.search(query)
+    expected = {a.serial for a in articles if reference(query, a, None)}
+    assert found == expected, text
+
+
+def test_a_phrase_among_many_candidates_is_searched_in_passes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    passes = _counting_passes(monkeypatch)
+    articles = [_filled(n, "amber basil" if n % 3 else "basil and amber") for n in range(600)]
+    index = SearchIndex()
+    index.add(articles)
+    assert index.search(parse_query('"amber basil"')) == {n for n in range(600) if n % 3}
+    assert sum(passes) == 600  # every candidate, in passes, none alone
 
 
 def _counting_passes(monkeypatch: pytest.MonkeyPatch) -> list[int]:

@@ -149,18 +149,24 @@ def load(
     and writes the store. Without it (or when the store cannot be used: a warning says
     why), every file is parsed in a process pool, and indexed only for a query.
     """
-    from .corpus.session import CorpusSession
+    from .corpus.session import CorpusSession, FolderCheck
     from .corpus.watch import read_files
 
     session = CorpusSession(paths, infer=infer, cache=cache, rebuild=rebuild)
+    # Before any thread starts: a child compares the folder with the store meanwhile.
+    check = FolderCheck.start(paths, infer=infer) if cache and not rebuild else None
     warning = session.open_store(on_error=lambda message: _warn(f"warning: {message}"))
     if warning is not None:
         _warn(f"warning: {warning}")
     if session.store_note is not None:
         _warn(f"note: {session.store_note}")  # once, after an upgrade: then it is fast
     try:
-        if session.can_reopen and session.reopen(_report_skipped):
-            for changes in session.check_folder():
+        # A query reads from the store only the articles that may match it (all of
+        # them for a negation or a date alone).
+        only = session.candidates(query) if query is not None and session.can_reopen else None
+        if session.can_reopen and session.reopen(_report_skipped, only):
+            difference = check.result() if check is not None else None
+            for changes in session.check_folder(difference=difference):
                 _warn_skipped(item for _, item, _ in changes.read)
                 applied = session.apply(changes)
                 if applied.removal.orphans:  # files repeating an article whose own went
@@ -173,6 +179,8 @@ def load(
         matched = session.search(query, state) if query is not None else None
         return session.corpus, matched or set()
     finally:
+        if check is not None:
+            check.cancel()
         session.close(store_seconds=None)  # the store's writes end before the answer
 
 

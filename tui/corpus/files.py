@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import errno
 import functools
+import operator
 import os
 import stat
 from collections.abc import Iterable, Iterator
@@ -168,7 +169,7 @@ def _walk(
         seen_dirs.add(key)
         try:
             with os.scandir(folder) as entries:
-                ordered = sorted(entries, key=lambda entry: entry.name)
+                ordered = sorted(entries, key=_name)
         except FileNotFoundError:
             yield Skipped(folder, VANISHED)
             continue
@@ -192,7 +193,9 @@ def _walk(
                 (linked if symlinked else subfolders).append(entry.path)
                 continue
             dot = name.rfind(".")  # os.path.splitext's suffix, without its calls
-            if dot <= 0 or name[dot:].lower() not in ARTICLE_SUFFIXES or name[:dot] == "." * dot:
+            if dot <= 0 or name[dot:].lower() not in ARTICLE_SUFFIXES:
+                continue
+            if name[0] == "." and name[:dot] == "." * dot:
                 continue
             try:
                 file_info = entry.stat(follow_symlinks=True)
@@ -205,7 +208,7 @@ def _walk(
                 else:
                     yield Skipped(entry.path, exc.strerror or str(exc))
                 continue
-            if not stat.S_ISREG(file_info.st_mode):
+            if file_info.st_mode & _FORMAT != stat.S_IFREG:  # S_ISREG, without its call
                 yield Skipped(entry.path, _kind_of(file_info.st_mode))
                 continue
             file_key = (file_info.st_dev, file_info.st_ino)
@@ -215,6 +218,10 @@ def _walk(
             yield (entry.path, file_info) if with_status else entry.path
         # Reverse so that popping from the stack visits subfolders in name order.
         stack.extend(reversed(subfolders))
+
+
+_name = operator.attrgetter("name")
+_FORMAT = 0o170000  # stat.S_IFMT's mask
 
 
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)

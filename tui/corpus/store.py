@@ -30,7 +30,7 @@ import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -162,6 +162,29 @@ def store_ready(roots: Sequence[str], *, infer: bool, cache_dir: str) -> bool:
         and meta.get("parser") == parser_version()
         and meta.get("complete") == "1"
     )
+
+
+def _identities(connection: sqlite3.Connection) -> dict[bytes, tuple[int, int, int]]:
+    found = connection.execute("SELECT path, size, mtime_ns, inode FROM files").fetchall()
+    return {path: (size, mtime, inode) for path, size, mtime, inode in found}
+
+
+def stored_identities(path: str) -> dict[bytes, tuple[int, int, int]] | None:
+    """:meth:`Store.identities` of the complete store at *path*, opened read-only
+    (by a process of its own: see ``session.FolderCheck``); None when there is none."""
+    if not os.path.isfile(path) or os.path.islink(path):
+        return None
+    try:
+        connection = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True, timeout=0.2)
+        try:
+            complete = connection.execute("SELECT value FROM meta WHERE key = 'complete'")
+            if complete.fetchone() != ("1",):
+                return None
+            return _identities(connection)
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return None
 
 
 def _uri_path(path: str) -> str:
@@ -397,6 +420,7 @@ class Store:
         skip: Iterable[str] = (),
         size: int = 25_000,
         wanted: Callable[[], list[int]] | None = None,
+        only: Collection[int] | None = None,
     ) -> Iterator[StoredBatch]:
         """Every article the store holds, bodies left behind, in batches: newest first
         as of the last full load (the first batch is the top of the list), then the
@@ -404,6 +428,8 @@ class Store:
 
         *wanted*: asked between reads of a few thousand rows for rows to read at once
         (a search's matches), which then come in a batch of their own.
+        *only*: the rows to read, in one batch, and no other (a query's candidates,
+        :meth:`matching_rows`).
         """
         left_out = self._rows_of(skip)
         base = self.slot()
@@ -451,6 +477,12 @@ class Store:
             # Rows already made, one byte each (a set of a million ints took ~60 MB).
             last = self._connection.execute("SELECT coalesce(max(id), -1) FROM articles")
             done = bytearray(last.fetchone()[0] + 1)
+            if only is not None:
+                chosen = StoredBatch([], [], [])
+                made(list(_rows_in(self._connection, columns, sorted(only))), chosen)
+                if chosen.articles:
+                    yield chosen
+                return
             for cursor in cursors:
                 batch = StoredBatch([], [], [])
                 while True:
@@ -496,13 +528,27 @@ class Store:
             ],
         )
 
+    def article_count(self) -> int:
+        with self._lock:
+            return int(self._connection.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def matching_rows(self, expression: str) -> set[int]:
+        """Rows of the articles whose title and body FTS5 finds for *expression*."""
+        connection = self.search_connection()
+        rows: set[int] = set()
+        for number in range(SHARDS):
+            name = f"words_{number}"
+            joined = connection.execute(
+                f"SELECT group_concat(rowid) FROM {name} WHERE {name} MATCH ?", (expression,)
+            ).fetchone()[0]
+            if joined:
+                rows.update(map(int, joined.split(",")))
+        return rows
+
     def identities(self) -> dict[bytes, tuple[int, int, int]]:
         """Absolute path → (size, mtime_ns, inode) of every file the store knows."""
         with self._lock:
-            found = self._connection.execute(
-                "SELECT path, size, mtime_ns, inode FROM files"
-            ).fetchall()
-        return {path: (size, mtime, inode) for path, size, mtime, inode in found}
+            return _identities(self._connection)
 
     def _rows_of(self, paths: Iterable[str]) -> set[int]:
         keys = [_key(path) for path in paths]
