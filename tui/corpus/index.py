@@ -219,14 +219,28 @@ def candidate_expression(query: Query) -> str | None:
     words in any order, ``title:`` as a word anywhere, so the expression finds more
     articles than match, never fewer. The command line reads only those from the store.
     """
-    parts: list[str] = []
+    clauses: list[list[TextTerm]] = []
     for clause in query.search_clauses:
-        if not all(isinstance(term, TextTerm) and not term.negated for term in clause):
+        terms = [term for term in clause if isinstance(term, TextTerm) and not term.negated]
+        if len(terms) < len(clause) or not all(map(_fts_expression, terms)):
             continue
-        expressions = [_fts_expression(term) for term in clause]  # type: ignore[arg-type]
-        if all(expressions):
-            parts.append("(" + " OR ".join(f"({e})" for e in expressions) + ")")
-    return " AND ".join(parts) if parts else None
+        if len(terms) > _UNION_PHRASES and any(term.needs_verifying for term in terms):
+            continue  # the search reads every article for these: asking FTS5 is waste
+        clauses.append(terms)
+    return _all_of(clauses) or None
+
+
+def _any_of(terms: Iterable[TextTerm]) -> str:
+    """FTS5's query for a clause (one of *terms*); one spelling for every use, so
+    that what one asked is found again in :attr:`SearchIndex._cache`."""
+    return " OR ".join(f"({_fts_expression(term)})" for term in terms)
+
+
+def _all_of(clauses: Sequence[Sequence[TextTerm]]) -> str:
+    """FTS5's query for clauses that must all hold (a lone one spelt as :func:`_any_of`)."""
+    if len(clauses) == 1:
+        return _any_of(clauses[0])
+    return " AND ".join(f"({_any_of(clause)})" for clause in clauses)
 
 
 def _term_key(term: TextTerm) -> tuple[tuple[str, ...], bool, bool]:
@@ -681,18 +695,16 @@ class SearchIndex:
         if not positive:
             if negative:
                 # Negations alone: exclude their union (one query), keep the rest.
-                expression = " OR ".join(f"({_fts_expression(t)})" for t in negative)
+                expression = _any_of(negative)
                 excluded = self._match("words", expression)
                 base = candidates if candidates is not None else self._everything()
                 candidates = base - excluded
             return candidates, rest
-        parts = [
-            "(" + " OR ".join(f"({_fts_expression(t)})" for t in clause) + ")"  # type: ignore[arg-type]
-            for clause in positive
-        ]
-        expression = " AND ".join(parts)
+        expression = _all_of(positive)  # type: ignore[arg-type]
         if negative:
-            expression += " NOT (" + " OR ".join(f"({_fts_expression(t)})" for t in negative) + ")"
+            if len(positive) == 1:
+                expression = f"({expression})"
+            expression += f" NOT ({_any_of(negative)})"
         found = self._match("words", expression)
         if candidates is None or found is not self._all:
             candidates = found if candidates is None else _intersect(candidates, found)
@@ -833,7 +845,7 @@ class SearchIndex:
         for table, title_only in (("words", False), ("titles", True)):
             terms = [t for t in phrases if t.title_only == title_only]
             if terms:
-                found |= self._match(table, " OR ".join(f"({_fts_expression(t)})" for t in terms))
+                found |= self._match(table, _any_of(terms))
         return found
 
     def _verify_any(self, search: _PhraseSearch, serial: int) -> bool:
