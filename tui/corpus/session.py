@@ -525,8 +525,8 @@ class CorpusSession:
 
     def candidates(self, query: Query) -> set[int] | None:
         """The store rows that may match *query* (:func:`candidate_expression`), for
-        :meth:`reopen` to read alone; None when every row may, or most do (reading
-        the table through is then cheaper than asking for each row)."""
+        :meth:`reopen` to read alone; None when every row may, or most do (see
+        :data:`MOST_ROWS`)."""
         expression = candidate_expression(query)
         if expression is None or self.store is None:
             return None
