@@ -52,7 +52,7 @@ import sqlite3
 import threading
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Literal, NamedTuple
 
@@ -228,6 +228,21 @@ def candidate_expression(query: Query) -> str | None:
             continue  # the search reads every article for these: asking FTS5 is waste
         clauses.append(terms)
     return _all_of(clauses) or None
+
+
+def stored_matches(
+    connection: sqlite3.Connection, table: str, shards: Iterable[int], expression: str
+) -> Iterator[str]:
+    """The rowids a store's FTS5 tables (``table_N``, N in *shards*) find for
+    *expression*, comma-joined, a string a shard: one string parsed in C beats
+    building a tuple a row."""
+    for number in shards:
+        name = f"{table}_{number}"
+        joined = connection.execute(
+            f"SELECT group_concat(rowid) FROM {name} WHERE {name} MATCH ?", (expression,)
+        ).fetchone()[0]
+        if joined:
+            yield joined
 
 
 def _any_of(terms: Iterable[TextTerm]) -> str:
@@ -533,8 +548,7 @@ class SearchIndex:
         with self._lock:
             translation = self._serial_of_row
             size = len(translation)
-            found = frozenset(translation[row] for row in rows if row < size)
-            found = found - {-1}
+            found = frozenset(translation[row] for row in rows if row < size) - {-1}
             self._cache[("words", expression)] = found
             self._cached_items += len(found)
 
@@ -1013,18 +1027,13 @@ class SearchIndex:
         translation = self._serial_of_row
         size = len(translation)
         found: set[int] = set()
-        for number in self._stored_shards:
-            name = f"{table}_{number}"
-            joined = connection.execute(
-                f"SELECT group_concat(rowid) FROM {name} WHERE {name} MATCH ?", (expression,)
-            ).fetchone()[0]
-            if joined:
-                count = joined.count(",") + 1
-                before = len(found)
-                rows = map(int, joined.split(","))
-                found.update(translation[row] for row in rows if row < size)
-                if len(found) - before < count and count <= _UNREAD_HITS:
-                    self._note_unread(joined, translation, size)  # a re-open reading
+        for joined in stored_matches(connection, table, self._stored_shards, expression):
+            count = joined.count(",") + 1
+            before = len(found)
+            rows = map(int, joined.split(","))
+            found.update(translation[row] for row in rows if row < size)
+            if len(found) - before < count and count <= _UNREAD_HITS:
+                self._note_unread(joined, translation, size)  # a re-open reading
         found.discard(-1)
         return frozenset(found)
 

@@ -41,7 +41,7 @@ STORE_ROW_MASK = (1 << STORE_ROW_BITS) - 1
 
 WORD_READERS: list[Callable[[Sequence[int]], list[tuple[bytes | None, bytes | None]]]] = []
 """Functions that read bodies' word forms from a store, by slot (see
-:meth:`store.Store.word_reader`)."""
+:meth:`store.Store.read_word_forms`)."""
 
 
 def body_reader_slot(

@@ -33,13 +33,15 @@ import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .files import Skipped, resolve_display_path
-from .index import _TABLE_SQL, IndexText, SearchIndex, prepare
+from .index import _TABLE_SQL, IndexText, SearchIndex, prepare, stored_matches
 from .model import STORE_ROW_MASK, Article, _shared_date, body_reader_slot
 from .safe import neutralise_line
 from .wordrows import folded_word_form
+
+_T = TypeVar("_T")
 
 SCHEMA_VERSION = 5
 """Bumped whenever the tables below change shape: an older file is rebuilt."""
@@ -147,44 +149,49 @@ def store_ready(roots: Sequence[str], *, infer: bool, cache_dir: str) -> bool:
     """Whether the collection's store holds a full load of the current format (a
     quick look, read-only: the reader then skips reading first rows from files)."""
     path = store_path(roots, infer=infer, cache_dir=cache_dir)
-    if not os.path.isfile(path) or os.path.islink(path):
-        return False
-    try:
-        connection = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True, timeout=0.2)
-        try:
-            meta = dict(connection.execute("SELECT key, value FROM meta"))
-        finally:
-            connection.close()
-    except sqlite3.Error:
-        return False
+    meta = _look_into(path, lambda connection: dict(connection.execute(_META)))
     return (
-        meta.get("schema") == str(SCHEMA_VERSION)
+        meta is not None
+        and meta.get("schema") == str(SCHEMA_VERSION)
         and meta.get("parser") == parser_version()
         and meta.get("complete") == "1"
     )
 
 
-def _identities(connection: sqlite3.Connection) -> dict[bytes, tuple[int, int, int]]:
-    found = connection.execute("SELECT path, size, mtime_ns, inode FROM files").fetchall()
-    return {path: (size, mtime, inode) for path, size, mtime, inode in found}
-
-
 def stored_identities(path: str) -> dict[bytes, tuple[int, int, int]] | None:
     """:meth:`Store.identities` of the complete store at *path*, opened read-only
     (by a process of its own: see ``session.FolderCheck``); None when there is none."""
+
+    def complete_identities(
+        connection: sqlite3.Connection,
+    ) -> dict[bytes, tuple[int, int, int]] | None:
+        complete = dict(connection.execute(_META)).get("complete") == "1"
+        return _identities(connection) if complete else None
+
+    return _look_into(path, complete_identities)
+
+
+_META = "SELECT key, value FROM meta"
+
+
+def _look_into(path: str, ask: Callable[[sqlite3.Connection], _T]) -> _T | None:
+    """What *ask* finds in the store at *path*, opened read-only without waiting
+    long; None when there is no such file or it cannot be read."""
     if not os.path.isfile(path) or os.path.islink(path):
         return None
     try:
         connection = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True, timeout=0.2)
         try:
-            complete = connection.execute("SELECT value FROM meta WHERE key = 'complete'")
-            if complete.fetchone() != ("1",):
-                return None
-            return _identities(connection)
+            return ask(connection)
         finally:
             connection.close()
     except sqlite3.Error:
         return None
+
+
+def _identities(connection: sqlite3.Connection) -> dict[bytes, tuple[int, int, int]]:
+    found = connection.execute("SELECT path, size, mtime_ns, inode FROM files").fetchall()
+    return {path: (size, mtime, inode) for path, size, mtime, inode in found}
 
 
 def _uri_path(path: str) -> str:
@@ -446,16 +453,6 @@ class Store:
             ).fetchone()
             if complete is None or complete[0] != "1":
                 raise StoreNotReady("another instance is writing the store")
-            # The top of the list in order (its index is only worth reading for that
-            # much), then the rest as the table lies: an ordered scan of every row by
-            # the index cost 0.12 s more at 100,000 articles.
-            cursors = [
-                self._connection.execute(
-                    f"{columns} ORDER BY undated, day DESC, path LIMIT ?", (_TOP_ROWS,)
-                ),
-                self._connection.execute(columns),
-            ]
-
             def made(rows: list[tuple[int, int, bytes, bytes]], batch: StoredBatch) -> None:
                 articles, ids, plains = batch.articles, batch.rows, batch.plains
                 for row, plain, record, own in rows:
@@ -483,6 +480,15 @@ class Store:
                 if chosen.articles:
                     yield chosen
                 return
+            # The top of the list in order (its index is only worth reading for that
+            # much), then the rest as the table lies: an ordered scan of every row by
+            # the index cost 0.12 s more at 100,000 articles.
+            cursors = [
+                self._connection.execute(
+                    f"{columns} ORDER BY undated, day DESC, path LIMIT ?", (_TOP_ROWS,)
+                ),
+                self._connection.execute(columns),
+            ]
             for cursor in cursors:
                 batch = StoredBatch([], [], [])
                 while True:
@@ -534,15 +540,9 @@ class Store:
 
     def matching_rows(self, expression: str) -> set[int]:
         """Rows of the articles whose title and body FTS5 finds for *expression*."""
-        connection = self.search_connection()
         rows: set[int] = set()
-        for number in range(SHARDS):
-            name = f"words_{number}"
-            joined = connection.execute(
-                f"SELECT group_concat(rowid) FROM {name} WHERE {name} MATCH ?", (expression,)
-            ).fetchone()[0]
-            if joined:
-                rows.update(map(int, joined.split(",")))
+        for joined in stored_matches(self.search_connection(), "words", range(SHARDS), expression):
+            rows.update(map(int, joined.split(",")))
         return rows
 
     def identities(self) -> dict[bytes, tuple[int, int, int]]:
