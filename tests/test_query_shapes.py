@@ -448,6 +448,48 @@ def test_phrases_all_required_agree_with_their_regexes_in_passes(
     assert found == expected, text
 
 
+_FORM_WORDS = [b"amber", b"basil", b"amb", b"ambers", b"x1", b"snake_case", "\u00e9".encode()]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    texts=st.lists(
+        st.lists(st.tuples(st.integers(0, 12), st.sampled_from(_FORM_WORDS)), max_size=24),
+        min_size=1,
+        max_size=5,
+    ),
+    rows=st.lists(
+        st.tuples(st.lists(st.sampled_from(ONE_PASS_WORDS), min_size=1, max_size=3), st.booleans()),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_rows_read_head_first_are_found_where_their_regexes_find_them(
+    texts: list[list[tuple[int, bytes]]], rows: list[tuple[list[str], bool]]
+) -> None:
+    """:meth:`WordRows.held` reads each text's head, then the rest of those a row is
+    not in yet, then those with a long run of spaces squeezed: wherever the head is cut
+    (each place is tried) and however long the runs, it finds a row exactly where the
+    row's regex does."""
+    from tui.corpus import wordrows as wordrows_module
+
+    forms = [b"".join(b" " * gap + word for gap, word in text) for text in texts]
+    found_rows = wordrows_module.WordRows([(tuple(words), prefix) for words, prefix in rows])
+    regexes = [
+        re.compile(
+            rb"(?<![^ ])"
+            + rb" +".join(re.escape(word.encode()) for word in words)
+            + (b"" if prefix else rb"(?![^ ])")
+        )
+        for words, prefix in rows
+    ]
+    expected = {owner for owner, form in enumerate(forms) if any(r.search(form) for r in regexes)}
+    for head in range(max(map(len, forms)) + 1):  # every cut
+        with patch.object(wordrows_module, "_HEAD_BYTES", head):
+            found = found_rows.held(forms, list(range(len(forms))))
+        assert found == expected, (forms, rows, head)
+
+
 def test_a_phrase_among_many_candidates_is_searched_in_passes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -334,14 +334,13 @@ def fts_form(folded: str, cjk: bool | None = None, currency: str | None = None) 
     return None if text == folded else text
 
 
-_SPACED_OUT_TEXT = str.maketrans(
-    dict.fromkeys("\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0", " ")
-)
+_SPACED_OUT = "\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0"
+"""Typographic punctuation, which no pattern can match: each made a space."""
 
 
 
 _ASCII_BYTES = bytes(range(128))
-_TYPOGRAPHY = frozenset("\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0")
+_TYPOGRAPHY = frozenset(_SPACED_OUT)
 
 _CHARS: dict[str, tuple[str, str | None]] = {}
 """The one cache of character folds: a character → (:func:`normalise` of it, what the
@@ -444,7 +443,12 @@ def _fold_body(body: bytes) -> tuple[str, bool, tuple[bool, str] | None]:
 def _fold_title(title: str) -> str:
     """``normalise(title)`` up to typographic punctuation, which no pattern can match."""
     if not title.isascii():
-        spaced_out = title.translate(_SPACED_OUT_TEXT)
+        spaced_out = title
+        # A replace per sign present: str.translate looks up every character (3.3
+        # against 0.4 µs a title; a search may fold 50,000).
+        for sign in _SPACED_OUT:
+            if sign in spaced_out:
+                spaced_out = spaced_out.replace(sign, " ")
         if spaced_out.isascii():
             return spaced_out.lower()
     return spaced(normalise(title))

@@ -86,6 +86,12 @@ _NEVER_MET = [bytes((byte, byte + 1)) for byte in range(1, 17, 2)]
 starts at no byte in particular, so it skips its prefilter, which for 3 to 6 rows of
 common letters cost 12-23 µs a 4 KB article instead of the DFA's 6."""
 
+_HEAD_BYTES = 2048
+"""Bytes of each text :meth:`WordRows.held` reads first (about half an article)."""
+
+_HEADS_TRIED = 512
+"""Texts read head first before :meth:`WordRows.held` judges whether that pays."""
+
 _AUTOMATON_PATTERNS = 4096
 """Patterns one :class:`WordRows` automaton may hold: spacing variants are spelt out
 up to a run length that keeps within it."""
@@ -102,15 +108,18 @@ class WordRows:
     regexes are used then.
     """
 
-    __slots__ = ("_automaton", "_long_run", "runs")
+    __slots__ = ("_automaton", "_found_in_heads", "_heads_read", "_long_run", "_longest", "runs")
 
     def __init__(self, rows: Sequence[tuple[tuple[str, ...], bool]]) -> None:
         """*rows*: each phrase's words (folded), and whether its last word is a prefix."""
         self._automaton: BytesAhoCorasick | None = None
+        self._heads_read = 0
+        self._found_in_heads = 0
         words_only = all(_ASCII_WORD.fullmatch(token) for tokens, _ in rows for token in tokens)
         if not rows or not words_only:
             self.runs = 0
             self._long_run = b""
+            self._longest = 0
             return
         self.runs = 1
         while self.runs < 8 and _variant_count(rows, self.runs + 1) <= _AUTOMATON_PATTERNS:
@@ -125,6 +134,7 @@ class WordRows:
                 for gap, word in zip(gaps, words[1:], strict=True):
                     spelt += [b" " * gap, word]
                 patterns.append(b" " + b"".join(spelt) + end)
+        self._longest = max(len(pattern) for pattern in patterns)
         import ahocorasick_rs  # lazily: only a query of many rows needs it
 
         self._automaton = ahocorasick_rs.BytesAhoCorasick(
@@ -137,21 +147,65 @@ class WordRows:
     def held(self, texts: list[bytes], owners: list[int]) -> set[int]:
         """The *owners* of the *texts* (each a :func:`word_form`) where a row is (a NUL
         between texts, which no pattern holds, keeps a row from spanning two)."""
+        # The head of each text first (a cut at a space, which is a word's bound as
+        # it is): most texts a common phrase is in hold it there. Then the rest of
+        # those it was not found in, from far enough back that a row across the cut is
+        # whole in it. For 64 common phrases at 50,000 articles that read 0.48 -> 0.33 s;
+        # for rows found in few heads it costs more (0.46 -> 0.53 s), so once the heads
+        # hold less than half of what was read, whole texts are read.
+        if self._heads_read < _HEADS_TRIED or 2 * self._found_in_heads >= self._heads_read:
+            held = self._held_head_first(texts, owners)
+        else:
+            held = self._held_as_spelt(texts, owners)
+        # A row may also span a run of spaces longer than those spelt out, so the texts
+        # not found yet that have such a run are read again with their runs squeezed.
+        # Looking for a long run in every text first cost 0.1 s of 0.5 s for 64 common
+        # phrases at 50,000 articles.
+        again = [
+            place
+            for place, (text, owner) in enumerate(zip(texts, owners, strict=True))
+            if owner not in held and self._long_run in text
+        ]
+        if again:
+            squeezed = [_SPACE_RUNS.sub(b" ", texts[place]) for place in again]
+            held |= self._held_as_spelt(squeezed, [owners[place] for place in again])
+        return held
+
+    def _held_head_first(self, texts: list[bytes], owners: list[int]) -> set[int]:
+        """:meth:`_held_as_spelt`, the heads of *texts* read first, then the rest of
+        those no row was found in."""
+        heads: list[bytes] = []
+        cuts: list[int] = []
+        for text in texts:
+            cut = text.find(b" ", _HEAD_BYTES) if len(text) > _HEAD_BYTES else -1
+            heads.append(text if cut < 0 else text[:cut])
+            cuts.append(cut)
+        held = self._held_as_spelt(heads, owners)
+        self._heads_read += len(texts)
+        self._found_in_heads += len(held)
+        rests: list[bytes] = []
+        rest_owners: list[int] = []
+        for text, owner, cut in zip(texts, owners, cuts, strict=True):
+            if cut >= 0 and owner not in held:
+                # A row's pattern that ends past the head starts after this space
+                # (none: the whole text; a negative end would count from the end).
+                start = text.rfind(b" ", 0, max(0, cut + 3 - self._longest))
+                rests.append(text[start + 1 :])
+                rest_owners.append(owner)
+        return held | self._held_as_spelt(rests, rest_owners)
+
+    def _held_as_spelt(self, texts: list[bytes], owners: list[int]) -> set[int]:
+        """:meth:`held`, for rows whose gaps are runs of at most :attr:`runs` spaces."""
         if not texts:
             return set()
-        spaced = []
-        for text in texts:
-            if self._long_run in text:
-                text = _SPACE_RUNS.sub(b" ", text)
-            spaced.append(text)
-        haystack = b" " + b" \0 ".join(spaced) + b" "
+        haystack = b" " + b" \0 ".join(texts) + b" "
         assert self._automaton is not None, "held() on a falsy WordRows"
         # Not overlapping: a match hides only matches of its own text (none crosses
         # a NUL), and one is enough.
         found = self._automaton.find_matches_as_indexes(haystack)
         if not found:
             return set()
-        ends = list(itertools.accumulate(len(text) + 3 for text in spaced))
+        ends = list(itertools.accumulate(len(text) + 3 for text in texts))
         return {owners[bisect.bisect(ends, start)] for _, start, _ in found}
 
     def search(self, *texts: bytes) -> bool:
