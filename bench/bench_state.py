@@ -147,11 +147,11 @@ def run_app(folder: Path) -> dict[str, float]:
 
 
 async def _run_app(folder: Path) -> dict[str, float]:
-    from tui import app as app_module
+    from tui import background
     from tui.app import BroadsheetApp
     from tui.corpus.state import ReadState
 
-    app_module.SAVE_DELAY = 0.05
+    background.SAVE_DELAY = 0.05
     probe = Probe()
     state = ReadState.open(str(folder), load=False)
     app = BroadsheetApp([str(REPO / "seeds")], state=state)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-import tui.app as app_module
+import tui.background as background_module
+import tui.screen as screen_module
 from bench.make_corpus import make_corpus
 from tui.app import BroadsheetApp
 from tui.corpus.foreground import Foreground
@@ -32,7 +33,7 @@ def spied_batches(monkeypatch: pytest.MonkeyPatch) -> list[LoadBatch]:
     """The batches the app's loader gets; the pool waits to start, so that it (not this
     process, which would otherwise parse 2000 files before it is up) parses most."""
     seen: list[LoadBatch] = []
-    real = app_module.load_batches
+    real = background_module.load_batches
 
     def spy(*args: object, **kwargs: object) -> Iterator[LoadBatch]:
         kwargs.setdefault("parse_while_starting", False)
@@ -40,7 +41,7 @@ def spied_batches(monkeypatch: pytest.MonkeyPatch) -> list[LoadBatch]:
             seen.append(batch)
             yield batch
 
-    monkeypatch.setattr(app_module, "load_batches", spy)
+    monkeypatch.setattr(background_module, "load_batches", spy)
     return seen
 
 
@@ -132,7 +133,7 @@ async def test_batches_wait_while_the_user_is_active(
 ) -> None:
     """While keys come, the rows do not change under the cursor; the header still
     counts, and the last batch shows everything."""
-    monkeypatch.setattr(app_module, "BATCH_REST", 3600.0)  # "active" for the whole load
+    monkeypatch.setattr(screen_module, "BATCH_REST", 3600.0)  # "active" for the whole load
     app = BroadsheetApp([str(corpus_dir)], state=ReadState.open(enabled=False))
     async with app.run_test(size=(120, 36)) as pilot:
         while not app.article_list.rows:

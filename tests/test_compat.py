@@ -19,7 +19,7 @@ from textual.widget import Widget
 
 from tui import compat
 from tui.app import BroadsheetApp
-from tui.screen import MainScreen
+from tui.screen import ReaderScreen
 from tui.widgets.line_view import LineView
 
 from .app_helpers import make_app, settle
@@ -72,9 +72,9 @@ def test_textual_focus_handlers_are_the_ones_copied() -> None:
 
 
 def test_screen_focused_is_a_reactive_main_screen_can_redeclare() -> None:
-    """MainScreen redeclares ``focused`` without repaint: it must still be a reactive."""
+    """ReaderScreen redeclares ``focused`` without repaint: it must still be a reactive."""
     assert isinstance(Screen.__dict__.get("focused"), Reactive)
-    assert isinstance(MainScreen.__dict__["focused"], Reactive)
+    assert isinstance(ReaderScreen.__dict__["focused"], Reactive)
 
 
 def test_no_private_textual_api_outside_compat() -> None:
@@ -139,7 +139,7 @@ async def test_the_reader_screen_uses_the_frame_hook() -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        assert isinstance(app.screen, MainScreen)
+        assert isinstance(app.screen, ReaderScreen)
         assert isinstance(app.screen, compat.FrameHookScreen)
         screen = app.screen
         calls: list[float] = []
@@ -208,6 +208,49 @@ def test_compat_is_all_there_is() -> None:
         "focus_quietly",
         "update_scrollbars",
     ]
-    assert issubclass(MainScreen, compat.FrameHookScreen)
+    assert issubclass(ReaderScreen, compat.FrameHookScreen)
     assert BroadsheetApp.get_default_screen is not App.get_default_screen
     assert events.Focus and events.Blur  # the events focus_quietly handles
+
+
+# --- our names do not shadow Textual's -------------------------------------------------
+
+_MEANT_OVERRIDES = {"focused", "frame_written", "compose", "get_default_screen"}
+"""What the reader's screen and app redefine on purpose (besides their hooks and their
+class settings in capitals, such as ``BINDINGS``)."""
+
+
+def _names_set_or_defined(cls: type) -> set[str]:
+    """The attributes *cls*'s own source assigns on ``self`` or defines."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+    definition = tree.body[0]
+    assert isinstance(definition, ast.ClassDef)
+    names: set[str] = set()
+    for statement in definition.body:
+        if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
+            names.add(statement.name)
+        elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+            names.add(statement.target.id)
+        elif isinstance(statement, ast.Assign):
+            names.update(t.id for t in statement.targets if isinstance(t, ast.Name))
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.ctx, ast.Store)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "self"
+        ):
+            names.add(node.attr)
+    return {name for name in names if not name.startswith("__")}
+
+
+def test_the_reader_screen_and_app_shadow_no_textual_attribute() -> None:
+    """A screen's ``self.loading = True`` is Textual's loading indicator over the whole
+    screen (the reader went blank): no attribute of ours may reuse a Textual name by
+    accident, now or after an upgrade adds one."""
+    for ours, textuals in ((ReaderScreen, Screen), (BroadsheetApp, App)):
+        names = _names_set_or_defined(ours) - _MEANT_OVERRIDES
+        hooks = {n for n in names if n.startswith(("on_", "action_", "watch_", "_on_"))}
+        hooks |= {n for n in names if n.isupper()}
+        clashes = {n for n in names - hooks if hasattr(textuals, n)}
+        assert not clashes, f"{ours.__name__} shadows Textual's {sorted(clashes)}"

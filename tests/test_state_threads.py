@@ -23,7 +23,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui import app as app_module
+from tui import background as background_module
 from tui.app import BroadsheetApp
 from tui.corpus import state as state_module
 from tui.corpus.state import STATE_DIR_ENV, ReadState
@@ -218,7 +218,7 @@ def test_the_fast_reader_accepts_only_what_json_reads_the_same(
 
 @pytest.fixture
 def fast_saves(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(app_module, "SAVE_DELAY", 0.01)
+    monkeypatch.setattr(background_module, "SAVE_DELAY", 0.01)
 
 
 @pytest.fixture

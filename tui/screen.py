@@ -1,33 +1,570 @@
-"""The reader's screen: the default screen, tuned for what the reader draws."""
+"""The reader's screen: it coordinates query → rows → preview.
+
+The app composes the panes into it and owns the keys; this screen decides what they
+show. Data flows down (it hands rows, articles and the query to the widgets); events
+flow up. Most come as messages (:mod:`tui.messages`): batches loaded, folder changes,
+marks read and written. The ones a key press produces and whose answer must paint in
+that key's frame (the query typed, the article under the cursor, the article opened)
+are callbacks the widgets were given, run while the key is handled: a message would be
+handled after the frame, and its answer drawn ~17 ms later.
+"""
 
 from __future__ import annotations
 
-from textual.reactive import Reactive
+import asyncio
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.reactive import Reactive, reactive
+from textual.timer import Timer
 from textual.widget import Widget
 
+from .background import Background
 from .compat import FrameHookScreen
+from .corpus import Article, Skipped, SortOrder, read_raw
+from .corpus.changes import ChangeLedger
 from .corpus.foreground import Foreground
+from .corpus.query import Query, QueryError, parse_query
+from .corpus.safe import neutralise_line
+from .corpus.session import CorpusSession
+from .corpus.state import ReadState
+from .messages import CorpusBatch, FolderChanged, StateLoaded, StateSaved, StoreFailed, WatchFailed
+from .widgets import ArticleList, FilterBar, Glyphs, HeaderBar, ReadingPane, Timeline
+
+if TYPE_CHECKING:
+    from .corpus.headstart import HeadStart
+    from .corpus.watch import FolderChanges
 
 WRITER_SECONDS = 0.002
 """After a frame, the loading threads wait this long more: the terminal writer thread
 needs the GIL too (~0.3 ms), and without this it often queued behind them for 5 ms."""
 
+NARROW_WIDTH = 100
+"""Below this many columns one pane shows at a time."""
 
-class MainScreen(FrameHookScreen):
-    """The default screen, but a focus change does not repaint all of it.
+PREVIEW_DELAY = 0.12
+"""Seconds the cursor must rest before the preview redraws (holding ↓ stays cheap)."""
 
-    Textual's ``Screen.focused`` repaints the whole screen when the focus moves (opening
-    an article, leaving the filter bar): ~10 KB to the terminal each time. The widgets
-    that look different with focus repaint themselves, so this one need not.
+BATCH_REST = 0.25
+"""Seconds without input before loaded batches join the list (see _show_batches_at_rest)."""
+
+
+class ReaderScreen(FrameHookScreen):
+    """The list, the reading pane, the filter bar and the header, kept in step.
+
+    A focus change does not repaint all of it: Textual's ``Screen.focused`` repaints the
+    whole screen when the focus moves (opening an article, leaving the filter bar),
+    ~10 KB to the terminal each time. The widgets that look different with focus
+    repaint themselves, so this one need not.
     """
 
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
-    def __init__(self, *, foreground: Foreground, id: str | None = None) -> None:
-        super().__init__(id=id)
+    # No repaint on change: the watchers update exactly what changes. Not run at
+    # start: the panes the watchers change are composed by the app, after this mounts.
+    reading: reactive[bool] = reactive(False, init=False, repaint=False)
+    """An article is open in the reading pane (it has the keyboard)."""
+    order: reactive[SortOrder] = reactive("newest", init=False, repaint=False)
+    """Newest or oldest first; undated always last."""
+    show_timeline: reactive[bool] = reactive(True, init=False, repaint=False)
+    """Whether the timeline strip under the list is shown."""
+
+    def __init__(
+        self,
+        session: CorpusSession,
+        state: ReadState,
+        *,
+        glyphs: Glyphs,
+        foreground: Foreground,
+        paths: Sequence[str],
+        order: SortOrder = "newest",
+        head_start: HeadStart | None = None,
+        watch: bool = True,
+    ) -> None:
+        super().__init__(id="_default")
+        self.session = session
+        self.state = state
+        self.glyphs = glyphs
         self.foreground = foreground
+        self.jobs = Background(self, paths, head_start=head_start, watch=watch)
+        """Its work in worker threads: loading, checking and following the folder,
+        reading and writing the marks."""
+        self.current_query: Query = parse_query("")
+        self.matches: set[int] | None = None
+        """Serials matching the current query; None when there is no query."""
+        self.skipped: list[Skipped] = []
+        self.corpus_loading = True
+        """The corpus is still being read (not ``loading``: Textual's widgets have that,
+        and it covers the widget with a loading indicator)."""
+        self.loaded = asyncio.Event()
+        """Set when the whole corpus is loaded and shown (tests wait on it)."""
+        self.files_read = 0
+        self.last_input = 0.0
+        """When the user last pressed a key or clicked (``time.monotonic()``)."""
+        self._preview_timer: Timer | None = None
+        self._last_highlight = 0.0
+        self._unshown: list[int] = []
+        """Serials loaded but not yet shown: batches wait while the user is active."""
+        self._batch_timer: Timer | None = None
+        self._pending_preview: int | None = None
+        self.shown_serial: int | None = None
+        """The article the reading pane shows."""
+        self._reader_query: Query | None = None
+        """The query whose highlights the reading pane shows."""
+        self._typing_query = False
+        """A keystroke's query is being applied (the preview then waits for a rest)."""
+        self._timeline_stale = False
+        """The timeline still charts the rows before the last keystroke's query."""
+        self._first_frame_shown = False
+        """The first preview has been drawn (until then it waits a frame for the rows)."""
+        self._warnings_shown = 0
+        self._held_changes: list[FolderChanges] = []
+        """Rounds read but not applied yet (the load is on, or the user is active)."""
+        self._changes_timer: Timer | None = None
+        self.ledger = ChangeLedger()
+        """Who took whose place, and what changed since the user last acted."""
+        self.set_reactive(ReaderScreen.order, order)
 
     def frame_written(self) -> None:
         # Loading threads that stood aside for this frame go on, once Textual's writer
         # thread has had a moment to send it to the terminal.
         self.foreground.idle(after=WRITER_SECONDS)
+
+    # --- the panes (the app composes them) -------------------------------------
+
+    @property
+    def article_list(self) -> ArticleList:
+        return self.query_one("#list", ArticleList)
+
+    @property
+    def reader(self) -> ReadingPane:
+        return self.query_one("#reader", ReadingPane)
+
+    @property
+    def filter_bar(self) -> FilterBar:
+        return self.query_one("#filter", FilterBar)
+
+    @property
+    def timeline(self) -> Timeline:
+        return self.query_one("#timeline", Timeline)
+
+    def start(self, query: str) -> None:
+        """Set the panes up, once they are mounted (the app's on_mount)."""
+        article_list = self.article_list
+        article_list.articles = self.session.corpus.by_serial
+        article_list.state = self.state
+        article_list.focus()
+        if query:
+            self.set_query(query)
+        self.report_state_warnings()
+
+    def input_seen(self) -> None:
+        """The user pressed a key or clicked: batches and changes wait for a rest."""
+        self.last_input = time.monotonic()
+        if self.ledger.seen():
+            self.update_header()
+
+    # --- loading ---------------------------------------------------------------
+
+    def first_rows(self, items: list[Article | Skipped], files_read: int) -> list[Article]:
+        """Put the first rows read in the corpus and on screen (before the first
+        frame); return the articles added."""
+        shown = self.session.corpus.add(items)
+        self.files_read = files_read
+        self.skipped.extend(item for item in items if isinstance(item, Skipped))
+        self.show_rows(keep=None)
+        self.update_header()
+        return shown
+
+    @on(CorpusBatch)
+    def _on_batch(self, message: CorpusBatch) -> None:
+        self.files_read = message.read
+        self.skipped.extend(message.skipped)
+        self._unshown.extend(message.added)
+        if message.done:
+            self.corpus_loading = False
+            self._show_batches()
+        else:
+            self._show_batches_at_rest()
+        self.update_header()
+        if message.done:
+            if self.skipped:
+                names = ", ".join(f"{item.path} ({item.reason})" for item in self.skipped[:3])
+                more = f" and {len(self.skipped) - 3} more" if len(self.skipped) > 3 else ""
+                self.notify(
+                    f"{len(self.skipped)} file(s) skipped: {names}{more}",
+                    title="Skipped files",
+                    severity="warning",
+                    markup=False,
+                )
+            self.loaded.set()
+            self._apply_changes_at_rest()  # those seen while loading
+
+    def _rest_left(self) -> float:
+        """Seconds until no input came for BATCH_REST seconds (0 or less: now)."""
+        return self.last_input + BATCH_REST - time.monotonic()
+
+    def _show_batches_at_rest(self) -> None:
+        """Show the articles read since the list last changed, once the user rests.
+
+        While keys come, the list does not change under the cursor: a batch reorders
+        the visible rows (at 100k, ~10-20 ms of drawing that a key pressed meanwhile
+        would wait for). The header's count goes on rising; the rows follow as soon
+        as no input came for BATCH_REST seconds.
+        """
+        if self._batch_timer is not None:
+            self._batch_timer.stop()
+            self._batch_timer = None
+        wait = self._rest_left()
+        if wait <= 0:
+            self._show_batches()
+        else:
+            self._batch_timer = self.set_timer(wait, self._show_batches_at_rest)
+
+    def _show_batches(self) -> None:
+        if self._batch_timer is not None:
+            self._batch_timer.stop()
+            self._batch_timer = None
+        added, self._unshown = self._unshown, []
+        self._match_new(added)
+        article_list = self.article_list
+        # Until the user moves, the cursor stays on the top row (the newest article).
+        self.show_rows(keep=article_list.current_serial if article_list.user_moved else None)
+
+    def _match_new(self, added: list[int]) -> None:
+        """Add the articles of *added* that match the current query to its matches."""
+        index = self.session.index
+        if self.matches is not None and added and index is not None:
+            found = index.search(self.current_query, self.state, within=added)
+            if found:
+                self.matches |= found
+
+    def update_header(self) -> None:
+        corpus = self.session.corpus
+        parts = [corpus.name]
+        count = len(corpus)
+        parts.append(f"{count:,} article{'s' if count != 1 else ''}")
+        span = corpus.date_span()
+        if span:
+            first, last = span
+            parts.append(f"{first.iso()} – {last.iso()}")
+        if self.corpus_loading:
+            parts.append(f"loading… {self.files_read:,} files read")
+        elif self.skipped:
+            parts.append(f"{len(self.skipped)} skipped")
+        changes = self.ledger.note()
+        if changes:
+            parts.append(changes)
+        self.query_one(HeaderBar).summary = f" {self.glyphs.separator} ".join(parts)
+
+    # --- rows and the query ----------------------------------------------------
+
+    def show_rows(self, keep: int | None) -> None:
+        rows = self.session.rows(self.order, self.matches)
+        article_list = self.article_list
+        if self.corpus_loading and not rows:
+            notice = "Loading…"
+        elif not rows and self.matches is not None:
+            notice = f"No articles match “{self.current_query.text}”. Esc clears the filter."
+        elif not rows:
+            notice = "No articles found."
+        else:
+            notice = ""
+        article_list.set_rows(rows, keep=keep, notice=notice)
+        self.show_count()
+        if self._typing_query:
+            self._timeline_stale = True  # with the preview, when typing rests
+        else:
+            self._chart(rows)
+        if not rows:
+            self.show_article(None)
+
+    def _chart(self, rows: list[int]) -> None:
+        """Bring the timeline up to date with *rows* (when it is shown)."""
+        if self.show_timeline:
+            corpus = self.session.corpus
+            every = corpus.period_counts() if self.matches is None else None
+            self.timeline.set_rows(rows, corpus.periods, every)
+
+    def show_count(self, note: str = "") -> None:
+        if self.corpus_loading:
+            note = "loading…"
+        self.filter_bar.show_count(
+            len(self.article_list.rows), len(self.session.corpus), note, busy=self.corpus_loading
+        )
+
+    def set_query(self, text: str) -> None:
+        """The filter bar's text changed (a keystroke): show its matches at once."""
+        try:
+            query = parse_query(text)
+        except QueryError as error:
+            self.filter_bar.show_error(str(error))
+            return
+        previous, previous_matches = self.current_query, self.matches
+        within = None
+        if previous_matches is not None and not query.uses_state() and query.narrows(previous):
+            within = previous_matches
+        result = self.session.search(query, self.state, within=within)
+        self.current_query = query
+        self.matches = result
+        self.article_list.set_query(self.active_query())
+        self._typing_query = True
+        try:
+            self.show_rows(keep=self.article_list.current_serial)
+        finally:
+            self._typing_query = False
+        # The keystroke's answer is the list; the preview (new highlights, if not a new
+        # article) follows when typing rests.
+        self._pending_preview = self.article_list.current_serial
+        self._schedule_preview(wait=True)
+
+    def clear_filter(self) -> None:
+        if self.filter_bar.value:
+            self.filter_bar.value = ""  # runs the empty query (FilterInput.watch_value)
+
+    def watch_order(self) -> None:
+        self.show_rows(keep=self.article_list.current_serial)
+        self.notify(f"Sorted {self.order} first", timeout=1.5)
+
+    @on(FilterBar.Done)
+    def _filter_done(self) -> None:
+        self.reading = False
+        self._focus(self.article_list)
+
+    # --- list and reader -------------------------------------------------------
+
+    def highlighted(self, serial: int | None) -> None:
+        """The list's cursor moved to *serial*."""
+        self._pending_preview = serial
+        # While a query is typed the list is the answer; the preview follows later.
+        self._schedule_preview(wait=self._typing_query)
+
+    def _schedule_preview(self, *, wait: bool) -> None:
+        """Bring the reading pane up to date with the cursor and the query: at once when
+        the cursor was resting, else once it rests (holding ↓ or typing a query redraws
+        the list at each key and the preview only at the end); always later with *wait*."""
+        now = time.monotonic()
+        resting = now - self._last_highlight > PREVIEW_DELAY
+        self._last_highlight = now
+        self._stop_preview()
+        if not self._first_frame_shown:
+            # Start-up: the rows paint first, the article one frame later.
+            self.call_after_refresh(self._preview)
+        elif resting and not wait:
+            self._preview()
+        else:
+            # The timer belongs to the pane it updates, so it dies with it at exit.
+            self._preview_timer = self.reader.set_timer(PREVIEW_DELAY, self._preview)
+
+    def _stop_preview(self) -> None:
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+            self._preview_timer = None
+
+    def _preview(self) -> None:
+        self._first_frame_shown = True
+        self._preview_timer = None
+        self._sync_reader(self._pending_preview)
+        if self._timeline_stale:
+            # Counting 100,000 matches by month cost ~10 ms a keystroke: the chart
+            # follows the query once typing rests, like the preview.
+            self._timeline_stale = False
+            self._chart(self.article_list.rows)
+
+    def _sync_reader(self, serial: int | None) -> None:
+        """Show article *serial* with the current query's highlights, unless it is."""
+        if serial != self.shown_serial or serial is None:
+            self.show_article(self.session.article(serial) if serial is not None else None)
+        elif self._reader_query is not self.current_query:
+            self._reader_query = self.current_query
+            self.reader.set_query(self.active_query())
+
+    def active_query(self) -> Query | None:
+        query = self.current_query
+        return None if query.is_empty() else query
+
+    def show_article(self, article: Article | None) -> None:
+        self.shown_serial = article.serial if article is not None else None
+        self._reader_query = self.current_query
+        if self.reader.raw:
+            self.reader.set_reactive(ReadingPane.raw, False)
+        notice = "" if article else "No article selected."
+        self.reader.show(article, query=self.active_query(), notice=notice)
+
+    def open_article(self, serial: int) -> None:
+        """Open article *serial* in the reading pane (Enter in the list), marked read."""
+        article = self.session.article(serial)
+        self._stop_preview()
+        self._sync_reader(serial)
+        if not self.state.is_read(article.key):
+            self.state.set_read(article.key, True)
+            self.marks_changed(article)
+        self.reading = True
+        self._focus(self.reader)
+
+    @on(ReadingPane.Closed)
+    def _reader_closed(self) -> None:
+        self.reading = False
+        self._focus(self.article_list)
+
+    @on(ReadingPane.MatchMoved)
+    def _match_moved(self, message: ReadingPane.MatchMoved) -> None:
+        self.show_count(f"match {message.index + 1} of {message.total}")
+
+    def current_article(self) -> Article | None:
+        """The article open, else the one under the list's cursor."""
+        if self.reading and self.shown_serial is not None:
+            return self.session.article(self.shown_serial)
+        serial = self.article_list.current_serial
+        return self.session.article(serial) if serial is not None else None
+
+    def toggle_raw(self) -> None:
+        """Show the current article's file as it is on disk, or cleaned again."""
+        article = self.current_article()
+        if article is None:
+            return
+        if self.shown_serial != article.serial:
+            self.show_article(article)
+        reader = self.reader
+        if not reader.raw:
+            reader.raw_text = read_raw(article.file_path)
+        reader.raw = not reader.raw
+
+    def step_article(self, delta: int) -> bool:
+        """Open the article *delta* rows away in the list; False at either end."""
+        article_list = self.article_list
+        before = article_list.current_serial
+        serial = article_list.step(delta)
+        if serial is None or serial == before:
+            return False
+        self.open_article(serial)
+        return True
+
+    # --- read/flag marks -------------------------------------------------------
+
+    def marks_changed(self, article: Article) -> None:
+        self.article_list.refresh_marks(article.serial)
+        self.jobs.save_soon()
+
+    @on(StateLoaded)
+    def _state_loaded(self) -> None:
+        self.report_state_warnings()
+        self.article_list.refresh_marks()
+        if self.current_query.uses_state():
+            self.set_query(self.current_query.text)  # is:read was answered with no marks
+
+    @on(StateSaved)
+    def _state_saved(self) -> None:
+        self.report_state_warnings()
+        self.jobs.saved()
+
+    def report_state_warnings(self) -> None:
+        """Toast each state warning once (corrupt file set aside, unwritable folder…)."""
+        for warning in self.state.warnings[self._warnings_shown :]:
+            self.notify(warning, title="Reading state", severity="warning", markup=False)
+        self._warnings_shown = len(self.state.warnings)
+
+    # --- layout ----------------------------------------------------------------
+
+    def _focus(self, widget: Widget) -> None:
+        # Not widget.focus(): that also repaints the whole widget, and the pane that
+        # gets the focus is on screen already (the list repaints its cursor row itself).
+        self.set_focus(widget)
+
+    def watch_reading(self) -> None:
+        self.sync_reading_class(self.app.size.width)
+
+    def sync_reading_class(self, width: int) -> None:
+        """Mark the panes -reading while an article is open in the one-pane layout: the
+        CSS then shows the reader instead of the list. It is only ever added there: in
+        the wide layout it would change nothing on screen but restyle every widget under
+        it (a relayout per article opened). Left on when the terminal widens, it keeps
+        the reader shown (and focused) until the screen itself drops -narrow."""
+        panes = self.query_one("#panes")
+        if not self.reading:
+            panes.remove_class("-reading")
+        elif width < NARROW_WIDTH:
+            panes.add_class("-reading")
+
+    def watch_show_timeline(self, show: bool) -> None:
+        self.timeline.display = show
+        if self.is_mounted:
+            self._chart(self.article_list.rows)
+
+    # --- following the folder (issue 13, item 6) ---------------------------------
+    # A worker thread watches the collection (corpus/watch.py, watchfiles) and reads
+    # what changed; the rounds are applied here to the corpus and the index once the
+    # load is over and the user rests, as the loader's batches join the list. The
+    # article under the cursor stays under it (a changed file's new article takes its
+    # old one's place), and the header counts what changed until the user acts.
+
+    @on(FolderChanged)
+    def _folder_changed(self, message: FolderChanged) -> None:
+        self._held_changes.append(message.changes)
+        self._apply_changes_at_rest()
+
+    @on(WatchFailed)
+    def _watch_failed(self, message: WatchFailed) -> None:
+        self.notify(
+            neutralise_line(f"Not following the folder for changes: {message.reason}"),
+            title="Following the folder",
+            severity="warning",
+            markup=False,
+        )
+
+    @on(StoreFailed)
+    def _store_failed(self, message: StoreFailed) -> None:
+        self.notify(
+            neutralise_line(message.reason),
+            title="Store",
+            severity=message.severity,
+            markup=False,
+        )
+
+    def _apply_changes_at_rest(self) -> None:
+        """Apply the rounds held, once the load is over and no input came for
+        BATCH_REST seconds (as :meth:`_show_batches_at_rest`)."""
+        if self._changes_timer is not None:
+            self._changes_timer.stop()
+            self._changes_timer = None
+        if self.corpus_loading or self.session.index is None or not self._held_changes:
+            return  # _on_batch calls again when the load ends
+        wait = self._rest_left()
+        if wait > 0:
+            self._changes_timer = self.set_timer(wait, self._apply_changes_at_rest)
+            return
+        held, self._held_changes = self._held_changes, []
+        added: list[int] = []
+        for changes in held:
+            added += self._apply_changes(changes)
+        self._show_changes(added)
+
+    def _apply_changes(self, changes: FolderChanges) -> list[int]:
+        """Bring the corpus, the index and the store up to date with one round; return
+        the serials of the articles added."""
+        session = self.session
+        applied = session.apply(changes)
+        if applied.new and session.index is not None and session.index.staged:
+            self.jobs.index_new()
+        if applied.removal.orphans:
+            self.jobs.read_again(applied.removal.orphans)
+        return self.ledger.record(session.corpus, applied.new, applied.removal, again=changes.again)
+
+    def _show_changes(self, added: list[int]) -> None:
+        article_list = self.article_list
+        removed = self.session.corpus.removed
+        keep = self.ledger.successor(article_list.current_serial, article_list.rows, removed)
+        shown = self.ledger.successor(self.shown_serial, [], removed)
+        self.ledger.shown()
+        self._match_new(added)
+        at_top = round(article_list.scroll_offset.y) == 0
+        self.show_rows(keep=keep)
+        if at_top and article_list.cursor < article_list.size.height:
+            # Scrolled to the top, the new rows above the cursor show (it stays on its
+            # article, a few lines lower), rather than scroll out of sight.
+            article_list.scroll_to(y=0, animate=False, immediate=True)
+        if self.reading and shown is not None and shown != self.shown_serial:
+            self.show_article(self.session.article(shown))  # the open file changed
+        self.update_header()

@@ -1,0 +1,267 @@
+"""The reader's work in worker threads: loading the collection, checking and following
+the folder, reading and writing the read/flag marks.
+
+Each job drives the :class:`~tui.corpus.session.CorpusSession` (or the
+:class:`~tui.corpus.state.ReadState`) on a Textual worker thread and reports to the
+screen with messages of plain data (:mod:`tui.messages`); the screen shows what they
+did. A key never waits for one: the loading threads stand aside while an input is
+answered (:class:`~tui.corpus.foreground.Foreground`), and ReadState holds its mutex
+only for moments. Loading and saving a state file of a million keys takes seconds;
+marks made before the load ends are merged into what it read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from textual.timer import Timer
+from textual.worker import Worker, get_current_worker
+
+from .corpus import Article, Skipped
+from .corpus.headstart import FIRST_BATCH, HeadStart, read_first_rows
+from .corpus.loader import LoadBatch, load_batches
+from .messages import CorpusBatch, FolderChanged, StateLoaded, StateSaved, StoreFailed, WatchFailed
+
+if TYPE_CHECKING:
+    from .corpus.watch import FolderChanges
+    from .screen import ReaderScreen
+
+FIRST_FRAME_SECONDS = 0.3
+"""Longest time the loading threads wait for the first frame at start-up."""
+
+SAVE_DELAY = 1.0
+"""Seconds after a mark before the state file is written (marks come in bursts)."""
+
+BATCH = 1024
+"""Files a loading batch holds after the first."""
+
+
+class Background:
+    """The jobs of one :class:`~tui.screen.ReaderScreen` (its workers die with it)."""
+
+    def __init__(
+        self,
+        screen: ReaderScreen,
+        paths: Sequence[str],
+        *,
+        head_start: HeadStart | None = None,
+        watch: bool = True,
+    ) -> None:
+        self.screen = screen
+        self.paths = list(paths)
+        self.head_start = head_start
+        """A child process reading the first rows (:mod:`corpus.headstart`), if any."""
+        self.watch_enabled = watch
+        """False (``--no-watch``): no watcher is started. The session's watcher runs
+        on a thread of its own, not a Textual worker, which would never complete
+        (tests and harnesses wait for every worker); stopped when the app unmounts."""
+        self._save_timer: Timer | None = None
+        self._saving = False
+        """A save worker is running: a save asked for meanwhile waits for it."""
+        self._save_again = False
+        """Marks changed while a save ran: save once more when it ends."""
+
+    def _run(self, job: Callable[[], Any], group: str, *, exclusive: bool = False) -> Worker[Any]:
+        """Run *job* in a worker thread of the screen's (an exception is reported by
+        Textual, never raised in the app)."""
+        return self.screen.run_worker(
+            job, group=group, exclusive=exclusive, thread=True, exit_on_error=False
+        )
+
+    def start(self) -> None:
+        """Load the marks and the collection, then follow the folder (on mount)."""
+        screen = self.screen
+        if not screen.state.loaded:
+            self.load_state()  # a big state file takes seconds: never before a frame
+        if screen.session.cache and self.head_start is None:
+            self.open_collection()  # the store, if it can answer, else the files
+        else:
+            # A head start was made: the store cannot answer (the command line looked),
+            # so its rows go in the first frame; the loading worker opens the store.
+            self.read_collection()
+        if self.watch_enabled:
+            screen.call_after_refresh(self.follow_folder)  # after the first frame
+
+    # --- loading ---------------------------------------------------------------
+
+    def read_collection(self) -> None:
+        """Read every file (a first launch, ``--no-cache``, or a store that cannot
+        answer): the first rows at once, the rest in the loading worker."""
+        # The first rows are in the first frame: a head start child read them while
+        # Textual was imported (ready by now); without one they are read here (~35 ms).
+        rows = self.head_start.rows() if self.head_start is not None else None
+        if rows is None:
+            rows = read_first_rows(self.paths, FIRST_BATCH)
+        screen = self.screen
+        batches = load_batches(
+            self.paths,
+            first_batch=FIRST_BATCH,
+            batch_size=BATCH,
+            pause=screen.foreground.pause,
+            read_already=rows.paths,
+            files_read=len(rows.items),
+        )
+        first = LoadBatch(rows.items, len(rows.items))
+        shown = screen.first_rows(first.items, first.files_read)
+        # The loading threads wait for the first frame (the screen's frame hook ends this).
+        screen.foreground.busy(FIRST_FRAME_SECONDS)
+        self.load_corpus(batches, first, shown)
+
+    def open_collection(self) -> None:
+        """Open the store: re-open from it when it holds the collection (no file is
+        read; the folder is then checked in the background), else read the files."""
+
+        def job() -> None:
+            session = self.screen.session
+            self._open_store()
+            if not session.can_reopen or not session.reopen(self._post_batch):
+                self.screen.app.call_from_thread(self.read_collection)
+                return
+            self.check_folder()
+
+        self._run(job, "load", exclusive=True)
+
+    def _open_store(self) -> None:
+        """Open the session's store (once); say why it cannot be used, or why it was
+        built afresh."""
+        session = self.screen.session
+        warning = session.open_store(on_error=self._post_store_failure)
+        if warning is not None:
+            self.screen.post_message(StoreFailed(warning))
+        note = session.store_note
+        if note is not None:
+            self.screen.post_message(StoreFailed(note, severity="information"))
+
+    def _post_batch(self, added: list[int], skipped: list[Skipped], read: int, done: bool) -> None:
+        self.screen.post_message(CorpusBatch(added, skipped, read, done))
+
+    def _post_store_failure(self, reason: str) -> None:
+        self.screen.post_message(StoreFailed(reason))
+
+    def check_folder(self) -> None:
+        """After a re-open: what changed in the folder since the store was written,
+        read and applied as the watcher's rounds are."""
+
+        def job() -> None:
+            worker = get_current_worker()
+            for changes in self.screen.session.check_folder(lambda: worker.is_cancelled):
+                self.screen.post_message(FolderChanged(changes))
+
+        self._run(job, "check", exclusive=True)
+
+    def load_corpus(
+        self,
+        batches: Generator[LoadBatch, None, None],
+        first: LoadBatch | None,
+        shown: list[Article],
+    ) -> None:
+        """Stream the rest of the corpus in (:meth:`CorpusSession.load`: parsed in
+        processes, indexed on a thread, the UI thread only shows rows). *first* is the
+        batch already put in the corpus (*shown*): it is indexed there, and its rows
+        are posted again so an initial query searches them."""
+
+        def job() -> None:
+            worker = get_current_worker()
+            self._open_store()
+            self.screen.session.load(
+                batches,
+                self._post_batch,
+                shown=shown,
+                read=first.files_read if first is not None else 0,
+                cancelled=lambda: worker.is_cancelled,
+            )
+
+        self._run(job, "load", exclusive=True)
+
+    # --- following the folder --------------------------------------------------
+
+    def follow_folder(self) -> None:
+        """Start following the folder (once, after the first frame)."""
+        session = self.screen.session
+        if session.watch_thread is not None or not self.screen.app.is_running:
+            return
+        from .corpus.state import state_directory
+
+        session.follow(self._post_changes, self._post_watch_failure, [state_directory()])
+
+    def _post_changes(self, changes: FolderChanges) -> None:
+        self.screen.post_message(FolderChanged(changes))
+
+    def _post_watch_failure(self, reason: str) -> None:
+        self.screen.post_message(WatchFailed(reason))
+
+    def read_again(self, paths: list[str]) -> None:
+        """Read the duplicates of an article whose own file went: one takes its place."""
+
+        def job() -> None:
+            from .corpus.watch import read_files
+
+            changes = read_files(paths, self.screen.foreground.pause)
+            changes.again = True
+            self.screen.post_message(FolderChanged(changes))
+
+        self._run(job, "watch-read")
+
+    def index_new(self) -> None:
+        """Move the articles just staged into FTS5 (searchable meanwhile by scanning)."""
+        self._run(self.screen.session.index_staged, "watch-index", exclusive=True)
+
+    # --- read/flag marks on disk -----------------------------------------------
+
+    def load_state(self) -> None:
+        """Read the marks on disk (``run_app`` opens the state without reading it)."""
+
+        def job() -> None:
+            self.screen.state.load(pause=self.screen.foreground.pause)
+            self.screen.post_message(StateLoaded())
+
+        self._run(job, "state-load", exclusive=True)
+
+    def save_soon(self) -> None:
+        """A mark changed: write the marks once they stop changing for SAVE_DELAY."""
+        self.cancel_save()
+        self._save_timer = self.screen.set_timer(SAVE_DELAY, self._save_state)
+
+    def cancel_save(self) -> None:
+        """Forget a save asked for but not started (quitting saves at once)."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+
+    def _save_state(self) -> None:
+        self._save_timer = None
+        if self._saving:
+            self._save_again = True
+            return
+        self._saving = True
+        self.save_state()
+
+    def save_state(self) -> Worker[Any]:
+        """Write the marks now, in a worker (the screen is told when it ends)."""
+
+        def job() -> None:
+            self.screen.state.save(pause=self.screen.foreground.pause)
+            self.screen.post_message(StateSaved())
+
+        return self._run(job, "state-save")
+
+    def saved(self) -> None:
+        """A save ended: save again if marks changed while it ran."""
+        self._saving = False
+        if self._save_again:
+            self._save_again = False
+            self._save_state()
+
+    # --- quitting --------------------------------------------------------------
+
+    def quit_when_written(self) -> None:
+        """Quit once the first load's store is written (the screen stays live)."""
+
+        def job() -> None:
+            writer = self.screen.session.writer
+            if writer is not None:
+                writer.wait_for_load()
+            self.screen.app.call_from_thread(self.screen.app.exit)
+
+        self._run(job, "quit")
