@@ -277,7 +277,11 @@ def _age(path: Path, seconds: float) -> None:
 @posix_only
 def test_stale_temp_files_of_ours_are_removed_at_start(tmp_path: Path, state_dir: Path) -> None:
     (state_dir / "state.json").write_bytes(good_state(X))
-    stale = [state_dir / ".state.json.k3j_9xq2.tmp", state_dir / f".state.json.{'f' * 16}.tmp"]
+    stale = [
+        state_dir / ".state.json.k3j_9xq2.tmp",
+        state_dir / f".state.json.{'f' * 16}.tmp",
+        state_dir / f".history.json.{'e' * 16}.tmp",  # the query history's (issue 15)
+    ]
     for path in stale:
         path.write_bytes(b"half a save")
         _age(path, 3600)

@@ -28,6 +28,7 @@ from .corpus import Corpus, Skipped, SortOrder
 from .corpus.files import check_paths
 from .corpus.foreground import Foreground
 from .corpus.headstart import HeadStart
+from .corpus.history import QueryHistory
 from .corpus.index import SearchIndex
 from .corpus.session import CorpusSession
 from .corpus.state import ReadState
@@ -92,6 +93,7 @@ class BroadsheetApp(App[None]):
         paths: Sequence[str],
         *,
         state: ReadState | None = None,
+        history: QueryHistory | None = None,
         query: str = "",
         order: SortOrder = "newest",
         glyphs: Glyphs | None = None,
@@ -114,6 +116,8 @@ class BroadsheetApp(App[None]):
         """The corpus, its index, the store, the loader and the watcher (the workers
         drive it; it reports plain data, posted as messages)."""
         self.state = state if state is not None else ReadState.open(enabled=False)
+        self.history = history if history is not None else QueryHistory(None)
+        """The filter bar's queries, kept between runs (none kept by default)."""
         self.glyphs = glyphs or glyphs_for_terminal()
         self.initial_query = query
         self.initial_order: SortOrder = order
@@ -134,6 +138,7 @@ class BroadsheetApp(App[None]):
             order=self.initial_order,
             head_start=self.head_start,
             watch=self.watch_enabled,
+            history=self.history,
         )
         return self._reader_screen
 
@@ -221,7 +226,12 @@ class BroadsheetApp(App[None]):
     def compose(self) -> ComposeResult:
         screen = self.reader_screen
         yield HeaderBar(id="header")
-        yield FilterBar(self.initial_query, on_change=screen.set_query, id="filter")
+        yield FilterBar(
+            self.initial_query,
+            on_change=screen.set_query,
+            on_history=screen.history_step,
+            id="filter",
+        )
         with Horizontal(id="panes"):
             with Vertical(id="list-column"):
                 yield ArticleList(
@@ -263,6 +273,10 @@ class BroadsheetApp(App[None]):
 
     def action_clear_filter(self) -> None:
         self.reader_screen.clear_filter()
+
+    def action_restore_filter(self) -> None:
+        if not self.reader_screen.restore_filter():
+            self.bell()  # nothing was cleared
 
     def action_toggle_sort(self) -> None:
         screen = self.reader_screen
@@ -367,6 +381,7 @@ def run_app(
     app = BroadsheetApp(
         paths,
         state=state,
+        history=QueryHistory.open(enabled=not args.no_state),  # read with the marks
         query=args.query or "",
         order=args.sort,
         infer=not getattr(args, "no_infer", False),

@@ -72,8 +72,7 @@ class Background:
     def start(self) -> None:
         """Load the marks and the collection, then follow the folder (on mount)."""
         screen = self.screen
-        if not screen.state.loaded:
-            self.load_state()  # a big state file takes seconds: never before a frame
+        self.load_state()  # a big state file takes seconds: never before a frame
         if screen.session.cache and self.head_start is None:
             self.open_collection()  # the store, if it can answer, else the files
         else:
@@ -210,10 +209,13 @@ class Background:
     # --- read/flag marks on disk -----------------------------------------------
 
     def load_state(self) -> None:
-        """Read the marks on disk (``run_app`` opens the state without reading it)."""
+        """Read the marks and the query history on disk (``run_app`` opens the state
+        without reading it)."""
 
         def job() -> None:
-            self.screen.state.load(pause=self.screen.foreground.pause)
+            if not self.screen.state.loaded:
+                self.screen.state.load(pause=self.screen.foreground.pause)
+            self.screen.history.load()
             self.screen.post_message(StateLoaded())
 
         self._run(job, "state-load", exclusive=True)
@@ -245,6 +247,17 @@ class Background:
             self.screen.post_message(StateSaved())
 
         return self._run(job, "state-save")
+
+    def save_history(self) -> None:
+        """Write the query history (a query was just added)."""
+
+        def job() -> None:
+            history = self.screen.history
+            history.save()
+            if history.warnings:
+                self.screen.app.call_from_thread(self.screen.report_state_warnings)
+
+        self._run(job, "history-save", exclusive=True)
 
     def saved(self) -> None:
         """A save ended: save again if marks changed while it ran."""

@@ -26,12 +26,14 @@ from .compat import FrameHookScreen
 from .corpus import Article, Skipped, SortOrder, read_raw
 from .corpus.changes import ChangeLedger
 from .corpus.foreground import Foreground
+from .corpus.history import HistoryWalk, QueryHistory
 from .corpus.query import Query, QueryError, parse_query
 from .corpus.safe import neutralise_line
 from .corpus.session import CorpusSession
 from .corpus.state import ReadState
 from .messages import CorpusBatch, FolderChanged, StateLoaded, StateSaved, StoreFailed, WatchFailed
 from .widgets import ArticleList, FilterBar, Glyphs, HeaderBar, ReadingPane, Timeline
+from .widgets.filter_bar import HistoryStep
 
 if TYPE_CHECKING:
     from .corpus.headstart import HeadStart
@@ -82,10 +84,19 @@ class ReaderScreen(FrameHookScreen):
         order: SortOrder = "newest",
         head_start: HeadStart | None = None,
         watch: bool = True,
+        history: QueryHistory | None = None,
     ) -> None:
         super().__init__(id="_default")
         self.session = session
         self.state = state
+        self.history = history if history is not None else QueryHistory(None)
+        """The queries used (↑, ↓ and ctrl+r in the filter bar), kept between runs."""
+        self._history_walk: HistoryWalk | None = None
+        """Where ↑ and ↓ are in the history; None once the user types."""
+        self._walking = False
+        """The filter bar's text is being set from the history (not typed)."""
+        self._cleared: str | None = None
+        """The query Esc in the list cleared last (u brings it back)."""
         self.glyphs = glyphs
         self.foreground = foreground
         self.jobs = Background(self, paths, head_start=head_start, watch=watch)
@@ -119,7 +130,7 @@ class ReaderScreen(FrameHookScreen):
         """The timeline still charts the rows before the last keystroke's query."""
         self._first_frame_shown = False
         """The first preview has been drawn (until then it waits a frame for the rows)."""
-        self._warnings_shown = 0
+        self._warnings_shown: set[str] = set()
         self._held_changes: list[FolderChanges] = []
         """Rounds read but not applied yet (the load is on, or the user is active)."""
         self._changes_timer: Timer | None = None
@@ -267,7 +278,8 @@ class ReaderScreen(FrameHookScreen):
         if self.corpus_loading and not rows:
             notice = "Loading…"
         elif not rows and self.matches is not None:
-            notice = f"No articles match “{self.current_query.text}”. Esc clears the filter."
+            # From the filter bar it takes two: one back to the list, one to clear.
+            notice = f"No articles match “{self.current_query.text}”. Esc in the list clears it."
         elif not rows:
             notice = "No articles found."
         else:
@@ -297,6 +309,8 @@ class ReaderScreen(FrameHookScreen):
 
     def set_query(self, text: str) -> None:
         """The filter bar's text changed (a keystroke): show its matches at once."""
+        if not self._walking:
+            self._history_walk = None  # typing starts a new draft
         try:
             query = parse_query(text)
         except QueryError as error:
@@ -321,8 +335,51 @@ class ReaderScreen(FrameHookScreen):
         self._schedule_preview(wait=True)
 
     def clear_filter(self) -> None:
-        if self.filter_bar.value:
-            self.filter_bar.value = ""  # runs the empty query (FilterInput.watch_value)
+        """Esc in the list: no query, and a way back (u)."""
+        text = self.filter_bar.value
+        if not text:
+            return
+        self.remember_query()
+        self._cleared = text
+        self.filter_bar.value = ""  # runs the empty query (FilterInput.watch_value)
+        self.notify("Filter cleared — u to restore", timeout=3, markup=False)
+
+    def restore_filter(self) -> bool:
+        """u in the list: the query Esc cleared last; False when there is none."""
+        text, self._cleared = self._cleared, None
+        if not text:
+            return False
+        self.filter_bar.value = text
+        self.notify(f"Filter restored: {text}", timeout=2, markup=False)
+        return True
+
+    def remember_query(self) -> None:
+        """Add the filter bar's query to the history, if it is a good one."""
+        text = self.filter_bar.value
+        if text.strip() and self.current_query.text == text and self.history.add(text):
+            self.jobs.save_history()
+
+    def history_step(self, step: HistoryStep) -> bool:
+        """↑, ↓ or ctrl+r in the filter bar: show (and run) an earlier query; False
+        when there is none that way."""
+        walk = self._history_walk
+        if walk is None:
+            walk = self._history_walk = HistoryWalk(self.history.entries, self.filter_bar.value)
+        if step == "older":
+            found = walk.older()
+        elif step == "newer":
+            found = walk.newer()
+        else:
+            found = walk.search()
+        if found is None:
+            return False
+        self._walking = True
+        try:
+            self.filter_bar.value = found  # runs the query, as typing it would
+        finally:
+            self._walking = False
+        self.filter_bar.input.cursor_position = len(found)
+        return True
 
     def watch_order(self) -> None:
         self.show_rows(keep=self.article_list.current_serial)
@@ -330,6 +387,8 @@ class ReaderScreen(FrameHookScreen):
 
     @on(FilterBar.Done)
     def _filter_done(self) -> None:
+        self.remember_query()
+        self._history_walk = None
         self.reading = False
         self._focus(self.article_list)
 
@@ -461,10 +520,12 @@ class ReaderScreen(FrameHookScreen):
         self.jobs.saved()
 
     def report_state_warnings(self) -> None:
-        """Toast each state warning once (corrupt file set aside, unwritable folder…)."""
-        for warning in self.state.warnings[self._warnings_shown :]:
-            self.notify(warning, title="Reading state", severity="warning", markup=False)
-        self._warnings_shown = len(self.state.warnings)
+        """Toast each warning of the state folder once (corrupt file set aside,
+        unwritable folder…), the marks' and the query history's."""
+        for warning in (*self.state.warnings, *self.history.warnings):
+            if warning not in self._warnings_shown:
+                self._warnings_shown.add(warning)
+                self.notify(warning, title="Reading state", severity="warning", markup=False)
 
     # --- layout ----------------------------------------------------------------
 

@@ -91,9 +91,10 @@ keys: a million articles read and flagged are 70 MB, and the issue's probe file 
 STALE_TEMP_SECONDS = 60.0
 """A temp file of ours this old, found while holding the lock, is left by a dead save."""
 
-_TEMP_NAME = re.compile(r"\.state\.json\.[A-Za-z0-9_]{8,32}\.tmp\Z")
+_TEMP_NAME = re.compile(r"\.(?:state|history)\.json\.[A-Za-z0-9_]{8,32}\.tmp\Z")
 """Temp files saves make: ``.state.json.<random>.tmp`` (this version: 16 hex digits;
-earlier ones used :func:`tempfile.mkstemp`'s 8 characters)."""
+earlier ones used :func:`tempfile.mkstemp`'s 8 characters), and the query history's
+``.history.json.<random>.tmp`` (:mod:`corpus.history`)."""
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
@@ -740,35 +741,8 @@ class ReadState:
     # -- files ------------------------------------------------------------------
 
     def _read_file(self) -> tuple[bytes, os.stat_result] | None:
-        """The file's bytes and what ``fstat`` said of it, or None when there is none.
-
-        Opened without following a link and without blocking (a FIFO would block the
-        open itself); anything but a regular file of at most :data:`MAX_STATE_BYTES`
-        raises :class:`_Unreadable`, read or not. A folder raises IsADirectoryError.
-        """
         assert self.path is not None
-        if not _NOFOLLOW and os.path.islink(self.path):  # pragma: no cover - Windows
-            raise _Unreadable("it is a symbolic link, not a regular file")
-        try:
-            fd = os.open(self.path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC | _BINARY)
-        except FileNotFoundError:
-            return None
-        except OSError as error:
-            if error.errno in (errno.ELOOP, errno.EMLINK) and os.path.islink(self.path):
-                raise _Unreadable("it is a symbolic link, not a regular file") from None
-            raise
-        try:
-            info = os.fstat(fd)
-            if stat.S_ISDIR(info.st_mode):
-                raise IsADirectoryError(errno.EISDIR, "it is a folder")
-            if not stat.S_ISREG(info.st_mode):
-                raise _Unreadable(f"it is {_kind(info.st_mode)}, not a regular file")
-            cap = MAX_STATE_BYTES
-            if info.st_size > cap:
-                raise _Unreadable(_too_large(cap))
-            return _read_capped(fd, info.st_size, cap), info
-        finally:
-            os.close(fd)
+        return read_regular_file(self.path, MAX_STATE_BYTES)
 
     def _peek_token(self) -> str | None:
         """The lock file's token, read without locking or creating anything ("" when
@@ -789,20 +763,8 @@ class ReadState:
             os.close(fd)
 
     def _write_atomically(self, folder: str, chunks: Iterable[bytes]) -> None:
-        assert self.path is not None
-        fd, temp = _create_temp_file(folder)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                for chunk in chunks:
-                    handle.write(chunk)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, self.path)  # replaces a link itself, never its target
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
-        _fsync_directory(folder)
+        assert self.path is not None and os.path.dirname(self.path) == folder
+        write_atomically(self.path, chunks)
 
     def _remove_stale_temp_files(self) -> None:
         """Delete ``.state.json.<random>.tmp`` files a killed save left behind.
@@ -961,6 +923,57 @@ class _NotRegular(OSError):
         super().__init__(errno.EINVAL, reason)
 
 
+def read_regular_file(path: str, cap: int) -> tuple[bytes, os.stat_result] | None:
+    """A state folder file's bytes and what ``fstat`` said of it, or None when there is
+    none.
+
+    Opened without following a link and without blocking (a FIFO would block the open
+    itself); anything but a regular file of at most *cap* bytes raises
+    :class:`_Unreadable`, read or not. A folder raises IsADirectoryError.
+    """
+    if not _NOFOLLOW and os.path.islink(path):  # pragma: no cover - Windows
+        raise _Unreadable("it is a symbolic link, not a regular file")
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC | _BINARY)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        if error.errno in (errno.ELOOP, errno.EMLINK) and os.path.islink(path):
+            raise _Unreadable("it is a symbolic link, not a regular file") from None
+        raise
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "it is a folder")
+        if not stat.S_ISREG(info.st_mode):
+            raise _Unreadable(f"it is {_kind(info.st_mode)}, not a regular file")
+        if info.st_size > cap:
+            raise _Unreadable(_too_large(cap))
+        return _read_capped(fd, info.st_size, cap), info
+    finally:
+        os.close(fd)
+
+
+def write_atomically(path: str, chunks: Iterable[bytes]) -> None:
+    """Replace the state folder file *path* with *chunks*: a temp file of its own name
+    (``.<name>.<random>.tmp``), fsynced, then renamed over it (a link is replaced,
+    never written through), and the folder fsynced."""
+    folder, name = os.path.split(path)
+    fd, temp = _create_temp_file(folder, name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)  # replaces a link itself, never its target
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    _fsync_directory(folder)
+
+
 def _kind(mode: int) -> str:
     """What a file that is not a regular file is, for a warning."""
     if stat.S_ISLNK(mode):
@@ -998,12 +1011,12 @@ def _read_capped(fd: int, size: int, cap: int) -> bytes:
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
-def _create_temp_file(folder: str) -> tuple[int, str]:
-    """A new ``.state.json.<16 hex>.tmp``: created, never opened if it exists, never
+def _create_temp_file(folder: str, name: str = STATE_FILENAME) -> tuple[int, str]:
+    """A new ``.<name>.<16 hex>.tmp``: created, never opened if it exists, never
     through a link."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC | _BINARY
     for _ in range(100):
-        path = os.path.join(folder, f".{STATE_FILENAME}.{secrets.token_hex(8)}.tmp")
+        path = os.path.join(folder, f".{name}.{secrets.token_hex(8)}.tmp")
         try:
             return os.open(path, flags, 0o600), path
         except FileExistsError:

@@ -40,7 +40,10 @@ class ArticleList(LineView):
         Binding("G,end", "last", "Last", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("pagedown,space", "page_down", "Page down", show=False),
-        Binding("escape,h,left", "app.clear_filter", "Clear the filter", show=False),
+        # Only Esc clears a query (h and ← did, and lost it with no way back); u brings
+        # back the one cleared last.
+        Binding("escape", "app.clear_filter", "Clear the filter", show=False),
+        Binding("u", "app.restore_filter", "Restore the filter cleared", show=False),
     ]
 
     COMPONENT_CLASSES = {

@@ -4,7 +4,7 @@ second line that says what is wrong and where, while the list keeps the last goo
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from textual import on
 from textual.app import ComposeResult
@@ -19,8 +19,14 @@ from textual.widgets import Input, Label
 PLACEHOLDER = 'filter: words  "a phrase"  -not  a OR b  title:x  date:2024  is:unread'
 
 
+HistoryStep = Literal["older", "newer", "search"]
+"""↑, ↓ and ctrl+r in the field: an older query, a newer one (then the text typed), or
+the next older one that holds the text typed."""
+
+
 class FilterInput(Input):
-    """The query field; Enter and Esc both hand the keyboard back to the list."""
+    """The query field; Enter and Esc both hand the keyboard back to the list; ↑, ↓
+    and ctrl+r bring back earlier queries."""
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
     """Input sets its virtual size to the text's width on every keystroke, and Widget
@@ -30,9 +36,16 @@ class FilterInput(Input):
 
     _on_change: Callable[[str], None] | None = None
 
-    def __init__(self, *, on_change: Callable[[str], None], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        on_change: Callable[[str], None],
+        on_history: Callable[[HistoryStep], bool] = lambda step: False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self._on_change = on_change
+        self._on_history = on_history
 
     def watch_value(self, value: str) -> None:
         # Runs while the key is handled. Input's Changed message would arrive after the
@@ -45,10 +58,17 @@ class FilterInput(Input):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "done", "Done", show=True),
         Binding("escape", "done", "Back to list", show=True),
+        Binding("up", "history('older')", "Earlier query", show=False),
+        Binding("down", "history('newer')", "Later query", show=False),
+        Binding("ctrl+r", "history('search')", "Earlier query holding the text", show=False),
     ]
 
     def action_done(self) -> None:
         self.post_message(FilterBar.Done())
+
+    def action_history(self, step: HistoryStep) -> None:
+        if not self._on_history(step):
+            self.app.bell()  # no earlier (or later) query: say so, change nothing
 
 
 class FilterBar(Vertical):
@@ -98,17 +118,24 @@ class FilterBar(Vertical):
         """The user pressed Enter or Esc in the field."""
 
     def __init__(
-        self, value: str = "", *, on_change: Callable[[str], None], id: str | None = None
+        self,
+        value: str = "",
+        *,
+        on_change: Callable[[str], None],
+        on_history: Callable[[HistoryStep], bool] = lambda step: False,
+        id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self._initial = value
         self._on_change = on_change
+        self._on_history = on_history
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="filter-row"):
             yield Label("/", id="filter-prompt")
             yield FilterInput(
                 on_change=self._on_change,
+                on_history=self._on_history,
                 value=self._initial,
                 placeholder=PLACEHOLDER,
                 id="filter-input",
