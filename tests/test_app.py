@@ -319,6 +319,42 @@ async def test_help_screen_lists_every_binding(key: str) -> None:
         assert not isinstance(app.screen, HelpScreen)
 
 
+async def test_help_scrolls_and_teaches_the_query_syntax_the_readme_does() -> None:
+    """The help was cut off at 120×36 with no hint that it scrolls, and had no query
+    syntax (issue 15). Every operator of the README's query table is in it."""
+    import re
+
+    from textual.containers import VerticalScroll
+    from textual.widgets import Static
+
+    from tui.widgets import HelpScreen
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    table = readme[readme.index("| `word` |") :].split("\n\n")[0]
+    # Each row's first form, up to its colon: word, "two words", title:, date:, …
+    operators = {
+        first.split(":")[0] + ":" if ":" in first else first
+        for first in re.findall(r"^\| `([^`]+)`", table, re.MULTILINE)
+    }
+    assert len(operators) >= 12
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = app.screen.query_one("#help-text", Static).render().plain
+        assert "Query syntax" in text
+        for operator in operators:
+            assert operator in text, operator
+        body = app.screen.query_one("#help-body", VerticalScroll)
+        assert "scroll" in str(body.border_subtitle)
+        assert body.max_scroll_y > 0  # it does not fit: it scrolls
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert body.scroll_offset.y > 0
+
+
 async def test_q_quits() -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -287,6 +287,23 @@ def test_list_with_query(tmp_path: Path) -> None:
     assert "bad query" in assert_one_error_line(bad)
 
 
+def test_a_query_that_begins_with_a_negation_is_taken_as_the_query(tmp_path: Path) -> None:
+    """The README teaches ``-word``; argparse took ``--query -russia`` for an option and
+    refused it (issue 15)."""
+    everything = run("--list", "--json", state=tmp_path)
+    without = run("--list", "--json", "--query", "-putin", state=tmp_path)
+    assert without.returncode == 0, without.stderr
+    with_putin = run("--list", "--json", "--query", "putin", state=tmp_path)
+    ids = {json.loads(line)["id"] for line in without.stdout.splitlines()}
+    putin = {json.loads(line)["id"] for line in with_putin.stdout.splitlines()}
+    assert ids and putin and not ids & putin
+    assert len(ids) + len(putin) == len(everything.stdout.splitlines())
+    also = run("--list", "--json", "--query=-putin", state=tmp_path)
+    assert also.stdout == without.stdout
+    missing = run("--list", "--query", state=tmp_path)
+    assert missing.returncode == 2 and "expected one argument" in missing.stderr
+
+
 def test_list_query_finds_what_scanning_finds(tmp_path: Path) -> None:
     """``--list --query`` filters each batch as it loads (with the search index's folded
     texts, in the parsing processes): the same articles, in the same order, as reading

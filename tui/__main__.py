@@ -282,9 +282,32 @@ def show_article(article: Article, out: TextIO) -> None:
         out.write(paragraph + "\n")
 
 
+FREE_VALUES = ("--query", "--show")
+"""Options whose value may begin with "-": a query's negation (``--query -russia``,
+as the query syntax teaches), a file's name."""
+
+
+def _free_values_joined(argv: Sequence[str]) -> list[str]:
+    """*argv* with each of :data:`FREE_VALUES` joined to the word after it
+    (``--query=-russia``): argparse takes a word that begins with "-" for an option,
+    and would refuse the query."""
+    joined: list[str] = []
+    words = iter(argv)
+    for word in words:
+        if word == "--":
+            joined += [word, *words]
+            break
+        if word in FREE_VALUES:
+            value = next(words, None)
+            joined.append(word if value is None else f"{word}={value}")
+        else:
+            joined.append(word)
+    return joined
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_free_values_joined(sys.argv[1:] if argv is None else argv))
     if args.json and not args.list:
         raise UsageError("--json goes with --list")
     paths = args.paths or [default_corpus_path()]

@@ -288,11 +288,18 @@ class BroadsheetApp(App[None]):
     def action_toggle_flag(self) -> None:
         self._mark(ReadState.toggle_flagged)
 
-    def _mark(self, toggle: Callable[[ReadState, str], object]) -> None:
+    def _mark(self, toggle: Callable[[ReadState, str], bool]) -> None:
         article = self.reader_screen.current_article()
-        if article is not None:
-            toggle(self.state, article.key)
-            self.reader_screen.marks_changed(article)
+        if article is None:
+            self.bell()
+            return
+        now = toggle(self.state, article.key)
+        self.reader_screen.marks_changed(article)
+        if toggle == ReadState.toggle_read:
+            said = "Marked read" if now else "Marked unread"
+        else:
+            said = "Flagged" if now else "Flag removed"
+        self.notify(said, timeout=1.5, markup=False)
 
     def action_toggle_raw(self) -> None:
         self.reader_screen.toggle_raw()
@@ -312,6 +319,8 @@ class BroadsheetApp(App[None]):
     def action_step_article(self, delta: int) -> None:
         if not self.reader_screen.step_article(delta):
             self.bell()
+            where = "last" if delta > 0 else "first"
+            self.notify(f"This is the {where} article in the list", timeout=1.5)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

@@ -470,7 +470,12 @@ class ReaderScreen(FrameHookScreen):
 
     @on(ReadingPane.MatchMoved)
     def _match_moved(self, message: ReadingPane.MatchMoved) -> None:
-        self.show_count(f"match {message.index + 1} of {message.total}")
+        if message.total:
+            self.show_count(f"match {message.index + 1} of {message.total}")
+        elif self.active_query() is None:
+            self.show_count("no filter: n and N step through its matches")
+        else:
+            self.show_count("no match in this article's text")
 
     def current_article(self) -> Article | None:
         """The article open, else the one under the list's cursor."""

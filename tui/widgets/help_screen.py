@@ -27,6 +27,23 @@ KEY_NAMES = {
     "f1": "F1",
 }
 
+QUERY_SYNTAX = [
+    ("word", "a word starting with it, case and accents aside (pak: Pakistan)"),
+    ('"two words"', "that phrase"),
+    ('-word  -"a phrase"', "without it"),
+    ("a OR b", "either"),
+    ("title:word", "in the title only"),
+    ("date:2024-10", "in that year, month or day"),
+    ("date:2021..2022", "in that range, inclusive (date:2023-06.. too)"),
+    ("before:D  after:D", "strictly before / after a date"),
+    ("is:read  is:unread", "by mark (is:flagged too)"),
+    ("is:undated  is:inferred", "by kind of date"),
+    ("author:smith", "by author (site:bbc.co.uk, tag:climate by site, tag)"),
+    ("£1bn #tag @who C++", "a term with its symbol: £1bn does not find $1bn"),
+]
+"""The filter bar's language, as the README's query table gives it (a test keeps the
+two in step)."""
+
 FOOTNOTE = (
     "Every key works over SSH, in tmux and on the Linux console: no alt+ chords, "
     "no function key but F1, no ctrl+ key that a terminal takes."
@@ -50,24 +67,36 @@ def binding_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
     return rows
 
 
-def help_content(sections: Sequence[tuple[str, Iterable[BindingType]]]) -> Content:
-    """One block per section: a heading and aligned key/description rows."""
+def help_content(
+    sections: Sequence[tuple[str, Iterable[BindingType]]],
+    syntax: Sequence[tuple[str, str]] = QUERY_SYNTAX,
+) -> Content:
+    """One block per section: a heading and aligned key/description rows; then the
+    query syntax, aligned on its own."""
     parts: list[Content] = []
     rows_by_section = [(title, binding_rows(bindings)) for title, bindings in sections]
     width = max((len(key) for _, rows in rows_by_section for key, _ in rows), default=4) + 2
     for title, rows in rows_by_section:
-        if not rows:
-            continue
-        if parts:
-            parts.append(Content("\n"))
-        parts.append(Content.styled(title, "bold $text-primary"))
-        for key, description in rows:
-            parts.append(Content("\n"))
-            parts.append(Content.styled(f"  {key:<{width}}", "bold $text-accent"))
-            parts.append(Content(description))
+        _block(parts, title, rows, width)
+    if syntax:
+        _block(
+            parts, "Query syntax (in the filter bar)", syntax, max(len(k) for k, _ in syntax) + 2
+        )
     parts.append(Content("\n\n"))
     parts.append(Content.styled(FOOTNOTE, "$text-muted"))
     return Content("").join(parts)
+
+
+def _block(parts: list[Content], title: str, rows: Sequence[tuple[str, str]], width: int) -> None:
+    if not rows:
+        return
+    if parts:
+        parts.append(Content("\n"))
+    parts.append(Content.styled(title, "bold $text-primary"))
+    for key, description in rows:
+        parts.append(Content("\n"))
+        parts.append(Content.styled(f"  {key:<{width}}", "bold $text-accent"))
+        parts.append(Content(description))
 
 
 class HelpScreen(ModalScreen[None]):
@@ -77,6 +106,8 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark,f1", "dismiss", "Close help", show=True),
         Binding("up,k", "scroll(-1)", "Scroll up", show=False),
         Binding("down,j", "scroll(1)", "Scroll down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown,space", "page(1)", "Page down", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -103,8 +134,14 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body") as body:
             body.border_title = "Broadsheet keys"
-            body.border_subtitle = "esc closes"
+            body.border_subtitle = "↑↓ pgup pgdn scroll · esc closes"
             yield Static(help_content(self.sections), id="help-text")
 
     def action_scroll(self, delta: int) -> None:
         self.query_one("#help-body", VerticalScroll).scroll_relative(y=delta, animate=False)
+
+    def action_page(self, delta: int) -> None:
+        body = self.query_one("#help-body", VerticalScroll)
+        body.scroll_relative(
+            y=delta * max(1, body.scrollable_content_region.height - 1), animate=False
+        )

@@ -580,6 +580,7 @@ class ReadingPane(LineView):
     def action_match(self, delta: int) -> None:
         if not self._matches:
             self.app.bell()
+            self.post_message(self.MatchMoved(-1, 0))  # the filter bar says why not
             return
         total = len(self._matches)
         if self.match_index < 0:
