@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 import sys
-import textwrap
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
@@ -20,9 +19,9 @@ from .corpus import (
     neutralise_line,
 )
 from .corpus.loader import load_batches
+from .corpus.plaintext import write_article
 
 if TYPE_CHECKING:
-    from .corpus.markdown import Document
     from .corpus.query import Query, StateView
 
 PROG = "broadsheet"
@@ -215,71 +214,9 @@ LINES_PER_WRITE = 4096
 ID_WIDTH = 10
 
 
-def _markdown_document(article: Article) -> Document | None:
-    """A markdown article's document, read again from its file (None: print the
-    paragraphs as loaded, which it gives as plain text anyway)."""
-    if article.markup != "markdown" or article.body_line < 0:
-        return None
-    from .corpus import read_raw
-    from .corpus.markdown import document_for
-
-    return document_for(
-        read_raw(article.file_path),
-        article.body_line,
-        article.title,
-        article.title_source,
-        expected=article.paragraphs,
-    )
-
-
 def show_article(article: Article, out: TextIO) -> None:
     width = shutil.get_terminal_size((80, 24)).columns if out.isatty() else 0
-    measure = min(width, 78) if width else 0
-    lines = [
-        article.title,
-        f"Date:     {article.describe_date()}",
-        f"Title:    {article.describe_title()}",
-        f"Words:    {article.words} · {article.reading_minutes} min read",
-        f"File:     {article.path}",
-        f"Id:       {article.id}",
-    ]
-    if article.source:
-        lines.append(f"Source:   {article.source}")
-    if article.author:
-        lines.append(f"Author:   {article.author}")
-    if article.url:
-        lines.append(f"URL:      {article.url}")  # whole, on its own line: never wrapped
-    if article.tags:
-        lines.append(f"Tags:     {', '.join(article.tags)}")
-    lines.extend(f"Duplicate: {path}" for path in article.duplicates)
-    lines.extend(f"Warning:  {warning}" for warning in article.warnings)
-    out.write("\n".join(lines) + "\n")
-    document = _markdown_document(article)
-    if document is not None:
-        for group in document.text_groups():
-            out.write("\n")
-            for lead, text, wrap in group:
-                if wrap and measure:
-                    text = textwrap.fill(
-                        text,
-                        measure,
-                        initial_indent=lead,
-                        subsequent_indent=" " * len(lead),
-                        break_long_words=False,
-                        break_on_hyphens=False,
-                    )
-                else:
-                    text = lead + text
-                out.write(text + "\n")
-        return
-    for paragraph in article.paragraphs:
-        out.write("\n")
-        if measure:
-            # An address or a long word stays whole: a reader may copy it.
-            paragraph = textwrap.fill(
-                paragraph, measure, break_long_words=False, break_on_hyphens=False
-            )
-        out.write(paragraph + "\n")
+    write_article(article, out, min(width, 78) if width else 0)
 
 
 FREE_VALUES = ("--query", "--show")

@@ -24,7 +24,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 
-from .corpus import Corpus, Skipped, SortOrder
+from . import external
+from .corpus import Article, Corpus, Skipped, SortOrder
 from .corpus.files import check_paths
 from .corpus.foreground import Foreground
 from .corpus.headstart import HeadStart
@@ -86,6 +87,9 @@ class BroadsheetApp(App[None]):
         Binding("r", "toggle_raw", "Raw/clean", show=False),
         Binding("y", "copy_citation", "Copy citation", show=False),
         Binding("t", "toggle_timeline", "Timeline", show=False),
+        Binding("e", "edit", "Edit the file ($VISUAL, $EDITOR)", show=False),
+        Binding("p", "page", "Read in the pager ($PAGER)", show=False),
+        Binding("w", "open_url", "Open the URL in a browser (or copy it)", show=False),
     ]
 
     def __init__(
@@ -311,6 +315,24 @@ class BroadsheetApp(App[None]):
         citation = f"“{article.title}” ({article.date_label()}). {article.path}"
         self.copy_to_clipboard(citation)
         self.notify(citation, title="Citation copied", markup=False, timeout=3)
+
+    # --- out to other tools (issue 15, item 7): see tui/external.py --------------
+
+    def action_edit(self) -> None:
+        self._outside(external.edit)
+
+    def action_page(self) -> None:
+        self._outside(external.page)
+
+    def action_open_url(self) -> None:
+        self._outside(external.open_url)
+
+    def _outside(self, tool: Callable[[App[None], Article], None]) -> None:
+        article = self.reader_screen.current_article()
+        if article is None:
+            self.bell()
+            return
+        tool(self, article)
 
     def action_toggle_timeline(self) -> None:
         screen = self.reader_screen

@@ -115,7 +115,18 @@ class StoreNotReady(StoreError):
     instance began writing it afresh): read the files instead."""
 
 
-_NOT_READING = frozenset({"session.py", "watch.py", "loader.py", "headstart.py", "foreground.py"})
+_NOT_READING = frozenset(
+    {
+        "session.py",
+        "watch.py",
+        "loader.py",
+        "headstart.py",
+        "foreground.py",
+        "plaintext.py",
+        "changes.py",
+        "history.py",
+    }
+)
 """Modules of the corpus package that do not shape what a file gives: a change to them
 leaves the store as it is."""
 
@@ -453,6 +464,7 @@ class Store:
             ).fetchone()
             if complete is None or complete[0] != "1":
                 raise StoreNotReady("another instance is writing the store")
+
             def made(rows: list[tuple[int, int, bytes, bytes]], batch: StoredBatch) -> None:
                 articles, ids, plains = batch.articles, batch.rows, batch.plains
                 for row, plain, record, own in rows:
