@@ -215,9 +215,12 @@ def test_compat_is_all_there_is() -> None:
 
 # --- our names do not shadow Textual's -------------------------------------------------
 
-_MEANT_OVERRIDES = {"focused", "frame_written", "compose", "get_default_screen"}
-"""What the reader's screen and app redefine on purpose (besides their hooks and their
-class settings in capitals, such as ``BINDINGS``)."""
+_MEANT_OVERRIDES = {
+    "focused", "frame_written", "compose", "get_default_screen", "get_system_commands",
+    "theme",  # set from the settings of the last run
+}  # fmt: skip
+"""What the reader's screen and app redefine or set on purpose (besides their hooks
+and their class settings in capitals, such as ``BINDINGS``)."""
 
 
 def _names_set_or_defined(cls: type) -> set[str]:

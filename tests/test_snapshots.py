@@ -27,6 +27,7 @@ SCREENS = {
     "light_theme": drive("enter", theme="textual-light"),
     "highlights_next_match": drive("slash", *"pakistan", "enter", "enter", "n"),
     "query_error": drive("slash", *"sco date:notadate"),
+    "palette_sort": drive("ctrl+p", *"sort"),
 }
 
 NOTES = "tests/data/notes"

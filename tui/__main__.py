@@ -85,8 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--sort",
         choices=("newest", "oldest"),
-        default="newest",
-        help="newest (default) or oldest first; undated always last",
+        help="newest (the default; the reader keeps the last one chosen with s) or"
+        " oldest first; undated always last",
     )
     parser.add_argument("--no-state", action="store_true", help="keep no read/flag state")
     parser.add_argument(
@@ -271,7 +271,7 @@ def run(argv: Sequence[str] | None = None) -> int:
                 )
             show_article(article, sys.stdout)
             return 0
-        articles = corpus.ordered(args.sort)
+        articles = corpus.ordered(args.sort or "newest")
         if query is not None:
             articles = [article for article in articles if article.serial in matched]
         print_list(articles, args.json, sys.stdout)

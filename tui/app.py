@@ -14,12 +14,13 @@ import contextlib
 import os
 import sys
 import threading
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.actions import SkipAction
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -29,9 +30,11 @@ from .corpus import Article, Corpus, Skipped, SortOrder
 from .corpus.files import check_paths
 from .corpus.foreground import Foreground
 from .corpus.headstart import HeadStart
-from .corpus.history import QueryHistory
+from .corpus.history import QueryHistory, acceptable_query
 from .corpus.index import SearchIndex
+from .corpus.safe import neutralise_line
 from .corpus.session import CorpusSession
+from .corpus.settings import Settings
 from .corpus.state import ReadState
 from .screen import NARROW_WIDTH, ReaderScreen
 from .widgets import (
@@ -90,6 +93,7 @@ class BroadsheetApp(App[None]):
         Binding("e", "edit", "Edit the file ($VISUAL, $EDITOR)", show=False),
         Binding("p", "page", "Read in the pager ($PAGER)", show=False),
         Binding("w", "open_url", "Open the URL in a browser (or copy it)", show=False),
+        Binding("full_stop", "next_unread", "Next unread article", show=False),
     ]
 
     def __init__(
@@ -98,6 +102,7 @@ class BroadsheetApp(App[None]):
         *,
         state: ReadState | None = None,
         history: QueryHistory | None = None,
+        settings: Settings | None = None,
         query: str = "",
         order: SortOrder = "newest",
         glyphs: Glyphs | None = None,
@@ -122,6 +127,8 @@ class BroadsheetApp(App[None]):
         self.state = state if state is not None else ReadState.open(enabled=False)
         self.history = history if history is not None else QueryHistory(None)
         """The filter bar's queries, kept between runs (none kept by default)."""
+        self.settings = settings if settings is not None else Settings(None)
+        """The theme, sort and query, kept between runs (none kept by default)."""
         self.glyphs = glyphs or glyphs_for_terminal()
         self.initial_query = query
         self.initial_order: SortOrder = order
@@ -249,6 +256,8 @@ class BroadsheetApp(App[None]):
         yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
         # The first rows are read here, before the first frame (see Background.start).
         self.reader_screen.start(self.initial_query)
         self.reader_screen.jobs.start()
@@ -360,12 +369,54 @@ class BroadsheetApp(App[None]):
         )
 
     def on_unmount(self) -> None:
+        self._keep_settings()
         # Quit on the second q: what is not written then is written at the next launch
         # (a snapshot cut short leaves the store as it was: it is one transaction).
         self.session.close(
             watch_seconds=WATCH_STOP_SECONDS,
             store_seconds=STORE_STOP_SECONDS if not self._quitting else 0.5,
         )
+
+    def _keep_settings(self) -> None:
+        """Remember the theme, the sort and the query for the next run."""
+        if self.settings.path is None or self._reader_screen is None:
+            return
+        screen = self._reader_screen
+        settings = self.settings
+        settings.theme, settings.sort = self.theme, screen.order
+        query = screen.current_query.text
+        settings.query = query if query and acceptable_query(query) else None
+        settings.save()
+
+    # --- the command palette: the reader's own commands, with their keys ----------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":  # Textual's wants ~/Downloads to exist
+                yield command
+        yield SystemCommand(
+            "Screenshot", "Save an SVG picture of the screen in the current folder",
+            lambda: self.set_timer(0.1, self._save_screenshot_here),
+        )  # fmt: skip
+        for title, help_text, action in PALETTE:
+            yield SystemCommand(title, help_text, partial(self.call_later, self.run_action, action))
+
+    def _save_screenshot_here(self) -> None:
+        if self.is_web:
+            self.deliver_screenshot()  # to the browser, as a download
+            return
+        try:
+            path = self.save_screenshot(path=os.getcwd())  # getcwd fails if it was removed
+        except OSError as error:
+            reason = f"Cannot save a screenshot in the current folder: {error.strerror or error}"
+            self.notify(neutralise_line(reason), severity="warning", markup=False)
+            return
+        self.notify(neutralise_line(path), title="Screenshot saved", markup=False)
+
+    def action_next_unread(self) -> None:
+        if not self.reader_screen.next_unread():
+            self.bell()
+            self.notify("No unread article in the list", timeout=2)
 
     async def action_quit(self) -> None:
         jobs = self.reader_screen.jobs
@@ -389,6 +440,25 @@ class BroadsheetApp(App[None]):
         self.exit()
 
 
+PALETTE = [
+    ("Sort newest / oldest first", "Turn the list's order around (s)", "toggle_sort"),
+    ("Timeline", "Show or hide the timeline under the list (t)", "toggle_timeline"),
+    ("Filter", "Type a query in the filter bar (/)", "focus_filter"),
+    ("Clear the filter", "Show every article again (esc in the list)", "clear_filter"),
+    ("Restore the filter", "Bring back the filter last cleared (u)", "restore_filter"),
+    ("Next unread", "The next unread article in the list (.)", "next_unread"),
+    ("Mark read / unread", "The article under the cursor or open (m)", "toggle_read"),
+    ("Flag / unflag", "The article under the cursor or open (f)", "toggle_flag"),
+    ("Raw / clean text", "The article's file as it is, or cleaned (r)", "toggle_raw"),
+    ("Copy citation", "Title, date and file to the clipboard (y)", "copy_citation"),
+    ("Edit the file", "In $VISUAL or $EDITOR (e)", "edit"),
+    ("Read in the pager", "The cleaned article in $PAGER (p)", "page"),
+    ("Open the web address", "In a browser, or copied where there is none (w)", "open_url"),
+    ("Help: keys and query syntax", "Every key, where it works (?)", "help"),
+]
+"""The reader's own commands in the palette (ctrl+p): (title, what it does and its
+key, action). Typing "sort" finds the first."""
+
 STORE_STOP_SECONDS = 10.0
 """Longest the app waits at exit for the store's writes in progress."""
 
@@ -409,12 +479,15 @@ def run_app(
             os.environ.pop(name, None)
     no_mouse = args.no_mouse or os.environ.get("BROADSHEET_NO_MOUSE", "") not in ("", "0")
     state = ReadState.open(enabled=not args.no_state, load=False)  # loaded by the app
+    # The theme, sort and query of the last run, unless the command line says otherwise.
+    settings = Settings.open(enabled=not args.no_state)
     app = BroadsheetApp(
         paths,
         state=state,
         history=QueryHistory.open(enabled=not args.no_state),  # read with the marks
-        query=args.query or "",
-        order=args.sort,
+        settings=settings,
+        query=args.query if args.query is not None else settings.query or "",
+        order=args.sort or settings.sort or "newest",
         infer=not getattr(args, "no_infer", False),
         head_start=head_start,
         watch=not getattr(args, "no_watch", False),

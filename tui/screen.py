@@ -496,6 +496,20 @@ class ReaderScreen(FrameHookScreen):
             reader.raw_text = read_raw(article.file_path)
         reader.raw = not reader.raw
 
+    def next_unread(self) -> bool:
+        """``.``: the next unread article after the cursor in the list (from the top
+        again past the end), opened if one is open; False when none is unread."""
+        article_list = self.article_list
+        rows, here = article_list.rows, article_list.cursor
+        is_read, article = self.state.is_read, self.session.article
+        for place in (*range(here + 1, len(rows)), *range(0, min(here + 1, len(rows)))):
+            if not is_read(article(rows[place]).key):
+                article_list.cursor = place
+                if self.reading:
+                    self.open_article(rows[place])
+                return True
+        return False
+
     def step_article(self, delta: int) -> bool:
         """Open the article *delta* rows away in the list; False at either end."""
         article_list = self.article_list

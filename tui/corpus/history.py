@@ -15,16 +15,15 @@ query if both save in the same moment: a history entry, never a mark).
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from collections.abc import Iterable
 
 from .query import MAX_QUERY_LENGTH
 from .safe import is_safe, neutralise_line
-from .state import _Unreadable, read_regular_file, state_directory, write_atomically
+from .state import _Unreadable, read_json_document, state_directory, write_json_document
 
-__all__ = ["HISTORY_FILENAME", "MAX_ENTRIES", "HistoryWalk", "QueryHistory"]
+__all__ = ["HISTORY_FILENAME", "MAX_ENTRIES", "HistoryWalk", "QueryHistory", "acceptable_query"]
 
 HISTORY_FILENAME = "history.json"
 MAX_ENTRIES = 500
@@ -54,7 +53,7 @@ class QueryHistory:
     def add(self, text: str) -> bool:
         """Note *text* as the newest query; False when there is nothing to note."""
         text = text.strip()
-        if not _acceptable(text):
+        if not acceptable_query(text):
             return False
         with self._lock:
             if self.entries and self.entries[-1] == text:
@@ -84,10 +83,8 @@ class QueryHistory:
         if not added:
             return
         merged = _merged(self._read(), added)
-        data = json.dumps({"version": VERSION, "queries": merged}, ensure_ascii=False)
         try:
-            os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            write_atomically(self.path, [data.encode("utf-8")])
+            write_json_document(self.path, {"version": VERSION, "queries": merged})
         except OSError as error:
             self._warn(f"cannot save the query history: {error.strerror or error}")
             with self._lock:
@@ -100,22 +97,15 @@ class QueryHistory:
         if self.path is None:
             return []
         try:
-            found = read_regular_file(self.path, MAX_HISTORY_BYTES)
+            document = read_json_document(self.path, MAX_HISTORY_BYTES, VERSION)
         except (_Unreadable, OSError) as problem:
             self._warn(f"the query history was not read: {problem}")
             return []
-        if found is None:
+        queries = document.get("queries", []) if document is not None else []
+        if not isinstance(queries, list):
+            self._warn('the query history was not read: its "queries" is not a list')
             return []
-        try:
-            document = json.loads(found[0].decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            self._warn("the query history was not read: it is not valid JSON")
-            return []
-        queries = document.get("queries") if isinstance(document, dict) else None
-        if not isinstance(queries, list) or document.get("version") != VERSION:
-            self._warn("the query history was not read: it is not a history of this version")
-            return []
-        return _merged([], (q for q in queries if isinstance(q, str) and _acceptable(q)))
+        return _merged([], (q for q in queries if isinstance(q, str) and acceptable_query(q)))
 
     def _warn(self, message: str) -> None:
         shown = neutralise_line(f"{message} ({self.path})")
@@ -164,7 +154,10 @@ class HistoryWalk:
         return self._found[self._found_place]
 
 
-def _acceptable(text: str) -> bool:
+def acceptable_query(text: str) -> bool:
+    """Whether *text* may be kept as a query: not empty, not longer than a query may
+    be, and nothing a terminal would take for a control (the state folder is
+    untrusted, and what is kept is shown again)."""
     return bool(text) and len(text) <= MAX_QUERY_LENGTH and is_safe(text) and text.isprintable()
 
 

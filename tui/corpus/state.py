@@ -974,6 +974,32 @@ def write_atomically(path: str, chunks: Iterable[bytes]) -> None:
     _fsync_directory(folder)
 
 
+def read_json_document(path: str, cap: int, version: int) -> dict[str, object] | None:
+    """The JSON object a small state folder file holds (read as :func:`read_regular_file`
+    reads), if its ``"version"`` is *version*; None when there is no such file.
+    Raises :class:`_Unreadable` saying why for anything else (or OSError)."""
+    found = read_regular_file(path, cap)
+    if found is None:
+        return None
+    try:
+        document = json.loads(found[0].decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise _Unreadable("it is not valid JSON") from None
+    if not isinstance(document, dict):
+        raise _Unreadable("it is not a JSON object")
+    if document.get("version") != version:
+        raise _Unreadable(f"it is not of version {version}")
+    return document
+
+
+def write_json_document(path: str, document: dict[str, object]) -> None:
+    """Write *document* to the small state folder file *path* (:func:`write_atomically`),
+    making the folder if need be."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    data = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    write_atomically(path, [data.encode("utf-8")])
+
+
 def _kind(mode: int) -> str:
     """What a file that is not a regular file is, for a warning."""
     if stat.S_ISLNK(mode):

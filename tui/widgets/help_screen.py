@@ -24,6 +24,7 @@ KEY_NAMES = {
     "slash": "/",
     "left_square_bracket": "[",
     "right_square_bracket": "]",
+    "full_stop": ".",
     "f1": "F1",
 }
 

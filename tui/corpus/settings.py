@@ -1,0 +1,77 @@
+"""What the reader remembers between runs besides marks and queries (issue 15, item 8):
+the theme, the sort order and the last query, as ``settings.json`` in the state
+folder::
+
+    {"version":1,"theme":"nord","sort":"oldest","query":"pakistan"}
+
+Read and written as ``state.json`` is (:mod:`corpus.state`). Every field is
+untrusted: a theme that is not a plain name, a sort that is not one of the two, or a
+query that holds a control character or is too long is ignored (the default stands).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+
+from .history import acceptable_query
+from .model import SortOrder
+from .safe import neutralise_line
+from .state import _Unreadable, read_json_document, state_directory, write_json_document
+
+__all__ = ["SETTINGS_FILENAME", "Settings"]
+
+SETTINGS_FILENAME = "settings.json"
+MAX_SETTINGS_BYTES = 1 << 20
+VERSION = 1
+_THEME_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}\Z")
+
+
+@dataclass
+class Settings:
+    """The reader's remembered choices; *path* None: remembered for this run only."""
+
+    path: str | None
+    theme: str | None = None
+    sort: SortOrder | None = None
+    query: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, *, enabled: bool) -> Settings:
+        """The settings in the state folder (``--no-state``: none kept), read now:
+        the file is small, and the first frame needs the theme and the sort."""
+        settings = cls(os.path.join(state_directory(), SETTINGS_FILENAME) if enabled else None)
+        settings.load()
+        return settings
+
+    def load(self) -> None:
+        if self.path is None:
+            return
+        try:
+            document = read_json_document(self.path, MAX_SETTINGS_BYTES, VERSION)
+        except (_Unreadable, OSError) as problem:
+            self.warnings.append(neutralise_line(f"settings not read: {problem} ({self.path})"))
+            return
+        if document is None:
+            return
+        theme, sort, query = document.get("theme"), document.get("sort"), document.get("query")
+        self.theme = theme if isinstance(theme, str) and _THEME_NAME.match(theme) else None
+        self.sort = "newest" if sort == "newest" else "oldest" if sort == "oldest" else None
+        self.query = query if isinstance(query, str) and acceptable_query(query) else None
+
+    def save(self) -> None:
+        """Write the settings now (a worker thread: it fsyncs); a failure is a warning."""
+        if self.path is None:
+            return
+        document: dict[str, object] = {"version": VERSION}
+        for name in ("theme", "sort", "query"):
+            value = getattr(self, name)
+            if value:
+                document[name] = value
+        try:
+            write_json_document(self.path, document)
+        except OSError as error:
+            message = f"settings not saved: {error.strerror or error} ({self.path})"
+            self.warnings.append(neutralise_line(message))
