@@ -217,6 +217,7 @@ def test_compat_is_all_there_is() -> None:
 
 _MEANT_OVERRIDES = {
     "focused", "frame_written", "compose", "get_default_screen", "get_system_commands",
+    "get_key_display",
     "theme",  # set from the settings of the last run
 }  # fmt: skip
 """What the reader's screen and app redefine or set on purpose (besides their hooks

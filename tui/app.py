@@ -16,14 +16,16 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import events
 from textual.actions import SkipAction
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.scrollbar import ScrollBar, ScrollBarRender
 
 from . import external
 from .corpus import Article, Corpus, Skipped, SortOrder
@@ -49,6 +51,8 @@ from .widgets import (
     glyphs_for_terminal,
 )
 from .widgets.filter_bar import FilterInput
+from .widgets.glyphs import AsciiScrollBarRender
+from .widgets.help_screen import key_label
 
 if TYPE_CHECKING:
     import asyncio
@@ -241,6 +245,7 @@ class BroadsheetApp(App[None]):
             self.initial_query,
             on_change=screen.set_query,
             on_history=screen.history_step,
+            separator=self.glyphs.separator,
             id="filter",
         )
         with Horizontal(id="panes"):
@@ -256,6 +261,9 @@ class BroadsheetApp(App[None]):
         yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
+        if self.glyphs.ascii:
+            self.add_class("-console")  # app.tcss: ASCII borders, no emoji
+            ScrollBar.renderer = AsciiScrollBarRender  # Textual's documented hook
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         # The first rows are read here, before the first frame (see Background.start).
@@ -363,12 +371,14 @@ class BroadsheetApp(App[None]):
                     ("In the list", ArticleList.BINDINGS),
                     ("While reading", ReadingPane.BINDINGS),
                     ("In the filter bar", FilterInput.BINDINGS),
-                    ("Also", [Binding("ctrl+p", "command_palette", "Command palette: themes…")]),
-                ]
+                    ("Also", [Binding("ctrl+p", "command_palette", "Command palette")]),
+                ],
+                ascii=self.glyphs.ascii,
             )
         )
 
     def on_unmount(self) -> None:
+        ScrollBar.renderer = ScrollBarRender  # a class attribute: leave it as found
         self._keep_settings()
         # Quit on the second q: what is not written then is written at the next launch
         # (a snapshot cut short leaves the store as it was: it is one transaction).
@@ -412,6 +422,20 @@ class BroadsheetApp(App[None]):
             self.notify(neutralise_line(reason), severity="warning", markup=False)
             return
         self.notify(neutralise_line(path), title="Screenshot saved", markup=False)
+
+    def get_key_display(self, binding: Binding) -> str:
+        if self.glyphs.ascii:  # the console's font has no arrows nor ⏎
+            return key_label(binding.key.split(",")[0], ascii=True)
+        return super().get_key_display(binding)
+
+    def action_command_palette(self) -> None:
+        open_already = CommandPalette.is_open(cast("App[object]", self))
+        if self.glyphs.ascii and self.use_command_palette and not open_already:
+            # Textual's placeholder ends with "…", which the console cannot draw.
+            placeholder = "Search for commands..."
+            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
+            return
+        super().action_command_palette()
 
     def action_next_unread(self) -> None:
         if not self.reader_screen.next_unread():

@@ -260,7 +260,7 @@ class ReaderScreen(FrameHookScreen):
         span = corpus.date_span()
         if span:
             first, last = span
-            parts.append(f"{first.iso()} – {last.iso()}")
+            parts.append(f"{first.iso()} {self.glyphs.dash} {last.iso()}")
         if self.corpus_loading:
             parts.append(f"loading… {self.files_read:,} files read")
         elif self.skipped:

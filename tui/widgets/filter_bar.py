@@ -123,9 +123,11 @@ class FilterBar(Vertical):
         *,
         on_change: Callable[[str], None],
         on_history: Callable[[HistoryStep], bool] = lambda step: False,
+        separator: str = "·",
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        self._separator = separator
         self._initial = value
         self._on_change = on_change
         self._on_history = on_history
@@ -173,7 +175,7 @@ class FilterBar(Vertical):
         self.error = ""
         self.busy = busy
         text = f"{shown:,} of {total:,}"
-        self.status = f"{text} · {note}" if note else text
+        self.status = f"{text} {self._separator} {note}" if note else text
 
     def show_error(self, message: str) -> None:
         self.error = message

@@ -1,13 +1,16 @@
 """Characters that every terminal can draw.
 
-The Linux console's font has a few hundred glyphs (no ⚑, no eighth blocks), so on
-TERM=linux the reader falls back to ASCII-friendly marks instead of drawing tofu.
+The Linux console's font has a few hundred glyphs (no ⚑, no eighth blocks, no emoji),
+so on TERM=linux the reader draws its chrome in pure ASCII instead of drawing tofu.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import ClassVar
+
+from textual.scrollbar import ScrollBarRender
 
 
 @dataclass(frozen=True)
@@ -20,16 +23,31 @@ class Glyphs:
     rule: str
     warning: str
     separator: str
+    dash: str
+    """Between the two ends of a span of dates."""
+    ascii: bool = False
+    """Pure ASCII everywhere the reader draws its own chrome: borders, scrollbars,
+    key names (the app's CSS and key display follow it)."""
 
 
 UNICODE = Glyphs(
-    unread="•", flag="⚑", ellipsis="…", bars=" ▁▂▃▄▅▆▇█", rule="─", warning="⚠", separator="·"
-)
+    unread="•", flag="⚑", ellipsis="…", bars=" ▁▂▃▄▅▆▇█", rule="─", warning="⚠",
+    separator="·", dash="–",
+)  # fmt: skip
 CONSOLE = Glyphs(
-    unread="*", flag="!", ellipsis="…", bars=" ░▒▓█", rule="─", warning="!", separator="·"
-)
+    unread="*", flag="!", ellipsis="...", bars=" _-=#", rule="-", warning="!",
+    separator="|", dash="-", ascii=True,
+)  # fmt: skip
 
 
 def glyphs_for_terminal(term: str | None = None) -> Glyphs:
     term = os.environ.get("TERM", "") if term is None else term
     return CONSOLE if term == "linux" or term.startswith("vt") else UNICODE
+
+
+class AsciiScrollBarRender(ScrollBarRender):
+    """Scrollbars drawn with spaces on the thumb's colour: Textual's own use eighth
+    blocks (▁▂▃…), which the Linux console's font lacks."""
+
+    VERTICAL_BARS: ClassVar[list[str]] = [" "] * 8
+    HORIZONTAL_BARS: ClassVar[list[str]] = [" "] * 8

@@ -45,18 +45,35 @@ QUERY_SYNTAX = [
 """The filter bar's language, as the README's query table gives it (a test keeps the
 two in step)."""
 
+ASCII_QUERY_SYNTAX = [
+    row if (row[0] + row[1]).isascii() else ("$1bn #tag @who C++", "a term with its symbol")
+    for row in QUERY_SYNTAX
+]
+""":data:`QUERY_SYNTAX` for the Linux console (no pound sign)."""
+
 FOOTNOTE = (
     "Every key works over SSH, in tmux and on the Linux console: no alt+ chords, "
     "no function key but F1, no ctrl+ key that a terminal takes."
 )
 
 
-def key_label(keys: str) -> str:
-    """``"up,k"`` → ``"↑ k"``."""
-    return " ".join(KEY_NAMES.get(key.strip(), key.strip()) for key in keys.split(","))
+ASCII_KEY_NAMES = {
+    **KEY_NAMES,
+    "up": "up",
+    "down": "down",
+    "left": "left",
+    "right": "right",
+}
+"""For the Linux console: key names without arrows."""
 
 
-def binding_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
+def key_label(keys: str, ascii: bool = False) -> str:
+    """``"up,k"`` → ``"↑ k"`` (``"up k"`` in *ascii*)."""
+    names = ASCII_KEY_NAMES if ascii else KEY_NAMES
+    return " ".join(names.get(key.strip(), key.strip()) for key in keys.split(","))
+
+
+def binding_rows(bindings: Iterable[BindingType], ascii: bool = False) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     for binding in bindings:
         if isinstance(binding, Binding):
@@ -64,21 +81,24 @@ def binding_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
         else:
             key, description = binding[0], binding[2] if len(binding) > 2 else ""
         if description:
-            rows.append((key_label(key), description))
+            rows.append((key_label(key, ascii), description))
     return rows
 
 
 def help_content(
     sections: Sequence[tuple[str, Iterable[BindingType]]],
-    syntax: Sequence[tuple[str, str]] = QUERY_SYNTAX,
+    syntax: Sequence[tuple[str, str]] | None = None,
+    ascii: bool = False,
 ) -> Content:
     """One block per section: a heading and aligned key/description rows; then the
     query syntax, aligned on its own."""
     parts: list[Content] = []
-    rows_by_section = [(title, binding_rows(bindings)) for title, bindings in sections]
+    rows_by_section = [(title, binding_rows(bindings, ascii)) for title, bindings in sections]
     width = max((len(key) for _, rows in rows_by_section for key, _ in rows), default=4) + 2
     for title, rows in rows_by_section:
         _block(parts, title, rows, width)
+    if syntax is None:
+        syntax = ASCII_QUERY_SYNTAX if ascii else QUERY_SYNTAX
     if syntax:
         _block(
             parts, "Query syntax (in the filter bar)", syntax, max(len(k) for k, _ in syntax) + 2
@@ -128,15 +148,21 @@ class HelpScreen(ModalScreen[None]):
     }
     """
 
-    def __init__(self, sections: Sequence[tuple[str, Iterable[BindingType]]]) -> None:
+    def __init__(
+        self, sections: Sequence[tuple[str, Iterable[BindingType]]], *, ascii: bool = False
+    ) -> None:
         super().__init__()
         self.sections = sections
+        self.ascii = ascii
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body") as body:
             body.border_title = "Broadsheet keys"
-            body.border_subtitle = "↑↓ pgup pgdn scroll · esc closes"
-            yield Static(help_content(self.sections), id="help-text")
+            if self.ascii:
+                body.border_subtitle = "up/down pgup pgdn scroll | esc closes"
+            else:
+                body.border_subtitle = "↑↓ pgup pgdn scroll · esc closes"
+            yield Static(help_content(self.sections, ascii=self.ascii), id="help-text")
 
     def action_scroll(self, delta: int) -> None:
         self.query_one("#help-body", VerticalScroll).scroll_relative(y=delta, animate=False)

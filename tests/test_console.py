@@ -1,0 +1,67 @@
+"""TERM=linux (the Linux console: a font of a few hundred glyphs, no emoji) gets pure
+ASCII chrome (issue 15): borders, scrollbars, the timeline's bars, the key bar, the
+help and the palette. Article text is the article's and is left as it is; here every
+article is ASCII, so every character on screen must be."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui.app import BroadsheetApp
+from tui.corpus.state import ReadState
+from tui.widgets import glyphs_for_terminal
+from tui.widgets.glyphs import CONSOLE
+
+from .app_helpers import settle
+
+SCENES = {
+    "start": (),
+    "article": ("enter",),
+    "help": ("question_mark",),
+    "palette": ("ctrl+p",),
+    "filter": ("slash", *"news"),
+}
+
+
+@pytest.fixture
+def ascii_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "ascii"
+    folder.mkdir()
+    for number in range(40):
+        year = 2000 + number % 20
+        body = " ".join(["Plain ASCII news text about trade and talks."] * (20 + number))
+        (folder / f"{number:03d}.txt").write_text(
+            f"Date: {year}-0{1 + number % 9}-1{number % 9}\n\n{body}\n"
+        )
+    for number in range(5):
+        (folder / f"y{number}.txt").write_text(
+            f"Scraped note\n\nSo far in {2005 + number} the news was plain.\n"
+        )
+    return folder
+
+
+def test_the_linux_console_gets_the_console_glyphs() -> None:
+    assert glyphs_for_terminal("linux") is CONSOLE
+    for value in vars(CONSOLE).values():
+        assert str(value).isascii(), value
+
+
+@pytest.mark.parametrize("scene", list(SCENES))
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+async def test_every_character_on_the_console_is_ascii(
+    ascii_folder: Path, scene: str, size: tuple[int, int]
+) -> None:
+    app = BroadsheetApp(
+        [str(ascii_folder)], state=ReadState.open(enabled=False), glyphs=CONSOLE, watch=False
+    )
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        for key in SCENES[scene]:
+            await pilot.press(key)
+        await pilot.pause(0.3)
+        strips = app.screen._compositor.render_strips()
+        lines = ["".join(segment.text for segment in strip) for strip in strips]
+    odd = sorted({char for line in lines for char in line if not char.isascii()})
+    assert not odd, f"{scene}: {odd}\n" + "\n".join(lines)
