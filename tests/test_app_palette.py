@@ -129,3 +129,69 @@ async def test_full_stop_goes_to_the_next_unread_article() -> None:
         await pilot.press("full_stop")
         assert app.article_list.cursor == 3
         assert "No unread article in the list" in said
+
+
+async def test_an_article_opens_where_it_was_left_in_this_run_and_the_next(
+    tmp_path: Path,
+) -> None:
+    """Where an article was left is its top block (paragraph), so the place is the
+    same one at another width, even in a pane hidden until Enter (one at a time)."""
+    from tui.corpus.settings import POSITIONS_FILENAME, ReadingPositions
+
+    path = str(tmp_path / POSITIONS_FILENAME)
+    app = BroadsheetApp(
+        [SEEDS],
+        state=ReadState.open(enabled=False),
+        positions=ReadingPositions(path),
+        watch=False,
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "pagedown", "pagedown")
+        left_at = app.reader.top_block()
+        first = app.reader.article
+        assert left_at > 0 and first is not None
+        await pilot.press("right_square_bracket")  # the next article, from its top
+        assert app.reader.article is not first
+        assert round(app.reader.scroll_offset.y) == 0
+        await pilot.press("left_square_bracket")  # back: where it was left
+        await pilot.pause()
+        assert app.reader.article is first
+        assert app.reader.top_block() == left_at
+        await pilot.press("q")
+    saved = json.loads(Path(path).read_text("utf-8"))
+    assert saved["positions"] == {first.key: left_at}
+
+    for size in [(80, 24), (120, 36)]:  # the next run, at either width
+        again = ReadingPositions(path)
+        again.load()
+        app = BroadsheetApp(
+            [SEEDS], state=ReadState.open(enabled=False), positions=again, watch=False
+        )
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.reader.article is not None and app.reader.article.key == first.key
+            reader = app.reader
+            # At the top, or as near as the article's end allows on a tall screen.
+            at_end = round(reader.scroll_offset.y) == reader.max_scroll_y > 0
+            assert reader.top_block() == left_at or (at_end and reader.top_block() < left_at)
+
+
+def test_hostile_positions_are_dropped(tmp_path: Path) -> None:
+    from tui.corpus.settings import POSITIONS_FILENAME, ReadingPositions
+
+    path = tmp_path / POSITIONS_FILENAME
+    good = "0123456789abcdef0123456789abcdef"
+    path.write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "positions": {good: 12, "../x": 3, "f" * 32: -4, "e" * 32: "7", "d" * 32: True},
+            }
+        )
+    )
+    positions = ReadingPositions(str(path))
+    positions.load()
+    assert positions.blocks == {good: 12}

@@ -36,7 +36,7 @@ from .corpus.history import QueryHistory, acceptable_query
 from .corpus.index import SearchIndex
 from .corpus.safe import neutralise_line
 from .corpus.session import CorpusSession
-from .corpus.settings import Settings
+from .corpus.settings import ReadingPositions, Settings
 from .corpus.state import ReadState
 from .screen import NARROW_WIDTH, ReaderScreen
 from .widgets import (
@@ -107,6 +107,7 @@ class BroadsheetApp(App[None]):
         state: ReadState | None = None,
         history: QueryHistory | None = None,
         settings: Settings | None = None,
+        positions: ReadingPositions | None = None,
         query: str = "",
         order: SortOrder = "newest",
         glyphs: Glyphs | None = None,
@@ -133,6 +134,8 @@ class BroadsheetApp(App[None]):
         """The filter bar's queries, kept between runs (none kept by default)."""
         self.settings = settings if settings is not None else Settings(None)
         """The theme, sort and query, kept between runs (none kept by default)."""
+        self.positions = positions if positions is not None else ReadingPositions(None)
+        """Where each article was left (none kept by default)."""
         self.glyphs = glyphs or glyphs_for_terminal()
         self.initial_query = query
         self.initial_order: SortOrder = order
@@ -154,6 +157,7 @@ class BroadsheetApp(App[None]):
             head_start=self.head_start,
             watch=self.watch_enabled,
             history=self.history,
+            positions=self.positions,
         )
         return self._reader_screen
 
@@ -388,8 +392,9 @@ class BroadsheetApp(App[None]):
         )
 
     def _keep_settings(self) -> None:
-        """Remember the theme, the sort and the query for the next run."""
-        if self.settings.path is None or self._reader_screen is None:
+        """Remember the theme, the sort, the query and where each article was left,
+        for the next run (the positions were noted as the user quit)."""
+        if self._reader_screen is None:
             return
         screen = self._reader_screen
         settings = self.settings
@@ -397,6 +402,7 @@ class BroadsheetApp(App[None]):
         query = screen.current_query.text
         settings.query = query if query and acceptable_query(query) else None
         settings.save()
+        self.positions.save()
 
     # --- the command palette: the reader's own commands, with their keys ----------
 
@@ -443,6 +449,7 @@ class BroadsheetApp(App[None]):
             self.notify("No unread article in the list", timeout=2)
 
     async def action_quit(self) -> None:
+        self.reader_screen.keep_position()  # the article open: read to here
         jobs = self.reader_screen.jobs
         jobs.cancel_save()
         if self.state.dirty:
@@ -510,6 +517,7 @@ def run_app(
         state=state,
         history=QueryHistory.open(enabled=not args.no_state),  # read with the marks
         settings=settings,
+        positions=ReadingPositions.open(enabled=not args.no_state),  # read below
         query=args.query if args.query is not None else settings.query or "",
         order=args.sort or settings.sort or "newest",
         infer=not getattr(args, "no_infer", False),

@@ -216,6 +216,7 @@ class Background:
             if not self.screen.state.loaded:
                 self.screen.state.load(pause=self.screen.foreground.pause)
             self.screen.history.load()
+            self.screen.positions.load()
             self.screen.post_message(StateLoaded())
 
         self._run(job, "state-load", exclusive=True)

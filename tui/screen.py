@@ -30,6 +30,7 @@ from .corpus.history import HistoryWalk, QueryHistory
 from .corpus.query import Query, QueryError, parse_query
 from .corpus.safe import neutralise_line
 from .corpus.session import CorpusSession
+from .corpus.settings import ReadingPositions
 from .corpus.state import ReadState
 from .messages import CorpusBatch, FolderChanged, StateLoaded, StateSaved, StoreFailed, WatchFailed
 from .widgets import ArticleList, FilterBar, Glyphs, HeaderBar, ReadingPane, Timeline
@@ -85,8 +86,11 @@ class ReaderScreen(FrameHookScreen):
         head_start: HeadStart | None = None,
         watch: bool = True,
         history: QueryHistory | None = None,
+        positions: ReadingPositions | None = None,
     ) -> None:
         super().__init__(id="_default")
+        self.positions = positions if positions is not None else ReadingPositions(None)
+        """Where each article was left, to go back there when it is shown again."""
         self.session = session
         self.state = state
         self.history = history if history is not None else QueryHistory(None)
@@ -445,12 +449,24 @@ class ReaderScreen(FrameHookScreen):
         return None if query.is_empty() else query
 
     def show_article(self, article: Article | None) -> None:
+        self.keep_position()
+        reader = self.reader
         self.shown_serial = article.serial if article is not None else None
         self._reader_query = self.current_query
-        if self.reader.raw:
-            self.reader.set_reactive(ReadingPane.raw, False)
+        if reader.raw:
+            reader.set_reactive(ReadingPane.raw, False)
         notice = "" if article else "No article selected."
-        self.reader.show(article, query=self.active_query(), notice=notice)
+        reader.show(article, query=self.active_query(), notice=notice)
+        block = self.positions.get(article.key) if article is not None else 0
+        if block:
+            reader.scroll_to_block(block)  # where it was left
+
+    def keep_position(self) -> None:
+        """Note where the article shown is read to (its top block: the same place at
+        any width), to go back there when it is shown again."""
+        article = self.reader.article
+        if article is not None and not self.reader.raw:
+            self.positions.note(article.key, max(0, self.reader.top_block()))
 
     def open_article(self, serial: int) -> None:
         """Open article *serial* in the reading pane (Enter in the list), marked read."""
@@ -465,6 +481,7 @@ class ReaderScreen(FrameHookScreen):
 
     @on(ReadingPane.Closed)
     def _reader_closed(self) -> None:
+        self.keep_position()
         self.reading = False
         self._focus(self.article_list)
 

@@ -20,7 +20,7 @@ from .model import SortOrder
 from .safe import neutralise_line
 from .state import _Unreadable, read_json_document, state_directory, write_json_document
 
-__all__ = ["SETTINGS_FILENAME", "Settings"]
+__all__ = ["POSITIONS_FILENAME", "SETTINGS_FILENAME", "ReadingPositions", "Settings"]
 
 SETTINGS_FILENAME = "settings.json"
 MAX_SETTINGS_BYTES = 1 << 20
@@ -74,4 +74,66 @@ class Settings:
             write_json_document(self.path, document)
         except OSError as error:
             message = f"settings not saved: {error.strerror or error} ({self.path})"
+            self.warnings.append(neutralise_line(message))
+
+
+POSITIONS_FILENAME = "positions.json"
+MAX_POSITIONS = 2000
+"""Articles whose reading position is kept: the ones left most recently."""
+_ARTICLE_KEY = re.compile(r"[0-9a-f]{32}\Z")
+
+
+class ReadingPositions:
+    """Where the reader was in each article (the block, a paragraph or heading, at the
+    top of the view: the same place at any width), by the article's content key, kept
+    as ``positions.json`` in the state folder: showing it again, in this run or the
+    next, goes back there."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self.blocks: dict[str, int] = {}
+        self.warnings: list[str] = []
+
+    @classmethod
+    def open(cls, *, enabled: bool) -> ReadingPositions:
+        return cls(os.path.join(state_directory(), POSITIONS_FILENAME) if enabled else None)
+
+    def get(self, key: str) -> int:
+        return self.blocks.get(key, 0)
+
+    def note(self, key: str, block: int) -> None:
+        """The reader left article *key* at *block* (0: its top, nothing to keep)."""
+        self.blocks.pop(key, None)
+        if block > 0:
+            self.blocks[key] = block
+            if len(self.blocks) > MAX_POSITIONS:
+                del self.blocks[next(iter(self.blocks))]  # the one left longest ago
+
+    def load(self) -> None:
+        if self.path is None:
+            return
+        try:
+            document = read_json_document(self.path, MAX_SETTINGS_BYTES * 4, VERSION)
+        except (_Unreadable, OSError) as problem:
+            self.warnings.append(
+                neutralise_line(f"reading positions not read: {problem} ({self.path})")
+            )
+            return
+        found = document.get("positions") if document is not None else None
+        if not isinstance(found, dict):
+            return
+        kept = {
+            key: line
+            for key, line in found.items()
+            if _ARTICLE_KEY.match(key) and type(line) is int and 0 < line < 10_000_000
+        }
+        self.blocks = {**dict(list(kept.items())[-MAX_POSITIONS:]), **self.blocks}
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        try:
+            write_json_document(self.path, {"version": VERSION, "positions": self.blocks})
+        except OSError as error:
+            message = f"reading positions not saved: {error.strerror or error} ({self.path})"
             self.warnings.append(neutralise_line(message))

@@ -206,6 +206,8 @@ class ReadingPane(LineView):
         self._run_styles: dict[tuple[tuple[str, ...], str | None], Style] = {}
         self._lines: list[Line] = []
         self._layout_width = 0
+        self._wanted_block = -1
+        """A block to show at the top once the pane has a size (see scroll_to_block)."""
         self._matches: list[tuple[int, int, int]] = []
         """(line index, block, span index) of every match, in reading order."""
         self.match_index = -1
@@ -224,6 +226,8 @@ class ReadingPane(LineView):
     ) -> None:
         """Show *article* (or *notice* when None); *raw_text* is the file as read."""
         same = article is self.article
+        if not same:
+            self._wanted_block = -1
         self.article = article
         self.search_query = query
         self.raw_text = raw_text
@@ -545,18 +549,37 @@ class ReadingPane(LineView):
         self.match_index = -1
 
     def on_resize(self, event: events.Resize) -> None:
+        wanted = self._wanted_block
         if self.measure != self._layout_width:
             # Keep the reader's place: the first visible block stays at the top.
-            top = round(self.scroll_offset.y)
-            block = next((line.block for line in self._lines[top:] if line.block >= 0), None)
+            block = wanted if wanted >= 0 else self.top_block()
             self._relayout()
-            if block is not None:
-                for index, line in enumerate(self._lines):
-                    if line.block == block:
-                        self.scroll_to(y=max(0, index - 1), animate=False, immediate=True)
-                        break
+            if block >= 0:
+                self._scroll_to_block(block)
         else:
             self.set_line_count(len(self._lines))
+            if wanted >= 0:
+                self._scroll_to_block(wanted)
+        if self.size.height > 0:
+            self._wanted_block = -1  # shown there: from now on the reader moves
+
+    def top_block(self) -> int:
+        """The block (paragraph, heading…) at the top of the view: where the reader
+        is, whatever the width (-1: none)."""
+        top = round(self.scroll_offset.y)
+        return next((line.block for line in self._lines[top:] if line.block >= 0), -1)
+
+    def scroll_to_block(self, block: int) -> None:
+        """Show *block* at the top: now, and once more when the pane is next sized (a
+        pane hidden in the one-pane layout has no height to scroll in yet)."""
+        self._scroll_to_block(block)
+        self._wanted_block = block if self.size.height == 0 else -1
+
+    def _scroll_to_block(self, block: int) -> None:
+        for index, line in enumerate(self._lines):
+            if line.block == block:
+                self.scroll_to(y=max(0, index - 1), animate=False, immediate=True)
+                return
 
     def watch_raw(self) -> None:
         self._relayout()
