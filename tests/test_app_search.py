@@ -127,7 +127,7 @@ def _counts(dates: list[ArticleDate | None]) -> Counter[int]:
     return Counter(period_code(date) for date in dates)
 
 
-def test_buckets_by_month_spread_year_only_dates_over_their_year() -> None:
+def test_buckets_by_month_band_year_only_dates_under_their_year() -> None:
     dates = [
         ArticleDate(2022, 3, 1),
         ArticleDate(2022, 3, 9),
@@ -139,8 +139,8 @@ def test_buckets_by_month_spread_year_only_dates_over_their_year() -> None:
     assert [b.label for b in buckets][0] == "2022-01" and buckets[-1].label == "2022-12"
     march = next(b for b in buckets if b.label == "2022-03")
     assert march.exact == 2
-    assert all(b.vague == pytest.approx(1 / 12) for b in buckets)
-    assert sum(b.total for b in buckets) == pytest.approx(3)
+    assert all(b.vague == 1 for b in buckets)  # the year's one, as a band
+    assert sum(b.height(banded=True) for b in buckets) == 2  # no bar holds it
 
 
 def test_buckets_by_year_when_months_do_not_fit() -> None:
@@ -181,3 +181,33 @@ def test_timeline_counts_the_same_whether_every_article_or_some_are_shown() -> N
     some = corpus.serials()[1:4]
     timeline.set_rows(some, corpus.periods)
     assert timeline.counts == Counter(period_code(corpus.by_serial[s].date) for s in some)
+
+
+async def test_year_only_dates_are_a_band_under_their_year_not_twelve_bars(
+    tmp_path: Path,
+) -> None:
+    """Per month, a year-only date used to add a twelfth to each of the year's twelve
+    bars (twelve bars of nothing). Now the months of its year stand on a band of their
+    own colour, the bars count what each month holds, and the label says how many."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Date: 2023-03-05\n\nMarch news.\n")
+    (folder / "b.txt").write_text("Date: 2023-03-09\n\nMore March news.\n")
+    (folder / "c.txt").write_text("Date: 2024\n\nSometime in the year.\n")
+    app = make_app([str(folder)])
+    async with app.run_test(size=(160, 36)) as pilot:
+        await settle(pilot)
+        timeline = app.timeline
+        width = timeline.content_region.width
+        buckets, unit = bucket_counts(timeline.counts, width)
+        assert unit == "month"
+        band = timeline.get_component_rich_style("timeline--band").bgcolor
+        assert band is not None
+        bottom = timeline.render_line(1)
+        banded = [seg for seg in bottom if seg.style is not None and seg.style.bgcolor == band]
+        cell = max(1, min(4, width // len(buckets)))
+        assert sum(len(seg.text) for seg in banded) == 12 * cell  # 2024's months, gaps too
+        months_2024 = [b for b in buckets if b.label.startswith("2024-")]
+        assert len(months_2024) == 12 and all(b.height(banded=True) == 0 for b in months_2024)
+        label = "".join(seg.text for seg in timeline.render_line(2))
+        assert "1 to the year (band)" in label

@@ -28,6 +28,7 @@ SCREENS = {
     "highlights_next_match": drive("slash", *"pakistan", "enter", "enter", "n"),
     "query_error": drive("slash", *"sco date:notadate"),
     "palette_sort": drive("ctrl+p", *"sort"),
+    "timeline_band": drive("slash", *"date:2022..", "enter"),
 }
 
 NOTES = "tests/data/notes"

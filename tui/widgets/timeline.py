@@ -1,7 +1,9 @@
 """Articles per month (or per year, for long spans) of the filtered set.
 
-Year-only dates (inferred ones above all) cannot be placed in a month: they are
-counted in their year and drawn in a distinct colour on top of the dated ones.
+Year-only dates (inferred ones above all) cannot be placed in a month. Per year, they
+are counted in their year, drawn in a colour of their own on top of the dated ones.
+Per month, they are not spread over twelve bars: the months of a year that has some
+stand on a band of that colour, a year wide, and the label counts them.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rich.segment import Segment
+from rich.style import Style
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -27,12 +30,17 @@ class Bucket:
     exact: float
     """Articles dated to a month or day inside this period."""
     vague: float
-    """Articles dated only to the year: in a year bucket, all of them; in a month
-    bucket, a twelfth of the year's (they are spread over the year, drawn distinctly)."""
+    """Articles dated only to the year: in a year bucket, its own, stacked on the bar;
+    in a month bucket, its year's, drawn as a band under the year's months (not in the
+    bar: a month holds none of them)."""
 
     @property
     def total(self) -> float:
         return self.exact + self.vague
+
+    def height(self, banded: bool) -> float:
+        """What the bar shows: a month's own articles (*banded*), or a year's all."""
+        return self.exact if banded else self.total
 
 
 def bucket_counts(counts: Mapping[int, int], max_buckets: int) -> tuple[list[Bucket], str]:
@@ -63,8 +71,8 @@ def bucket_counts(counts: Mapping[int, int], max_buckets: int) -> tuple[list[Buc
         buckets = []
         year, month = first
         for _ in range(span):
-            share = years_vague[year] / 12
-            buckets.append(Bucket(f"{year:04d}-{month:02d}", months[(year, month)], share))
+            band = years_vague[year]  # the year's year-only articles: its band
+            buckets.append(Bucket(f"{year:04d}-{month:02d}", months[(year, month)], band))
             month += 1
             if month > 12:
                 year, month = year + 1, 1
@@ -93,7 +101,7 @@ def bucket_counts(counts: Mapping[int, int], max_buckets: int) -> tuple[list[Buc
 class Timeline(Widget):
     """A small bar chart of the filtered articles over time."""
 
-    COMPONENT_CLASSES = {"timeline--bar", "timeline--vague", "timeline--label"}
+    COMPONENT_CLASSES = {"timeline--bar", "timeline--vague", "timeline--band", "timeline--label"}
 
     DEFAULT_CSS = """
     Timeline {
@@ -102,7 +110,11 @@ class Timeline(Widget):
         padding: 0 1;
         border-top: hkey $panel;
         & > .timeline--bar { color: $accent; }
-        & > .timeline--vague { color: $warning-muted; }
+        /* Year-only articles in $secondary: apart from the bars' $accent and legible
+           on $surface in every built-in theme ($warning-muted, before, was near
+           invisible on the default one). */
+        & > .timeline--vague { color: $secondary; }
+        & > .timeline--band { background: $secondary 45%; }
         & > .timeline--label { color: $text-muted; }
     }
     """
@@ -159,37 +171,49 @@ class Timeline(Widget):
             return Strip.blank(width, base)
         cell = max(1, min(4, width // len(buckets)))
         gap = 1 if cell >= 3 else 0
+        banded = unit == "month"
         if y < ROWS:
-            return self._bars(buckets, y, cell, gap, width)
-        return self._labels(buckets, unit, width)
+            return self._bars(buckets, y, cell, gap, width, banded)
+        return self._labels(buckets, unit, width, banded)
 
-    def _bars(self, buckets: list[Bucket], y: int, cell: int, gap: int, width: int) -> Strip:
+    def _bars(
+        self, buckets: list[Bucket], y: int, cell: int, gap: int, width: int, banded: bool
+    ) -> Strip:
         base = self.rich_style
         exact_style = base + self.get_component_rich_style("timeline--bar")
         vague_style = base + self.get_component_rich_style("timeline--vague")
+        band = Style(bgcolor=self.get_component_rich_style("timeline--band").bgcolor)
         bars = self.glyphs.bars
         levels = len(bars) - 1
-        peak = max(bucket.total for bucket in buckets) or 1
+        peak = max(bucket.height(banded) for bucket in buckets) or 1
         row_from_bottom = ROWS - 1 - y
         segments = []
         for bucket in buckets:
-            total = round(bucket.total / peak * levels * ROWS) if bucket.total else 0
+            height = bucket.height(banded)
+            total = round(height / peak * levels * ROWS) if height else 0
             if bucket.exact and total == 0:
                 total = 1  # a bucket with articles is never drawn empty
             exact = round(bucket.exact / peak * levels * ROWS)
             fill = max(0, min(levels, total - row_from_bottom * levels))
             middle = row_from_bottom * levels + fill / 2
-            style = exact_style if exact >= middle or not bucket.vague else vague_style
+            if banded:
+                # Under a year's months, its year-only articles: a band, gaps and all.
+                style = exact_style + band if bucket.vague and not row_from_bottom else exact_style
+            else:
+                style = exact_style if exact >= middle or not bucket.vague else vague_style
             segments.append(Segment(bars[fill] * (cell - gap), style))
             if gap:
-                segments.append(Segment(" ", base))
+                segments.append(Segment(" ", style if banded else base))
         return Strip(segments).extend_cell_length(width, base).crop(0, width)
 
-    def _labels(self, buckets: list[Bucket], unit: str, width: int) -> Strip:
+    def _labels(self, buckets: list[Bucket], unit: str, width: int, banded: bool) -> Strip:
         base = self.rich_style
         style = base + self.get_component_rich_style("timeline--label")
         first, last = buckets[0].label, buckets[-1].label
         middle = f"{self._dated:,} dated, per {unit}"
+        year_only = sum(count for code, count in self._counts.items() if code % 16 == 0)
+        if banded and year_only:
+            middle += f", {year_only:,} to the year (band)"
         if len(buckets) == 1:
             text = f"{first}  {middle}"
         else:
