@@ -29,6 +29,7 @@ SCREENS = {
     "query_error": drive("slash", *"sco date:notadate"),
     "palette_sort": drive("ctrl+p", *"sort"),
     "timeline_band": drive("slash", *"date:2022..", "enter"),
+    "export_dialog": drive("x", "E"),
 }
 
 NOTES = "tests/data/notes"

@@ -39,6 +39,7 @@ examples:
   broadsheet --list --sort oldest .      list oldest first
   broadsheet --list --json --query 'sco -putin' ~/articles
   broadsheet --show 3f2a9c81d0           print one article (id from --list)
+  broadsheet --export md --flagged . > reading-list.md
 
 exit status: 0 done; 2 bad usage, unreadable PATH, unknown article or bad query.
 Read/flag state lives in $BROADSHEET_STATE_DIR (default: the platform's user
@@ -76,6 +77,14 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--list", action="store_true", help="print the date-sorted list and exit")
     mode.add_argument("--show", metavar="ARTICLE", help="print one cleaned article (id or path)")
     mode.add_argument("--serve", action="store_true", help="serve the reader to a web browser")
+    mode.add_argument(
+        "--export",
+        choices=("md", "csv", "jsonl", "bib"),
+        metavar="FORMAT",
+        help="print the articles (with --query, the matching ones) as md (a Markdown"
+        " reading list), csv, jsonl (the --list --json fields and the body) or bib"
+        " (BibTeX), and exit",
+    )
     parser.add_argument("--json", action="store_true", help="with --list: JSON Lines output")
     parser.add_argument(
         "--query",
@@ -87,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("newest", "oldest"),
         help="newest (the default; the reader keeps the last one chosen with s) or"
         " oldest first; undated always last",
+    )
+    parser.add_argument(
+        "--flagged", action="store_true", help="with --list or --export: flagged articles only"
     )
     parser.add_argument("--no-state", action="store_true", help="keep no read/flag state")
     parser.add_argument(
@@ -247,10 +259,15 @@ def run(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(_free_values_joined(sys.argv[1:] if argv is None else argv))
     if args.json and not args.list:
         raise UsageError("--json goes with --list")
+    listing = args.list or args.export is not None
+    if args.flagged and not listing:
+        raise UsageError("--flagged goes with --list or --export")
     paths = args.paths or [default_corpus_path()]
-    if args.list or args.show:
+    if listing or args.show:
+        # --flagged is the query is:flagged, with any other query's terms.
+        text = " ".join(part for part in (args.query, "is:flagged" if args.flagged else "") if part)
         # A bad query is reported before a long load, not after it.
-        query = _parse_query(args.query) if args.list and args.query else None
+        query = _parse_query(text) if listing and text else None
         infer = not args.no_infer
         corpus, matched = load(
             paths,
@@ -274,6 +291,11 @@ def run(argv: Sequence[str] | None = None) -> int:
         articles = corpus.ordered(args.sort or "newest")
         if query is not None:
             articles = [article for article in articles if article.serial in matched]
+        if args.export is not None:
+            from .corpus.export import write_export
+
+            write_export(articles, args.export, sys.stdout)
+            return 0
         print_list(articles, args.json, sys.stdout)
         return 0
     if args.serve:

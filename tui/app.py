@@ -50,6 +50,7 @@ from .widgets import (
     Timeline,
     glyphs_for_terminal,
 )
+from .widgets.export_dialog import ExportDialog, ExportRequest
 from .widgets.filter_bar import FilterInput
 from .widgets.glyphs import AsciiScrollBarRender
 from .widgets.help_screen import key_label
@@ -98,6 +99,7 @@ class BroadsheetApp(App[None]):
         Binding("p", "page", "Read in the pager ($PAGER)", show=False),
         Binding("w", "open_url", "Open the URL in a browser (or copy it)", show=False),
         Binding("full_stop", "next_unread", "Next unread article", show=False),
+        Binding("E", "export", "Export the list, the flagged or the selected", show=False),
     ]
 
     def __init__(
@@ -443,6 +445,26 @@ class BroadsheetApp(App[None]):
             return
         super().action_command_palette()
 
+    def action_toggle_select(self) -> None:
+        if not self.reader_screen.toggle_select():
+            self.bell()
+
+    def action_select_all(self) -> None:
+        count = self.reader_screen.select_all()
+        self.notify(f"{count:,} selected" if count else "None selected", timeout=1.5)
+
+    def action_export(self) -> None:
+        screen = self.reader_screen
+        counts = screen.export_counts()
+        which = "selected" if counts["selected"] else "filtered"
+
+        def chosen(request: ExportRequest | None) -> None:
+            if request is not None:
+                articles = screen.export_articles(request.which)
+                screen.jobs.export(articles, request.form, request.path)
+
+        self.push_screen(ExportDialog(counts, which=which), chosen)
+
     def action_next_unread(self) -> None:
         if not self.reader_screen.next_unread():
             self.bell()
@@ -485,6 +507,8 @@ PALETTE = [
     ("Edit the file", "In $VISUAL or $EDITOR (e)", "edit"),
     ("Read in the pager", "The cleaned article in $PAGER (p)", "page"),
     ("Open the web address", "In a browser, or copied where there is none (w)", "open_url"),
+    ("Export", "The list, the flagged or the selected, to a file (E)", "export"),
+    ("Select all / none", "Every article in the list, for an export (X)", "select_all"),
     ("Help: keys and query syntax", "Every key, where it works (?)", "help"),
 ]
 """The reader's own commands in the palette (ctrl+p): (title, what it does and its

@@ -12,6 +12,7 @@ marks made before the load ends are merged into what it read.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Generator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ from textual.worker import Worker, get_current_worker
 from .corpus import Article, Skipped
 from .corpus.headstart import FIRST_BATCH, HeadStart, read_first_rows
 from .corpus.loader import LoadBatch, load_batches
+from .corpus.safe import neutralise_line
 from .messages import CorpusBatch, FolderChanged, StateLoaded, StateSaved, StoreFailed, WatchFailed
 
 if TYPE_CHECKING:
@@ -266,6 +268,30 @@ class Background:
         if self._save_again:
             self._save_again = False
             self._save_state()
+
+    # --- export ----------------------------------------------------------------
+
+    def export(self, articles: list[Article], form: str, path: str) -> None:
+        """Write *articles* to *path* in *form*, atomically (a temp file beside it,
+        then renamed over it), and say how it went."""
+
+        def job() -> None:
+            from .corpus.export import export_text
+            from .corpus.state import write_atomically
+
+            app = self.screen.app
+            target = os.path.abspath(path)
+            try:
+                text, count = export_text(articles, form)
+                write_atomically(target, [text.encode("utf-8", "replace")])
+            except OSError as error:
+                message = neutralise_line(f"Not written: {path}: {error.strerror or error}")
+                app.call_from_thread(app.notify, message, severity="warning", markup=False)
+                return
+            said = neutralise_line(f"{count:,} article{'s' if count != 1 else ''} to {path}")
+            app.call_from_thread(app.notify, said, title="Exported", markup=False)
+
+        self._run(job, "export")
 
     # --- quitting --------------------------------------------------------------
 

@@ -99,6 +99,8 @@ class ReaderScreen(FrameHookScreen):
         """Where ↑ and ↓ are in the history; None once the user types."""
         self._walking = False
         """The filter bar's text is being set from the history (not typed)."""
+        self.selected: set[int] = set()
+        """Serials selected with x (X: all in the list), for an export."""
         self._cleared: str | None = None
         """The query Esc in the list cleared last (u brings it back)."""
         self.glyphs = glyphs
@@ -170,6 +172,7 @@ class ReaderScreen(FrameHookScreen):
         article_list = self.article_list
         article_list.articles = self.session.corpus.by_serial
         article_list.state = self.state
+        article_list.selected = self.selected
         article_list.focus()
         if query:
             self.set_query(query)
@@ -512,6 +515,50 @@ class ReaderScreen(FrameHookScreen):
         if not reader.raw:
             reader.raw_text = read_raw(article.file_path)
         reader.raw = not reader.raw
+
+    # --- selection and export (issue 15, item 6) ---------------------------------
+
+    def toggle_select(self) -> bool:
+        """x: select the article under the cursor, or unselect it; False: no article."""
+        serial = self.article_list.current_serial
+        if serial is None:
+            return False
+        self.selected.symmetric_difference_update({serial})
+        self.article_list.refresh_marks(serial)
+        self.article_list.step(1)  # as mutt's tag: on to the next
+        return True
+
+    def select_all(self) -> int:
+        """X: select every article in the list, or, when they all are, none; the
+        count selected now."""
+        rows = self.article_list.rows
+        if rows and self.selected.issuperset(rows):
+            self.selected.difference_update(rows)
+        else:
+            self.selected.update(rows)
+        self.article_list.refresh_marks()
+        return len(self.selected)
+
+    def export_counts(self) -> dict[str, int]:
+        """How many articles each choice of the export dialog holds."""
+        is_flagged, article = self.state.is_flagged, self.session.article
+        flagged = sum(1 for serial in self.session.rows(self.order, None)
+                      if is_flagged(article(serial).key))  # fmt: skip
+        return {
+            "filtered": len(self.article_list.rows),
+            "flagged": flagged,
+            "selected": len(self.selected),
+        }
+
+    def export_articles(self, which: str) -> list[Article]:
+        """The articles of one choice of the export dialog, in the list's order."""
+        article = self.session.article
+        if which == "filtered":
+            return [article(serial) for serial in self.article_list.rows]
+        every = (article(serial) for serial in self.session.rows(self.order, None))
+        if which == "flagged":
+            return [a for a in every if self.state.is_flagged(a.key)]
+        return [a for a in every if a.serial in self.selected]
 
     def next_unread(self) -> bool:
         """``.``: the next unread article after the cursor in the list (from the top

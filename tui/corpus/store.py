@@ -125,6 +125,8 @@ _NOT_READING = frozenset(
         "plaintext.py",
         "changes.py",
         "history.py",
+        "settings.py",
+        "export.py",
     }
 )
 """Modules of the corpus package that do not shape what a file gives: a change to them

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -44,6 +44,8 @@ class ArticleList(LineView):
         # back the one cleared last.
         Binding("escape", "app.clear_filter", "Clear the filter", show=False),
         Binding("u", "app.restore_filter", "Restore the filter cleared", show=False),
+        Binding("x", "app.toggle_select", "Select / unselect (for an export)", show=False),
+        Binding("X", "app.select_all", "Select all in the list, or none", show=False),
     ]
 
     COMPONENT_CLASSES = {
@@ -109,6 +111,8 @@ class ArticleList(LineView):
         self.articles: Sequence[Article] = ()
         """All articles by serial (the corpus' ``by_serial``)."""
         self.state: ReadState | None = None
+        self.selected: Collection[int] = frozenset()
+        """Serials selected with x (for an export): marked in the first column."""
         self.search_query: Query | None = None
         self.notice = "Loading…"
         """Shown when there are no rows."""
@@ -171,7 +175,8 @@ class ArticleList(LineView):
         self.refresh()
 
     def refresh_marks(self, serial: int | None = None) -> None:
-        """Read/flag state changed for article *serial* (None: any): redraw its row.
+        """Read/flag state or the selection changed for article *serial* (None: any):
+        redraw its row.
 
         The marks are part of the line cache's keys, so nothing cached goes stale.
         """
@@ -291,6 +296,7 @@ class ArticleList(LineView):
         state = self.state
         read = state.is_read(article.key) if state else False
         flagged = state.is_flagged(article.key) if state else False
+        selected = serial in self.selected
         # Only the cursor row depends on focus: the other rows stay cached across it.
         cursor = (
             None
@@ -299,11 +305,11 @@ class ArticleList(LineView):
             if self.has_focus
             else "article-list--cursor"
         )
-        cache_key = (serial, width, cursor, read, flagged, self._query_generation)
+        cache_key = (serial, width, cursor, read, flagged, selected, self._query_generation)
         cached = self._line_cache.get(cache_key)
         if cached is not None:
             return cached
-        strip = self._render_row(article, width, styles, cursor, read, flagged)
+        strip = self._render_row(article, width, styles, cursor, read, flagged, selected)
         self._line_cache[cache_key] = strip
         return strip
 
@@ -315,6 +321,7 @@ class ArticleList(LineView):
         cursor: str | None,
         read: bool,
         flagged: bool,
+        selected: bool = False,
     ) -> Strip:
         base = styles[""]
         if cursor is not None:
@@ -332,7 +339,7 @@ class ArticleList(LineView):
         title_style = base + styles["article-list--read"] if read and not cursor else base
         glyphs = self.glyphs
         segments = [
-            Segment(" ", base),
+            Segment(glyphs.selected, marker_style) if selected else Segment(" ", base),
             Segment(glyphs.unread if not read else " ", marker_style),
             Segment(glyphs.flag if flagged else " ", marker_style),
             Segment(" ", base),

@@ -25,6 +25,8 @@ class Glyphs:
     separator: str
     dash: str
     """Between the two ends of a span of dates."""
+    selected: str
+    """A row selected for an export (x), in the list's first column."""
     ascii: bool = False
     """Pure ASCII everywhere the reader draws its own chrome: borders, scrollbars,
     key names (the app's CSS and key display follow it)."""
@@ -32,11 +34,11 @@ class Glyphs:
 
 UNICODE = Glyphs(
     unread="•", flag="⚑", ellipsis="…", bars=" ▁▂▃▄▅▆▇█", rule="─", warning="⚠",
-    separator="·", dash="–",
+    separator="·", dash="–", selected="+",
 )  # fmt: skip
 CONSOLE = Glyphs(
     unread="*", flag="!", ellipsis="...", bars=" _-=#", rule="-", warning="!",
-    separator="|", dash="-", ascii=True,
+    separator="|", dash="-", selected="+", ascii=True,
 )  # fmt: skip
 
 
