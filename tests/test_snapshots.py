@@ -53,3 +53,18 @@ def test_screen(snap_compare, screen: str, size: tuple[int, int]) -> None:  # ty
 @pytest.mark.parametrize("screen", list(NOTES_SCREENS))
 def test_notes_screen(snap_compare, screen: str, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(make_app([NOTES]), terminal_size=size, run_before=NOTES_SCREENS[screen])
+
+
+def _with_saved_searches():  # type: ignore[no-untyped-def]
+    from tui.app import BroadsheetApp
+    from tui.corpus.searches import SavedSearches
+    from tui.corpus.state import ReadState
+
+    searches = SavedSearches(None)  # kept in memory only: nothing written
+    searches.queries = {"putin": "putin", "talks in 2024": "talks date:2024", "none": "zzzqqq"}
+    return BroadsheetApp(["seeds"], state=ReadState.open(enabled=False), searches=searches)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_saved_search_switcher(snap_compare, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(_with_saved_searches(), terminal_size=size, run_before=drive("apostrophe"))

@@ -104,8 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-infer",
         action="store_true",
-        help="infer no year from an article's text: an article without a stated date"
-        " is undated",
+        help="infer no year from an article's text: an article without a stated date is undated",
     )
     parser.add_argument(
         "--no-watch",
@@ -259,6 +258,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(_free_values_joined(sys.argv[1:] if argv is None else argv))
     if args.json and not args.list:
         raise UsageError("--json goes with --list")
+    if args.query and args.query.startswith("@"):
+        args.query = _saved_search(args.query, args.no_state)
     listing = args.list or args.export is not None
     if args.flagged and not listing:
         raise UsageError("--flagged goes with --list or --export")
@@ -326,6 +327,20 @@ def _store_ready(paths: Sequence[str], args: argparse.Namespace) -> bool:
     from .corpus.watch import cache_directory
 
     return store_ready(paths, infer=not args.no_infer, cache_dir=cache_directory())
+
+
+def _saved_search(text: str, no_state: bool) -> str:
+    """The query saved as ``@name`` (read-only: nothing in the state folder changes)."""
+    from .corpus.searches import SavedSearches
+
+    searches = SavedSearches.open(enabled=not no_state)
+    for warning in searches.warnings:
+        _warn(f"warning: {warning}")
+    try:
+        return searches.resolve(text)
+    except KeyError as error:
+        known = ", ".join("@" + name for name in searches.queries) or "none saved yet"
+        raise UsageError(f"no saved search @{error.args[0]} ({known})") from None
 
 
 def _parse_query(text: str) -> Query:

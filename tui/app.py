@@ -34,7 +34,9 @@ from .corpus.foreground import Foreground
 from .corpus.headstart import HeadStart
 from .corpus.history import QueryHistory, acceptable_query
 from .corpus.index import SearchIndex
+from .corpus.query import QueryError, parse_query
 from .corpus.safe import neutralise_line
+from .corpus.searches import SavedSearches
 from .corpus.session import CorpusSession
 from .corpus.settings import ReadingPositions, Settings
 from .corpus.state import ReadState
@@ -54,6 +56,7 @@ from .widgets.export_dialog import ExportDialog, ExportRequest
 from .widgets.filter_bar import FilterInput
 from .widgets.glyphs import AsciiScrollBarRender
 from .widgets.help_screen import key_label
+from .widgets.searches import SaveSearchDialog, SearchSwitcher
 
 if TYPE_CHECKING:
     import asyncio
@@ -100,6 +103,7 @@ class BroadsheetApp(App[None]):
         Binding("w", "open_url", "Open the URL in a browser (or copy it)", show=False),
         Binding("full_stop", "next_unread", "Next unread article", show=False),
         Binding("E", "export", "Export the list, the flagged or the selected", show=False),
+        Binding("apostrophe", "saved_searches", "Saved searches, with their counts", show=False),
     ]
 
     def __init__(
@@ -110,6 +114,7 @@ class BroadsheetApp(App[None]):
         history: QueryHistory | None = None,
         settings: Settings | None = None,
         positions: ReadingPositions | None = None,
+        searches: SavedSearches | None = None,
         query: str = "",
         order: SortOrder = "newest",
         glyphs: Glyphs | None = None,
@@ -138,6 +143,8 @@ class BroadsheetApp(App[None]):
         """The theme, sort and query, kept between runs (none kept by default)."""
         self.positions = positions if positions is not None else ReadingPositions(None)
         """Where each article was left (none kept by default)."""
+        self.searches = searches if searches is not None else SavedSearches(None)
+        """Named queries (' lists them), kept between runs (none by default)."""
         self.glyphs = glyphs or glyphs_for_terminal()
         self.initial_query = query
         self.initial_order: SortOrder = order
@@ -418,6 +425,8 @@ class BroadsheetApp(App[None]):
         )  # fmt: skip
         for title, help_text, action in PALETTE:
             yield SystemCommand(title, help_text, partial(self.call_later, self.run_action, action))
+        for name, text in self.searches.queries.items():
+            yield SystemCommand(f"Search: {name}", text, partial(self._run_saved, text))
 
     def _save_screenshot_here(self) -> None:
         if self.is_web:
@@ -465,6 +474,42 @@ class BroadsheetApp(App[None]):
 
         self.push_screen(ExportDialog(counts, which=which), chosen)
 
+    # --- saved searches (issue 15, item 2) ---------------------------------------
+
+    def action_saved_searches(self) -> None:
+        listed = []
+        for name, text in self.searches.queries.items():
+            try:
+                found = self.session.search(parse_query(text), self.state)
+            except QueryError:
+                continue  # a hand edit that is no query: left out, the file kept
+            listed.append((name, text, len(self.corpus) if found is None else len(found)))
+        self.push_screen(SearchSwitcher(listed), self._run_saved)
+
+    def _run_saved(self, text: str | None) -> None:
+        if text is not None:
+            self.filter_bar.value = text  # runs it, as typing it would
+            self.reader_screen.remember_query()
+
+    def action_save_search(self) -> None:
+        text = self.reader_screen.current_query.text
+        if not text.strip():
+            self.notify("Type a query first, then save it", timeout=2)
+            return
+
+        def named(name: str | None) -> None:
+            if name is None:
+                return
+            try:
+                self.searches.save(name, text)
+            except (ValueError, OSError) as error:
+                reason = error.strerror if isinstance(error, OSError) else str(error)
+                self.notify(f"Not saved: {reason}", severity="warning", markup=False)
+                return
+            self.notify(f"Saved: --query @{name} runs it", title="Saved search", markup=False)
+
+        self.push_screen(SaveSearchDialog(text), named)
+
     def action_next_unread(self) -> None:
         if not self.reader_screen.next_unread():
             self.bell()
@@ -508,6 +553,8 @@ PALETTE = [
     ("Read in the pager", "The cleaned article in $PAGER (p)", "page"),
     ("Open the web address", "In a browser, or copied where there is none (w)", "open_url"),
     ("Export", "The list, the flagged or the selected, to a file (E)", "export"),
+    ("Saved searches", "Each with how many it finds now; enter runs one (')", "saved_searches"),
+    ("Save search", "Keep the query under a name: --query @name runs it (palette)", "save_search"),
     ("Select all / none", "Every article in the list, for an export (X)", "select_all"),
     ("Help: keys and query syntax", "Every key, where it works (?)", "help"),
 ]
@@ -542,6 +589,7 @@ def run_app(
         history=QueryHistory.open(enabled=not args.no_state),  # read with the marks
         settings=settings,
         positions=ReadingPositions.open(enabled=not args.no_state),  # read below
+        searches=SavedSearches.open(enabled=not args.no_state),
         query=args.query if args.query is not None else settings.query or "",
         order=args.sort or settings.sort or "newest",
         infer=not getattr(args, "no_infer", False),

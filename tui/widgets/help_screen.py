@@ -23,6 +23,7 @@ KEY_NAMES = {
     "question_mark": "?",
     "slash": "/",
     "left_square_bracket": "[",
+    "apostrophe": "'",
     "right_square_bracket": "]",
     "full_stop": ".",
     "f1": "F1",
