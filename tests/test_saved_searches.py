@@ -21,7 +21,7 @@ pytestmark = pytest.mark.usefixtures("in_repo")
 
 
 @pytest.mark.parametrize(
-    "text", ['plain', 'a "quoted" \\ back', "tab\tand\nnewline", "ünïcödé 東京", "\x7f\x00"]
+    "text", ["plain", 'a "quoted" \\ back', "tab\tand\nnewline", "ünïcödé 東京", "\x7f\x00"]
 )
 def test_toml_strings_read_back_exactly(text: str) -> None:
     assert tomllib.loads(f"x = {toml_string(text)}")["x"] == text
