@@ -43,3 +43,17 @@ def drive(*keys: str, theme: str | None = None) -> Callable[[Pilot], Awaitable[N
         await settle(pilot)
 
     return run_before
+
+
+def notifications(app: BroadsheetApp) -> list[str]:
+    """What *app* will say in toasts, as it says it (from the screen too: it notifies
+    through the app)."""
+    said: list[str] = []
+    real_notify = app.notify
+
+    def notify(message: str, *args: object, **kwargs: object) -> None:
+        said.append(message)
+        real_notify(message, *args, **kwargs)  # type: ignore[arg-type]
+
+    app.notify = notify  # type: ignore[method-assign]
+    return said

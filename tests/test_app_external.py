@@ -16,7 +16,7 @@ from tui.app import BroadsheetApp
 from tui.corpus.state import ReadState
 from tui.external import ToolError, editor_command, pager_command, web_address
 
-from .app_helpers import settle
+from .app_helpers import notifications, settle
 
 HOSTILE_NAME = "a; rm -rf ~ $(touch pwned) `x` \"q\" 'r'.txt"
 
@@ -100,9 +100,7 @@ async def test_a_missing_editor_is_said_not_run(
 ) -> None:
     monkeypatch.setenv("VISUAL", "no-such-editor-here")
     app = _app(folder)
-    said: list[str] = []
-    real = app.notify
-    app.notify = lambda message, *a, **k: (said.append(message), real(message, *a, **k))  # type: ignore[method-assign,assignment,func-returns-value]
+    said = notifications(app)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         await pilot.press("e")

@@ -5,28 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from tui.app import BroadsheetApp
-
-from .app_helpers import make_app, settle
+from .app_helpers import make_app, notifications, settle
 
 pytestmark = pytest.mark.usefixtures("in_repo")
 
 
-def _said(app: BroadsheetApp) -> list[str]:
-    said: list[str] = []
-    real_notify = app.notify
-
-    def notify(message: str, *args: object, **kwargs: object) -> None:
-        said.append(message)
-        real_notify(message, *args, **kwargs)  # type: ignore[arg-type]
-
-    app.notify = notify  # type: ignore[method-assign]
-    return said
-
-
 async def test_next_article_at_the_end_of_the_list_says_so() -> None:
     app = make_app()
-    said = _said(app)
+    said = notifications(app)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         await pilot.press("G", "enter")
@@ -49,7 +35,7 @@ async def test_n_without_a_match_says_why() -> None:
 
 async def test_marks_say_what_they_did() -> None:
     app = make_app()
-    said = _said(app)
+    said = notifications(app)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         await pilot.press("m", "m", "f", "f")

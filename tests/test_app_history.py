@@ -13,25 +13,13 @@ from tui.app import BroadsheetApp
 from tui.corpus.history import HISTORY_FILENAME, QueryHistory
 from tui.corpus.state import ReadState
 
-from .app_helpers import SEEDS, settle
+from .app_helpers import SEEDS, notifications, settle
 
 pytestmark = pytest.mark.usefixtures("in_repo")
 
 
 def _app(history: QueryHistory) -> BroadsheetApp:
     return BroadsheetApp([SEEDS], state=ReadState.open(enabled=False), history=history)
-
-
-def _said(app: BroadsheetApp) -> list[str]:
-    said: list[str] = []
-    real_notify = app.notify
-
-    def notify(message: str, *args: object, **kwargs: object) -> None:
-        said.append(message)
-        real_notify(message, *args, **kwargs)  # type: ignore[arg-type]
-
-    app.notify = notify  # type: ignore[method-assign]
-    return said
 
 
 async def test_a_query_used_is_kept_and_up_and_down_bring_it_back(tmp_path: Path) -> None:
@@ -95,7 +83,7 @@ async def test_ctrl_r_finds_the_older_queries_holding_what_was_typed() -> None:
 async def test_esc_in_the_list_clears_the_filter_and_u_restores_it() -> None:
     history = QueryHistory(None)
     app = _app(history)
-    said = _said(app)
+    said = notifications(app)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"pakistan", "enter")

@@ -13,21 +13,9 @@ from tui.app import PALETTE, BroadsheetApp
 from tui.corpus.settings import SETTINGS_FILENAME, Settings
 from tui.corpus.state import ReadState
 
-from .app_helpers import SEEDS, make_app, settle
+from .app_helpers import SEEDS, make_app, notifications, settle
 
 pytestmark = pytest.mark.usefixtures("in_repo")
-
-
-def _said(app: BroadsheetApp) -> list[str]:
-    said: list[str] = []
-    real_notify = app.notify
-
-    def notify(message: str, *args: object, **kwargs: object) -> None:
-        said.append(message)
-        real_notify(message, *args, **kwargs)  # type: ignore[arg-type]
-
-    app.notify = notify  # type: ignore[method-assign]
-    return said
 
 
 async def test_the_palette_finds_the_readers_commands_by_name() -> None:
@@ -50,7 +38,7 @@ async def test_screenshot_goes_to_the_current_folder_or_says_why_not(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = make_app()
-    said = _said(app)
+    said = notifications(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         monkeypatch.chdir(tmp_path)
@@ -116,7 +104,7 @@ def test_hostile_settings_are_ignored_field_by_field(tmp_path: Path) -> None:
 async def test_full_stop_goes_to_the_next_unread_article() -> None:
     state = ReadState.open(enabled=False)
     app = BroadsheetApp([SEEDS], state=state, watch=False)
-    said = _said(app)
+    said = notifications(app)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         rows = list(app.article_list.rows)

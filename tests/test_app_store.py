@@ -14,20 +14,8 @@ from tui.app import BroadsheetApp
 from tui.corpus.query import parse_query
 from tui.corpus.state import ReadState
 
+from .app_helpers import notifications
 from .conftest import OLD_MTIME as OLD
-
-
-def _notifications(app: BroadsheetApp) -> list[str]:
-    """What *app* will say in toasts, as it says it."""
-    said: list[str] = []
-    real_notify = app.notify
-
-    def notify(message: str, *args: object, **kwargs: object) -> None:
-        said.append(message)
-        real_notify(message, *args, **kwargs)  # type: ignore[arg-type]
-
-    app.notify = notify  # type: ignore[method-assign]
-    return said
 
 
 async def _launch(folder: Path) -> tuple[list[str], bool, list[str], list[str]]:
@@ -112,7 +100,7 @@ async def test_quit_waits_for_the_first_store_and_a_second_q_does_not(
 
     monkeypatch.setattr(session_module, "write_snapshot", slow_snapshot)
     app = BroadsheetApp([str(collection)], state=ReadState.open(enabled=False), watch=False)
-    said = _notifications(app)
+    said = notifications(app)
     async with app.run_test(size=(100, 30)) as pilot:
         await asyncio.wait_for(app.loaded.wait(), 30)
         await pilot.press("q")
@@ -193,7 +181,7 @@ async def test_the_reader_says_when_an_upgrade_rebuilt_the_store(
     await _launch(collection)
     monkeypatch.setattr(store_module, "parser_version", lambda: "a newer reader")
     app = BroadsheetApp([str(collection)], state=ReadState.open(enabled=False), watch=False)
-    said = _notifications(app)
+    said = notifications(app)
     async with app.run_test(size=(100, 30)):
         await asyncio.wait_for(app.loaded.wait(), 30)
         await app.workers.wait_for_complete()

@@ -52,13 +52,21 @@ def test_serve_rejects_a_bad_port_and_a_missing_path(tmp_path: Path) -> None:
     env = {**os.environ, "BROADSHEET_STATE_DIR": str(tmp_path)}
     bad_port = subprocess.run(
         [sys.executable, "-m", "tui", "--serve", "--port", "70000"],
-        capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=30,
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=30,
     )
     assert bad_port.returncode == 2
     assert bad_port.stderr.startswith("broadsheet: error:")
     missing = subprocess.run(
         [sys.executable, "-m", "tui", "--serve", str(tmp_path / "nope")],
-        capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=30,
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=30,
     )
     assert missing.returncode == 2
     assert "no such file" in missing.stderr
@@ -68,14 +76,17 @@ def test_serve_command_quotes_user_paths(tmp_path: Path) -> None:
     import argparse
 
     hostile = str(tmp_path / "it's here; echo pwned")
-    args = argparse.Namespace(sort="newest", no_state=False, query="a; rm -rf /")
+    args = argparse.Namespace(sort="newest", no_state=False, query="-a; rm -rf /")
     command = serve_command(args, [hostile])
-    assert "'a; rm -rf /'" in command
+    assert "'--query=-a; rm -rf /'" in command
     import shlex
 
     parts = shlex.split(command)
     assert parts[-1] == hostile
-    assert parts[parts.index("--query") + 1] == "a; rm -rf /"
+    assert "--query=-a; rm -rf /" in parts  # one word, though it begins with "-"
+    assert parts[parts.index("--sort") + 1] == "newest"
+    no_sort = shlex.split(serve_command(argparse.Namespace(sort=None, no_state=True, query=""), []))
+    assert "--sort" not in no_sort  # each session keeps the sort its user chose
 
 
 def test_loopback_detection() -> None:

@@ -330,7 +330,9 @@ def _store_ready(paths: Sequence[str], args: argparse.Namespace) -> bool:
 
 
 def _saved_search(text: str, no_state: bool) -> str:
-    """The query saved as ``@name`` (read-only: nothing in the state folder changes)."""
+    """The query saved as ``@name``; *text* itself when no search has that name: it
+    is then a query for the handle ``@name`` (read-only: nothing in the state folder
+    changes)."""
     from .corpus.searches import SavedSearches
 
     searches = SavedSearches.open(enabled=not no_state)
@@ -338,9 +340,8 @@ def _saved_search(text: str, no_state: bool) -> str:
         _warn(f"warning: {warning}")
     try:
         return searches.resolve(text)
-    except KeyError as error:
-        known = ", ".join("@" + name for name in searches.queries) or "none saved yet"
-        raise UsageError(f"no saved search @{error.args[0]} ({known})") from None
+    except KeyError:
+        return text
 
 
 def _parse_query(text: str) -> Query:

@@ -12,6 +12,7 @@ handled after the frame, and its answer drawn ~17 ms later.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -566,7 +567,7 @@ class ReaderScreen(FrameHookScreen):
         article_list = self.article_list
         rows, here = article_list.rows, article_list.cursor
         is_read, article = self.state.is_read, self.session.article
-        for place in (*range(here + 1, len(rows)), *range(0, min(here + 1, len(rows)))):
+        for place in itertools.chain(range(here + 1, len(rows)), range(min(here + 1, len(rows)))):
             if not is_read(article(rows[place]).key):
                 article_list.cursor = place
                 if self.reading:

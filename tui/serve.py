@@ -138,7 +138,9 @@ def clamp(value: object, default: int, bounds: tuple[int, int]) -> int:
 
 def serve_command(args: argparse.Namespace, paths: list[str]) -> str:
     """The shell command each browser session runs: this interpreter, this package."""
-    parts = [sys.executable, "-m", "tui", "--sort", args.sort]
+    parts = [sys.executable, "-m", "tui"]
+    if args.sort:  # else each session keeps the sort its user chose last
+        parts += ["--sort", args.sort]
     if args.no_state:
         parts.append("--no-state")
     if getattr(args, "no_infer", False):
@@ -146,7 +148,7 @@ def serve_command(args: argparse.Namespace, paths: list[str]) -> str:
     if getattr(args, "no_watch", False):
         parts.append("--no-watch")
     if args.query:
-        parts += ["--query", args.query]
+        parts.append(f"--query={args.query}")  # one word, whatever it begins with
     parts.append("--")
     parts += [os.path.abspath(path) for path in paths]
     # exec: the shell becomes the reader, so signalling the session signals the reader.

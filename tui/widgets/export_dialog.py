@@ -16,6 +16,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, RadioButton, RadioSet
 
+from .dialog import dialog_css
+
 SETS = {
     "filtered": "the articles in the list",
     "flagged": "the flagged articles",
@@ -49,26 +51,17 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         Binding("escape", "cancel", "Cancel", show=True),
     ]
 
-    DEFAULT_CSS = """
-    ExportDialog {
-        align: center middle;
-        & > #export-body {
-            width: 64;
-            max-width: 100%;
-            height: auto;
-            max-height: 100%;
-            border: round $primary;
-            border-title-color: $text-primary;
-            border-subtitle-color: $text-muted;
-            background: $surface;
-            padding: 0 1;
+    DEFAULT_CSS = dialog_css(
+        "ExportDialog",
+        "#export-body",
+        64,
+        """
             & > Label { margin-top: 1; color: $text-muted; }
             & > RadioSet { width: 1fr; border: none; padding: 0; }
             & > Input { width: 1fr; }
             & > #export-note { color: $text-warning; margin-top: 0; }
-        }
-    }
-    """
+        """,
+    )
 
     def __init__(self, counts: dict[str, int], *, which: str = "filtered") -> None:
         """*counts*: how many articles each of :data:`SETS` holds now."""

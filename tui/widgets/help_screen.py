@@ -12,6 +12,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from .dialog import dialog_css
+
 KEY_NAMES = {
     "up": "↑",
     "down": "↓",
@@ -132,22 +134,7 @@ class HelpScreen(ModalScreen[None]):
         Binding("pagedown,space", "page(1)", "Page down", show=False),
     ]
 
-    DEFAULT_CSS = """
-    HelpScreen {
-        align: center middle;
-        & > #help-body {
-            width: 72;
-            max-width: 100%;
-            height: auto;
-            max-height: 100%;
-            border: round $primary;
-            border-title-color: $text-primary;
-            border-subtitle-color: $text-muted;
-            background: $surface;
-            padding: 0 1;
-        }
-    }
-    """
+    DEFAULT_CSS = dialog_css("HelpScreen", "#help-body", 72)
 
     def __init__(
         self, sections: Sequence[tuple[str, Iterable[BindingType]]], *, ascii: bool = False

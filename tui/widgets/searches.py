@@ -15,24 +15,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-_DIALOG_CSS = """
-    align: center middle;
-    & > Vertical {
-        width: 70;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        border-title-color: $text-primary;
-        border-subtitle-color: $text-muted;
-        background: $surface;
-        padding: 0 1;
-        & > Label { margin-top: 1; color: $text-muted; }
-        & > #search-note { color: $text-warning; margin-top: 0; }
-        & > OptionList {
-            height: auto; max-height: 20; border: none; padding: 0;
-            &:focus { border: none; }
-        }
+from .dialog import dialog_css
+
+_INSIDE = """
+    & > Label { margin-top: 1; color: $text-muted; }
+    & > #search-note { color: $text-warning; margin-top: 0; }
+    & > OptionList {
+        height: auto; max-height: 20; border: none; padding: 0;
+        &:focus { border: none; }
     }
 """
 
@@ -41,7 +31,7 @@ class SaveSearchDialog(ModalScreen[str | None]):
     """A name for *query*; Enter keeps it, Esc does not."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
-    DEFAULT_CSS = "SaveSearchDialog {" + _DIALOG_CSS + "}"
+    DEFAULT_CSS = dialog_css("SaveSearchDialog", "Vertical", 70, _INSIDE)
 
     def __init__(self, query: str) -> None:
         super().__init__()
@@ -76,7 +66,7 @@ class SearchSwitcher(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,apostrophe", "cancel", "Close"),
     ]
-    DEFAULT_CSS = "SearchSwitcher {" + _DIALOG_CSS + "}"
+    DEFAULT_CSS = dialog_css("SearchSwitcher", "Vertical", 70, _INSIDE)
 
     def __init__(self, searches: Sequence[tuple[str, str, int]]) -> None:
         """*searches*: (name, query, count now) each."""
