@@ -22,6 +22,8 @@ SCENES = {
     "help": ("question_mark",),
     "palette": ("ctrl+p",),
     "filter": ("slash", *"news"),
+    "export": ("x", "E"),
+    "saved searches": ("apostrophe",),
 }
 
 

@@ -472,7 +472,7 @@ class BroadsheetApp(App[None]):
                 articles = screen.export_articles(request.which)
                 screen.jobs.export(articles, request.form, request.path)
 
-        self.push_screen(ExportDialog(counts, which=which), chosen)
+        self.push_screen(ExportDialog(counts, which=which, ascii=self.glyphs.ascii), chosen)
 
     # --- saved searches (issue 15, item 2) ---------------------------------------
 

@@ -32,6 +32,14 @@ FORMATS = {
 DEFAULT_NAME = "reading-list"
 
 
+class AsciiRadioButton(RadioButton):
+    """A choice drawn ``(*)`` / ``( )``: the Linux console's font has no ▐●▌."""
+
+    BUTTON_LEFT = "("
+    BUTTON_INNER = "*"
+    BUTTON_RIGHT = ")"
+
+
 @dataclass(frozen=True)
 class ExportRequest:
     which: str
@@ -63,9 +71,13 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         """,
     )
 
-    def __init__(self, counts: dict[str, int], *, which: str = "filtered") -> None:
-        """*counts*: how many articles each of :data:`SETS` holds now."""
+    def __init__(
+        self, counts: dict[str, int], *, which: str = "filtered", ascii: bool = False
+    ) -> None:
+        """*counts*: how many articles each of :data:`SETS` holds now; *ascii*: the
+        Linux console, whose font has no ▐●▌ for the choices."""
         super().__init__()
+        self.button = AsciiRadioButton if ascii else RadioButton
         self.counts = counts
         self.which = which if counts.get(which) else "filtered"
         self.form = "md"
@@ -74,18 +86,18 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="export-body") as body:
             body.border_title = "Export"
-            body.border_subtitle = "tab moves · space picks · enter exports · esc cancels"
+            body.border_subtitle = "tab moves, space picks, enter exports, esc cancels"
             yield Label("Which articles")
             with RadioSet(id="export-which"):
                 for key, label in SETS.items():
                     count = self.counts.get(key, 0)
-                    yield RadioButton(
+                    yield self.button(
                         f"{label}: {count:,}", value=key == self.which, name=key, disabled=not count
                     )
             yield Label("Format")
             with RadioSet(id="export-format"):
                 for key, label in FORMATS.items():
-                    yield RadioButton(f"{label} (.{key})", value=key == self.form, name=key)
+                    yield self.button(f"{label} (.{key})", value=key == self.form, name=key)
             yield Label("File (in the current folder, or a path)")
             yield Input(f"{DEFAULT_NAME}.{self.form}", id="export-path", select_on_focus=False)
             yield Label("", id="export-note", markup=False)

@@ -40,7 +40,7 @@ class SaveSearchDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical() as body:
             body.border_title = "Save search"
-            body.border_subtitle = "enter saves · esc cancels"
+            body.border_subtitle = "enter saves, esc cancels"
             yield Label("Query")
             yield Label(Content(self.search_query), id="search-query")
             yield Label("Name (then --query @name runs it on the command line)")
@@ -76,7 +76,7 @@ class SearchSwitcher(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical() as body:
             body.border_title = "Saved searches"
-            body.border_subtitle = "enter runs · esc closes"
+            body.border_subtitle = "enter runs, esc closes"
             if not self.searches:
                 yield Label("None yet. Type a query, then ctrl+p, Save search.", id="search-note")
                 return
