@@ -183,3 +183,22 @@ def test_hostile_positions_are_dropped(tmp_path: Path) -> None:
     positions = ReadingPositions(str(path))
     positions.load()
     assert positions.blocks == {good: 12}
+
+
+async def test_mark_all_in_the_list_read_and_undo_it() -> None:
+    """A bulk change is undoable: the palette marks every article in the list read,
+    and its undo unreads exactly those (one read before stays read)."""
+    state = ReadState.open(enabled=False)
+    app = BroadsheetApp([SEEDS], state=state, watch=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"pakistan", "enter")
+        shown = [app.corpus.by_serial[s].key for s in app.article_list.rows]
+        others = [a.key for a in app.corpus.by_serial if a.key not in shown]
+        state.set_read(shown[0], True)  # read already
+        await app.run_action("mark_all_read")
+        assert all(state.is_read(key) for key in shown)
+        assert not any(state.is_read(key) for key in others)
+        await app.run_action("undo_mark_all_read")
+        assert state.is_read(shown[0])
+        assert not any(state.is_read(key) for key in shown[1:])

@@ -510,6 +510,15 @@ class BroadsheetApp(App[None]):
 
         self.push_screen(SaveSearchDialog(text), named)
 
+    def action_mark_all_read(self) -> None:
+        count = self.reader_screen.mark_all_read()
+        said = f"{count:,} marked read; the palette's Undo mark all read unreads them"
+        self.notify(said if count else "Every article in the list is read already", timeout=4)
+
+    def action_undo_mark_all_read(self) -> None:
+        count = self.reader_screen.undo_mark_all_read()
+        self.notify(f"{count:,} unread again" if count else "Nothing to undo", timeout=2)
+
     def action_next_unread(self) -> None:
         if not self.reader_screen.next_unread():
             self.bell()
@@ -546,6 +555,16 @@ PALETTE = [
     ("Restore the filter", "Bring back the filter last cleared (u)", "restore_filter"),
     ("Next unread", "The next unread article in the list (.)", "next_unread"),
     ("Mark read / unread", "The article under the cursor or open (m)", "toggle_read"),
+    (
+        "Mark all in the list read",
+        "Every article in the list (undo: next command)",
+        "mark_all_read",
+    ),
+    (
+        "Undo mark all read",
+        "Unread again what the last mark-all marked (palette)",
+        "undo_mark_all_read",
+    ),
     ("Flag / unflag", "The article under the cursor or open (f)", "toggle_flag"),
     ("Raw / clean text", "The article's file as it is, or cleaned (r)", "toggle_raw"),
     ("Copy citation", "Title, date and file to the clipboard (y)", "copy_citation"),

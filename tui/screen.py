@@ -100,6 +100,8 @@ class ReaderScreen(FrameHookScreen):
         """Where ↑ and ↓ are in the history; None once the user types."""
         self._walking = False
         """The filter bar's text is being set from the history (not typed)."""
+        self._marked_all: list[str] = []
+        """Keys the last "mark all read" marked (its undo unreads them)."""
         self.selected: set[int] = set()
         """Serials selected with x (X: all in the list), for an export."""
         self._cleared: str | None = None
@@ -560,6 +562,32 @@ class ReaderScreen(FrameHookScreen):
         if which == "flagged":
             return [a for a in every if self.state.is_flagged(a.key)]
         return [a for a in every if a.serial in self.selected]
+
+    def mark_all_read(self) -> int:
+        """Mark every article in the list read; how many were not. Kept for
+        :meth:`undo_mark_all_read` (a bulk change must be undoable)."""
+        is_read, set_read, article = self.state.is_read, self.state.set_read, self.session.article
+        marked = []
+        for serial in self.article_list.rows:
+            key = article(serial).key
+            if not is_read(key):
+                set_read(key, True)
+                marked.append(key)
+        self._marked_all = marked
+        if marked:
+            self.article_list.refresh_marks()
+            self.jobs.save_soon()
+        return len(marked)
+
+    def undo_mark_all_read(self) -> int:
+        """Unread again what the last :meth:`mark_all_read` marked; how many."""
+        marked, self._marked_all = self._marked_all, []
+        for key in marked:
+            self.state.set_read(key, False)
+        if marked:
+            self.article_list.refresh_marks()
+            self.jobs.save_soon()
+        return len(marked)
 
     def next_unread(self) -> bool:
         """``.``: the next unread article after the cursor in the list (from the top
