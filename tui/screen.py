@@ -575,8 +575,7 @@ class ReaderScreen(FrameHookScreen):
                 marked.append(key)
         self._marked_all = marked
         if marked:
-            self.article_list.refresh_marks()
-            self.jobs.save_soon()
+            self.marks_changed(None)
         return len(marked)
 
     def undo_mark_all_read(self) -> int:
@@ -585,8 +584,7 @@ class ReaderScreen(FrameHookScreen):
         for key in marked:
             self.state.set_read(key, False)
         if marked:
-            self.article_list.refresh_marks()
-            self.jobs.save_soon()
+            self.marks_changed(None)
         return len(marked)
 
     def next_unread(self) -> bool:
@@ -615,8 +613,9 @@ class ReaderScreen(FrameHookScreen):
 
     # --- read/flag marks -------------------------------------------------------
 
-    def marks_changed(self, article: Article) -> None:
-        self.article_list.refresh_marks(article.serial)
+    def marks_changed(self, article: Article | None) -> None:
+        """Marks changed: *article*'s (None: any in the list). Redraw, save soon."""
+        self.article_list.refresh_marks(article.serial if article is not None else None)
         self.jobs.save_soon()
 
     @on(StateLoaded)
