@@ -57,6 +57,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Literal, NamedTuple
 
 from .model import Article, read_word_forms
+from .names import names_in
 from .query import (
     MAX_ORDINAL,
     Clause,
@@ -116,6 +117,31 @@ _TABLE_SQL = (
 # content='' keeps no copy of the text (the articles hold it); detail=none keeps no
 # positions (phrases are verified by re-reading); prefix='1,2' keeps one- and two-letter
 # prefix look-ups, the first keystrokes of every word, from merging thousands of words.
+
+RELEVANCE_TABLE_SQL = (
+    "CREATE VIRTUAL TABLE {name} USING fts5(title, body, content='', "
+    "tokenize=\"ascii tokenchars '_'\")"
+)
+"""The relevance table (:mod:`corpus.relevance`): title and body, with positions (the
+default detail=full), which bm25() needs; no copy of the text."""
+
+
+NAMES_TABLE_SQL = "CREATE TABLE article_names(id INTEGER PRIMARY KEY, names TEXT NOT NULL)"
+"""Beside the relevance table, filled with it: each article's names, one a line."""
+
+
+def relevance_columns(text: IndexText) -> tuple[str, str]:
+    """The title and body the relevance table is given: FTS5's form of each."""
+    title = text.title if text.fts_title is None else text.fts_title
+    body = text.body if text.fts_body is None else text.fts_body
+    return title, body
+
+
+def relevance_row(key: int, article: Article, text: IndexText) -> tuple[int, str, str, str]:
+    """What the relevance table keeps of *article* under *key*: its title and body in
+    FTS5's form, and its names (:func:`names.names_in`), one a line."""
+    return (key, *relevance_columns(text), "\n".join(names_in(article.title, article.text)))
+
 
 _AUTOMERGE = 8
 """Segments of one level FTS5 lets pile up before merging them (its default is 4).

@@ -22,12 +22,22 @@ import threading
 import time
 from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
+from .facets import Facet, FacetIndex
 from .files import Skipped, discover_with_status
-from .index import BackgroundIndexer, IndexText, SearchIndex, candidate_expression, prepare
+from .index import (
+    BackgroundIndexer,
+    IndexText,
+    SearchIndex,
+    candidate_expression,
+    prepare,
+    relevance_columns,
+    relevance_row,
+)
 from .loader import LoadBatch, collector_paused
-from .model import Article, Corpus, Removal, SortOrder, corpus_name
+from .model import STORE_ROW_MASK, Article, Corpus, Removal, SortOrder, corpus_name
+from .relevance import ROUND, Ranking, RelevanceTable, rank, ranking_expression
 from .safe import neutralise_line
 from .store import (
     SHARDS,
@@ -44,6 +54,8 @@ from .watch import FolderChanges, cache_directory
 if TYPE_CHECKING:
     from .query import Query, StateView
     from .watch import FolderWatcher
+
+_V = TypeVar("_V")
 
 Report = Callable[[list[int], list[Skipped], int, bool], None]
 """How a session reports a load: (serials added, files skipped, files read, done)."""
@@ -300,9 +312,19 @@ class StoreWriter:
     never waits for the disk. A failure is reported once (*on_error*) and the writer
     stops writing; the store is left as its last transaction left it."""
 
-    def __init__(self, store: Store, on_error: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        on_error: Callable[[str], None],
+        pause: Callable[[], None] | None = None,
+    ) -> None:
         self.store = store
         self.on_error = on_error
+        self.pause = pause if pause is not None else _no_pause
+        """Called before each round of relevance filling (the reader's keys go first)."""
+        self._relevance_due = True
+        """The relevance table may lack articles: filled, a round at a time, whenever
+        nothing else is asked (see :meth:`Store.fill_relevance`)."""
         self._jobs: queue.Queue[StoreBatch | StoreSnapshot | StoreChange | None] = queue.Queue()
         self._failed = False
         self._load_jobs = 0
@@ -344,9 +366,27 @@ class StoreWriter:
         """Until everything asked so far is written (tests)."""
         self._jobs.join()
 
+    def _fill_relevance(self) -> None:
+        """One round of the relevance table's filling, when nothing else waits."""
+        self.pause()
+        try:
+            self._relevance_due = self.store.fill_relevance() > 0
+        except Exception as error:  # a full disk: the ranking makes do with what it has
+            self._relevance_due = False
+            self.on_error(f"the relevance index was not updated: {error}")
+
     def _run(self) -> None:
         while True:
-            job = self._jobs.get()
+            if self._relevance_due and not self._failed:
+                try:
+                    job = self._jobs.get(timeout=RELEVANCE_IDLE_SECONDS)
+                except queue.Empty:
+                    self._fill_relevance()
+                    continue
+            else:
+                job = self._jobs.get()
+            if isinstance(job, StoreSnapshot | StoreChange):
+                self._relevance_due = True  # new rows to rank, once it is written
             try:
                 if job is None:
                     return
@@ -379,6 +419,11 @@ class StoreWriter:
                     with self._counting:
                         self._load_jobs -= 1
                 self._jobs.task_done()
+
+
+RELEVANCE_IDLE_SECONDS = 0.2
+"""How long the store's writer waits for work before it fills the relevance table a
+round further: a load's batches come more often than this, so it never slows one."""
 
 
 @dataclass(slots=True)
@@ -496,6 +541,16 @@ class CorpusSession:
         again at the next start."""
         self.watcher: FolderWatcher | None = None
         self.watch_thread: threading.Thread | None = None
+        self._temporary_relevance: RelevanceTable | None = None
+        """Without a store: the relevance table, in a temporary file, by serial."""
+        self._relevance_held = bytearray()
+        """Without a store: 1 for each serial the temporary table holds."""
+        self._relevance_lock = threading.Lock()
+        self._facets_lock = threading.Lock()
+        self._facet_index: tuple[tuple[int, int], FacetIndex] | None = None
+        """(the corpus's size and removals when built, the facets of its articles)."""
+        self._serial_of_row: tuple[tuple[int, int], list[int]] | None = None
+        """(the corpus's size and removals when made, store row → serial)."""
 
     # ------------------------------------------------------------------ opening
 
@@ -508,7 +563,7 @@ class CorpusSession:
         store, warning = open_store(self.paths, infer=self.corpus.infer, rebuild=self.rebuild)
         if store is not None:
             self.store = store
-            self.writer = StoreWriter(store, on_error or _no_report)
+            self.writer = StoreWriter(store, on_error or _no_report, self.pause)
         return warning
 
     @property
@@ -723,6 +778,131 @@ class CorpusSession:
 
     def article(self, serial: int) -> Article:
         return self.corpus.by_serial[serial]
+
+    # ------------------------------------------------------------------ relevance
+
+    def _relevance(self) -> RelevanceTable:
+        if self.store is not None and not self.partial:
+            return self.store.relevance()
+        with self._relevance_lock:
+            if self._temporary_relevance is None:
+                self._temporary_relevance = RelevanceTable.temporary()
+            return self._temporary_relevance
+
+    def relevance_missing(self) -> int:
+        """Articles the relevance ranking does not know yet (0: it knows them all)."""
+        if self.store is not None and not self.partial:
+            return self.store.relevance_missing()
+        held, removed = self._relevance_held, self.corpus.removed
+        return sum(
+            1
+            for article in self.corpus.by_serial
+            if article.serial not in removed
+            and (article.serial >= len(held) or not held[article.serial])
+        )
+
+    def fill_relevance(self, progress: Callable[[int], None] | None = None) -> None:
+        """Give the relevance ranking every article it lacks, a round at a time
+        (pausing between rounds for the reader's keys); *progress* hears how many are
+        left after each. The store's writer does this when idle; a ranking asked for
+        before it has finished (the command line, a collection without a store) waits."""
+        while True:
+            self.pause()
+            if self.store is not None and not self.partial:
+                added = self.store.fill_relevance()
+            else:
+                added = self._fill_temporary()
+            if not added:
+                return
+            if progress is not None:
+                progress(self.relevance_missing())
+
+    def _fill_temporary(self) -> int:
+        table = self._relevance()
+        by_serial = self.corpus.by_serial
+        held = self._relevance_held
+        if len(held) < len(by_serial):
+            held.extend(bytes(len(by_serial) - len(held)))
+        removed = self.corpus.removed
+        wanted = [
+            article
+            for article in by_serial
+            if not held[article.serial] and article.serial not in removed
+        ][:ROUND]
+        if not wanted:
+            return 0
+        table.insert([relevance_row(a.serial, a, prepare(a)) for a in wanted])
+        for article in wanted:
+            held[article.serial] = 1
+        return len(wanted)
+
+    def _serials_by_row(self) -> list[int]:
+        """Store row → serial (-1: none), remade when the corpus has changed."""
+        corpus = self.corpus
+        made_for = (len(corpus.by_serial), len(corpus.removed))
+        known = self._serial_of_row
+        if known is not None and known[0] == made_for:
+            return known[1]
+        pairs = [
+            (article.stored & STORE_ROW_MASK, article.serial)
+            for article in corpus.by_serial
+            if article.stored >= 0
+        ]
+        serials = [-1] * (max((row for row, _ in pairs), default=-1) + 1)
+        for row, serial in pairs:
+            serials[row] = serial
+        self._serial_of_row = (made_for, serials)
+        return serials
+
+    def _to_serials(self, found: Iterable[tuple[int, _V]]) -> Iterator[tuple[int, _V]]:
+        if self.store is None or self.partial:
+            yield from found
+            return
+        serials = self._serials_by_row()
+        size = len(serials)
+        for row, score in found:
+            serial = serials[row] if row < size else -1
+            if serial >= 0:
+                yield serial, score
+
+    def ranked(self, query: Query, matches: Collection[int], order: SortOrder) -> Ranking | None:
+        """*matches* best first for *query* (see :mod:`corpus.relevance`); None when
+        the query asks for no word to rank by."""
+        expression = ranking_expression(query)
+        if expression is None:
+            return None
+        date_rows = self.rows(order, set(matches))
+        scores = dict(self._to_serials(self._relevance().scores(expression)))
+        return rank(date_rows, scores)
+
+    def facets(self, matches: Collection[int] | None) -> list[Facet]:
+        """The facets of *matches* (None: every article), most frequent first; waits
+        for the names of articles not yet read for them (:meth:`fill_relevance`)."""
+        self.fill_relevance()
+        corpus = self.corpus
+        with self._facets_lock:
+            made_for = (len(corpus.by_serial), len(corpus.removed))
+            built = self._facet_index
+            if built is None or built[0] != made_for:
+                names = self._to_serials(self._relevance().names())
+                built = (made_for, FacetIndex.build(corpus.by_serial, names, corpus.removed))
+                self._facet_index = built
+        index = built[1]
+        serials: Iterable[int] = matches if matches is not None else range(index.size)
+        removed = corpus.removed
+        return index.count(s for s in serials if s not in removed)
+
+    def related(self, serial: int) -> list[tuple[int, float]]:
+        """The articles most like article *serial*: (serial, score), best first."""
+        article = self.corpus.by_serial[serial]
+        if self.store is not None and not self.partial:
+            own = article.stored & STORE_ROW_MASK if article.stored >= 0 else -1
+        else:
+            own = serial
+        table = self._relevance()
+        found = table.related(*relevance_columns(prepare(article)), exclude=own)
+        removed = self.corpus.removed
+        return [(s, score) for s, score in self._to_serials(found) if s not in removed]
 
     # ------------------------------------------------------------------ following
 

@@ -36,14 +36,23 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .files import Skipped, resolve_display_path
-from .index import _TABLE_SQL, IndexText, SearchIndex, prepare, stored_matches
+from .index import (
+    _TABLE_SQL,
+    IndexText,
+    SearchIndex,
+    prepare,
+    relevance_columns,
+    relevance_row,
+    stored_matches,
+)
 from .model import STORE_ROW_MASK, Article, _shared_date, body_reader_slot
+from .relevance import ROUND, RelevanceTable
 from .safe import neutralise_line
 from .wordrows import folded_word_form
 
 _T = TypeVar("_T")
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """Bumped whenever the tables below change shape: an older file is rebuilt."""
 
 SHARDS = 2
@@ -128,6 +137,9 @@ _NOT_READING = frozenset(
         "settings.py",
         "export.py",
         "searches.py",
+        "snippets.py",
+        "relevance.py",
+        "facets.py",
     }
 )
 """Modules of the corpus package that do not shape what a file gives: a change to them
@@ -296,6 +308,9 @@ class Store:
         """A full load is being written (:meth:`write_batch` emptied the store first)."""
         self._abandoned = False
         """Another instance wrote the store, or took it over: this load writes no more."""
+        self._relevance: RelevanceTable | None = None
+        self._relevance_after = -1
+        """Rows up to this one are all in the relevance table (see :meth:`fill_relevance`)."""
         self._token = f"{os.getpid()}-{os.urandom(6).hex()}"
         """Which load claimed the store (meta ``loader``)."""
         """Shards attached by :meth:`stage_index` (as ``shard0``…) for the snapshot."""
@@ -391,10 +406,14 @@ class Store:
                 "SELECT name, type FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
             )
         ):
-            if kind == "table" and not any(
-                name.startswith(f"{table}_{number}_")
-                for table in ("words", "titles")
-                for number in range(SHARDS)
+            if (
+                kind == "table"
+                and not name.startswith("relevance_")  # went with its table
+                and not any(
+                    name.startswith(f"{table}_{number}_")
+                    for table in ("words", "titles")
+                    for number in range(SHARDS)
+                )
             ):
                 connection.execute(f'DROP TABLE IF EXISTS "{name}"')
         for statement in _SCHEMA.split(";"):
@@ -403,6 +422,7 @@ class Store:
         for number in range(SHARDS):
             for table in ("words", "titles"):
                 connection.execute(_TABLE_SQL.format(name=f"{table}_{number}"))
+        RelevanceTable.create(connection)
         connection.executemany(
             "INSERT INTO meta(key, value) VALUES (?, ?)",
             [
@@ -432,6 +452,9 @@ class Store:
         if self._search is not None:
             self._search.close()
             self._search = None
+        if self._relevance is not None:
+            self._relevance.close_reader()
+            self._relevance = None
 
     # ------------------------------------------------------------------ reading
 
@@ -611,6 +634,61 @@ class Store:
                 )
             return list(_rows_in(self._reader, select, rows))
 
+    def relevance(self) -> RelevanceTable:
+        """The table that ranks a query's matches (:mod:`corpus.relevance`), by row:
+        written through the store's connection, read through one of its own."""
+        if self._relevance is None:
+            reader = sqlite3.connect(self.path, timeout=BUSY_SECONDS, check_same_thread=False)
+            self._relevance = RelevanceTable(self._connection, reader, lock=self._lock)
+        return self._relevance
+
+    def relevance_missing(self) -> int:
+        """Articles the relevance table does not hold yet (0 once it holds them all)."""
+        with self._lock:
+            connection = self._connection
+            articles = connection.execute("SELECT count(*) FROM articles").fetchone()[0]
+            held = connection.execute("SELECT count(*) FROM relevance_docsize").fetchone()[0]
+        return max(0, int(articles) - int(held))
+
+    def fill_relevance(self, limit: int = ROUND) -> int:
+        """Give the relevance table up to *limit* articles it lacks, in one transaction;
+        how many (0: it holds every article, or a load is being written).
+
+        Rows are taken in order from the last one filled, so a fill from empty reads
+        each row once (asking "not held" from the first row each time was quadratic)."""
+        table = self.relevance()
+        connection = self._connection
+        with self._lock:
+            if self._loading or self._abandoned:
+                return 0
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                complete = connection.execute(
+                    "SELECT value FROM meta WHERE key = 'complete'"
+                ).fetchone()
+                if complete is None or complete[0] != "1":
+                    connection.execute("ROLLBACK")
+                    return 0
+                missing = connection.execute(
+                    "SELECT a.id, a.record, b.body FROM articles a JOIN bodies b ON b.id = a.id "
+                    "WHERE a.id > ? AND a.id NOT IN (SELECT id FROM relevance_docsize) "
+                    "ORDER BY a.id LIMIT ?",
+                    (self._relevance_after, limit),
+                ).fetchall()
+                rows = []
+                for row, record, body in missing:
+                    article = Article(*marshal.loads(record))
+                    article.body = body
+                    rows.append(relevance_row(row, article, prepare(article)))
+                table.insert_locked(rows)
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            if rows:
+                self._relevance_after = rows[-1][0]
+        return len(rows)
+
     def search_connection(self) -> sqlite3.Connection:
         """A connection for the search index to query the FTS5 tables (its own lock)."""
         if self._search is None:
@@ -680,6 +758,8 @@ class Store:
                         return False
                     for table in ("articles", "bodies", "files"):
                         connection.execute(f"DELETE FROM {table}")
+                    self.relevance().clear_locked()
+                    self._relevance_after = -1
                     connection.execute(
                         "INSERT OR REPLACE INTO meta(key, value) VALUES ('loader', ?)",
                         (self._token,),
@@ -892,7 +972,9 @@ class Store:
             return
         shard, body = found
         # A contentless FTS5 table forgets a row only when told the text it was given.
-        title, words = _fts_texts(prepare(dataclasses.replace(article, body=body, stored=-1)))
+        text = prepare(dataclasses.replace(article, body=body, stored=-1))
+        title, words = _fts_texts(text)
+        self.relevance().remove_locked(row, *relevance_columns(text))
         connection.execute(
             f"INSERT INTO words_{shard}(words_{shard}, rowid, text) VALUES ('delete', ?, ?)",
             (row, words),

@@ -1,0 +1,105 @@
+"""Snippets: the line under a title that shows why an article matches a query.
+
+Made only for the rows drawn (a body is read and searched for each), so a list of
+40,000 matches costs a screenful of them. Pure: the list widget draws what it gives.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+
+from .query import Query
+from .relevance import ranking_terms
+
+_SNIPPET_PARAGRAPHS = 200
+"""Paragraphs of an article searched for its best passage, at most: a snippet is made
+for each row drawn, and a book-length text must not stall a scroll."""
+
+_SPACES = re.compile(r"\s+")
+
+
+def snippet(
+    text: str, query: Query, width: int, ellipsis: str = "…"
+) -> tuple[str, list[tuple[int, int]]]:
+    """The passage of *text* (an article's paragraphs) that best shows why it matches
+    *query*, as one line of at most *width* characters, with the (start, end) spans of
+    the query's words in it: the paragraph holding most of the query's distinct words
+    (then most matches), cut around its first densest run of them. Without a match in
+    the body (the query found the title, a date or a field), the article's opening.
+    """
+    if width <= 0 or not text:
+        return "", []
+    best: tuple[int, int] = (0, 0)
+    best_paragraph, best_spans = "", []
+    wanted = len(ranking_terms(query)) or 1
+    for number, paragraph in enumerate(text.split("\n")):
+        if number >= _SNIPPET_PARAGRAPHS:
+            break
+        if not paragraph.strip():
+            continue
+        if not best_paragraph:
+            best_paragraph = paragraph  # the opening, unless a paragraph matches
+        spans = query.highlight_spans(paragraph, title=False)
+        if not spans:
+            continue
+        distinct = len({paragraph[start:end].casefold() for start, end in spans})
+        if (distinct, len(spans)) > best:
+            best, best_paragraph, best_spans = (distinct, len(spans)), paragraph, spans
+            if distinct >= wanted and len(spans) > 2:
+                break  # every word the query asks for: no paragraph can do better
+    return _window(best_paragraph, best_spans, width, ellipsis)
+
+
+def _window(
+    paragraph: str, spans: list[tuple[int, int]], width: int, ellipsis: str
+) -> tuple[str, list[tuple[int, int]]]:
+    """*paragraph* on one line, cut to *width* characters around the run of *spans*
+    that most of them fit in, marked with *ellipsis* where cut; the spans moved with it."""
+    # Whitespace runs made one space (the first one none), the spans moved with them:
+    # a span never starts or ends inside a run, so it moves back by what the runs
+    # before it lost.
+    runs = [match.span() for match in _SPACES.finditer(paragraph)]
+    lost = list(itertools.accumulate(end - start - 1 for start, end in runs))
+    ends = [end for _, end in runs]
+    lead = 1 if runs and runs[0][0] == 0 else 0
+
+    def moved_to(offset: int) -> int:
+        before = bisect.bisect_right(ends, offset)
+        return offset - (lost[before - 1] if before else 0) - lead
+
+    line = _SPACES.sub(" ", paragraph).strip()
+    moved = [(max(0, moved_to(start)), min(len(line), moved_to(end))) for start, end in spans]
+    moved = [(start, end) for start, end in moved if end > start]
+    if len(line) <= width:
+        return line, moved
+    # The first span of the densest group that fits, a quarter of the width into view
+    # (the first 100 spans looked at: a paragraph of nothing but matches is rare).
+    mark = len(ellipsis)
+    anchor = 0
+    most = -1
+    for index, (start, _) in enumerate(moved[:100]):
+        fits = sum(1 for _, end in moved[index:100] if end - start <= width - 2 * mark)
+        if fits > most:
+            most, anchor = fits, start
+    begin = max(0, min(anchor - width // 4, len(line) - (width - mark)))
+    if begin > 0:
+        # Start at a word when one starts near (forward: the matches stay in view).
+        space = line.find(" ", begin - 1, begin + 12)
+        if space != -1 and space + 1 <= anchor:
+            begin = space + 1
+    opening = mark if begin > 0 else 0
+    end = begin + width - opening
+    cut = end < len(line)
+    if cut:
+        end -= mark
+    text = (ellipsis if opening else "") + line[begin:end] + (ellipsis if cut else "")
+    shift = opening - begin
+    last = len(text) - (mark if cut else 0)
+    shown = [
+        (max(start + shift, opening), min(stop + shift, last))
+        for start, stop in moved
+        if stop > begin and start < end
+    ]
+    return text, [(start, stop) for start, stop in shown if stop > start]
