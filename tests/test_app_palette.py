@@ -63,7 +63,13 @@ async def test_the_theme_sort_and_query_are_there_on_the_next_run(tmp_path: Path
         await pilot.press("s", "slash", *"pakistan", "enter")
         await pilot.press("q")
     saved = json.loads(Path(path).read_text("utf-8"))
-    assert saved == {"version": 1, "theme": "nord", "sort": "oldest", "query": "pakistan"}
+    assert saved == {
+        "version": 1,
+        "theme": "nord",
+        "sort": "oldest",
+        "order": "date",
+        "query": "pakistan",
+    }
 
     settings = Settings(path)
     settings.load()

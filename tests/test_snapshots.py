@@ -68,3 +68,49 @@ def _with_saved_searches():  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("size", SIZES)
 def test_saved_search_switcher(snap_compare, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(_with_saved_searches(), terminal_size=size, run_before=drive("apostrophe"))
+
+
+def _until(done):  # type: ignore[no-untyped-def]
+    """A ``run_before`` step: wait (up to 5 s) until *done(app)* holds, then settle."""
+
+    async def wait(pilot) -> None:  # type: ignore[no-untyped-def]
+        for _ in range(100):
+            if done(pilot.app):
+                break
+            await pilot.pause(0.05)
+        await pilot.pause(0.2)
+
+    return wait
+
+
+def _steps(*steps):  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        for step in steps:
+            await step(pilot)
+
+    return run_before
+
+
+def _ranked(app) -> bool:  # type: ignore[no-untyped-def]
+    screen = app.reader_screen
+    return screen.ranking is not None and not screen.ranking.unranked
+
+
+def _picking(app) -> bool:  # type: ignore[no-untyped-def]
+    from tui.widgets.picker import PickList
+
+    return isinstance(app.screen, PickList)
+
+
+RELEVANCE_SCREENS = {
+    # Best first, a snippet under each title (o), for a query of two words.
+    "relevance_snippets": _steps(drive("slash", *"pakistan russia", "enter", "o"), _until(_ranked)),
+    "related": _steps(drive("R"), _until(_picking)),
+    "facets": _steps(drive("F"), _until(_picking)),
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("screen", list(RELEVANCE_SCREENS))
+def test_relevance_screen(snap_compare, screen: str, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(), terminal_size=size, run_before=RELEVANCE_SCREENS[screen])

@@ -24,6 +24,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.scrollbar import ScrollBar, ScrollBarRender
 
@@ -35,6 +36,7 @@ from .corpus.headstart import HeadStart
 from .corpus.history import QueryHistory, acceptable_query
 from .corpus.index import SearchIndex
 from .corpus.query import QueryError, parse_query
+from .corpus.relevance import share
 from .corpus.safe import neutralise_line
 from .corpus.searches import SavedSearches
 from .corpus.session import CorpusSession
@@ -56,11 +58,14 @@ from .widgets.export_dialog import ExportDialog, ExportRequest
 from .widgets.filter_bar import FilterInput
 from .widgets.glyphs import AsciiScrollBarRender
 from .widgets.help_screen import key_label
+from .widgets.picker import PickList
 from .widgets.searches import SaveSearchDialog, SearchSwitcher
+from .widgets.text_layout import stable_width, truncate_cells
 
 if TYPE_CHECKING:
     import asyncio
 
+    from .corpus.facets import Facet
     from .corpus.store import Store
     from .corpus.watch import FolderWatcher
 
@@ -104,6 +109,10 @@ class BroadsheetApp(App[None]):
         Binding("full_stop", "next_unread", "Next unread article", show=False),
         Binding("E", "export", "Export the list, the flagged or the selected", show=False),
         Binding("apostrophe", "saved_searches", "Saved searches, with their counts", show=False),
+        Binding("o", "toggle_order", "Order: best first (relevance) or by date", show=False),
+        Binding("c", "toggle_snippets", "Snippets: a line of context under each title", show=False),
+        Binding("R", "related", "Related: the 20 articles most like this one", show=False),
+        Binding("F", "facets", "Facets: names, authors, sites, tags in the list", show=False),
     ]
 
     def __init__(
@@ -117,6 +126,7 @@ class BroadsheetApp(App[None]):
         searches: SavedSearches | None = None,
         query: str = "",
         order: SortOrder = "newest",
+        relevance: bool = False,
         glyphs: Glyphs | None = None,
         infer: bool = True,
         head_start: HeadStart | None = None,
@@ -148,6 +158,7 @@ class BroadsheetApp(App[None]):
         self.glyphs = glyphs or glyphs_for_terminal()
         self.initial_query = query
         self.initial_order: SortOrder = order
+        self.initial_relevance = relevance
         self.watch_enabled = watch
         self._reader_screen: ReaderScreen | None = None
         self._quitting = False
@@ -163,6 +174,7 @@ class BroadsheetApp(App[None]):
             foreground=self.foreground,
             paths=self.paths,
             order=self.initial_order,
+            relevance=self.initial_relevance,
             head_start=self.head_start,
             watch=self.watch_enabled,
             history=self.history,
@@ -408,6 +420,7 @@ class BroadsheetApp(App[None]):
         screen = self._reader_screen
         settings = self.settings
         settings.theme, settings.sort = self.theme, screen.order
+        settings.relevance = screen.by_relevance
         query = screen.current_query.text
         settings.query = query if query and acceptable_query(query) else None
         settings.save()
@@ -473,6 +486,74 @@ class BroadsheetApp(App[None]):
                 screen.jobs.export(articles, request.form, request.path)
 
         self.push_screen(ExportDialog(counts, which=which, ascii=self.glyphs.ascii), chosen)
+
+    # --- relevance, related, facets (issue 15, items 3-5) -------------------------
+
+    def action_toggle_order(self) -> None:
+        said = self.reader_screen.toggle_relevance()
+        self.notify(said, timeout=2, markup=False)
+
+    def action_toggle_snippets(self) -> None:
+        shown = self.reader_screen.toggle_snippets()
+        self.notify("Snippets shown" if shown else "Snippets hidden", timeout=1.5)
+
+    def action_related(self) -> None:
+        screen = self.reader_screen
+        article = screen.current_article()
+        if article is None:
+            self.bell()
+            return
+        found = self.session.related(article.serial)
+        best = found[0][1] if found else 0.0
+        lines = [
+            Content.assemble(
+                (f"{self.session.article(serial).date_label():<13}", "dim"),
+                (f"{share(score, best):>3}%  ", "bold"),
+                stable_width(self.session.article(serial).title),
+            )
+            for serial, score in found
+        ]
+        title = truncate_cells(stable_width(article.title), 64, self.glyphs.ellipsis)
+
+        def chosen(number: int | None) -> None:
+            if number is not None:
+                screen.open_related(found[number][0])
+
+        self.push_screen(
+            PickList(
+                "Related articles: BM25 over its most distinctive words, % of the best",
+                lines,
+                note=f"Most like “{title}”",
+                empty="No article shares this one's distinctive words.",
+            ),
+            chosen,
+        )
+
+    def action_facets(self) -> None:
+        self.reader_screen.jobs.count_facets()
+
+    def show_facets(self, facets: list[Facet], matched: int) -> None:
+        """The facets counted for the list (a worker did): pick one to narrow by it."""
+        lines = [
+            Content.assemble(
+                (f"{facet.kind:<7}", "dim"), (f"{facet.count:>7,}  ", "bold"), facet.label
+            )
+            for facet in facets
+        ]
+
+        def chosen(number: int | None) -> None:
+            if number is not None:
+                self.reader_screen.add_to_query(facets[number].term)
+
+        self.push_screen(
+            PickList(
+                "Facets",
+                lines,
+                note=f"In {matched:,} articles; each counted once an article. Enter narrows.",
+                empty="No names, authors, sites or tags in these articles.",
+            ),
+            chosen,
+        )
 
     # --- saved searches (issue 15, item 2) ---------------------------------------
 
@@ -549,6 +630,14 @@ class BroadsheetApp(App[None]):
 
 PALETTE = [
     ("Sort newest / oldest first", "Turn the list's order around (s)", "toggle_sort"),
+    (
+        "Order: best first / by date",
+        "A query's matches by relevance (BM25, title first) or by date (o)",
+        "toggle_order",
+    ),
+    ("Snippets", "A line of context under each title, or none (c)", "toggle_snippets"),
+    ("Related articles", "The 20 articles most like this one (R)", "related"),
+    ("Facets", "Who and what the list is about: names, authors, sites, tags (F)", "facets"),
     ("Timeline", "Show or hide the timeline under the list (t)", "toggle_timeline"),
     ("Filter", "Type a query in the filter bar (/)", "focus_filter"),
     ("Clear the filter", "Show every article again (esc in the list)", "clear_filter"),
@@ -610,7 +699,8 @@ def run_app(
         positions=ReadingPositions.open(enabled=not args.no_state),  # read below
         searches=SavedSearches.open(enabled=not args.no_state),
         query=args.query if args.query is not None else settings.query or "",
-        order=args.sort or settings.sort or "newest",
+        order=args.sort if args.sort in ("newest", "oldest") else settings.sort or "newest",
+        relevance=args.sort == "relevance" or (args.sort is None and settings.relevance),
         infer=not getattr(args, "no_infer", False),
         head_start=head_start,
         watch=not getattr(args, "no_watch", False),

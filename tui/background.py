@@ -23,7 +23,16 @@ from .corpus import Article, Skipped
 from .corpus.headstart import FIRST_BATCH, HeadStart, read_first_rows
 from .corpus.loader import LoadBatch, load_batches
 from .corpus.safe import neutralise_line
-from .messages import CorpusBatch, FolderChanged, StateLoaded, StateSaved, StoreFailed, WatchFailed
+from .messages import (
+    CorpusBatch,
+    FacetsCounted,
+    FolderChanged,
+    RelevanceFilled,
+    StateLoaded,
+    StateSaved,
+    StoreFailed,
+    WatchFailed,
+)
 
 if TYPE_CHECKING:
     from .corpus.watch import FolderChanges
@@ -207,6 +216,33 @@ class Background:
     def index_new(self) -> None:
         """Move the articles just staged into FTS5 (searchable meanwhile by scanning)."""
         self._run(self.screen.session.index_staged, "watch-index", exclusive=True)
+
+    def fill_relevance(self) -> None:
+        """Give the relevance ranking the articles it lacks (the store's writer does
+        so when idle; a ranked list asks for it at once), then tell the screen."""
+
+        def job() -> None:
+            try:
+                self.screen.session.fill_relevance()
+            finally:  # filled, or failed (a full disk): the list stops waiting for it
+                self.screen.post_message(RelevanceFilled())
+
+        self._run(job, "relevance", exclusive=True)
+
+    def count_facets(self) -> None:
+        """Count the facets of the list (every article without a query) and hand
+        them to the screen: off the UI thread, ~0.1-0.3 s at 100,000 articles."""
+        screen = self.screen
+        matches = None if screen.matches is None else set(screen.matches)
+
+        def job() -> None:
+            if screen.session.relevance_missing():
+                screen.post_message(FacetsCounted(None, 0))  # "reading names…"
+            facets = screen.session.facets(matches)
+            count = len(screen.session.corpus) if matches is None else len(matches)
+            screen.post_message(FacetsCounted(facets, count))
+
+        self._run(job, "facets", exclusive=True)
 
     # --- read/flag marks on disk -----------------------------------------------
 

@@ -10,6 +10,7 @@ from textual.message import Message
 from .corpus import Skipped
 
 if TYPE_CHECKING:
+    from .corpus.facets import Facet
     from .corpus.watch import FolderChanges
 
 
@@ -69,3 +70,18 @@ class StateSaved(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, StateSaved)  # the later end says all the earlier did
+
+
+class RelevanceFilled(Message):
+    """The relevance ranking now knows every article (it was filled while a ranked
+    list waited for it)."""
+
+
+class FacetsCounted(Message):
+    """The facets of the list are counted (``facets`` None: not yet, the names of
+    some articles are still being read)."""
+
+    def __init__(self, facets: list[Facet] | None, matched: int) -> None:
+        self.facets = facets
+        self.matched = matched
+        super().__init__()

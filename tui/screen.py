@@ -29,13 +29,25 @@ from .corpus.changes import ChangeLedger
 from .corpus.foreground import Foreground
 from .corpus.history import HistoryWalk, QueryHistory
 from .corpus.query import Query, QueryError, parse_query
+from .corpus.relevance import Ranking
 from .corpus.safe import neutralise_line
 from .corpus.session import CorpusSession
 from .corpus.settings import ReadingPositions
+from .corpus.snippets import snippet
 from .corpus.state import ReadState
-from .messages import CorpusBatch, FolderChanged, StateLoaded, StateSaved, StoreFailed, WatchFailed
+from .messages import (
+    CorpusBatch,
+    FacetsCounted,
+    FolderChanged,
+    RelevanceFilled,
+    StateLoaded,
+    StateSaved,
+    StoreFailed,
+    WatchFailed,
+)
 from .widgets import ArticleList, FilterBar, Glyphs, HeaderBar, ReadingPane, Timeline
 from .widgets.filter_bar import HistoryStep
+from .widgets.text_layout import stable_width, truncate_cells
 
 if TYPE_CHECKING:
     from .corpus.headstart import HeadStart
@@ -84,6 +96,7 @@ class ReaderScreen(FrameHookScreen):
         foreground: Foreground,
         paths: Sequence[str],
         order: SortOrder = "newest",
+        relevance: bool = False,
         head_start: HeadStart | None = None,
         watch: bool = True,
         history: QueryHistory | None = None,
@@ -145,6 +158,13 @@ class ReaderScreen(FrameHookScreen):
         self._changes_timer: Timer | None = None
         self.ledger = ChangeLedger()
         """Who took whose place, and what changed since the user last acted."""
+        self.by_relevance = relevance
+        """o: a query's matches best first (BM25), not by date."""
+        self.ranking: Ranking | None = None
+        """The list's ranking when it is best first (None: date order)."""
+        self.snippet_lines: bool | None = None
+        """c: a line of context under each title; None: only when best first."""
+        self._filling_relevance = False
         self.set_reactive(ReaderScreen.order, order)
 
     def frame_written(self) -> None:
@@ -282,9 +302,21 @@ class ReaderScreen(FrameHookScreen):
 
     # --- rows and the query ----------------------------------------------------
 
+    def _ordered_rows(self) -> list[int]:
+        """The rows to list: by date, or best first when asked (o) and the query has
+        words to rank by."""
+        self.ranking = None
+        if self.by_relevance and self.matches is not None:
+            ranking = self.session.ranked(self.current_query, self.matches, self.order)
+            if ranking is not None:
+                self.ranking = ranking
+                return ranking.rows
+        return self.session.rows(self.order, self.matches)
+
     def show_rows(self, keep: int | None) -> None:
-        rows = self.session.rows(self.order, self.matches)
+        rows = self._ordered_rows()
         article_list = self.article_list
+        article_list.show_snippets(self._snippet if self.snippets_shown else None)
         if self.corpus_loading and not rows:
             notice = "Loading…"
         elif not rows and self.matches is not None:
@@ -313,6 +345,10 @@ class ReaderScreen(FrameHookScreen):
     def show_count(self, note: str = "") -> None:
         if self.corpus_loading:
             note = "loading…"
+        elif self.ranking is not None:
+            note = "best first"
+            if self.ranking.unranked and self._filling_relevance:
+                note = f"best first (ranking {self.ranking.unranked:,} more…)"
         self.filter_bar.show_count(
             len(self.article_list.rows), len(self.session.corpus), note, busy=self.corpus_loading
         )
@@ -390,6 +426,73 @@ class ReaderScreen(FrameHookScreen):
             self._walking = False
         self.filter_bar.input.cursor_position = len(found)
         return True
+
+    # --- relevance and snippets --------------------------------------------------
+
+    @property
+    def snippets_shown(self) -> bool:
+        return self.snippet_lines if self.snippet_lines is not None else self.by_relevance
+
+    def toggle_relevance(self) -> str:
+        """o: best first or by date; what the list now shows, for the user."""
+        self.by_relevance = not self.by_relevance
+        keep = self.article_list.current_serial
+        self.show_rows(keep=keep)
+        self.article_list.cursor = 0 if self.ranking is not None else self.article_list.cursor
+        if not self.by_relevance:
+            return f"Sorted {self.order} first"
+        if self.ranking is None:
+            return "Best first once the query has words to rank by"
+        if self.ranking.unranked and not self._filling_relevance:
+            self._filling_relevance = True
+            self.jobs.fill_relevance()
+            self.show_count()
+        return "Best first: the query's words, most and rarest, title counted most"
+
+    def toggle_snippets(self) -> bool:
+        """c: a line of context under each title, or none; whether one is shown now."""
+        self.snippet_lines = not self.snippets_shown
+        self.article_list.show_snippets(self._snippet if self.snippets_shown else None)
+        return self.snippets_shown
+
+    def _snippet(self, serial: int, width: int) -> tuple[str, list[tuple[int, int]]]:
+        """The list's second line for article *serial*: its best passage for the query."""
+        article = self.session.article(serial)
+        ellipsis = self.glyphs.ellipsis
+        text, spans = snippet(article.text, self.current_query, width, ellipsis)
+        shown = stable_width(text)
+        if shown != text:
+            spans = []  # the offsets no longer hold (rare: emoji sequences)
+        return truncate_cells(shown, width, ellipsis), spans
+
+    @on(FacetsCounted)
+    def _facets_counted(self, message: FacetsCounted) -> None:
+        if message.facets is None:
+            self.notify("Reading the names in articles not read for them yet…", timeout=3)
+            return
+        self.app.show_facets(message.facets, message.matched)  # type: ignore[attr-defined]
+
+    def add_to_query(self, term: str | None) -> None:
+        """A facet picked: narrow the list by it (a term added to the query)."""
+        if term is None:
+            self.notify("The query language has no term for folders", timeout=2)
+            return
+        text = self.filter_bar.value.strip()
+        self.filter_bar.value = f"{text} {term}" if text else term  # runs it
+        self.remember_query()
+
+    def open_related(self, serial: int) -> None:
+        """A related article picked: open it, and put the list's cursor on it when the
+        list shows it."""
+        if serial in self.article_list.rows:
+            self.article_list.cursor = self.article_list.rows.index(serial)
+        self.open_article(serial)
+
+    @on(RelevanceFilled)
+    def _relevance_filled(self) -> None:
+        self._filling_relevance = False
+        if self.ranking is not None:
+            self.show_rows(keep=self.article_list.current_serial)
 
     def watch_order(self) -> None:
         self.show_rows(keep=self.article_list.current_serial)

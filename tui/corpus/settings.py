@@ -2,7 +2,7 @@
 the theme, the sort order and the last query, as ``settings.json`` in the state
 folder::
 
-    {"version":1,"theme":"nord","sort":"oldest","query":"pakistan"}
+    {"version":1,"theme":"nord","sort":"oldest","order":"relevance","query":"pakistan"}
 
 Read and written as ``state.json`` is (:mod:`corpus.state`). Every field is
 untrusted: a theme that is not a plain name, a sort that is not one of the two, or a
@@ -35,6 +35,8 @@ class Settings:
     path: str | None
     theme: str | None = None
     sort: SortOrder | None = None
+    relevance: bool = False
+    """A query's matches best first (``"order": "relevance"``), not by date."""
     query: str | None = None
     warnings: list[str] = field(default_factory=list)
 
@@ -60,6 +62,7 @@ class Settings:
         self.theme = theme if isinstance(theme, str) and _THEME_NAME.match(theme) else None
         self.sort = "newest" if sort == "newest" else "oldest" if sort == "oldest" else None
         self.query = query if isinstance(query, str) and acceptable_query(query) else None
+        self.relevance = document.get("order") == "relevance"
 
     def save(self) -> None:
         """Write the settings now (a worker thread: it fsyncs); a failure is a warning."""
@@ -70,6 +73,7 @@ class Settings:
             value = getattr(self, name)
             if value:
                 document[name] = value
+        document["order"] = "relevance" if self.relevance else "date"
         try:
             write_json_document(self.path, document)
         except OSError as error:

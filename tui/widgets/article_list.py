@@ -1,7 +1,11 @@
 """The article list: one row per article, drawn with the Line API.
 
 It holds a list of article serials (not widgets), so 100,000 rows cost one list of
-ints; only the visible rows are rendered, and a cursor move repaints two lines.
+ints; only the visible rows are rendered, and a cursor move repaints two rows.
+
+A row is one line, or two when snippets are shown: the second holds the passage of
+the article that best matches the query, its words highlighted. Snippets are made
+only for the rows drawn (a body is read and searched), and cached with the lines.
 """
 
 from __future__ import annotations
@@ -27,6 +31,12 @@ from .line_view import LineView
 from .text_layout import stable_width, styled_segments, truncate_cells
 
 DATE_WIDTH = 10
+
+TITLE_COLUMN = 6 + DATE_WIDTH
+"""Where a row's title (and its snippet, under it) begins."""
+
+SnippetSource = Callable[[int, int], tuple[str, list[tuple[int, int]]]]
+"""(serial, width) → a snippet line of at most *width* cells and its highlight spans."""
 
 
 class ArticleList(LineView):
@@ -58,6 +68,7 @@ class ArticleList(LineView):
         "article-list--read",
         "article-list--match",
         "article-list--notice",
+        "article-list--snippet",
     }
 
     DEFAULT_CSS = """
@@ -79,6 +90,7 @@ class ArticleList(LineView):
         & > .article-list--read { color: $text-muted; }
         & > .article-list--match { text-style: bold underline; color: $text-accent; }
         & > .article-list--notice { color: $text-muted; text-style: italic; }
+        & > .article-list--snippet { color: $text-muted; }
     }
     """
 
@@ -117,8 +129,14 @@ class ArticleList(LineView):
         self.notice = "Loading…"
         """Shown when there are no rows."""
         self._line_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._snippet_cache: LRUCache[tuple[int, int, int], tuple[str, list[tuple[int, int]]]]
+        self._snippet_cache = LRUCache(512)
+        """Snippets by (serial, width, query generation): the cursor passing over a row
+        redraws its lines, and a snippet reads and searches a body."""
         self._query_generation = 0
         self._last_highlighted: int | None = -1
+        self.snippets: SnippetSource | None = None
+        """Where second lines come from; None: one line a row."""
         self.user_moved = False
         """The user has moved the cursor: rows streaming in keep it on its article.
         Until then it stays on the top row, the newest article."""
@@ -135,7 +153,7 @@ class ArticleList(LineView):
         height = self._height()
         old_top = round(self.scroll_offset.y)
         before = self._visible_lines(old_top, height)
-        offset = self.cursor - old_top
+        offset = self.cursor * self.row_lines - old_top
         self.rows = rows
         if notice:
             self.notice = notice
@@ -143,10 +161,10 @@ class ArticleList(LineView):
         if keep is not None and rows:
             with contextlib.suppress(ValueError):  # no longer shown: back to the top
                 position = rows.index(keep)
-        self.set_line_count(len(rows), repaint=False)
+        self.set_line_count(len(rows) * self.row_lines, repaint=False)
         self.set_reactive(ArticleList.cursor, max(0, min(position, len(rows) - 1)))
         if position >= 0 and height:
-            top = max(0, min(position - offset, len(rows) - height))
+            top = max(0, min(position * self.row_lines - offset, self._lines() - height))
             self.scroll_to(y=top, animate=False, immediate=True)
         else:
             self._scroll_cursor_into_view(center=True)
@@ -163,15 +181,45 @@ class ArticleList(LineView):
     def _height(self) -> int:
         return self.scrollable_content_region.height or self.size.height
 
-    def _visible_lines(self, top: int, height: int) -> list[tuple[int, bool]]:
-        """What lines *top*… show: each row's serial, and whether the cursor is on it."""
-        rows, cursor = self.rows, self.cursor
-        return [(rows[row], row == cursor) for row in range(top, min(len(rows), top + height))]
+    @property
+    def row_lines(self) -> int:
+        """Lines a row takes: two with a snippet under each title."""
+        return 1 if self.snippets is None else 2
+
+    def _lines(self) -> int:
+        return len(self.rows) * self.row_lines
+
+    def _visible_lines(self, top: int, height: int) -> list[tuple[int, int, bool]]:
+        """What lines *top*… show: each one's row's serial, which of the row's lines
+        it is, and whether the cursor is on it."""
+        rows, cursor, each = self.rows, self.cursor, self.row_lines
+        return [
+            (rows[line // each], line % each, line // each == cursor)
+            for line in range(top, min(self._lines(), top + height))
+        ]
+
+    def show_snippets(self, snippets: SnippetSource | None) -> None:
+        """Give each row a second line from *snippets* (None: one line a row), the
+        cursor kept on its article and at its place on screen."""
+        if snippets is self.snippets:
+            return
+        offset = self.cursor * self.row_lines - round(self.scroll_offset.y)
+        self.snippets = snippets
+        self._line_cache.clear()
+        self._snippet_cache.clear()
+        self.set_line_count(self._lines(), repaint=False)
+        height = self._height()
+        if height:
+            top = max(0, min(self.cursor * self.row_lines - max(0, offset), self._lines() - height))
+            self.scroll_to(y=top, animate=False, immediate=True)
+        self._scroll_cursor_into_view()
+        self.refresh()
 
     def set_query(self, query: Query | None) -> None:
         self.search_query = query
         self._query_generation += 1  # in the line cache's keys
         self._line_cache.clear()  # nothing drawn for the old query will be wanted again
+        self._snippet_cache.clear()
         self.refresh()
 
     def refresh_marks(self, serial: int | None = None) -> None:
@@ -184,9 +232,10 @@ class ArticleList(LineView):
             self.refresh()
             return
         top = round(self.scroll_offset.y)
-        for row in range(top, min(len(self.rows), top + self.size.height)):
-            if self.rows[row] == serial:
-                self.refresh_line(row)
+        each = self.row_lines
+        for line in range(top, min(self._lines(), top + self.size.height)):
+            if self.rows[line // each] == serial:
+                self.refresh_line(line)
 
     @property
     def current_serial(self) -> int | None:
@@ -218,20 +267,24 @@ class ArticleList(LineView):
 
     def _refresh_row(self, row: int) -> None:
         top = round(self.scroll_offset.y)
-        if top <= row < top + self.size.height:
-            self.refresh_line(row)
+        each = self.row_lines
+        for line in range(row * each, row * each + each):
+            if top <= line < top + self.size.height:
+                self.refresh_line(line)
 
     def _scroll_cursor_into_view(self, center: bool = False) -> None:
         height = self._height()
         if height <= 0:
             return
         top = round(self.scroll_offset.y)
-        if center and not top <= self.cursor < top + height:
-            self.scroll_to(y=max(0, self.cursor - height // 2), animate=False, immediate=True)
-        elif self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
-        elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+        each = self.row_lines
+        first, last = self.cursor * each, self.cursor * each + each - 1
+        if center and not (top <= first and last < top + height):
+            self.scroll_to(y=max(0, first - height // 2), animate=False, immediate=True)
+        elif first < top:
+            self.scroll_to(y=first, animate=False, immediate=True)
+        elif last >= top + height:
+            self.scroll_to(y=last - height + 1, animate=False, immediate=True)
 
     def step(self, delta: int) -> int | None:
         """Move the cursor by *delta* rows; return the serial now under it."""
@@ -251,7 +304,7 @@ class ArticleList(LineView):
         self.cursor = len(self.rows) - 1
 
     def _page(self) -> int:
-        return max(1, self._height() - 1)
+        return max(1, self._height() // self.row_lines - 1)
 
     def action_page_up(self) -> None:
         self.cursor -= self._page()
@@ -265,21 +318,22 @@ class ArticleList(LineView):
             self._on_select(serial)
 
     def on_click(self, event: events.Click) -> None:
-        row = round(self.scroll_offset.y) + event.y
+        row = (round(self.scroll_offset.y) + event.y) // self.row_lines
         if 0 <= row < len(self.rows):
             if row == self.cursor and event.chain > 1:
                 self.action_select()
             self.cursor = row
 
     def on_resize(self, event: events.Resize) -> None:
-        self.set_line_count(len(self.rows))
+        self.set_line_count(self._lines())
         self._line_cache.clear()
         self._scroll_cursor_into_view()
 
     # --- drawing ---------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        row = round(self.scroll_offset.y) + y
+        line = round(self.scroll_offset.y) + y
+        row, part = divmod(line, self.row_lines)
         width = self.scrollable_content_region.width or self.size.width
         styles = self.line_styles()
         base = styles[""]
@@ -305,11 +359,14 @@ class ArticleList(LineView):
             if self.has_focus
             else "article-list--cursor"
         )
-        cache_key = (serial, width, cursor, read, flagged, selected, self._query_generation)
+        cache_key = (serial, part, width, cursor, read, flagged, selected, self._query_generation)
         cached = self._line_cache.get(cache_key)
         if cached is not None:
             return cached
-        strip = self._render_row(article, width, styles, cursor, read, flagged, selected)
+        if part:
+            strip = self._render_snippet(serial, width, styles, cursor)
+        else:
+            strip = self._render_row(article, width, styles, cursor, read, flagged, selected)
         self._line_cache[cache_key] = strip
         return strip
 
@@ -346,7 +403,7 @@ class ArticleList(LineView):
             Segment(f"{article.date_label():<{DATE_WIDTH}}", date_style),
             Segment("  ", base),
         ]
-        used = 6 + DATE_WIDTH
+        used = TITLE_COLUMN
         # Emoji sequences as one glyph every terminal measures alike: a row never
         # pushes the divider (and the reading pane) out of line.
         title = truncate_cells(stable_width(article.title), width - used - 1, glyphs.ellipsis)
@@ -354,6 +411,28 @@ class ArticleList(LineView):
         spans = query.highlight_spans(title, title=True) if query is not None else []
         segments.extend(
             styled_segments(title, 0, len(title), title_style, spans, styles["article-list--match"])
+        )
+        return Strip(segments).extend_cell_length(width, base).crop(0, width).simplify()
+
+    def _render_snippet(
+        self, serial: int, width: int, styles: dict[str, Style], cursor: str | None
+    ) -> Strip:
+        """A row's second line: its best passage, under its title, words highlighted."""
+        base = styles[""]
+        if cursor is not None:
+            base = base + styles[cursor]
+        style = base if cursor else base + styles["article-list--snippet"]
+        room = width - TITLE_COLUMN - 1
+        source = self.snippets
+        key = (serial, room, self._query_generation)
+        made = self._snippet_cache.get(key)
+        if made is None:
+            made = source(serial, room) if source is not None and room > 0 else ("", [])
+            self._snippet_cache[key] = made
+        text, spans = made
+        segments = [Segment(" " * TITLE_COLUMN, base)]
+        segments.extend(
+            styled_segments(text, 0, len(text), style, spans, styles["article-list--match"])
         )
         return Strip(segments).extend_cell_length(width, base).crop(0, width).simplify()
 

@@ -1,0 +1,182 @@
+"""Best first, snippets, related articles and facets in the reader (issue 15, items 3-5):
+o, c, R and F, and their palette commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tui.app import BroadsheetApp
+from tui.corpus.settings import SETTINGS_FILENAME, Settings
+from tui.corpus.state import ReadState
+from tui.widgets.picker import PickList
+
+from .app_helpers import SEEDS, make_app, notifications, settle
+
+pytestmark = pytest.mark.usefixtures("in_repo")
+
+
+async def ranked(pilot, app: BroadsheetApp) -> None:
+    """Wait until a best-first list has every article ranked (the seeds' store is
+    filled for relevance just after the load)."""
+    screen = app.reader_screen
+    for _ in range(100):
+        await pilot.pause(0.05)
+        if not screen._filling_relevance and (
+            screen.ranking is None or not screen.ranking.unranked
+        ):
+            return
+
+
+async def test_o_orders_a_query_s_matches_best_first_and_back() -> None:
+    app = make_app(query="pakistan russia")
+    said = notifications(app)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = app.reader_screen
+        by_date = list(app.article_list.rows)
+        await pilot.press("o")
+        await ranked(pilot, app)
+        ranking = screen.ranking
+        assert ranking is not None and ranking.unranked == 0
+        rows = app.article_list.rows
+        assert sorted(rows) == sorted(by_date)
+        scores = [ranking.scores[serial] for serial in rows]
+        assert scores == sorted(scores, reverse=True)
+        assert app.article_list.cursor == 0  # the best match
+        assert "best first" in app.filter_bar.status
+        assert app.article_list.row_lines == 2  # a snippet under each title
+        assert any("Best first" in message for message in said)
+        await pilot.press("o")
+        await pilot.pause()
+        assert screen.ranking is None and app.article_list.rows == by_date
+        assert app.article_list.row_lines == 1
+
+
+async def test_o_without_words_to_rank_by_says_so_and_keeps_the_date_order() -> None:
+    app = make_app(query="date:2024")
+    said = notifications(app)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        rows = list(app.article_list.rows)
+        await pilot.press("o")
+        await pilot.pause()
+        assert app.reader_screen.ranking is None and app.article_list.rows == rows
+        assert any("words to rank by" in message for message in said)
+
+
+async def test_c_shows_and_hides_snippets_that_hold_the_query_s_words() -> None:
+    app = make_app(query="putin")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        article_list = app.article_list
+        assert article_list.row_lines == 1
+        await pilot.press("c")
+        await pilot.pause()
+        assert article_list.row_lines == 2
+        assert article_list.virtual_size.height == 2 * len(article_list.rows)
+        second_line = article_list.render_line(1).text
+        assert "Putin" in second_line
+        # Moving keeps the cursor's row whole on screen, its two lines.
+        for _ in range(len(article_list.rows)):
+            await pilot.press("j")
+        assert article_list.cursor == len(article_list.rows) - 1
+        await pilot.press("c")
+        await pilot.pause()
+        assert article_list.row_lines == 1
+        assert article_list.virtual_size.height == len(article_list.rows)
+
+
+async def test_r_lists_related_articles_and_enter_opens_one() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        first = app.article_list.current_serial
+        await pilot.press("R")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, PickList) and picker.title_text.startswith("Related articles")
+        assert picker.lines and len(picker.lines) <= 20
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, PickList)
+        screen = app.reader_screen
+        assert screen.reading and screen.shown_serial not in (None, first)
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        await pilot.press("R")
+        await pilot.pause()
+        await pilot.press("escape")  # esc returns, nothing opened
+        await pilot.pause()
+        assert not isinstance(app.screen, PickList)
+
+
+async def test_f_counts_facets_off_the_ui_thread_and_enter_narrows_the_query() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("F")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, PickList):
+                break
+        picker = app.screen
+        assert isinstance(picker, PickList) and picker.title_text == "Facets"
+        shown = [line.plain for line in picker.lines]
+        putin = next(n for n, line in enumerate(shown) if "Vladimir Putin" in line)
+        assert shown[putin].split()[1] == "3"  # name, count, label: in three seeds
+        for _ in range(putin):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.filter_bar.value == '"Vladimir Putin"'
+        assert len(app.article_list.rows) == 3
+        # Counted again for the list now shown: at most its three articles.
+        await pilot.press("F")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, PickList):
+                break
+        assert all(int(line.plain.split()[1]) <= 3 for line in app.screen.lines)  # type: ignore[attr-defined]
+
+
+async def test_the_palette_has_order_snippets_related_and_facets() -> None:
+    app = make_app(query="pakistan")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        for title in ("Order: best first / by date", "Snippets", "Related articles", "Facets"):
+            assert title in commands
+        commands["Order: best first / by date"].callback()
+        await ranked(pilot, app)
+        assert app.reader_screen.ranking is not None
+
+
+async def test_the_order_is_kept_between_runs(tmp_path: Path) -> None:
+    path = str(tmp_path / SETTINGS_FILENAME)
+    first = BroadsheetApp(
+        [SEEDS], state=ReadState.open(enabled=False), settings=Settings(path), watch=False
+    )
+    async with first.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await pilot.pause()
+    assert json.loads(Path(path).read_text())["order"] == "relevance"
+    settings = Settings(path)
+    settings.load()
+    assert settings.relevance
+    second = BroadsheetApp(
+        [SEEDS],
+        state=ReadState.open(enabled=False),
+        settings=settings,
+        query="pakistan",
+        relevance=settings.relevance,
+        watch=False,
+    )
+    async with second.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await ranked(pilot, second)
+        assert second.reader_screen.ranking is not None
+
