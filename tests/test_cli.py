@@ -243,8 +243,15 @@ def test_pip_install_elsewhere_has_the_seeds(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
     bindir = venv / ("Scripts" if os.name == "nt" else "bin")
     install = subprocess.run(
-        [str(bindir / "python"), "-m", "pip", "install", "--quiet",
-         "--disable-pip-version-check", str(REPO)],
+        [
+            str(bindir / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            str(REPO),
+        ],
         capture_output=True,
         text=True,
         timeout=600,
@@ -343,3 +350,81 @@ def test_list_query_finds_what_scanning_finds(tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr
         found = [json.loads(line)["id"] for line in result.stdout.splitlines()]
         assert found == expected, text
+
+
+@pytest.fixture
+def summit_folder(tmp_path: Path) -> Path:
+    """Articles that match "summit" more and less: in the title, often, once, not."""
+    folder = tmp_path / "summits"
+    folder.mkdir()
+    filler = "Officials met and talked about many other things. " * 12
+    files = {
+        "a_once.txt": f"Title: Budget talks\nDate: 2024-01-02\n\n{filler} A summit, once.\n",
+        "b_title.txt": f"Title: Summit in Kazan\nDate: 2023-05-01\n\nLeaders met. {filler}\n",
+        "c_often.txt": f"Title: Trade report\nDate: 2022-03-04\n\n{'summit ' * 6}{filler}\n",
+        "d_none.txt": f"Title: Weather\nDate: 2024-06-01\n\n{filler}\n",
+    }
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_sort_relevance_lists_best_first_with_a_score_and_a_snippet(summit_folder: Path) -> None:
+    result = run("--list", "--query", "summit", "--sort", "relevance", str(summit_folder))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    titles = [line for line in lines if not line.startswith(" ")]
+    snippets = [line.strip() for line in lines if line.startswith(" ")]
+    assert len(titles) == 3  # the weather report does not match
+    assert "Budget talks" in titles[-1]  # said once, in passing: last
+    assert "100%" in titles[0]
+    assert any("summit" in snippet.casefold() for snippet in snippets)
+    by_date = run("--list", "--query", "summit", str(summit_folder))
+    assert [line.split()[0] for line in by_date.stdout.splitlines()][0] != titles[0].split()[0]
+
+
+def test_json_with_a_query_gives_score_and_snippet(summit_folder: Path) -> None:
+    result = run("--list", "--json", "--query", "summit", "--sort", "relevance", str(summit_folder))
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    scores = [row["score"] for row in rows]
+    assert scores == sorted(scores, reverse=True) and all(s > 0 for s in scores)
+    # A body that names it: the passage that does; the title alone: the opening.
+    snippets = {row["title"]: row["snippet"] for row in rows}
+    assert "summit" in snippets["Trade report"] and "summit" in snippets["Budget talks"]
+    assert snippets["Summit in Kazan"].startswith("Leaders met.")
+    # In date order too: the same fields, the rows by date.
+    dated = [
+        json.loads(line)
+        for line in run(
+            "--list", "--json", "--query", "summit", str(summit_folder)
+        ).stdout.splitlines()
+    ]
+    assert [row["date"] for row in dated] == sorted((row["date"] for row in dated), reverse=True)
+    assert {row["id"]: row["score"] for row in dated} == {row["id"]: row["score"] for row in rows}
+    # Without a query there is nothing to score: the fields are the usual ones.
+    plain = json.loads(run("--list", "--json", str(summit_folder)).stdout.splitlines()[0])
+    assert "score" not in plain and "snippet" not in plain
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--list", "--sort", "relevance"],
+        ["--list", "--sort", "relevance", "--query", "date:2024"],
+        ["--export", "md", "--sort", "relevance", "--query", "summit"],
+    ],
+)
+def test_sort_relevance_needs_a_listed_query_with_words(
+    summit_folder: Path, args: list[str]
+) -> None:
+    line = assert_one_error_line(run(*args, str(summit_folder)))
+    assert "relevance" in line
+
+
+def test_sort_relevance_works_without_a_store(summit_folder: Path) -> None:
+    result = run(
+        "--list", "--query", "summit", "--sort", "relevance", "--no-cache", str(summit_folder)
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Budget talks" in result.stdout.splitlines()[-2]  # its snippet line follows

@@ -23,6 +23,7 @@ from .corpus.plaintext import write_article
 
 if TYPE_CHECKING:
     from .corpus.query import Query, StateView
+    from .corpus.relevance import Ranking
 
 PROG = "broadsheet"
 
@@ -37,6 +38,8 @@ EPILOG = """\
 examples:
   broadsheet ~/articles                  read a folder
   broadsheet --list --sort oldest .      list oldest first
+  broadsheet --list --query 'sco summit' --sort relevance .
+                                         best matches first, each with a snippet
   broadsheet --list --json --query 'sco -putin' ~/articles
   broadsheet --show 3f2a9c81d0           print one article (id from --list)
   broadsheet --export md --flagged . > reading-list.md
@@ -93,9 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--sort",
-        choices=("newest", "oldest"),
+        choices=("newest", "oldest", "relevance"),
         help="newest (the default; the reader keeps the last one chosen with s) or"
-        " oldest first; undated always last",
+        " oldest first, undated always last; or, with --list and a --query, relevance:"
+        " best matches first (BM25, title words counted most), each with its score and"
+        " a snippet",
     )
     parser.add_argument(
         "--flagged", action="store_true", help="with --list or --export: flagged articles only"
@@ -150,6 +155,22 @@ def load(
     cache: bool = False,
     rebuild: bool = False,
 ) -> tuple[Corpus, set[int]]:
+    """Load the corpus (see :func:`load_ranked`); return it and the serials of the
+    articles matching *query* (empty without one)."""
+    corpus, matched, _ = load_ranked(paths, query, state, infer=infer, cache=cache, rebuild=rebuild)
+    return corpus, matched
+
+
+def load_ranked(
+    paths: Sequence[str],
+    query: Query | None = None,
+    state: StateView | None = None,
+    *,
+    infer: bool = True,
+    cache: bool = False,
+    rebuild: bool = False,
+    rank: bool = False,
+) -> tuple[Corpus, set[int], Ranking | None]:
     """Load the corpus, reporting each skipped file on stderr; return it and the
     serials of the articles matching *query* (empty without one).
 
@@ -187,7 +208,16 @@ def load(
             batches = load_batches(paths, with_texts=indexed)
             session.load(batches, _report_skipped, indexed=indexed)
         matched = session.search(query, state) if query is not None else None
-        return session.corpus, matched or set()
+        ranking = None
+        if rank and query is not None and matched is not None:
+            if session.writer is not None:
+                session.writer.wait()  # a first run's store is complete: then it can rank
+            missing = session.relevance_missing()
+            if missing > RANKING_NOTE:
+                _warn(f"note: reading {missing:,} articles for relevance (the store keeps it)")
+            session.fill_relevance()
+            ranking = session.ranked(query, matched, "newest")
+        return session.corpus, matched or set(), ranking
     finally:
         if check is not None:
             check.cancel()
@@ -204,19 +234,55 @@ def _warn_skipped(items: Iterable[object]) -> None:
             _warn(f"skipped {item.path}: {item.reason}")
 
 
-def print_list(articles: Sequence[Article], as_json: bool, out: TextIO) -> None:
+def print_list(
+    articles: Sequence[Article],
+    as_json: bool,
+    out: TextIO,
+    ranked: tuple[Query, Ranking] | None = None,
+) -> None:
+    """The list, a line an article (or a JSON object). *ranked*: the query and its
+    ranking: each article then has its score and a snippet (the JSON's ``score`` and
+    ``snippet``; in text, the score before the title and the snippet on a line under
+    it)."""
+    from .corpus.relevance import share
+    from .corpus.snippets import snippet
+
+    best = max(ranked[1].scores.values(), default=0.0) if ranked is not None else 0.0
+
+    def extra(article: Article) -> tuple[float | None, str]:
+        if ranked is None:
+            return None, ""
+        query, ranking = ranked
+        score = ranking.scores.get(article.serial)
+        return score, snippet(article.text, query, SNIPPET_WIDTH)[0]
+
     # A few thousand lines a write: one write a line was a tenth of a large answer.
     for start in range(0, len(articles), LINES_PER_WRITE):
         chunk = articles[start : start + LINES_PER_WRITE]
-        if as_json:
-            lines = [json.dumps(article.to_json(), ensure_ascii=False) + "\n" for article in chunk]
-        else:
-            lines = [
-                f"{article.id:<{ID_WIDTH}}  {article.date_label(spelled_out=True):<15}  "
-                f"{article.title}\n"
-                for article in chunk
-            ]
+        lines = []
+        for article in chunk:
+            score, context = extra(article)
+            if as_json:
+                fields = article.to_json()
+                if ranked is not None:
+                    fields["score"] = None if score is None else float(f"{score:.4g}")
+                    fields["snippet"] = context
+                lines.append(json.dumps(fields, ensure_ascii=False) + "\n")
+                continue
+            line = f"{article.id:<{ID_WIDTH}}  {article.date_label(spelled_out=True):<15}  "
+            if ranked is not None:
+                line += "   – " if score is None else f"{share(score, best):>3}% "
+            lines.append(f"{line}{article.title}\n")
+            if ranked is not None and context:
+                lines.append(f"{'':<{ID_WIDTH}}  {context}\n")
         out.write("".join(lines))
+
+
+SNIPPET_WIDTH = 160
+"""Characters of a snippet on the command line."""
+
+RANKING_NOTE = 2_000
+"""Articles to read for relevance beyond which the command line says it is reading."""
 
 
 LINES_PER_WRITE = 4096
@@ -270,13 +336,23 @@ def run(argv: Sequence[str] | None = None) -> int:
         # A bad query is reported before a long load, not after it.
         query = _parse_query(text) if listing and text else None
         infer = not args.no_infer
-        corpus, matched = load(
+        from .corpus.relevance import ranking_expression
+
+        if args.sort == "relevance" and (args.show or args.export is not None):
+            raise UsageError("--sort relevance goes with --list")
+        if args.sort == "relevance" and (query is None or ranking_expression(query) is None):
+            raise UsageError("--sort relevance needs a --query with words to rank by")
+        # Scores and snippets: for a ranked list, and in JSON whenever a query has words.
+        rank = listing and query is not None and ranking_expression(query) is not None
+        rank = rank and (args.sort == "relevance" or args.json)
+        corpus, matched, ranking = load_ranked(
             paths,
             query,
             _query_state(query, args.no_state),
             infer=infer,
             cache=not args.no_cache,
             rebuild=args.rebuild,
+            rank=rank,
         )
         if args.show:
             article = corpus.find(args.show)
@@ -289,15 +365,20 @@ def run(argv: Sequence[str] | None = None) -> int:
                 )
             show_article(article, sys.stdout)
             return 0
-        articles = corpus.ordered(args.sort or "newest")
-        if query is not None:
-            articles = [article for article in articles if article.serial in matched]
+        if args.sort == "relevance" and ranking is not None:
+            by_serial = corpus.by_serial
+            articles = [by_serial[serial] for serial in ranking.rows]
+        else:
+            articles = corpus.ordered("oldest" if args.sort == "oldest" else "newest")
+            if query is not None:
+                articles = [article for article in articles if article.serial in matched]
         if args.export is not None:
             from .corpus.export import write_export
 
             write_export(articles, args.export, sys.stdout)
             return 0
-        print_list(articles, args.json, sys.stdout)
+        ranked = (query, ranking) if query is not None and ranking is not None else None
+        print_list(articles, args.json, sys.stdout, ranked)
         return 0
     if args.serve:
         from .serve import serve
