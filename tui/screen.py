@@ -242,6 +242,7 @@ class ReaderScreen(FrameHookScreen):
                 )
             self.loaded.set()
             self._apply_changes_at_rest()  # those seen while loading
+            self.session.fill_relevance_when_idle()  # for o, R and F: now the cores are free
 
     def _rest_left(self) -> float:
         """Seconds until no input came for BATCH_REST seconds (0 or less: now)."""

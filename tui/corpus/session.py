@@ -324,8 +324,12 @@ class StoreWriter:
         """Called before each round of relevance filling (the reader's keys go first)."""
         self._relevance_due = True
         """The relevance table may lack articles: filled, a round at a time, whenever
-        nothing else is asked (see :meth:`Store.fill_relevance`)."""
-        self._jobs: queue.Queue[StoreBatch | StoreSnapshot | StoreChange | None] = queue.Queue()
+        nothing else is asked (see :meth:`Store.fill_relevance`)…"""
+        self._relevance_allowed = False
+        """… once the reader has what it needs (:meth:`fill_relevance_when_idle`): not
+        while a load or a re-open still competes for the cores."""
+        self._jobs: queue.Queue[StoreBatch | StoreSnapshot | StoreChange | _Wake | None]
+        self._jobs = queue.Queue()
         self._failed = False
         self._load_jobs = 0
         """A first load's writes not done yet: what quitting waits for (a round of
@@ -333,6 +337,12 @@ class StoreWriter:
         self._counting = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="broadsheet-store", daemon=True)
         self._thread.start()
+
+    def fill_relevance_when_idle(self) -> None:
+        """Fill the relevance table whenever there is nothing else to write (the reader
+        asks once its load has ended)."""
+        self._relevance_allowed = True
+        self._jobs.put(_WAKE)
 
     def put(self, job: StoreBatch | StoreSnapshot | StoreChange) -> None:
         if self._failed:
@@ -377,7 +387,7 @@ class StoreWriter:
 
     def _run(self) -> None:
         while True:
-            if self._relevance_due and not self._failed:
+            if self._relevance_due and self._relevance_allowed and not self._failed:
                 try:
                     job = self._jobs.get(timeout=RELEVANCE_IDLE_SECONDS)
                 except queue.Empty:
@@ -390,6 +400,8 @@ class StoreWriter:
             try:
                 if job is None:
                     return
+                if isinstance(job, _Wake):
+                    continue
                 if self._failed:
                     if isinstance(job, StoreSnapshot):
                         self.store.discard_staged()
@@ -415,11 +427,17 @@ class StoreWriter:
                         self.store.discard_staged()
                     self.on_error(f"the store was not updated: {error}")
             finally:
-                if job is not None and not isinstance(job, StoreChange):
+                if job is not None and not isinstance(job, StoreChange | _Wake):
                     with self._counting:
                         self._load_jobs -= 1
                 self._jobs.task_done()
 
+
+class _Wake:
+    """Asks the store's writer to look again at what it may do when idle."""
+
+
+_WAKE = _Wake()
 
 RELEVANCE_IDLE_SECONDS = 0.2
 """How long the store's writer waits for work before it fills the relevance table a
@@ -788,6 +806,12 @@ class CorpusSession:
             if self._temporary_relevance is None:
                 self._temporary_relevance = RelevanceTable.temporary()
             return self._temporary_relevance
+
+    def fill_relevance_when_idle(self) -> None:
+        """Let the store's writer fill the relevance table when it has nothing else to
+        do (the reader, once loaded: filling it competes for the cores)."""
+        if self.writer is not None:
+            self.writer.fill_relevance_when_idle()
 
     def relevance_missing(self) -> int:
         """Articles the relevance ranking does not know yet (0: it knows them all)."""
