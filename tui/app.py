@@ -142,7 +142,12 @@ class BroadsheetApp(App[None]):
         """Raised while an input is answered: the loading threads wait for its frame."""
         # infer=False (--no-infer): no inferred years anywhere; the corpus drops them.
         self.session = CorpusSession(
-            self.paths, infer=infer, cache=store, rebuild=rebuild, pause=self.foreground.pause
+            self.paths,
+            infer=infer,
+            cache=store,
+            rebuild=rebuild,
+            pause=self.foreground.pause,
+            rest=partial(self.foreground.rest, REST_SECONDS),
         )
         """The corpus, its index, the store, the loader and the watcher (the workers
         drive it; it reports plain data, posted as messages)."""
@@ -668,6 +673,9 @@ PALETTE = [
 ]
 """The reader's own commands in the palette (ctrl+p): (title, what it does and its
 key, action). Typing "sort" finds the first."""
+
+REST_SECONDS = 1.0
+"""Seconds without a key before the store's writer goes on filling the relevance table."""
 
 STORE_STOP_SECONDS = 10.0
 """Longest the app waits at exit for the store's writes in progress."""

@@ -31,7 +31,7 @@ POLL = 0.002
 class Foreground:
     """A flag the UI thread raises while it answers an input; background threads pause."""
 
-    __slots__ = ("_idle", "_until", "_owner")
+    __slots__ = ("_idle", "_until", "_owner", "_last_input")
 
     def __init__(self) -> None:
         self._idle = threading.Event()
@@ -40,6 +40,8 @@ class Foreground:
         """When the current busy spell ends at the latest (``time.monotonic()``)."""
         self._owner: int | None = None
         """The thread that said it is busy: it never waits for itself."""
+        self._last_input = 0.0
+        """When the UI last said it was answering an input (``time.monotonic()``)."""
 
     @property
     def is_busy(self) -> bool:
@@ -49,7 +51,8 @@ class Foreground:
         """The UI thread is answering an input: background steps wait until
         :meth:`idle`, or for *seconds* at most."""
         self._owner = threading.get_ident()
-        self._until = time.monotonic() + seconds
+        self._last_input = time.monotonic()
+        self._until = self._last_input + seconds
         self._idle.clear()
 
     def idle(self, after: float = 0.0) -> None:
@@ -59,6 +62,19 @@ class Foreground:
             self._idle.set()
         else:
             self._until = min(self._until, time.monotonic() + after)
+
+    def rest(self, seconds: float) -> None:
+        """Wait until the UI has answered no input for *seconds*: for work that can
+        wait for the user to stop (filling the relevance table), not merely for the
+        frame (its Python would still share the GIL with the next keystroke)."""
+        if threading.get_ident() == self._owner:
+            return
+        while True:
+            self.pause()
+            quiet = time.monotonic() - self._last_input
+            if quiet >= seconds:
+                return
+            time.sleep(seconds - quiet)
 
     def pause(self) -> None:
         """Between two steps of background work: wait while the UI is busy (unless
