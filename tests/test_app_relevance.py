@@ -30,6 +30,14 @@ async def ranked(pilot, app: BroadsheetApp) -> None:
             return
 
 
+async def picking(pilot, app: BroadsheetApp) -> None:  # type: ignore[no-untyped-def]
+    """Wait until a worker's answer (related articles, facets) is up as a list."""
+    for _ in range(100):
+        await pilot.pause(0.05)
+        if isinstance(app.screen, PickList):
+            return
+
+
 async def test_o_orders_a_query_s_matches_best_first_and_back() -> None:
     app = make_app(query="pakistan russia")
     said = notifications(app)
@@ -95,7 +103,7 @@ async def test_r_lists_related_articles_and_enter_opens_one() -> None:
         await settle(pilot)
         first = app.article_list.current_serial
         await pilot.press("R")
-        await pilot.pause()
+        await picking(pilot, app)
         picker = app.screen
         assert isinstance(picker, PickList) and picker.title_text.startswith("Related articles")
         assert picker.lines and len(picker.lines) <= 20
@@ -107,7 +115,7 @@ async def test_r_lists_related_articles_and_enter_opens_one() -> None:
         await pilot.press("escape")
         await pilot.pause(0.3)
         await pilot.press("R")
-        await pilot.pause()
+        await picking(pilot, app)
         await pilot.press("escape")  # esc returns, nothing opened
         await pilot.pause()
         assert not isinstance(app.screen, PickList)
@@ -118,10 +126,7 @@ async def test_f_counts_facets_off_the_ui_thread_and_enter_narrows_the_query() -
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         await pilot.press("F")
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, PickList):
-                break
+        await picking(pilot, app)
         picker = app.screen
         assert isinstance(picker, PickList) and picker.title_text == "Facets"
         shown = [line.plain for line in picker.lines]
@@ -135,10 +140,7 @@ async def test_f_counts_facets_off_the_ui_thread_and_enter_narrows_the_query() -
         assert len(app.article_list.rows) == 3
         # Counted again for the list now shown: at most its three articles.
         await pilot.press("F")
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, PickList):
-                break
+        await picking(pilot, app)
         assert all(int(line.plain.split()[1]) <= 3 for line in app.screen.lines)  # type: ignore[attr-defined]
 
 
@@ -179,4 +181,3 @@ async def test_the_order_is_kept_between_runs(tmp_path: Path) -> None:
         await settle(pilot)
         await ranked(pilot, second)
         assert second.reader_screen.ranking is not None
-

@@ -503,12 +503,17 @@ class BroadsheetApp(App[None]):
         self.notify("Snippets shown" if shown else "Snippets hidden", timeout=1.5)
 
     def action_related(self) -> None:
-        screen = self.reader_screen
-        article = screen.current_article()
+        article = self.reader_screen.current_article()
         if article is None:
             self.bell()
             return
-        found = self.session.related(article.serial)
+        self.reader_screen.jobs.find_related(article.serial)
+
+    def show_related(self, serial: int, found: list[tuple[int, float]]) -> None:
+        """The articles most like article *serial* (a worker found them): pick one to
+        open it."""
+        screen = self.reader_screen
+        article = self.session.article(serial)
         best = found[0][1] if found else 0.0
         lines = [
             Content.assemble(

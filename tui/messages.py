@@ -77,6 +77,16 @@ class RelevanceFilled(Message):
     list waited for it)."""
 
 
+class RelatedFound(Message):
+    """The articles most like article ``serial``, (serial, score) best first (None:
+    not yet, the relevance table is being filled)."""
+
+    def __init__(self, serial: int, found: list[tuple[int, float]] | None) -> None:
+        self.serial = serial
+        self.found = found
+        super().__init__()
+
+
 class FacetsCounted(Message):
     """The facets of the list are counted (``facets`` None: not yet, the names of
     some articles are still being read)."""

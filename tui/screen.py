@@ -39,6 +39,7 @@ from .messages import (
     CorpusBatch,
     FacetsCounted,
     FolderChanged,
+    RelatedFound,
     RelevanceFilled,
     StateLoaded,
     StateSaved,
@@ -466,6 +467,13 @@ class ReaderScreen(FrameHookScreen):
             spans = []  # the offsets no longer hold (rare: emoji sequences)
         return truncate_cells(shown, width, ellipsis), spans
 
+    @on(RelatedFound)
+    def _related_found(self, message: RelatedFound) -> None:
+        if message.found is None:
+            self.notify("Reading the articles not yet read for relevance…", timeout=3)
+            return
+        self.app.show_related(message.serial, message.found)  # type: ignore[attr-defined]
+
     @on(FacetsCounted)
     def _facets_counted(self, message: FacetsCounted) -> None:
         if message.facets is None:
@@ -493,7 +501,10 @@ class ReaderScreen(FrameHookScreen):
     def _relevance_filled(self) -> None:
         self._filling_relevance = False
         if self.ranking is not None:
+            at_top = self.article_list.cursor == 0
             self.show_rows(keep=self.article_list.current_serial)
+            if at_top:
+                self.article_list.cursor = 0  # still where o put it: on the best
 
     def watch_order(self) -> None:
         self.show_rows(keep=self.article_list.current_serial)
