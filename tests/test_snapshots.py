@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from .app_helpers import drive, make_app
+from .app_helpers import drive, make_app, settle
 
 pytestmark = pytest.mark.usefixtures("in_repo")
 
@@ -102,11 +102,20 @@ def _picking(app) -> bool:  # type: ignore[no-untyped-def]
     return isinstance(app.screen, PickList)
 
 
+async def _filled(pilot) -> None:  # type: ignore[no-untyped-def]
+    """The relevance table filled (as the store's writer does once the user rests), so
+    no "reading…" notice shows."""
+    import asyncio
+
+    await settle(pilot)
+    await asyncio.to_thread(pilot.app.session.fill_relevance)
+
+
 RELEVANCE_SCREENS = {
     # Best first, a snippet under each title (o), for a query of two words.
     "relevance_snippets": _steps(drive("slash", *"pakistan russia", "enter", "o"), _until(_ranked)),
-    "related": _steps(drive("R"), _until(_picking)),
-    "facets": _steps(drive("F"), _until(_picking)),
+    "related": _steps(_filled, drive("R"), _until(_picking)),
+    "facets": _steps(_filled, drive("F"), _until(_picking)),
 }
 
 
