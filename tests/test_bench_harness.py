@@ -25,56 +25,6 @@ from bench import run as bench_run  # noqa: E402
 from bench.report import ROWS  # noqa: E402
 
 
-def test_harness_measures_the_seeds(tmp_path: Path) -> None:
-    status = bench_run.main(
-        [
-            "--sizes",
-            "5",
-            "--runs",
-            "1",
-            "--series",
-            "1",
-            "--presses",
-            "4",
-            "--samples",
-            "1",
-            "--words",
-            "pak",
-            "--rest-ms",
-            "200",
-            "--no-open-sizes",
-            "--out",
-            str(tmp_path),
-            "--quiet",
-        ]
-    )
-    assert status == 0, (tmp_path / "latest.md").read_text()
-
-    data = json.loads((tmp_path / "latest.json").read_text())
-    (size,) = data["sizes"]
-    assert size["label"] == "5 seeds"
-    summary = size["summary"]
-    assert summary["errors"] == 0
-    assert summary["first_rows"] > 0
-    assert summary["bare_first"] > 0
-    assert summary["loaded"] >= summary["first_rows"]
-    assert summary["startup_bytes"] > 0
-    assert summary["move_n"] == 4
-    assert summary["move_p50"] > 0
-    assert summary["move_bytes"] > 0
-    assert summary["filter_n"] == len("pak")
-    assert summary["filter_p50"] > 0
-    assert summary["page_bytes"] > 0
-    assert summary["open_bytes"] > 0
-    assert summary["peak_rss"] > 0
-    assert summary["app_matches"] is not None and summary["app_matches"] > 0
-
-    table = (tmp_path / "latest.md").read_text()
-    assert "CPUs" in table and "Python" in table
-    for row in ROWS:
-        assert f"| {row.label} |" in table
-
-
 def test_sizes_name_html_corpora() -> None:
     from bench.corpora import CorpusSize
 
@@ -95,13 +45,17 @@ def test_sizes_name_html_corpora() -> None:
             bench_run._sizes(bad)
 
 
-def test_harness_generates_and_measures_an_html_corpus(tmp_path: Path) -> None:
-    """A small HTML size runs through the same harness: generated, launched, measured."""
+def test_harness_measures_the_seeds_and_generates_and_measures_an_html_corpus(
+    tmp_path: Path,
+) -> None:
+    """The seeds, and a small HTML size generated for the run, through the same
+    harness: launched, measured, re-opened (one run for both: each run warms up the
+    apps first, and the suite has five minutes)."""
     corpora = tmp_path / "corpora"
     status = bench_run.main(
         [
             "--sizes",
-            "30h",
+            "5,30h",
             "--runs",
             "1",
             "--series",
@@ -126,16 +80,37 @@ def test_harness_generates_and_measures_an_html_corpus(tmp_path: Path) -> None:
     )
     assert status == 0, (tmp_path / "latest.md").read_text()
 
+    data = json.loads((tmp_path / "latest.json").read_text())
+    seeds, html = data["sizes"]
+    assert seeds["label"] == "5 seeds"
+    summary = seeds["summary"]
+    assert summary["errors"] == 0
+    assert summary["first_rows"] > 0
+    assert summary["bare_first"] > 0
+    assert summary["loaded"] >= summary["first_rows"]
+    assert summary["startup_bytes"] > 0
+    assert summary["move_n"] == 4
+    assert summary["move_p50"] > 0
+    assert summary["move_bytes"] > 0
+    assert summary["filter_n"] == len("pak")
+    assert summary["filter_p50"] > 0
+    assert summary["page_bytes"] > 0
+    assert summary["open_bytes"] > 0
+    assert summary["peak_rss"] > 0
+    assert summary["app_matches"] is not None and summary["app_matches"] > 0
+
+    table = (tmp_path / "latest.md").read_text()
+    assert "CPUs" in table and "Python" in table
+    for row in ROWS:
+        assert f"| {row.label} |" in table
+
     (folder,) = corpora.iterdir()
     assert folder.name.startswith("30h-seed2024-")
     pages = sorted(folder.rglob("*.html"))
     assert len(pages) == 30 and not list(folder.rglob("*.txt"))
-
-    data = json.loads((tmp_path / "latest.json").read_text())
-    (size,) = data["sizes"]
-    assert size["label"] == "30 html" and size["html"] is True and size["size"] == 30
-    assert size["raw_bytes"] == sum(page.stat().st_size for page in pages)
-    summary = size["summary"]
+    assert html["label"] == "30 html" and html["html"] is True and html["size"] == 30
+    assert html["raw_bytes"] == sum(page.stat().st_size for page in pages)
+    summary = html["summary"]
     assert summary["errors"] == 0
     assert summary["first_rows"] > 0
     assert summary["loaded"] >= summary["first_rows"]
@@ -143,9 +118,7 @@ def test_harness_generates_and_measures_an_html_corpus(tmp_path: Path) -> None:
     assert summary["filter_p95"] > 0
     assert summary["peak_rss"] > 0
     assert summary["app_matches"] is not None and summary["app_matches"] > 0
-
-    table = (tmp_path / "latest.md").read_text()
-    assert "| metric | 30 html | target |" in table
+    assert "| metric | 5 seeds | 30 html | target |" in table
     # The second launch read the store the first one wrote: rows, then searchable.
     assert summary["reopen_n"] == 1
     assert 0 < summary["reopen_rows"] <= summary["reopen_loaded"]

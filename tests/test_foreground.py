@@ -7,6 +7,7 @@ Functional only: what is checked is who waits for whom, never how long anything 
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 from bench.make_corpus import make_corpus
@@ -110,3 +111,16 @@ def test_indexer_pauses_before_each_round(tmp_path: Path) -> None:
     assert len(index) == len(articles) and index.staged == 0
     per_round = index.chunk_size * 2
     assert rounds >= len(articles) // per_round
+
+
+def test_rest_left_counts_from_the_last_input() -> None:
+    foreground = Foreground()
+    assert foreground.rest_left(1.0) == 0.0  # no input yet: at rest
+    foreground.busy(5.0)
+    assert foreground.rest_left(1.0) == 1.0  # answering one: the whole rest to come
+    foreground.idle()
+    left = foreground.rest_left(1.0)
+    assert 0.5 < left <= 1.0  # just answered: nearly all of it
+    time.sleep(0.2)
+    assert foreground.rest_left(1.0) < left
+    assert foreground.rest_left(0.1) == 0.0

@@ -147,7 +147,7 @@ class BroadsheetApp(App[None]):
             cache=store,
             rebuild=rebuild,
             pause=self.foreground.pause,
-            rest=partial(self.foreground.rest, REST_SECONDS),
+            rest_left=partial(self.foreground.rest_left, REST_SECONDS),
         )
         """The corpus, its index, the store, the loader and the watcher (the workers
         drive it; it reports plain data, posted as messages)."""

@@ -312,6 +312,7 @@ class ReaderScreen(FrameHookScreen):
             ranking = self.session.ranked(self.current_query, self.matches, self.order)
             if ranking is not None:
                 self.ranking = ranking
+                self._fill_for(ranking)
                 return ranking.rows
         return self.session.rows(self.order, self.matches)
 
@@ -445,11 +446,15 @@ class ReaderScreen(FrameHookScreen):
             return f"Sorted {self.order} first"
         if self.ranking is None:
             return "Best first once the query has words to rank by"
-        if self.ranking.unranked and not self._filling_relevance:
+        return "Best first: the query's words, most and rarest, title counted most"
+
+    def _fill_for(self, ranking: Ranking) -> None:
+        """Matches without a score, and a relevance table that may not have them yet
+        (a first load, files just added): fill it in a worker, then rank again."""
+        waiting = self._filling_relevance or self.corpus_loading
+        if ranking.unranked and not waiting and not self.session.relevance_filled:
             self._filling_relevance = True
             self.jobs.fill_relevance()
-            self.show_count()
-        return "Best first: the query's words, most and rarest, title counted most"
 
     def toggle_snippets(self) -> bool:
         """c: a line of context under each title, or none; whether one is shown now."""

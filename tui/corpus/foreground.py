@@ -63,18 +63,14 @@ class Foreground:
         else:
             self._until = min(self._until, time.monotonic() + after)
 
-    def rest(self, seconds: float) -> None:
-        """Wait until the UI has answered no input for *seconds*: for work that can
-        wait for the user to stop (filling the relevance table), not merely for the
-        frame (its Python would still share the GIL with the next keystroke)."""
-        if threading.get_ident() == self._owner:
-            return
-        while True:
-            self.pause()
-            quiet = time.monotonic() - self._last_input
-            if quiet >= seconds:
-                return
-            time.sleep(seconds - quiet)
+    def rest_left(self, seconds: float) -> float:
+        """Seconds until the UI will have answered no input for *seconds* (0: it has):
+        for work that can wait for the user to stop (filling the relevance table), not
+        merely for the frame (its Python would still share the GIL with the next
+        keystroke). The caller waits, and can stop waiting when it has other work."""
+        if self.is_busy:
+            return seconds
+        return max(0.0, seconds - (time.monotonic() - self._last_input))
 
     def pause(self) -> None:
         """Between two steps of background work: wait while the UI is busy (unless

@@ -316,13 +316,13 @@ class StoreWriter:
         self,
         store: Store,
         on_error: Callable[[str], None],
-        rest: Callable[[], None] | None = None,
+        rest_left: Callable[[], float] | None = None,
     ) -> None:
         self.store = store
         self.on_error = on_error
-        self.rest = rest if rest is not None else _no_pause
-        """Called before each round of relevance filling: it waits for the user to stop
-        (the reader's keys go first)."""
+        self.rest_left = rest_left if rest_left is not None else _no_rest
+        """Seconds until the user has stopped long enough for a round of relevance
+        filling (the reader's keys go first)."""
         self._relevance_due = True
         """The relevance table may lack articles: filled, a round at a time, whenever
         nothing else is asked (see :meth:`Store.fill_relevance`)…"""
@@ -379,7 +379,6 @@ class StoreWriter:
 
     def _fill_relevance(self) -> None:
         """One round of the relevance table's filling, when nothing else waits."""
-        self.rest()
         try:
             self._relevance_due = self.store.fill_relevance(IDLE_ROUND) > 0
         except Exception as error:  # a full disk: the ranking makes do with what it has
@@ -389,10 +388,13 @@ class StoreWriter:
     def _run(self) -> None:
         while True:
             if self._relevance_due and self._relevance_allowed and not self._failed:
+                # Waiting on the queue, not asleep: a job (quitting too) comes first.
+                wait = max(RELEVANCE_IDLE_SECONDS, self.rest_left())
                 try:
-                    job = self._jobs.get(timeout=RELEVANCE_IDLE_SECONDS)
+                    job = self._jobs.get(timeout=wait)
                 except queue.Empty:
-                    self._fill_relevance()
+                    if self.rest_left() <= 0:
+                        self._fill_relevance()
                     continue
             else:
                 job = self._jobs.get()
@@ -540,7 +542,7 @@ class CorpusSession:
         cache: bool = True,
         rebuild: bool = False,
         pause: Callable[[], None] | None = None,
-        rest: Callable[[], None] | None = None,
+        rest_left: Callable[[], float] | None = None,
     ) -> None:
         self.paths = list(paths)
         self.corpus = Corpus(corpus_name(self.paths), infer=infer)
@@ -561,9 +563,9 @@ class CorpusSession:
         self._stored_match: tuple[str, set[int]] | None = None
         self.pause = pause if pause is not None else _no_pause
         """Called between steps of the background work (the reader's keys go first)."""
-        self.rest = rest if rest is not None else self.pause
-        """Called before work that can wait until the user stops (filling the relevance
-        table while idle)."""
+        self.rest_left = rest_left if rest_left is not None else _no_rest
+        """Seconds until the user has stopped long enough for work that can wait for
+        that (filling the relevance table while idle)."""
         self.started_ns = time.time_ns() - HEAD_START_NS
         """Files modified after this may have changed while read: the store reads them
         again at the next start."""
@@ -572,6 +574,9 @@ class CorpusSession:
         self._temporary_relevance: RelevanceTable | None = None
         """Without a store: the relevance table, in a temporary file, by serial."""
         self._relevance_held = bytearray()
+        self.relevance_filled = False
+        """:meth:`fill_relevance` has run to the end since articles were last added: a
+        ranking's matches without a score then have none to get (a date, a field)."""
         """Without a store: 1 for each serial the temporary table holds."""
         self._relevance_lock = threading.Lock()
         self._facets_lock = threading.Lock()
@@ -591,7 +596,7 @@ class CorpusSession:
         store, warning = open_store(self.paths, infer=self.corpus.infer, rebuild=self.rebuild)
         if store is not None:
             self.store = store
-            self.writer = StoreWriter(store, on_error or _no_report, self.rest)
+            self.writer = StoreWriter(store, on_error or _no_report, self.rest_left)
         return warning
 
     @property
@@ -779,6 +784,8 @@ class CorpusSession:
     def apply(self, changes: FolderChanges) -> Applied:
         """Bring the corpus, the index and the store up to date with one round."""
         applied = apply_changes(self.corpus, self.index, changes)
+        if applied.new:
+            self.relevance_filled = False
         if self.writer is not None and not self.partial:
             self.writer.put(applied.store)
         return applied
@@ -847,6 +854,7 @@ class CorpusSession:
             else:
                 added = self._fill_temporary()
             if not added:
+                self.relevance_filled = True
                 return
             if progress is not None:
                 progress(self.relevance_missing())
@@ -988,6 +996,10 @@ class CorpusSession:
 
 def _no_pause() -> None:
     return None
+
+
+def _no_rest() -> float:
+    return 0.0
 
 
 def _no_report(message: str) -> None:
