@@ -24,6 +24,9 @@ SCENES = {
     "filter": ("slash", *"news"),
     "export": ("x", "E"),
     "saved searches": ("apostrophe",),
+    "best first": ("slash", *"trade talks", "enter", "o"),
+    "related": ("R",),
+    "facets": ("F",),
 }
 
 

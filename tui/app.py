@@ -533,7 +533,7 @@ class BroadsheetApp(App[None]):
             PickList(
                 "Related articles: BM25 over its most distinctive words, % of the best",
                 lines,
-                note=f"Most like “{title}”",
+                note=f'Most like "{title}"',  # plain quotes: the console has no others
                 empty="No article shares this one's distinctive words.",
             ),
             chosen,

@@ -351,7 +351,8 @@ class ReaderScreen(FrameHookScreen):
         elif self.ranking is not None:
             note = "best first"
             if self.ranking.unranked and self._filling_relevance:
-                note = f"best first (ranking {self.ranking.unranked:,} more…)"
+                more = f"{self.ranking.unranked:,} more{self.glyphs.ellipsis}"
+                note = f"best first (ranking {more})"
         self.filter_bar.show_count(
             len(self.article_list.rows), len(self.session.corpus), note, busy=self.corpus_loading
         )
@@ -475,14 +476,16 @@ class ReaderScreen(FrameHookScreen):
     @on(RelatedFound)
     def _related_found(self, message: RelatedFound) -> None:
         if message.found is None:
-            self.notify("Reading the articles not yet read for relevance…", timeout=3)
+            said = f"Reading the articles not yet read for relevance{self.glyphs.ellipsis}"
+            self.notify(said, timeout=3)
             return
         self.app.show_related(message.serial, message.found)  # type: ignore[attr-defined]
 
     @on(FacetsCounted)
     def _facets_counted(self, message: FacetsCounted) -> None:
         if message.facets is None:
-            self.notify("Reading the names in articles not read for them yet…", timeout=3)
+            said = f"Reading the names in articles not read for them yet{self.glyphs.ellipsis}"
+            self.notify(said, timeout=3)
             return
         self.app.show_facets(message.facets, message.matched)  # type: ignore[attr-defined]
 
