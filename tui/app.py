@@ -679,7 +679,7 @@ PALETTE = [
 """The reader's own commands in the palette (ctrl+p): (title, what it does and its
 key, action). Typing "sort" finds the first."""
 
-REST_SECONDS = 1.0
+REST_SECONDS = 2.0
 """Seconds without a key before the store's writer goes on filling the relevance table."""
 
 STORE_STOP_SECONDS = 10.0

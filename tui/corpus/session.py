@@ -442,10 +442,10 @@ class _Wake:
 
 _WAKE = _Wake()
 
-IDLE_ROUND = 64
-"""Articles the writer gives the relevance table per round when idle: ~10 ms of Python
-each, so a key pressed meanwhile shares the GIL with little (a round of 256 took the
-filter's p95 at 100k from 68 to 233 ms)."""
+IDLE_ROUND = 16
+"""Articles the writer gives the relevance table per round when idle: a few ms of
+Python each, so a key pressed meanwhile shares the GIL with little (a round of 256
+took the filter's p95 at 100k from 68 to 233 ms; 64, the re-open's from 55 to 75)."""
 
 RELEVANCE_IDLE_SECONDS = 0.2
 """How long the store's writer waits for work before it fills the relevance table a
