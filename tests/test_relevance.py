@@ -314,3 +314,29 @@ def test_a_match_at_the_end_of_a_long_line_is_shown_whole() -> None:
         line, spans = snippet(text, parse_query("kazan"), width)
         assert len(line) <= width
         assert [line[a:b] for a, b in spans] == ["Kazan"], (width, line)
+
+
+def test_the_store_s_writer_fills_the_table_when_idle_and_quits_at_once(collection: Path) -> None:
+    import time
+
+    from tui.corpus.loader import load_batches
+
+    for number in range(60):  # more than a few rounds of the idle fill
+        (collection / f"extra{number}.txt").write_text(
+            f"Title: Extra {number}\n\nReport number {number} on Kazan and trade.\n"
+        )
+        os.utime(collection / f"extra{number}.txt", (OLD_MTIME, OLD_MTIME))
+    session = CorpusSession([str(collection)], cache=True)
+    session.open_store()
+    session.load(load_batches([str(collection)], with_texts=True), lambda *_: None, indexed=True)
+    assert session.writer is not None and session.store is not None
+    session.writer.wait()
+    assert session.relevance_missing() > 0  # not while loading: only once let
+    session.fill_relevance_when_idle()
+    deadline = time.monotonic() + 10
+    while session.relevance_missing() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert session.relevance_missing() == 0
+    started = time.monotonic()
+    session.close(store_seconds=None)
+    assert time.monotonic() - started < 1.0

@@ -386,16 +386,23 @@ class StoreWriter:
             self.on_error(f"the relevance index was not updated: {error}")
 
     def _run(self) -> None:
+        filling = False
         while True:
             if self._relevance_due and self._relevance_allowed and not self._failed:
                 # Waiting on the queue, not asleep: a job (quitting too) comes first.
-                wait = max(RELEVANCE_IDLE_SECONDS, self.rest_left())
+                # Idle for a moment before the first round; then round after round
+                # while the user rests (a wait before each cost 0.2 s a round).
+                wait = self.rest_left()
+                if not filling:
+                    wait = max(RELEVANCE_IDLE_SECONDS, wait)
                 try:
-                    job = self._jobs.get(timeout=wait)
+                    job = self._jobs.get(timeout=wait) if wait > 0 else self._jobs.get_nowait()
                 except queue.Empty:
-                    if self.rest_left() <= 0:
+                    filling = self.rest_left() <= 0
+                    if filling:
                         self._fill_relevance()
                     continue
+                filling = False
             else:
                 job = self._jobs.get()
             if isinstance(job, StoreSnapshot | StoreChange):
