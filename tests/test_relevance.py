@@ -325,3 +325,21 @@ def test_the_store_s_writer_fills_the_table_when_idle_and_quits_at_once(collecti
     started = time.monotonic()
     session.close(store_seconds=None)
     assert time.monotonic() - started < 1.0
+
+
+def test_a_ranking_asked_while_the_store_was_written_ranks_once_it_is(collection: Path) -> None:
+    from tui.corpus.loader import load_batches
+
+    session = CorpusSession([str(collection)], cache=True)
+    session.open_store()
+    session.load(load_batches([str(collection)], with_texts=True), lambda *_: None, indexed=True)
+    query = parse_query("pakistan")
+    matches = session.search(query) or set()
+    early = session.ranked(query, matches, "newest")  # the store may not be written yet
+    assert early is not None
+    assert session.writer is not None
+    session.writer.wait()
+    session.fill_relevance()
+    ranking = session.ranked(query, matches, "newest")
+    assert ranking is not None and ranking.unranked == 0 and len(ranking.scores) == len(matches)
+    session.close(store_seconds=None)

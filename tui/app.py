@@ -517,11 +517,11 @@ class BroadsheetApp(App[None]):
         best = found[0][1] if found else 0.0
         lines = [
             Content.assemble(
-                (f"{self.session.article(serial).date_label():<13}", "dim"),
+                (f"{self.session.article(other).date_label():<13}", "dim"),
                 (f"{share(score, best):>3}%  ", "bold"),
-                stable_width(self.session.article(serial).title),
+                stable_width(self.session.article(other).title),
             )
-            for serial, score in found
+            for other, score in found
         ]
         title = truncate_cells(stable_width(article.title), 64, self.glyphs.ellipsis)
 
@@ -546,7 +546,9 @@ class BroadsheetApp(App[None]):
         """The facets counted for the list (a worker did): pick one to narrow by it."""
         lines = [
             Content.assemble(
-                (f"{facet.kind:<7}", "dim"), (f"{facet.count:>7,}  ", "bold"), facet.label
+                (f"{facet.kind:<7}", "dim"),
+                (f"{facet.count:>7,}  ", "bold"),
+                stable_width(facet.label),
             )
             for facet in facets
         ]

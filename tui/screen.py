@@ -442,7 +442,8 @@ class ReaderScreen(FrameHookScreen):
         self.by_relevance = not self.by_relevance
         keep = self.article_list.current_serial
         self.show_rows(keep=keep)
-        self.article_list.cursor = 0 if self.ranking is not None else self.article_list.cursor
+        if self.ranking is not None:
+            self.article_list.cursor = 0  # the best match
         if not self.by_relevance:
             return f"Sorted {self.order} first"
         if self.ranking is None:

@@ -885,12 +885,14 @@ class CorpusSession:
             held[article.serial] = 1
         return len(wanted)
 
-    def _serials_by_row(self) -> list[int]:
-        """Store row → serial (-1: none), remade when the corpus has changed."""
+    def _serials_by_row(self, *, again: bool = False) -> list[int]:
+        """Store row → serial (-1: none), remade when the corpus has changed (or
+        *again*: articles of a first load get their rows as the store writes them,
+        which changes no count)."""
         corpus = self.corpus
         made_for = (len(corpus.by_serial), len(corpus.removed))
         known = self._serial_of_row
-        if known is not None and known[0] == made_for:
+        if known is not None and known[0] == made_for and not again:
             return known[1]
         pairs = [
             (article.stored & STORE_ROW_MASK, article.serial)
@@ -903,16 +905,22 @@ class CorpusSession:
         self._serial_of_row = (made_for, serials)
         return serials
 
-    def _to_serials(self, found: Iterable[tuple[int, _V]]) -> Iterator[tuple[int, _V]]:
+    def _to_serials(self, found: Iterable[tuple[int, _V]]) -> list[tuple[int, _V]]:
+        """(key, value) pairs of the relevance table as (serial, value): keys are
+        serials without a store, store rows with one."""
         if self.store is None or self.partial:
-            yield from found
-            return
-        serials = self._serials_by_row()
-        size = len(serials)
-        for row, score in found:
-            serial = serials[row] if row < size else -1
-            if serial >= 0:
-                yield serial, score
+            return list(found)
+        found = list(found)
+        for again in (False, True):
+            serials = self._serials_by_row(again=again)
+            size = len(serials)
+            translated = [
+                (serials[row], value) for row, value in found if row < size and serials[row] >= 0
+            ]
+            if len(translated) == len(found) or again:
+                return translated
+            # A row not known: the map may predate the store's writing of the load.
+        return translated
 
     def ranked(self, query: Query, matches: Collection[int], order: SortOrder) -> Ranking | None:
         """*matches* best first for *query* (see :mod:`corpus.relevance`); None when
