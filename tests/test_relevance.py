@@ -343,3 +343,21 @@ def test_a_ranking_asked_while_the_store_was_written_ranks_once_it_is(collection
     ranking = session.ranked(query, matches, "newest")
     assert ranking is not None and ranking.unranked == 0 and len(ranking.scores) == len(matches)
     session.close(store_seconds=None)
+
+
+def test_without_a_store_articles_added_later_are_ranked_too(collection: Path) -> None:
+    from tui.corpus.loader import load_batches
+    from tui.corpus.watch import read_files
+
+    session = CorpusSession([str(collection)], cache=False)
+    session.load(load_batches([str(collection)], with_texts=True), lambda *_: None, indexed=True)
+    session.fill_relevance()
+    fresh = collection / "later.txt"
+    fresh.write_text("Title: Kazan summit\n\nThe Kazan summit of BRICS leaders opened.\n")
+    session.apply(read_files([str(fresh)]))
+    assert session.relevance_missing() == 1 and not session.relevance_filled
+    session.fill_relevance()
+    query = parse_query("kazan")
+    ranking = session.ranked(query, session.search(query) or set(), "newest")
+    assert ranking is not None and ranking.rows and ranking.unranked == 0
+    session.close()

@@ -13,6 +13,7 @@ comparing the folder with it (:func:`changed_files`), applying a round of change
 from __future__ import annotations
 
 import contextlib
+import itertools
 import marshal
 import os
 import queue
@@ -581,6 +582,8 @@ class CorpusSession:
         self._temporary_relevance: RelevanceTable | None = None
         """Without a store: the relevance table, in a temporary file, by serial."""
         self._relevance_held = bytearray()
+        self._relevance_next = 0
+        """Without a store: serials below this one were all looked at for the table."""
         self.relevance_filled = False
         """:meth:`fill_relevance` has run to the end since articles were last added: a
         ranking's matches without a score then have none to get (a date, a field)."""
@@ -873,11 +876,17 @@ class CorpusSession:
         if len(held) < len(by_serial):
             held.extend(bytes(len(by_serial) - len(held)))
         removed = self.corpus.removed
-        wanted = [
-            article
-            for article in by_serial
-            if not held[article.serial] and article.serial not in removed
-        ][:ROUND]
+        # From the first serial not yet looked at: serials only grow, so a fill from
+        # empty looks at each once (from the start each round, 100k took ~4 s more).
+        wanted: list[Article] = []
+        start = self._relevance_next
+        for article in itertools.islice(by_serial, start, None):
+            start += 1
+            if not held[article.serial] and article.serial not in removed:
+                wanted.append(article)
+                if len(wanted) == ROUND:
+                    break
+        self._relevance_next = start
         if not wanted:
             return 0
         table.insert([relevance_row(a.serial, a, prepare(a)) for a in wanted])
