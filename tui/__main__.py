@@ -210,8 +210,6 @@ def load_ranked(
         matched = session.search(query, state) if query is not None else None
         ranking = None
         if rank and query is not None and matched is not None:
-            if session.writer is not None:
-                session.writer.wait()  # a first run's store is complete: then it can rank
             missing = session.relevance_missing()
             if missing > RANKING_NOTE:
                 _warn(f"note: reading {missing:,} articles for relevance (the store keeps it)")

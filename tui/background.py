@@ -236,9 +236,8 @@ class Background:
         screen = self.screen
 
         def job() -> None:
-            if screen.session.relevance_missing():
+            if not screen.session.relevance_filled and screen.session.relevance_missing():
                 screen.post_message(RelatedFound(serial, None))  # "reading…"
-                screen.session.fill_relevance()
             screen.post_message(RelatedFound(serial, screen.session.related(serial)))
 
         self._run(job, "related", exclusive=True)
@@ -250,7 +249,7 @@ class Background:
         matches = None if screen.matches is None else set(screen.matches)
 
         def job() -> None:
-            if screen.session.relevance_missing():
+            if not screen.session.relevance_filled and screen.session.relevance_missing():
                 screen.post_message(FacetsCounted(None, 0))  # "reading names…"
             facets = screen.session.facets(matches)
             count = len(screen.session.corpus) if matches is None else len(matches)

@@ -166,6 +166,8 @@ class ReaderScreen(FrameHookScreen):
         self.snippet_lines: bool | None = None
         """c: a line of context under each title; None: only when best first."""
         self._filling_relevance = False
+        self._filled_for: tuple[int, int] | None = None
+        """The corpus's size and removals when the list last asked for a fill."""
         self.set_reactive(ReaderScreen.order, order)
 
     def frame_written(self) -> None:
@@ -453,8 +455,12 @@ class ReaderScreen(FrameHookScreen):
     def _fill_for(self, ranking: Ranking) -> None:
         """Matches without a score, and a relevance table that may not have them yet
         (a first load, files just added): fill it in a worker, then rank again."""
-        waiting = self._filling_relevance or self.corpus_loading
+        corpus = self.session.corpus
+        state = (len(corpus.by_serial), len(corpus.removed))
+        # Once for these articles (never a loop), and not while they still come.
+        waiting = self._filling_relevance or self.corpus_loading or state == self._filled_for
         if ranking.unranked and not waiting and not self.session.relevance_filled:
+            self._filled_for = state
             self._filling_relevance = True
             self.jobs.fill_relevance()
 

@@ -351,9 +351,6 @@ class RelevanceTable:
         self._writer.execute(f"INSERT INTO {self.name}({self.name}) VALUES ('delete-all')")
         self._writer.execute("DELETE FROM article_names")
 
-    def keys_locked(self) -> set[int]:
-        return {key for (key,) in self._writer.execute(f"SELECT id FROM {self.name}_docsize")}
-
     # ------------------------------------------------------------------ reading
 
     def count(self) -> int:

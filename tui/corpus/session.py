@@ -584,9 +584,9 @@ class CorpusSession:
         self._relevance_held = bytearray()
         self._relevance_next = 0
         """Without a store: serials below this one were all looked at for the table."""
-        self.relevance_filled = False
-        """:meth:`fill_relevance` has run to the end since articles were last added: a
-        ranking's matches without a score then have none to get (a date, a field)."""
+        self._filled_for: tuple[int, int] | None = None
+        """The corpus's size and removals when :meth:`fill_relevance` last left the
+        relevance table holding every article."""
         """Without a store: 1 for each serial the temporary table holds."""
         self._relevance_lock = threading.Lock()
         self._facets_lock = threading.Lock()
@@ -794,8 +794,6 @@ class CorpusSession:
     def apply(self, changes: FolderChanges) -> Applied:
         """Bring the corpus, the index and the store up to date with one round."""
         applied = apply_changes(self.corpus, self.index, changes)
-        if applied.new:
-            self.relevance_filled = False
         if self.writer is not None and not self.partial:
             self.writer.put(applied.store)
         return applied
@@ -852,11 +850,25 @@ class CorpusSession:
             and (article.serial >= len(held) or not held[article.serial])
         )
 
+    @property
+    def relevance_filled(self) -> bool:
+        """The relevance table holds every article (as of the last :meth:`fill_relevance`,
+        and none added since): a ranking's matches without a score then have none to
+        get (they matched by a date or a field)."""
+        corpus = self.corpus
+        return self._filled_for == (len(corpus.by_serial), len(corpus.removed))
+
     def fill_relevance(self, progress: Callable[[int], None] | None = None) -> None:
         """Give the relevance ranking every article it lacks, a round at a time
         (pausing between rounds for the reader's keys); *progress* hears how many are
         left after each. The store's writer does this when idle; a ranking asked for
         before it has finished (the command line, a collection without a store) waits."""
+        if self.relevance_filled:
+            return
+        if self.writer is not None:
+            self.writer.wait_for_load()  # a first load's articles join it once written
+        corpus = self.corpus
+        made_for = (len(corpus.by_serial), len(corpus.removed))
         while True:
             self.pause()
             if self.store is not None and not self.partial:
@@ -864,7 +876,10 @@ class CorpusSession:
             else:
                 added = self._fill_temporary()
             if not added:
-                self.relevance_filled = True
+                # Nothing more to add may also mean a store still being written (its
+                # load's articles come once it is complete): filled only if all are in.
+                if not self.relevance_missing():
+                    self._filled_for = made_for
                 return
             if progress is not None:
                 progress(self.relevance_missing())
@@ -959,7 +974,9 @@ class CorpusSession:
         return index.count(s for s in serials if s not in removed)
 
     def related(self, serial: int) -> list[tuple[int, float]]:
-        """The articles most like article *serial*: (serial, score), best first."""
+        """The articles most like article *serial*: (serial, score), best first; waits
+        for articles not yet in the relevance table (:meth:`fill_relevance`)."""
+        self.fill_relevance()
         article = self.corpus.by_serial[serial]
         if self.store is not None and not self.partial:
             own = article.stored & STORE_ROW_MASK if article.stored >= 0 else -1
@@ -1016,6 +1033,9 @@ class CorpusSession:
             self.writer.close(wait)
             if self.writer.idle() and self.store is not None:
                 self.store.close()
+        if self._temporary_relevance is not None:
+            self._temporary_relevance.close()  # its temporary file goes with it
+            self._temporary_relevance = None
 
 
 def _no_pause() -> None:
