@@ -201,7 +201,7 @@ class ArticleList(LineView):
     def show_snippets(self, snippets: SnippetSource | None) -> None:
         """Give each row a second line from *snippets* (None: one line a row), the
         cursor kept on its article and at its place on screen."""
-        if snippets is self.snippets:
+        if snippets == self.snippets:  # ==: each `obj.method` is a new bound method
             return
         offset = self.cursor * self.row_lines - round(self.scroll_offset.y)
         self.snippets = snippets
