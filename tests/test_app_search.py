@@ -123,6 +123,19 @@ async def test_timeline_follows_the_filter() -> None:
         assert timeline.dated == 2
 
 
+async def test_an_article_opened_before_typing_rests_charts_the_query(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Enter, Enter sooner than the preview's delay: opening the article stops the
+    # preview that would have charted the query, so the opening charts it.
+    monkeypatch.setattr("tui.screen.PREVIEW_DELAY", 30.0)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"pakistan", "enter", "enter")
+        await pilot.pause()
+        assert app.timeline.dated == 4
+
 def _counts(dates: list[ArticleDate | None]) -> Counter[int]:
     return Counter(period_code(date) for date in dates)
 

@@ -566,6 +566,9 @@ class ReaderScreen(FrameHookScreen):
         self._first_frame_shown = True
         self._preview_timer = None
         self._sync_reader(self._pending_preview)
+        self._chart_if_stale()
+
+    def _chart_if_stale(self) -> None:
         if self._timeline_stale:
             # Counting 100,000 matches by month cost ~10 ms a keystroke: the chart
             # follows the query once typing rests, like the preview.
@@ -609,6 +612,7 @@ class ReaderScreen(FrameHookScreen):
         article = self.session.article(serial)
         self._stop_preview()
         self._sync_reader(serial)
+        self._chart_if_stale()  # the preview stopped here would have charted the query
         if not self.state.is_read(article.key):
             self.state.set_read(article.key, True)
             self.marks_changed(article)
