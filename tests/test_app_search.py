@@ -136,6 +136,7 @@ async def test_an_article_opened_before_typing_rests_charts_the_query(
         await pilot.pause()
         assert app.timeline.dated == 4
 
+
 def _counts(dates: list[ArticleDate | None]) -> Counter[int]:
     return Counter(period_code(date) for date in dates)
 
