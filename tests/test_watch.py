@@ -47,6 +47,20 @@ def inotify_fds() -> int:
     return count
 
 
+def watch_threads() -> list[threading.Thread]:
+    return [thread for thread in threading.enumerate() if thread.name == "broadsheet-watch"]
+
+
+def inotify_fds_settled(at_most: int) -> int:
+    """:func:`inotify_fds` once it is *at_most*, or after a few seconds: a watcher
+    another test of this process left stopping may close its own meanwhile (the suite
+    runs tests in any order, in parallel processes); a leak of this test's stays."""
+    deadline = time.monotonic() + 5.0
+    while (count := inotify_fds()) > at_most and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return count
+
+
 # --- the model ------------------------------------------------------------------
 
 
@@ -185,7 +199,7 @@ def test_the_watcher_reports_articles_only_and_stops(
     (collection / ".git").mkdir()
     state = collection / "state"
     state.mkdir()
-    fds = inotify_fds()
+    fds = inotify_fds_settled(0)
     rounds = Rounds()
     watcher = FolderWatcher([str(collection)], exclude=[str(state)])
     thread = threading.Thread(target=watcher.run, args=(rounds,))
@@ -216,7 +230,7 @@ def test_the_watcher_reports_articles_only_and_stops(
         watcher.stop()
         thread.join(WAIT)
     assert not thread.is_alive() and watcher.finished.is_set()
-    assert inotify_fds() == fds
+    assert inotify_fds_settled(fds) == fds
 
 
 # --- the reader --------------------------------------------------------------------
@@ -281,7 +295,7 @@ async def test_files_added_changed_and_removed_follow_in_the_list_and_search(
     write(folder, "a.txt", "2024-01-01", "Alpha", "alpha text")
     write(folder, "b.txt", "2024-02-01", "Bravo", "bravo text")
     write(folder, "c.txt", "2024-03-01", "Charlie", "charlie text")
-    fds = inotify_fds()
+    fds = inotify_fds_settled(0)
     app = BroadsheetApp([str(folder)], state=ReadState.open(enabled=False))
     async with app.run_test(size=(120, 36)) as pilot:
         watcher = await started(app)
@@ -329,7 +343,7 @@ async def test_files_added_changed_and_removed_follow_in_the_list_and_search(
     # Stopped and joined as the app unmounts: no thread left, its inotify closed.
     assert watcher.finished.is_set()
     assert app.watch_thread is not None and not app.watch_thread.is_alive()
-    assert inotify_fds() == fds
+    assert inotify_fds_settled(fds) == fds
 
 
 async def test_a_new_file_joins_an_active_query(tmp_path: Path) -> None:
@@ -353,14 +367,15 @@ async def test_a_new_file_joins_an_active_query(tmp_path: Path) -> None:
 async def test_no_watch_starts_no_watcher(tmp_path: Path) -> None:
     folder = tmp_path / "articles"
     write(folder, "a.txt", "2024-01-01", "Alpha", "alpha text")
-    fds = inotify_fds()
+    fds = inotify_fds_settled(0)
+    watching_before = watch_threads()  # another test's, stopping
     app = BroadsheetApp([str(folder)], state=ReadState.open(enabled=False), watch=False)
     async with app.run_test(size=(120, 36)) as pilot:
         await asyncio.wait_for(app.loaded.wait(), WAIT)
         await pilot.pause(0.3)
         assert app.watcher is None and app.watch_thread is None
-        assert not [t for t in threading.enumerate() if t.name == "broadsheet-watch"]
-        assert inotify_fds() == fds
+        assert not [t for t in watch_threads() if t not in watching_before]
+        assert inotify_fds_settled(fds) == fds
 
 
 def test_no_watch_option_reaches_the_app(
