@@ -6,6 +6,7 @@ import os
 import random
 import re
 import threading
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,8 +20,13 @@ from tui.corpus.query import Query, QueryError, parse_query
 from tui.corpus.text import fts_text, tokenise
 
 BACKENDS = ["fts5", "scan"] if fts5_available() else ["scan"]
-CONFIGURATIONS = [("fts5", 1), ("fts5", 2), ("scan", 1)] if fts5_available() else [("scan", 1)]
-"""Backend and shard count: two shards are filled in parallel and queried together."""
+CONFIGURATIONS = (
+    [("fts5", 1), ("fts5", 2), ("fts5-files", 2), ("scan", 1)]
+    if fts5_available()
+    else [("scan", 1)]
+)
+"""Backend and shard count: two shards are filled in parallel and queried together
+("-files": in files, as beside a store)."""
 
 VOCABULARY = [
     "pakistan", "pak", "russia", "russian", "putin", "xi", "sco", "prime", "minister",
@@ -120,9 +126,12 @@ STATE = FakeState({f"key{i}" for i in range(0, 300, 3)}, {f"key{i}" for i in ran
 
 
 @pytest.fixture(scope="module", params=CONFIGURATIONS, ids=lambda c: f"{c[0]}-{c[1]}")
-def synthetic_index(request: pytest.FixtureRequest) -> SearchIndex:
+def synthetic_index(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> SearchIndex:
     backend, shards = request.param
-    index = SearchIndex(backend=backend, shards=shards)
+    folder = str(tmp_path_factory.mktemp("shards")) if backend.endswith("-files") else None
+    index = SearchIndex(backend=backend.removesuffix("-files"), shards=shards, folder=folder)
     index.chunk_size = 16  # many chunks, so rounds are spread over the shards
     index.add(SYNTHETIC[:120])  # incremental, in batches that do not align with chunks
     index.add(SYNTHETIC[120:121])
@@ -381,6 +390,31 @@ def test_search_while_adding_from_another_thread(shards: int) -> None:
         assert found is not None and all(0 <= s < 300 for s in found)
     worker.join()
     assert index.search(query) == scanned(SYNTHETIC, query)
+
+
+def test_shards_in_files_hold_the_index_on_disk_and_leave_no_file(tmp_path: Path) -> None:
+    index = SearchIndex(backend="fts5", shards=2, folder=str(tmp_path))
+    index.add(SYNTHETIC)
+    files = [shard.execute("PRAGMA database_list").fetchone()[2] for shard in index._shards]
+    assert all(name.startswith(str(tmp_path)) for name in files)
+    assert list(tmp_path.iterdir()) == []  # gone from the folder once open
+    memory = SearchIndex(backend="fts5", shards=2)
+    memory.add(SYNTHETIC)
+    for text in ("pakistan", "pa*", '"prime minister"', "-russia", "title:sco", "東京", "£1bn"):
+        query = parse_query(text)
+        assert index.search(query, STATE) == memory.search(query, STATE), text
+
+
+def test_shards_are_in_memory_when_their_folder_cannot_take_files(tmp_path: Path) -> None:
+    index = SearchIndex(backend="fts5", shards=2, folder=str(tmp_path / "missing"))
+    index.add(SYNTHETIC)
+    assert index.backend == "fts5"
+    assert [shard.execute("PRAGMA database_list").fetchone()[2] for shard in index._shards] == [
+        "",
+        "",
+    ]
+    query = parse_query("pakistan OR 京都")
+    assert index.search(query, STATE) == scanned(SYNTHETIC, query, STATE) != set()
 
 
 def test_index_module_does_not_import_textual() -> None:

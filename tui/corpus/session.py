@@ -36,7 +36,7 @@ from .index import (
     relevance_columns,
     relevance_row,
 )
-from .loader import LoadBatch, collector_paused
+from .loader import LoadBatch, collector_paused, release_free_memory
 from .model import STORE_ROW_MASK, Article, Corpus, Removal, SortOrder, corpus_name
 from .relevance import ROUND, Ranking, RelevanceTable, rank, ranking_expression
 from .safe import neutralise_line
@@ -424,6 +424,7 @@ class StoreWriter:
                             self.store.release_bodies(job.articles, serials)
                     elif isinstance(job, StoreSnapshot):
                         write_snapshot(self.store, job)
+                        release_free_memory()  # every body of the load written, let go
                     else:
                         added = self.store.apply(
                             job.added, job.removed, job.files, job.gone, job.read_at_ns
@@ -687,7 +688,9 @@ class CorpusSession:
         """
         if not indexed:
             return self._read_only(batches, report, read, cancelled)
-        index = self.index = SearchIndex()
+        # With a store, the index's pages wait in files beside it, not in memory.
+        folder = os.path.dirname(self.store.path) if self.store is not None else None
+        index = self.index = SearchIndex(folder=folder)
         pause = self.pause
         indexer = BackgroundIndexer(index, pause=pause)
         added: list[int] = [article.serial for article in shown]
