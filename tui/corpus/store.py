@@ -57,7 +57,7 @@ SCHEMA_VERSION = 6
 """Bumped whenever the tables below change shape: an older file is rebuilt."""
 
 SHARDS = 2
-"""FTS5 table pairs in the file: the memory index's shards, copied one to one."""
+"""FTS5 table pairs in the file: the load's index shards, copied one to one."""
 
 BUSY_SECONDS = 5.0
 """How long a write waits for another instance's write before it gives up."""
@@ -699,7 +699,7 @@ class Store:
     # ------------------------------------------------------------------ writing
 
     def stage_index(self, index: SearchIndex) -> bool:
-        """Copy the memory index's shards beside the store (files of their own, taken
+        """Copy the index's shards beside the store (files of their own, taken
         now, while they hold exactly the corpus just loaded) for the next
         :meth:`write_snapshot`. False when the index cannot be copied."""
         with self._lock:
@@ -801,7 +801,7 @@ class Store:
         read_at_ns: int,
     ) -> None:
         """The end of a full load whose *articles* (by serial) :meth:`write_batch` wrote:
-        the memory index's shards as staged by :meth:`stage_index` and each article's
+        the index's shards as staged by :meth:`stage_index` and each article's
         shard among them, every file's identity (the articles', those that repeat an
         article (path, article), those skipped (path, reason)), and the mark that the
         store is complete. One transaction."""
