@@ -47,6 +47,7 @@ Nothing here imports Textual.
 
 from __future__ import annotations
 
+import functools
 import gc
 import itertools
 import os
@@ -146,28 +147,25 @@ def release_free_memory() -> None:
     A load frees much of what it made: bodies once written to the store, index texts
     once indexed, the parsers' pickles. glibc keeps freed blocks in its heaps, in
     pieces among the corpus's own, and each thread that allocated has heaps of its own:
-    at 100k articles ~45 MB stayed resident for nothing, and a query's sets then grew
+    at 100k articles ~21 MB stayed resident for nothing, and a query's sets then grew
     the process beyond it. Elsewhere (no glibc) this does nothing.
     """
-    global _malloc_trim
-    if _malloc_trim is None:
-        _malloc_trim = _find_malloc_trim()
-    if _malloc_trim:
-        _malloc_trim(0)
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
-def _find_malloc_trim() -> Callable[[int], int] | bool:
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
     if not sys.platform.startswith("linux"):
-        return False
+        return None
     try:
         import ctypes
 
-        return ctypes.CDLL(None).malloc_trim  # type: ignore[no-any-return]
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):  # musl has none
-        return False
-
-
-_malloc_trim: Callable[[int], int] | bool | None = None
+        return None
+    return trim
 
 
 def default_workers() -> int:
