@@ -260,6 +260,15 @@ class StoreChange:
 
 
 @dataclass(slots=True)
+class StoreConfirm:
+    """Files a partial session read again, each with the key of the text it gave (see
+    :meth:`Store.confirm_unchanged`)."""
+
+    read: list[tuple[str, str]]
+    read_at_ns: int
+
+
+@dataclass(slots=True)
 class StoreBatch:
     """Articles just loaded, for the store to write as the load goes on."""
 
@@ -330,7 +339,9 @@ class StoreWriter:
         self._relevance_allowed = False
         """… once the reader has what it needs (:meth:`fill_relevance_when_idle`): not
         while a load or a re-open still competes for the cores."""
-        self._jobs: queue.Queue[StoreBatch | StoreSnapshot | StoreChange | _Wake | None]
+        self._jobs: queue.Queue[
+            StoreBatch | StoreSnapshot | StoreChange | StoreConfirm | _Wake | None
+        ]
         self._jobs = queue.Queue()
         self._failed = False
         self._load_jobs = 0
@@ -346,12 +357,12 @@ class StoreWriter:
         self._relevance_allowed = True
         self._jobs.put(_WAKE)
 
-    def put(self, job: StoreBatch | StoreSnapshot | StoreChange) -> None:
+    def put(self, job: StoreBatch | StoreSnapshot | StoreChange | StoreConfirm) -> None:
         if self._failed:
             if isinstance(job, StoreSnapshot):
                 self.store.discard_staged()  # its copies of the index will not be used
             return
-        if not isinstance(job, StoreChange):
+        if not isinstance(job, StoreChange | StoreConfirm):
             with self._counting:
                 self._load_jobs += 1
         self._jobs.put(job)
@@ -425,6 +436,8 @@ class StoreWriter:
                     elif isinstance(job, StoreSnapshot):
                         write_snapshot(self.store, job)
                         release_free_memory()  # every body of the load written, let go
+                    elif isinstance(job, StoreConfirm):
+                        self.store.confirm_unchanged(job.read, job.read_at_ns)
                     else:
                         added = self.store.apply(
                             job.added, job.removed, job.files, job.gone, job.read_at_ns
@@ -439,7 +452,7 @@ class StoreWriter:
                         self.store.discard_staged()
                     self.on_error(f"the store was not updated: {error}")
             finally:
-                if job is not None and not isinstance(job, StoreChange | _Wake):
+                if job is not None and not isinstance(job, StoreChange | StoreConfirm | _Wake):
                     with self._counting:
                         self._load_jobs -= 1
                 self._jobs.task_done()
@@ -799,6 +812,10 @@ class CorpusSession:
         applied = apply_changes(self.corpus, self.index, changes)
         if self.writer is not None and not self.partial:
             self.writer.put(applied.store)
+        elif self.writer is not None:
+            read = [(path, item.key) for path, item, _ in changes.read if isinstance(item, Article)]
+            if read:
+                self.writer.put(StoreConfirm(read, changes.read_at_ns or time.time_ns()))
         return applied
 
     def index_staged(self) -> None:

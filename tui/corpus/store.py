@@ -951,6 +951,39 @@ class Store:
                 raise
         return rows
 
+    def confirm_unchanged(self, read: Sequence[tuple[str, str]], read_at_ns: int) -> int:
+        """Files read again (path, the key of the text it gave) by a session that holds
+        only some articles (:attr:`CorpusSession.partial`, which writes no change):
+        those whose text is the one the store holds for them get their identity back,
+        so the next check trusts them. Without this, files the store could not trust
+        (modified near a load, as a copy or a sync just before it leaves thousands) were
+        read again by every query on the command line (3.7 s instead of 0.6 s at 100k,
+        18,000 files after a copy). Returns how many were confirmed; others wait for a
+        full read."""
+        connection = self._connection
+        confirmed = 0
+        with self._lock:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                for path, key in read:
+                    found = connection.execute(
+                        "SELECT a.record FROM files f JOIN articles a ON a.id = f.article "
+                        "WHERE f.path = ?",
+                        (_key(path),),
+                    ).fetchone()
+                    if found is None or Article(*marshal.loads(found[0])).key != key:
+                        continue
+                    connection.execute(
+                        "UPDATE files SET size = ?, mtime_ns = ?, inode = ? WHERE path = ?",
+                        (*identity_of(path, read_at_ns), _key(path)),
+                    )
+                    confirmed += 1
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+        return confirmed
+
     def _row_of(self, article: Article) -> int | None:
         stored = article.stored
         if stored >= 0:
