@@ -116,6 +116,9 @@ def test_harness_measures_the_seeds_and_generates_and_measures_an_html_corpus(
     assert summary["loaded"] >= summary["first_rows"]
     assert summary["filter_n"] == len("pak")
     assert summary["filter_p95"] > 0
+    # The typed text is on screen no later than the frame (and the app) is done.
+    assert 0 < summary["filter_shown_p50"] <= summary["filter_p50"]
+    assert 0 < summary["filter_shown_p95"] <= summary["filter_p95"]
     assert summary["peak_rss"] > 0
     assert summary["app_matches"] is not None and summary["app_matches"] > 0
     assert "| metric | 5 seeds | 30 html | target |" in table
