@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from textual.pilot import Pilot
 
@@ -13,11 +14,16 @@ SEEDS = "seeds"
 
 
 def make_app(
-    paths: list[str] | None = None, *, query: str = "", state: ReadState | None = None
+    paths: list[str] | None = None,
+    *,
+    query: str = "",
+    state: ReadState | None = None,
+    **options: Any,
 ) -> BroadsheetApp:
-    """An app on the seeds (relative to the repo root: tests chdir there) with no saved marks."""
+    """An app on the seeds (relative to the repo root: tests chdir there) with no saved
+    marks; *options* go to :class:`BroadsheetApp` as they are (settings, watch…)."""
     return BroadsheetApp(
-        paths or [SEEDS], state=state or ReadState.open(enabled=False), query=query
+        paths or [SEEDS], state=state or ReadState.open(enabled=False), query=query, **options
     )
 
 

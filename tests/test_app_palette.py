@@ -54,9 +54,7 @@ async def test_screenshot_goes_to_the_current_folder_or_says_why_not(
 
 async def test_the_theme_sort_and_query_are_there_on_the_next_run(tmp_path: Path) -> None:
     path = str(tmp_path / SETTINGS_FILENAME)
-    first = BroadsheetApp(
-        [SEEDS], state=ReadState.open(enabled=False), settings=Settings(path), watch=False
-    )
+    first = make_app([SEEDS], settings=Settings(path), watch=False)
     async with first.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         first.theme = "nord"

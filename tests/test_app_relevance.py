@@ -158,9 +158,7 @@ async def test_the_palette_has_order_snippets_related_and_facets() -> None:
 
 async def test_the_order_is_kept_between_runs(tmp_path: Path) -> None:
     path = str(tmp_path / SETTINGS_FILENAME)
-    first = BroadsheetApp(
-        [SEEDS], state=ReadState.open(enabled=False), settings=Settings(path), watch=False
-    )
+    first = make_app([SEEDS], settings=Settings(path), watch=False)
     async with first.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         await pilot.press("o")
