@@ -13,13 +13,16 @@ marks made before the load ends are merged into what it read.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Generator, Sequence
+import threading
+import time
+from collections.abc import Callable, Collection, Generator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from textual.timer import Timer
 from textual.worker import Worker, get_current_worker
 
-from .corpus import Article, Skipped
+from .corpus import Article, Skipped, SortOrder
 from .corpus.headstart import FIRST_BATCH, HeadStart, read_first_rows
 from .corpus.loader import LoadBatch, load_batches
 from .corpus.safe import neutralise_line
@@ -29,6 +32,7 @@ from .messages import (
     FolderChanged,
     RelatedFound,
     RelevanceFilled,
+    SearchAnswered,
     StateLoaded,
     StateSaved,
     StoreFailed,
@@ -36,6 +40,7 @@ from .messages import (
 )
 
 if TYPE_CHECKING:
+    from .corpus.query import Query
     from .corpus.watch import FolderChanges
     from .screen import ReaderScreen
 
@@ -47,6 +52,19 @@ SAVE_DELAY = 1.0
 
 BATCH = 1024
 """Files a loading batch holds after the first."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRequest:
+    """A query for the search thread (see :meth:`Background.search`)."""
+
+    number: int
+    """Counts the queries asked: the screen applies the answer to the last one only."""
+    query: Query
+    within: Collection[int] | None
+    """The matches of a query this one narrows (never changed in place meanwhile)."""
+    order: SortOrder | None
+    """The order to put the matches in (None: the screen orders them itself)."""
 
 
 class Background:
@@ -73,6 +91,11 @@ class Background:
         """A save worker is running: a save asked for meanwhile waits for it."""
         self._save_again = False
         """Marks changed while a save ran: save once more when it ends."""
+        self._search_lock = threading.Lock()
+        self._search_wanted: SearchRequest | None = None
+        """The last query asked for and not yet taken by the search thread."""
+        self._searching = False
+        """The search thread is running (it takes queries until none is left)."""
 
     def _run(self, job: Callable[[], Any], group: str, *, exclusive: bool = False) -> Worker[Any]:
         """Run *job* in a worker thread of the screen's (an exception is reported by
@@ -341,6 +364,43 @@ class Background:
             app.call_from_thread(app.notify, said, title="Exported", markup=False)
 
         self._run(job, "export")
+
+    # --- searching -------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> None:
+        """Answer *request* in the search thread (a :class:`SearchAnswered` message).
+
+        One thread, taking the latest query each time it is free: the queries typed
+        while it searches are not searched one by one, only the last of them is (a
+        million articles take ~0.5 s for a first letter, and a word typed fast would
+        otherwise queue a search per letter)."""
+        with self._search_lock:
+            self._search_wanted = request
+            if self._searching:
+                return
+            self._searching = True
+        self._run(self._answer_searches, "search")
+
+    def _answer_searches(self) -> None:
+        screen = self.screen
+        session = screen.session
+        while True:
+            with self._search_lock:
+                request, self._search_wanted = self._search_wanted, None
+                if request is None:
+                    self._searching = False
+                    return
+            started = time.perf_counter()
+            version = session.corpus.version
+            try:
+                matches = session.search(request.query, screen.state, within=request.within)
+                rows = session.rows(request.order, matches) if request.order else None
+            except Exception as error:  # noqa: BLE001 - said in the filter bar; the thread goes on
+                answer = SearchAnswered(request.number, None, None, version, 0.0, str(error))
+            else:
+                seconds = time.perf_counter() - started
+                answer = SearchAnswered(request.number, matches, rows, version, seconds)
+            screen.post_message(answer)
 
     # --- quitting --------------------------------------------------------------
 

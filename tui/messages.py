@@ -95,3 +95,27 @@ class FacetsCounted(Message):
         self.facets = facets
         self.matched = matched
         super().__init__()
+
+
+class SearchAnswered(Message):
+    """The search thread answered query ``number`` (see ``ReaderScreen.set_query``):
+    its matches, its rows in the order asked (None: not worked out there), and the
+    corpus's :attr:`~tui.corpus.model.Corpus.version` they were worked out at; or the
+    reason it failed."""
+
+    def __init__(
+        self,
+        number: int,
+        matches: set[int] | None,
+        rows: list[int] | None,
+        version: tuple[int, int],
+        seconds: float,
+        error: str | None = None,
+    ) -> None:
+        self.number = number
+        self.matches = matches
+        self.rows = rows
+        self.version = version
+        self.seconds = seconds
+        self.error = error
+        super().__init__()

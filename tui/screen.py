@@ -22,7 +22,7 @@ from textual.reactive import Reactive, reactive
 from textual.timer import Timer
 from textual.widget import Widget
 
-from .background import Background
+from .background import Background, SearchRequest
 from .compat import FrameHookScreen
 from .corpus import Article, Skipped, SortOrder, read_raw
 from .corpus.changes import ChangeLedger
@@ -41,6 +41,7 @@ from .messages import (
     FolderChanged,
     RelatedFound,
     RelevanceFilled,
+    SearchAnswered,
     StateLoaded,
     StateSaved,
     StoreFailed,
@@ -66,6 +67,14 @@ PREVIEW_DELAY = 0.12
 
 BATCH_REST = 0.25
 """Seconds without input before loaded batches join the list (see _show_batches_at_rest)."""
+
+SEARCH_IN_THREAD_AFTER = 0.05
+"""A search that took longer than this sends the next ones to the search thread (see
+:meth:`ReaderScreen._search_in_thread`): at 100,000 articles a first letter takes
+~30-60 ms, at a million ~0.5 s."""
+
+SEARCH_IN_THREAD_FROM = 250_000
+"""Collections this large search in the thread from the first key."""
 
 
 class ReaderScreen(FrameHookScreen):
@@ -126,6 +135,20 @@ class ReaderScreen(FrameHookScreen):
         """Its work in worker threads: loading, checking and following the folder,
         reading and writing the marks."""
         self.current_query: Query = parse_query("")
+        """The query the list shows the matches of."""
+        self._asked_query: Query = self.current_query
+        """The last query typed (the search thread may not have answered it yet)."""
+        self._asked: SearchRequest | None = None
+        """The last query sent to the search thread."""
+        self._search_number = 0
+        """Counts the queries typed: only the last one's answer is shown."""
+        self._search_waiting = False
+        """The list shows an older query's matches until the search thread answers."""
+        self._search_seconds = 0.0
+        """How long the last search took (see :meth:`_search_in_thread`)."""
+        self._unshown_when_asked: list[int] = []
+        self._remember_when_answered = False
+        """Enter came before the answer: the query joins the history once shown."""
         self.matches: set[int] | None = None
         """Serials matching the current query; None when there is no query."""
         self.skipped: list[Skipped] = []
@@ -284,7 +307,8 @@ class ReaderScreen(FrameHookScreen):
         if self.matches is not None and added and index is not None:
             found = index.search(self.current_query, self.state, within=added)
             if found:
-                self.matches |= found
+                # A new set, never this one changed: the search thread may be reading it.
+                self.matches = self.matches | found
 
     def update_header(self) -> None:
         corpus = self.session.corpus
@@ -318,8 +342,12 @@ class ReaderScreen(FrameHookScreen):
                 return ranking.rows
         return self.session.rows(self.order, self.matches)
 
-    def show_rows(self, keep: int | None) -> None:
-        rows = self._ordered_rows()
+    def show_rows(self, keep: int | None, rows: list[int] | None = None) -> None:
+        """List the current matches (*rows*: those in date order, put so already)."""
+        if rows is None:
+            rows = self._ordered_rows()
+        else:
+            self.ranking = None
         article_list = self.article_list
         article_list.show_snippets(self._snippet if self.snippets_shown else None)
         if self.corpus_loading and not rows:
@@ -348,43 +376,111 @@ class ReaderScreen(FrameHookScreen):
             self.timeline.set_rows(rows, corpus.periods, every)
 
     def show_count(self, note: str = "") -> None:
-        if self.corpus_loading:
+        if self._search_waiting:
+            note = "searching…"
+        elif self.corpus_loading:
             note = "loading…"
         elif self.ranking is not None:
             note = "best first"
             if self.ranking.unranked and self._filling_relevance:
                 more = f"{self.ranking.unranked:,} more{self.glyphs.ellipsis}"
                 note = f"best first (ranking {more})"
+        busy = self.corpus_loading or self._search_waiting
         self.filter_bar.show_count(
-            len(self.article_list.rows), len(self.session.corpus), note, busy=self.corpus_loading
+            len(self.article_list.rows), len(self.session.corpus), note, busy=busy
         )
 
     def set_query(self, text: str) -> None:
-        """The filter bar's text changed (a keystroke): show its matches at once."""
+        """The filter bar's text changed (a keystroke): show its matches at once, or,
+        when searching takes longer than a frame allows, as soon as the search thread
+        answers (:meth:`_search_in_thread`)."""
         if not self._walking:
             self._history_walk = None  # typing starts a new draft
         try:
             query = parse_query(text)
         except QueryError as error:
+            self._search_number += 1  # an answer on its way is for text no longer there
+            self._search_waiting = False
             self.filter_bar.show_error(str(error))
             return
-        previous, previous_matches = self.current_query, self.matches
-        within = None
-        if previous_matches is not None and not query.uses_state() and query.narrows(previous):
-            within = previous_matches
+        shown, within = self.current_query, None
+        if self.matches is not None and not query.uses_state() and query.narrows(shown):
+            within = self.matches
+        self._search_number += 1
+        self._asked_query = query
+        if self._search_in_thread(query):
+            order = None if self.by_relevance else self.order
+            request = SearchRequest(self._search_number, query, within, order)
+            self._asked = request
+            self._search_waiting = True
+            self._unshown_when_asked = list(self._unshown) if within is not None else []
+            self.jobs.search(request)
+            self.show_count()
+            return
+        self._search_waiting = False
+        started = time.perf_counter()
         result = self.session.search(query, self.state, within=within)
+        self._show_matches(query, result)
+        self._search_seconds = time.perf_counter() - started
+
+    def _search_in_thread(self, query: Query) -> bool:
+        """Whether *query* is searched in the search thread, not while its key is
+        handled: the typed text then shows at once and the keys stay live, and of
+        the queries typed while one is searched only the last is. Small searches stay
+        here, where their answer paints in the key's own frame; an empty query (Esc)
+        is always here."""
+        if query.is_empty():
+            return False
+        return (
+            self._search_seconds > SEARCH_IN_THREAD_AFTER
+            or len(self.session.corpus) >= SEARCH_IN_THREAD_FROM
+        )
+
+    def _show_matches(
+        self, query: Query, matches: set[int] | None, rows: list[int] | None = None
+    ) -> None:
+        """Make *query* the current one, with its *matches* (and their *rows*, when
+        put in order already)."""
         self.current_query = query
-        self.matches = result
+        self.matches = matches
         self.article_list.set_query(self.active_query())
         self._typing_query = True
         try:
-            self.show_rows(keep=self.article_list.current_serial)
+            self.show_rows(keep=self.article_list.current_serial, rows=rows)
         finally:
             self._typing_query = False
         # The keystroke's answer is the list; the preview (new highlights, if not a new
         # article) follows when typing rests.
         self._pending_preview = self.article_list.current_serial
         self._schedule_preview(wait=True)
+        if self._remember_when_answered:
+            self._remember_when_answered = False
+            self.remember_query()
+
+    @on(SearchAnswered)
+    def _search_answered(self, answer: SearchAnswered) -> None:
+        if answer.number != self._search_number:
+            return  # a later query was asked since: its answer is the one to show
+        self._search_waiting = False
+        self._search_seconds = answer.seconds
+        if answer.error is not None or answer.matches is None:
+            self.show_count()
+            self.filter_bar.show_error(f"search failed: {answer.error}")
+            return
+        request = self._asked
+        assert request is not None
+        query = request.query
+        matches, rows = answer.matches, answer.rows
+        corpus = self.session.corpus
+        # Articles added while it searched, and those it left out as not yet shown (a
+        # narrowing query searches the list's matches only), are matched here.
+        fresh = [*self._unshown_when_asked, *range(answer.version[0], len(corpus.by_serial))]
+        index = self.session.index
+        if fresh and index is not None:
+            matches = matches | (index.search(query, self.state, within=fresh) or set())
+        if fresh or answer.version != corpus.version or request.order != self.order:
+            rows = None  # put in order again, here (or best first)
+        self._show_matches(query, matches, rows)
 
     def clear_filter(self) -> None:
         """Esc in the list: no query, and a way back (u)."""
@@ -407,6 +503,9 @@ class ReaderScreen(FrameHookScreen):
 
     def remember_query(self) -> None:
         """Add the filter bar's query to the history, if it is a good one."""
+        if self._search_waiting:
+            self._remember_when_answered = True  # once its answer is shown
+            return
         text = self.filter_bar.value
         if text.strip() and self.current_query.text == text and self.history.add(text):
             self.jobs.save_history()
@@ -456,7 +555,7 @@ class ReaderScreen(FrameHookScreen):
         """Matches without a score, and a relevance table that may not have them yet
         (a first load, files just added): fill it in a worker, then rank again."""
         corpus = self.session.corpus
-        state = (len(corpus.by_serial), len(corpus.removed))
+        state = corpus.version
         # Once for these articles (never a loop), and not while they still come.
         waiting = self._filling_relevance or self.corpus_loading or state == self._filled_for
         if ranking.unranked and not waiting and not self.session.relevance_filled:
@@ -756,8 +855,8 @@ class ReaderScreen(FrameHookScreen):
     def _state_loaded(self) -> None:
         self.report_state_warnings()
         self.article_list.refresh_marks()
-        if self.current_query.uses_state():
-            self.set_query(self.current_query.text)  # is:read was answered with no marks
+        if self._asked_query.uses_state():
+            self.set_query(self._asked_query.text)  # is:read was answered with no marks
 
     @on(StateSaved)
     def _state_saved(self) -> None:

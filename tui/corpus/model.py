@@ -812,6 +812,12 @@ class Corpus:
             if shown.setdefault(item.path, article) is not article:
                 shown[item.path] = None
 
+    @property
+    def version(self) -> tuple[int, int]:
+        """(articles added, articles removed): it changes whenever the corpus does, so
+        what was worked out from the corpus can tell when it is out of date."""
+        return (len(self.by_serial), len(self.removed))
+
     def period_counts(self) -> Counter[int]:
         """Articles per :func:`period_code`, all of them (kept as they are added, on
         the loading thread: the UI charts every batch without counting 100,000)."""

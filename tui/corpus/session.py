@@ -876,7 +876,7 @@ class CorpusSession:
         and none added since): a ranking's matches without a score then have none to
         get (they matched by a date or a field)."""
         corpus = self.corpus
-        return self._filled_for == (len(corpus.by_serial), len(corpus.removed))
+        return self._filled_for == corpus.version
 
     def fill_relevance(self, progress: Callable[[int], None] | None = None) -> None:
         """Give the relevance ranking every article it lacks, a round at a time
@@ -888,7 +888,7 @@ class CorpusSession:
         if self.writer is not None:
             self.writer.wait_for_load()  # a first load's articles join it once written
         corpus = self.corpus
-        made_for = (len(corpus.by_serial), len(corpus.removed))
+        made_for = corpus.version
         while True:
             self.pause()
             if self.store is not None and not self.partial:
@@ -934,7 +934,7 @@ class CorpusSession:
         *again*: articles of a first load get their rows as the store writes them,
         which changes no count)."""
         corpus = self.corpus
-        made_for = (len(corpus.by_serial), len(corpus.removed))
+        made_for = corpus.version
         known = self._serial_of_row
         if known is not None and known[0] == made_for and not again:
             return known[1]
@@ -982,7 +982,7 @@ class CorpusSession:
         self.fill_relevance()
         corpus = self.corpus
         with self._facets_lock:
-            made_for = (len(corpus.by_serial), len(corpus.removed))
+            made_for = corpus.version
             built = self._facet_index
             if built is None or built[0] != made_for:
                 names = self._to_serials(self._relevance().names())
