@@ -333,7 +333,7 @@ ROWS: list[Row] = [
         after_load=True,
     ),
     Row(
-        "filter keystroke → the typed text on screen p50 / p95 (re-open: p95)",
+        "filter keystroke → the typed text and its list on screen p50 / p95 (re-open: p95)",
         lambda f, r: (
             f"{millis(f['filter_shown_p50'])} / {millis(f['filter_shown_p95'])}"
             + (f" (re-open: {millis(f['reopen_filter_shown_p95'])})" if f["reopen_n"] else "")

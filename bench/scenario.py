@@ -28,6 +28,9 @@ from .wire import key
 
 LOADING = "loading"
 """The header says ``loading… N files read`` until the whole corpus is in (tui/app.py)."""
+SEARCHING = "searching"
+"""The filter bar says ``searching…`` by its count while the search thread works
+(tui/screen.py): the list is still the last query's."""
 FILES_READ = re.compile(r"loading\W+([\d,]+) files read")
 
 
@@ -504,7 +507,10 @@ def _filter(settings: Settings, session: PtySession, run: AppRun) -> None:
             echoed = _echo(prefix)
 
             def shown(echoed: Callable[[str], bool] = echoed) -> bool:
-                return echoed(session.line(1))
+                # The text and its answer: a search in the reader's search thread shows
+                # "searching…" by the count until the list is its answer.
+                line = session.line(1)
+                return echoed(line) and SEARCHING not in line
 
             frame = session.measure(
                 char.encode("utf-8"),
