@@ -529,11 +529,12 @@ done); its time is that of its last byte, so the quiet window is never counted.
   header says loading, key to the highlight moving.
 - *Filter*: `/`, then each word typed one character at a time (p50/p95 over all
   keystrokes); key to the end of the frame with the echo, count and list. *The typed text
-  and its list on screen*: key to the chunk that shows the text without "searching…"
-  beside the count (a slow search runs in the reader's search thread, which says so
-  until the list is its answer), not waiting for the app to stop computing: work in
-  the background, such as the store's writing after a load, keeps the first figure
-  open though the screen has answered.
+  and its list on screen*: key to the chunk after which the filter line (the text and
+  its count) stops changing, not waiting for the app to stop computing: work in the
+  background, such as the store's writing after a load, keeps the first figure open
+  though the screen has answered. A slow search runs in the reader's search thread,
+  which shows "searching…" by the old count until the count and list of its answer
+  come, in one frame.
 - *↓ held*: from the top, ↓ every {interval} ms (under the app's preview debounce, so
   each press is the list alone; the first press, from rest, is not counted); key to the
   highlight moving, bytes until the next press. *Scrolls*: the same from the last

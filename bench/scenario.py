@@ -507,20 +507,36 @@ def _filter(settings: Settings, session: PtySession, run: AppRun) -> None:
             echoed = _echo(prefix)
 
             def shown(echoed: Callable[[str], bool] = echoed) -> bool:
-                # The text and its answer: a search in the reader's search thread shows
-                # "searching…" by the count until the list is its answer.
-                line = session.line(1)
-                return echoed(line) and SEARCHING not in line
+                return echoed(session.line(1))
 
-            frame = session.measure(
-                char.encode("utf-8"),
-                until=shown,
-                quiet=settings.filter_quiet,
-                timeout=settings.timeout,
-                what=f"the filter bar to show {prefix!r}",
-            )
+            # The filter line as each chunk leaves it: the typed text and its count are
+            # shown once it stops changing (a search in the reader's search thread shows
+            # "searching…" by the old count until its answer; the list comes with the
+            # count, in the same frame).
+            states: list[tuple[float, str]] = []
+
+            def note(moment: float, states: list[tuple[float, str]] = states) -> None:
+                line = session.line(1)
+                if not states or states[-1][1] != line:
+                    states.append((moment, line))
+
+            session.on_chunk.append(note)
+            try:
+                frame = session.measure(
+                    char.encode("utf-8"),
+                    until=shown,
+                    quiet=settings.filter_quiet,
+                    timeout=settings.timeout,
+                    what=f"the filter bar to show {prefix!r}",
+                )
+            finally:
+                session.on_chunk.remove(note)
+            answered = None  # the answer never came: not a time to count
+            if frame.shown is not None and states and SEARCHING not in states[-1][1]:
+                answered = max(frame.shown, states[-1][0] - frame.sent)
             counted = session.count()
-            samples.append(Sample.of(frame, note=f"{prefix} -> {counted[0] if counted else '?'}"))
+            note_text = f"{prefix} -> {counted[0] if counted else '?'}"
+            samples.append(Sample(answered, frame.done, frame.nbytes, frame.lines, note_text))
         run.filter[word] = samples
         counted = session.count()
         run.matches[word] = counted[0] if counted else None

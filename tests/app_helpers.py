@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from tui.app import BroadsheetApp
+from tui.corpus.query import Query
+from tui.corpus.session import CorpusSession
 from tui.corpus.state import ReadState
 
 SEEDS = "seeds"
@@ -63,3 +67,33 @@ def notifications(app: BroadsheetApp) -> list[str]:
 
     app.notify = notify  # type: ignore[method-assign]
     return said
+
+
+class Gate:
+    """Holds each search made in the search thread once it is made, until opened;
+    notes the queries it was asked."""
+
+    def __init__(self) -> None:
+        self.open = threading.Event()
+        self.asked: list[str] = []
+        self.entered = threading.Event()
+
+
+def hold_thread_searches(monkeypatch: pytest.MonkeyPatch, hold: float = 20.0) -> Gate:
+    """Send every search to the reader's search thread, and hold it there (see Gate)
+    for at most *hold* seconds: what changes meanwhile, the answer does not know. Open
+    the gate before the test ends (the app's exit waits for the thread)."""
+    monkeypatch.setattr("tui.screen.SEARCH_IN_THREAD_AFTER", -1.0)
+    held = Gate()
+    real = CorpusSession.search
+
+    def search(self: CorpusSession, query: Query, *args: Any, **kwargs: Any) -> Any:
+        found = real(self, query, *args, **kwargs)
+        if threading.current_thread() is not threading.main_thread():
+            held.asked.append(query.text)
+            held.entered.set()
+            held.open.wait(hold)
+        return found
+
+    monkeypatch.setattr(CorpusSession, "search", search)
+    return held

@@ -5,7 +5,6 @@ the last is searched."""
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,39 +12,16 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from tui.corpus.query import Query, parse_query
-from tui.corpus.session import CorpusSession
+from tui.corpus.query import parse_query
 
-from .app_helpers import make_app, settle
+from .app_helpers import Gate, hold_thread_searches, make_app, settle
 
 pytestmark = pytest.mark.usefixtures("in_repo")
 
 
-class Gate:
-    """Holds every search made off the UI thread until opened; notes what was asked."""
-
-    def __init__(self) -> None:
-        self.open = threading.Event()
-        self.asked: list[str] = []
-        self.entered = threading.Event()
-
-
 @pytest.fixture
 def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
-    monkeypatch.setattr("tui.screen.SEARCH_IN_THREAD_AFTER", -1.0)  # every search
-    held = Gate()
-    real = CorpusSession.search
-
-    def search(self: CorpusSession, query: Query, *args: Any, **kwargs: Any) -> Any:
-        found = real(self, query, *args, **kwargs)
-        if threading.current_thread() is not threading.main_thread():
-            # Held once searched: what changes meanwhile, the answer does not know.
-            held.asked.append(query.text)
-            held.entered.set()
-            assert held.open.wait(20), "the test never opened the gate"
-        return found
-
-    monkeypatch.setattr(CorpusSession, "search", search)
+    held = hold_thread_searches(monkeypatch)
     yield held
     held.open.set()  # a failed test leaves no thread waiting
 

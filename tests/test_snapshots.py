@@ -9,8 +9,9 @@ only for an intended change, after looking at it (see the README).
 from __future__ import annotations
 
 import pytest
+from textual.pilot import Pilot
 
-from .app_helpers import drive, make_app, settle
+from .app_helpers import drive, hold_thread_searches, make_app, settle
 
 pytestmark = pytest.mark.usefixtures("in_repo")
 
@@ -126,3 +127,23 @@ def test_relevance_screen(snap_compare, screen: str, size: tuple[int, int]) -> N
     query = "pakistan russia" if screen == "relevance_snippets" else ""
     app = make_app(query=query)
     assert snap_compare(app, terminal_size=size, run_before=RELEVANCE_SCREENS[screen])
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_searching_screen(  # type: ignore[no-untyped-def]
+    snap_compare, size: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A search in the search thread (a big collection's): the typed text is shown, the
+    # list is still the last answer, and the count says so.
+    # Held long enough for the picture; the app's exit then waits for the rest.
+    gate = hold_thread_searches(monkeypatch, hold=3.0)
+
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("slash", *"putin")
+        await pilot.pause(0.2)
+
+    try:
+        assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+    finally:
+        gate.open.set()
