@@ -467,14 +467,15 @@ class ReaderScreen(FrameHookScreen):
             self.show_count()
             self.filter_bar.show_error(f"search failed: {answer.error}")
             return
-        request = self._asked
+        request, self._asked = self._asked, None  # its matches to narrow are let go
         assert request is not None
+        unshown, self._unshown_when_asked = self._unshown_when_asked, []
         query = request.query
         matches, rows = answer.matches, answer.rows
         corpus = self.session.corpus
         # Articles added while it searched, and those it left out as not yet shown (a
         # narrowing query searches the list's matches only), are matched here.
-        fresh = [*self._unshown_when_asked, *range(answer.version[0], len(corpus.by_serial))]
+        fresh = [*unshown, *range(answer.version[0], len(corpus.by_serial))]
         index = self.session.index
         if fresh and index is not None:
             matches = matches | (index.search(query, self.state, within=fresh) or set())
