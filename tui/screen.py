@@ -68,10 +68,11 @@ PREVIEW_DELAY = 0.12
 BATCH_REST = 0.25
 """Seconds without input before loaded batches join the list (see _show_batches_at_rest)."""
 
-SEARCH_IN_THREAD_AFTER = 0.05
+SEARCH_IN_THREAD_AFTER = 0.1
 """A search that took longer than this sends the next ones to the search thread (see
-:meth:`ReaderScreen._search_in_thread`): at 100,000 articles a first letter takes
-~30-60 ms, at a million ~0.5 s."""
+:meth:`ReaderScreen._search_in_thread`): at a million articles a first letter takes
+~0.5 s. At 100,000 (30-70 ms) searching here is better: with 50 ms, half the keys went
+to the thread, and a key's list came a frame later (p95 73-151 ms against 70 ms)."""
 
 SEARCH_IN_THREAD_FROM = 250_000
 """Collections this large search in the thread from the first key."""
