@@ -14,7 +14,7 @@ from tui.corpus.state import ReadState
 from tui.widgets import glyphs_for_terminal
 from tui.widgets.glyphs import CONSOLE
 
-from .app_helpers import settle
+from .app_helpers import hold_thread_searches, settle
 
 SCENES = {
     "start": (),
@@ -76,3 +76,20 @@ async def test_every_character_on_the_console_is_ascii(
         lines = ["".join(segment.text for segment in strip) for strip in strips]
     odd = sorted({char for line in lines for char in line if not char.isascii()})
     assert not odd, f"{scene}: {odd}\n" + "\n".join(lines)
+
+
+async def test_the_search_threads_note_on_the_console_is_ascii(
+    ascii_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = hold_thread_searches(monkeypatch)
+    app = BroadsheetApp(
+        [str(ascii_folder)], state=ReadState.open(enabled=False), glyphs=CONSOLE, watch=False
+    )
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("slash", *"news")
+            await pilot.pause(0.2)
+            assert app.filter_bar.status.endswith("searching...")
+    finally:
+        gate.open.set()

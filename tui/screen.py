@@ -321,7 +321,7 @@ class ReaderScreen(FrameHookScreen):
             first, last = span
             parts.append(f"{first.iso()} {self.glyphs.dash} {last.iso()}")
         if self.corpus_loading:
-            parts.append(f"loading… {self.files_read:,} files read")
+            parts.append(f"loading{self.glyphs.ellipsis} {self.files_read:,} files read")
         elif self.skipped:
             parts.append(f"{len(self.skipped)} skipped")
         changes = self.ledger.note()
@@ -378,9 +378,9 @@ class ReaderScreen(FrameHookScreen):
 
     def show_count(self, note: str = "") -> None:
         if self._search_waiting:
-            note = "searching…"
+            note = f"searching{self.glyphs.ellipsis}"
         elif self.corpus_loading:
-            note = "loading…"
+            note = f"loading{self.glyphs.ellipsis}"
         elif self.ranking is not None:
             note = "best first"
             if self.ranking.unranked and self._filling_relevance:
