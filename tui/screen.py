@@ -415,14 +415,20 @@ class ReaderScreen(FrameHookScreen):
             self._asked = request
             self._search_waiting = True
             self._unshown_when_asked = list(self._unshown) if within is not None else []
-            self.jobs.search(request)
             self.show_count()
+            # Once the typed text is drawn: the search, begun at once, held the GIL for
+            # long calls into C (building a set of a million ints) while the frame waited.
+            self.call_after_refresh(self._ask_search_thread, request)
             return
         self._search_waiting = False
         started = time.perf_counter()
         result = self.session.search(query, self.state, within=within)
         self._show_matches(query, result)
         self._search_seconds = time.perf_counter() - started
+
+    def _ask_search_thread(self, request: SearchRequest) -> None:
+        if request.number == self._search_number:  # not overtaken while the frame was drawn
+            self.jobs.search(request)
 
     def _search_in_thread(self, query: Query) -> bool:
         """Whether *query* is searched in the search thread, not while its key is
