@@ -381,6 +381,12 @@ class Background:
             self._searching = True
         self._run(self._answer_searches, "search")
 
+    @property
+    def searching(self) -> bool:
+        """The search thread is running (only the UI thread starts it)."""
+        with self._search_lock:
+            return self._searching
+
     def _answer_searches(self) -> None:
         screen = self.screen
         session = screen.session

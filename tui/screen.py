@@ -140,11 +140,10 @@ class ReaderScreen(FrameHookScreen):
         self._asked_query: Query = self.current_query
         """The last query typed (the search thread may not have answered it yet)."""
         self._asked: SearchRequest | None = None
-        """The last query sent to the search thread."""
+        """The query sent to the search thread whose answer the list waits for (None:
+        the list shows the last query's matches)."""
         self._search_number = 0
         """Counts the queries typed: only the last one's answer is shown."""
-        self._search_waiting = False
-        """The list shows an older query's matches until the search thread answers."""
         self._search_seconds = 0.0
         """How long the last search took (see :meth:`_search_in_thread`)."""
         self._unshown_when_asked: list[int] = []
@@ -307,9 +306,13 @@ class ReaderScreen(FrameHookScreen):
         index = self.session.index
         if self.matches is not None and added and index is not None:
             found = index.search(self.current_query, self.state, within=added)
-            if found:
-                # A new set, never this one changed: the search thread may be reading it.
+            if not found:
+                return
+            if self.jobs.searching:
+                # A new set, not this one changed: the search thread may be reading it.
                 self.matches = self.matches | found
+            else:
+                self.matches |= found  # no copy of up to a million serials a batch
 
     def update_header(self) -> None:
         corpus = self.session.corpus
@@ -377,7 +380,7 @@ class ReaderScreen(FrameHookScreen):
             self.timeline.set_rows(rows, corpus.periods, every)
 
     def show_count(self, note: str = "") -> None:
-        if self._search_waiting:
+        if self._asked is not None:
             note = f"searching{self.glyphs.ellipsis}"
         elif self.corpus_loading:
             note = f"loading{self.glyphs.ellipsis}"
@@ -386,7 +389,7 @@ class ReaderScreen(FrameHookScreen):
             if self.ranking.unranked and self._filling_relevance:
                 more = f"{self.ranking.unranked:,} more{self.glyphs.ellipsis}"
                 note = f"best first (ranking {more})"
-        busy = self.corpus_loading or self._search_waiting
+        busy = self.corpus_loading or self._asked is not None
         self.filter_bar.show_count(
             len(self.article_list.rows), len(self.session.corpus), note, busy=busy
         )
@@ -401,7 +404,7 @@ class ReaderScreen(FrameHookScreen):
             query = parse_query(text)
         except QueryError as error:
             self._search_number += 1  # an answer on its way is for text no longer there
-            self._search_waiting = False
+            self._asked = None
             self.filter_bar.show_error(str(error))
             return
         shown, within = self.current_query, None
@@ -413,14 +416,13 @@ class ReaderScreen(FrameHookScreen):
             order = None if self.by_relevance else self.order
             request = SearchRequest(self._search_number, query, within, order)
             self._asked = request
-            self._search_waiting = True
             self._unshown_when_asked = list(self._unshown) if within is not None else []
             self.show_count()
             # Once the typed text is drawn: the search, begun at once, held the GIL for
             # long calls into C (building a set of a million ints) while the frame waited.
             self.call_after_refresh(self._ask_search_thread, request)
             return
-        self._search_waiting = False
+        self._asked = None
         started = time.perf_counter()
         result = self.session.search(query, self.state, within=within)
         self._show_matches(query, result)
@@ -468,13 +470,12 @@ class ReaderScreen(FrameHookScreen):
     def _search_answered(self, answer: SearchAnswered) -> None:
         if answer.number != self._search_number:
             return  # a later query was asked since: its answer is the one to show
-        self._search_waiting = False
+        request, self._asked = self._asked, None  # its matches to narrow are let go
         self._search_seconds = answer.seconds
         if answer.error is not None or answer.matches is None:
             self.show_count()
             self.filter_bar.show_error(f"search failed: {answer.error}")
             return
-        request, self._asked = self._asked, None  # its matches to narrow are let go
         assert request is not None
         unshown, self._unshown_when_asked = self._unshown_when_asked, []
         query = request.query
@@ -511,7 +512,7 @@ class ReaderScreen(FrameHookScreen):
 
     def remember_query(self) -> None:
         """Add the filter bar's query to the history, if it is a good one."""
-        if self._search_waiting:
+        if self._asked is not None:
             self._remember_when_answered = True  # once its answer is shown
             return
         text = self.filter_bar.value
