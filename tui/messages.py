@@ -3,6 +3,7 @@ shared with the thread that made them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from textual.message import Message
@@ -99,15 +100,16 @@ class FacetsCounted(Message):
 
 class SearchAnswered(Message):
     """The search thread answered query ``number`` (see ``ReaderScreen.set_query``):
-    its matches, its rows in the order asked (None: not worked out there), and the
-    corpus's :attr:`~tui.corpus.model.Corpus.version` they were worked out at; or the
-    reason it failed."""
+    its matches, its rows in the order asked (None: not worked out there; many rows are
+    picked out of the matches as they are read, which the thread leaves alone once
+    posted), and the corpus's :attr:`~tui.corpus.model.Corpus.version` they were worked
+    out at; or the reason it failed."""
 
     def __init__(
         self,
         number: int,
         matches: set[int] | None,
-        rows: list[int] | None,
+        rows: Sequence[int] | None,
         version: tuple[int, int],
         seconds: float,
         error: str | None = None,

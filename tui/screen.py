@@ -334,7 +334,7 @@ class ReaderScreen(FrameHookScreen):
 
     # --- rows and the query ----------------------------------------------------
 
-    def _ordered_rows(self) -> list[int]:
+    def _ordered_rows(self) -> Sequence[int]:
         """The rows to list: by date, or best first when asked (o) and the query has
         words to rank by."""
         self.ranking = None
@@ -346,7 +346,7 @@ class ReaderScreen(FrameHookScreen):
                 return ranking.rows
         return self.session.rows(self.order, self.matches)
 
-    def show_rows(self, keep: int | None, rows: list[int] | None = None) -> None:
+    def show_rows(self, keep: int | None, rows: Sequence[int] | None = None) -> None:
         """List the current matches (*rows*: those in date order, put so already)."""
         if rows is None:
             rows = self._ordered_rows()
@@ -372,7 +372,7 @@ class ReaderScreen(FrameHookScreen):
         if not rows:
             self.show_article(None)
 
-    def _chart(self, rows: list[int]) -> None:
+    def _chart(self, rows: Sequence[int]) -> None:
         """Bring the timeline up to date with *rows* (when it is shown)."""
         if self.show_timeline:
             corpus = self.session.corpus
@@ -446,7 +446,7 @@ class ReaderScreen(FrameHookScreen):
         )
 
     def _show_matches(
-        self, query: Query, matches: set[int] | None, rows: list[int] | None = None
+        self, query: Query, matches: set[int] | None, rows: Sequence[int] | None = None
     ) -> None:
         """Make *query* the current one, with its *matches* (and their *rows*, when
         put in order already)."""

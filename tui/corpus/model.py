@@ -18,6 +18,7 @@ from .dates import DATE_ORIGINS, ArticleDate, period_code
 from .files import Skipped, SourceText, discover, read_source, resolve_display_path
 from .lazyre import LazyPattern
 from .parse import ParsedText, parse_text
+from .rows import PickedRows
 from .safe import neutralise, neutralise_line
 
 SortOrder = Literal["newest", "oldest"]
@@ -834,22 +835,23 @@ class Corpus:
         with self._lock:
             return self._order(order).serials
 
-    def in_order(self, subset: Collection[int], order: SortOrder = "newest") -> list[int]:
+    def in_order(self, subset: Collection[int], order: SortOrder = "newest") -> Sequence[int]:
         """The serials of *subset* (a search's matches) in display order.
 
         A Python loop over the whole order testing membership cost ~33 ms at 100,000
         articles, on every keystroke. A few matches are instead sorted by their
         positions (kept per order until the corpus changes); many are picked out of the
-        order by ``filter`` with the set's own ``__contains__``, a loop in C (~5 ms).
-        Serials not (yet) in the corpus are left out.
+        order by ``filter`` with the set's own ``__contains__``, a loop in C, as far as
+        they are read (:class:`PickedRows`). Serials not (yet) in the corpus are left
+        out. *subset* must not change while the rows are read.
         """
         with self._lock:
             kept = self._order(order)
             serials = kept.serials
+            removed = self.removed  # the search index still finds removed articles
             if len(subset) * 8 < len(serials):
                 ranks = kept.ranks()
                 known = len(ranks)
-                removed = self.removed  # the search index still finds removed articles
                 return sorted(
                     (
                         serial
@@ -858,7 +860,8 @@ class Corpus:
                     ),
                     key=ranks.__getitem__,
                 )
-            return list(filter(subset.__contains__, serials))
+            picked = PickedRows.of(serials, subset, kept.covered, removed)
+            return list(filter(subset.__contains__, serials)) if picked is None else picked
 
     def ordered(self, order: SortOrder = "newest") -> list[Article]:
         if order == "newest":

@@ -833,8 +833,8 @@ class CorpusSession:
             return None if query.is_empty() else set()
         return self.index.search(query, state, within=within)  # type: ignore[arg-type]
 
-    def rows(self, order: SortOrder, matches: set[int] | None) -> list[int]:
-        """Serials to list, in *order*: all, or *matches*."""
+    def rows(self, order: SortOrder, matches: set[int] | None) -> Sequence[int]:
+        """Serials to list, in *order*: all, or *matches* (picked as they are read)."""
         if matches is None:
             return self.corpus.serials(order)
         return self.corpus.in_order(matches, order)

@@ -118,7 +118,7 @@ class ArticleList(LineView):
         super().__init__(glyphs=glyphs, name=name, id=id, classes=classes)
         self._on_highlight = on_highlight
         self._on_select = on_select
-        self.rows: list[int] = []
+        self.rows: Sequence[int] = []
         """Serials of the articles shown, in display order."""
         self.articles: Sequence[Article] = ()
         """All articles by serial (the corpus' ``by_serial``)."""
@@ -143,7 +143,7 @@ class ArticleList(LineView):
 
     # --- data in ---------------------------------------------------------------
 
-    def set_rows(self, rows: list[int], keep: int | None = None, notice: str = "") -> None:
+    def set_rows(self, rows: Sequence[int], keep: int | None = None, notice: str = "") -> None:
         """Show *rows*; keep the cursor on serial *keep* when it is still there.
 
         The kept cursor also keeps its place on screen, and only the lines that now

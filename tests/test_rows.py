@@ -1,0 +1,136 @@
+"""PickedRows: many matches in display order, picked only as far as they are read.
+
+Every way the reader reads rows (by index from either end, slices, ``in``, ``index``,
+iteration, equality) must give exactly what picking the whole order at once gives.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tui.corpus.model import Article, Corpus
+from tui.corpus.rows import PickedRows
+
+
+def _order_and_matches(size: int, share: float, seed: int) -> tuple[list[int], set[int]]:
+    rng = random.Random(seed)
+    order = list(range(size))
+    rng.shuffle(order)
+    return order, {serial for serial in range(size) if rng.random() < share}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    size=st.integers(0, 3000),
+    share=st.floats(0.0, 1.0),
+    seed=st.integers(0, 2**16),
+    reads=st.lists(st.integers(-3000, 3000), max_size=12),
+)
+def test_rows_read_in_any_order_are_the_whole_pick(
+    size: int, share: float, seed: int, reads: list[int]
+) -> None:
+    order, matches = _order_and_matches(size, share, seed)
+    want = [serial for serial in order if serial in matches]
+    rows = PickedRows(order, matches, len(want))
+    assert len(rows) == len(want)
+    for position in reads:  # the list reads a row here and there, from either end
+        if -len(want) <= position < len(want):
+            assert rows[position] == want[position]
+        else:
+            with pytest.raises(IndexError):
+                rows[position]
+    assert list(rows) == want
+    assert rows == want and want == rows
+    assert rows != [*want, -1]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    size=st.integers(1, 2000),
+    seed=st.integers(0, 2**16),
+    start=st.integers(-2100, 2100) | st.none(),
+    stop=st.integers(-2100, 2100) | st.none(),
+    step=st.sampled_from([None, 1, 2, -1, -3]),
+)
+def test_slices_of_fresh_rows_are_the_whole_picks(
+    size: int, seed: int, start: int | None, stop: int | None, step: int | None
+) -> None:
+    order, matches = _order_and_matches(size, 0.4, seed)
+    want = [serial for serial in order if serial in matches]
+    rows = PickedRows(order, matches, len(want))  # nothing picked yet: the slice picks
+    assert rows[start:stop:step] == want[start:stop:step]
+
+
+def test_membership_and_position_pick_only_as_far_as_the_row() -> None:
+    order, matches = _order_and_matches(200_000, 0.5, 7)
+    want = [serial for serial in order if serial in matches]
+    rows = PickedRows(order, matches, len(want))
+    assert rows.index(want[3]) == 3
+    assert want[3] in rows
+    assert "picked" in repr(rows) and int(repr(rows).split(", ")[1].split()[0]) < 10_000
+    unmatched = next(serial for serial in order if serial not in matches)
+    assert unmatched not in rows
+    with pytest.raises(ValueError):
+        rows.index(unmatched)
+    assert rows.index(want[-1]) == len(want) - 1  # the last: everything picked by now
+    with pytest.raises(ValueError):
+        rows.index(want[5], 6)
+
+
+def test_a_removed_match_is_neither_counted_nor_listed() -> None:
+    order, matches = [4, 2, 0, 3], {0, 1, 2, 3, 4}  # 1 was removed: not in the order
+    rows = PickedRows.of(order, matches, known=5, removed={1})
+    assert rows is not None
+    assert len(rows) == 4 and list(rows) == [4, 2, 0, 3]
+    assert 1 not in rows
+    with pytest.raises(ValueError):
+        rows.index(1)
+
+
+def test_a_match_the_order_does_not_hold_yet_leaves_picking_to_the_caller() -> None:
+    assert PickedRows.of([1, 0], {0, 1, 2}, known=2, removed=()) is None
+    assert PickedRows.of([1, 0], {0, -1}, known=2, removed=()) is None
+
+
+def test_two_threads_reading_at_once_see_one_pick() -> None:
+    order, matches = _order_and_matches(300_000, 0.3, 3)
+    want = [serial for serial in order if serial in matches]
+    rows = PickedRows(order, matches, len(want))
+    seen: list[list[int]] = []
+
+    def read(stride: int) -> None:
+        seen.append([rows[position] for position in range(0, len(want), stride)])
+
+    threads = [threading.Thread(target=read, args=(stride,)) for stride in (1, 7)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(map(len, seen)) == sorted([len(want[::7]), len(want)])
+    assert all(found in (want, want[::7]) for found in seen)
+
+
+def test_the_corpus_picks_many_matches_lazily_and_few_at_once() -> None:
+    corpus = Corpus("x")
+    corpus.add(
+        Article(
+            key=f"k{serial}", id=f"i{serial}", path=f"p/{serial:05d}.txt", title="t",
+            title_source="header", date=None, date_text=None, date_line=None, source=None,
+            author=None, words=1, body=b"x",
+        )
+        for serial in range(1000)
+    )  # fmt: skip
+    everything = corpus.serials()
+    many = set(range(0, 1000, 2))
+    rows = corpus.in_order(many)
+    assert isinstance(rows, PickedRows)
+    assert rows == [serial for serial in everything if serial in many]
+    few = {3, 999, 500}
+    assert corpus.in_order(few) == [serial for serial in everything if serial in few]
+    unknown = many | {1000}  # not in the corpus yet: left out, all picked at once
+    assert corpus.in_order(unknown) == rows and not isinstance(corpus.in_order(unknown), PickedRows)
