@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import os
 import re
 import sqlite3
@@ -259,17 +260,24 @@ def candidate_expression(query: Query) -> str | None:
 
 def stored_matches(
     connection: sqlite3.Connection, table: str, shards: Iterable[int], expression: str
-) -> Iterator[str]:
+) -> Iterator[list[int]]:
     """The rowids a store's FTS5 tables (``table_N``, N in *shards*) find for
-    *expression*, comma-joined, a string a shard: one string parsed in C beats
-    building a tuple a row."""
+    *expression*, a list a shard (never empty)."""
     for number in shards:
         name = f"{table}_{number}"
         joined = connection.execute(
             f"SELECT group_concat(rowid) FROM {name} WHERE {name} MATCH ?", (expression,)
         ).fetchone()[0]
         if joined:
-            yield joined
+            yield rowid_list(joined)
+
+
+def rowid_list(joined: str) -> list[int]:
+    """The rowids of a ``group_concat(rowid)``. One string a shard, read in C, beats
+    building a tuple a row; and the JSON parser reads it 1.8× faster than
+    ``map(int, joined.split(","))`` (80 against 141 ms for 956,000 rowids, a broad
+    first letter at a million articles)."""
+    return json.loads(f"[{joined}]")
 
 
 def _any_of(terms: Iterable[TextTerm]) -> str:
@@ -1079,7 +1087,7 @@ class SearchIndex:
                 for shard in self._shards
             ]
             joined = ",".join(part for part in parts if part)
-            found = frozenset(map(int, joined.split(","))) if joined else frozenset()
+            found = frozenset(rowid_list(joined)) if joined else frozenset()
             if self._stored is not None:
                 found = found | self._match_stored(table, expression)
         self._cache[key] = found
@@ -1096,20 +1104,16 @@ class SearchIndex:
         translation = self._serial_of_row
         size = len(translation)
         found: set[int] = set()
-        for joined in stored_matches(connection, table, self._stored_shards, expression):
-            count = joined.count(",") + 1
+        for rows in stored_matches(connection, table, self._stored_shards, expression):
             before = len(found)
-            rows = map(int, joined.split(","))
             found.update(translation[row] for row in rows if row < size)
-            if len(found) - before < count and count <= _UNREAD_HITS:
-                self._note_unread(joined, translation, size)  # a re-open reading
+            if len(found) - before < len(rows) <= _UNREAD_HITS:
+                self._note_unread(rows, translation, size)  # a re-open reading
         found.discard(-1)
         return frozenset(found)
 
-    def _note_unread(self, joined: str, translation: array[int], size: int) -> None:
-        unread = [
-            row for row in map(int, joined.split(",")) if row >= size or translation[row] < 0
-        ]
+    def _note_unread(self, rows: list[int], translation: array[int], size: int) -> None:
+        unread = [row for row in rows if row >= size or translation[row] < 0]
         with self._hits_lock:
             if len(self._unread_hits) + len(unread) <= _UNREAD_HITS:
                 self._unread_hits.update(unread)

@@ -581,8 +581,8 @@ class Store:
     def matching_rows(self, expression: str) -> set[int]:
         """Rows of the articles whose title and body FTS5 finds for *expression*."""
         rows: set[int] = set()
-        for joined in stored_matches(self.search_connection(), "words", range(SHARDS), expression):
-            rows.update(map(int, joined.split(",")))
+        for found in stored_matches(self.search_connection(), "words", range(SHARDS), expression):
+            rows.update(found)
         return rows
 
     def identities(self) -> dict[bytes, tuple[int, int, int]]:
