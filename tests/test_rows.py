@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import threading
+from collections import Counter
 
 import pytest
 from hypothesis import given, settings
@@ -36,7 +37,7 @@ def test_rows_read_in_any_order_are_the_whole_pick(
 ) -> None:
     order, matches = _order_and_matches(size, share, seed)
     want = [serial for serial in order if serial in matches]
-    rows = PickedRows(order, matches, len(want))
+    rows = PickedRows(order, matches)
     assert len(rows) == len(want)
     for position in reads:  # the list reads a row here and there, from either end
         if -len(want) <= position < len(want):
@@ -62,14 +63,14 @@ def test_slices_of_fresh_rows_are_the_whole_picks(
 ) -> None:
     order, matches = _order_and_matches(size, 0.4, seed)
     want = [serial for serial in order if serial in matches]
-    rows = PickedRows(order, matches, len(want))  # nothing picked yet: the slice picks
+    rows = PickedRows(order, matches)  # nothing picked yet: the slice picks
     assert rows[start:stop:step] == want[start:stop:step]
 
 
 def test_membership_and_position_pick_only_as_far_as_the_row() -> None:
     order, matches = _order_and_matches(200_000, 0.5, 7)
     want = [serial for serial in order if serial in matches]
-    rows = PickedRows(order, matches, len(want))
+    rows = PickedRows(order, matches)
     assert rows.index(want[3]) == 3
     assert want[3] in rows
     assert "picked" in repr(rows) and int(repr(rows).split(", ")[1].split()[0]) < 10_000
@@ -92,6 +93,19 @@ def test_a_removed_match_is_neither_counted_nor_listed() -> None:
         rows.index(1)
 
 
+def test_rows_are_counted_by_value_from_the_matches_less_the_removed() -> None:
+    order, matches = _order_and_matches(5000, 0.6, 11)
+    removed = set(list(matches)[:40])
+    order = [serial for serial in order if serial not in removed]
+    periods = [serial % 13 for serial in range(5000)]
+    rows = PickedRows.of(order, matches, known=5000, removed=removed)
+    assert rows is not None
+    counts = rows.counts_of(periods)
+    assert counts == Counter(periods[serial] for serial in order if serial in matches)
+    assert 0 not in counts.values()
+    assert "0 picked" in repr(rows)  # counted without picking a row
+
+
 def test_a_match_the_order_does_not_hold_yet_leaves_picking_to_the_caller() -> None:
     assert PickedRows.of([1, 0], {0, 1, 2}, known=2, removed=()) is None
     assert PickedRows.of([1, 0], {0, -1}, known=2, removed=()) is None
@@ -100,7 +114,7 @@ def test_a_match_the_order_does_not_hold_yet_leaves_picking_to_the_caller() -> N
 def test_two_threads_reading_at_once_see_one_pick() -> None:
     order, matches = _order_and_matches(300_000, 0.3, 3)
     want = [serial for serial in order if serial in matches]
-    rows = PickedRows(order, matches, len(want))
+    rows = PickedRows(order, matches)
     seen: list[list[int]] = []
 
     def read(stride: int) -> None:

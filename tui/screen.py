@@ -30,6 +30,7 @@ from .corpus.foreground import Foreground
 from .corpus.history import HistoryWalk, QueryHistory
 from .corpus.query import Query, QueryError, parse_query
 from .corpus.relevance import Ranking
+from .corpus.rows import PickedRows
 from .corpus.safe import neutralise_line
 from .corpus.session import CorpusSession
 from .corpus.settings import ReadingPositions
@@ -376,8 +377,12 @@ class ReaderScreen(FrameHookScreen):
         """Bring the timeline up to date with *rows* (when it is shown)."""
         if self.show_timeline:
             corpus = self.session.corpus
-            every = corpus.period_counts() if self.matches is None else None
-            self.timeline.set_rows(rows, corpus.periods, every)
+            counts = None
+            if self.matches is None:
+                counts = corpus.period_counts()
+            elif isinstance(rows, PickedRows):  # many: counted from the set, not picked
+                counts = rows.counts_of(corpus.periods)
+            self.timeline.set_rows(rows, corpus.periods, counts)
 
     def show_count(self, note: str = "") -> None:
         if self._asked is not None:

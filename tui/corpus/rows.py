@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import threading
+from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
@@ -30,15 +31,19 @@ class PickedRows(Sequence[int]):
     are picked on any thread.
     """
 
-    __slots__ = ("_order", "_matches", "_length", "_picked", "_scanned", "_lock")
+    __slots__ = ("_order", "_matches", "_gone", "_length", "_picked", "_scanned", "_lock")
 
     PICK_AT_LEAST = 2048
     """Order serials tested per pick at least: fewer calls for a row-by-row reader."""
 
-    def __init__(self, order: list[int], matches: Collection[int], length: int) -> None:
+    def __init__(
+        self, order: list[int], matches: Collection[int], gone: Collection[int] = ()
+    ) -> None:
+        """*gone*: the matches *order* leaves out (removed articles)."""
         self._order = order
         self._matches = matches
-        self._length = length
+        self._gone = tuple(gone)
+        self._length = len(matches) - len(self._gone)
         self._picked: list[int] = []
         self._scanned = 0
         self._lock = threading.Lock()
@@ -52,8 +57,7 @@ class PickedRows(Sequence[int]):
         caller picks them all at once then)."""
         if matches and (min(matches) < 0 or max(matches) >= known):
             return None
-        gone = sum(1 for serial in removed if serial in matches)
-        return cls(order, matches, len(matches) - gone)
+        return cls(order, matches, [serial for serial in removed if serial in matches])
 
     def __len__(self) -> int:
         return self._length
@@ -80,6 +84,19 @@ class PickedRows(Sequence[int]):
         if index >= len(picked):
             self._pick(index)
         return picked[index]
+
+    def counts_of(self, values: Sequence[int]) -> Counter[int]:
+        """How many rows have each value of ``values[serial]``, counted over the
+        matches, whose order does not matter, rather than by picking every row: the
+        timeline's months of 383,382 rows at a million take ~27 ms so, against
+        ~250 ms picked."""
+        counts = Counter(map(values.__getitem__, self._matches))
+        for serial in self._gone:
+            value = values[serial]
+            counts[value] -= 1
+            if not counts[value]:
+                del counts[value]
+        return counts
 
     def __contains__(self, serial: object) -> bool:
         # Every match but the removed (left out when the order was made) is listed.

@@ -131,13 +131,14 @@ class Timeline(Widget):
         self,
         rows: Sequence[int],
         periods: Sequence[int],
-        every: Mapping[int, int] | None = None,
+        counted: Mapping[int, int] | None = None,
     ) -> None:
         """Chart the articles of serials *rows*, whose period codes are
-        ``periods[serial]``. *every* is the count of all articles per period, given
-        when *rows* are all of them (no filter: each batch while loading), so that no
-        100,000-row count runs on the UI thread then."""
-        counts = Counter(every if every is not None else map(periods.__getitem__, rows))
+        ``periods[serial]``. *counted* is their count per period when it is known
+        already: the corpus keeps it for all articles (no filter: each batch while
+        loading), and many matches are counted faster from their set than from rows
+        in order, so that no 100,000-row count runs on the UI thread then."""
+        counts = Counter(counted if counted is not None else map(periods.__getitem__, rows))
         counts.pop(UNDATED_PERIOD, None)
         if counts == self._counts and self._layout is not None:
             return  # the same chart: nothing to send
