@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tui.corpus.dates import ArticleDate
 from tui.corpus.model import Article, Corpus
 from tui.corpus.rows import PickedRows
 
@@ -134,7 +135,8 @@ def test_the_corpus_picks_many_matches_lazily_and_few_at_once() -> None:
     corpus.add(
         Article(
             key=f"k{serial}", id=f"i{serial}", path=f"p/{serial:05d}.txt", title="t",
-            title_source="header", date=None, date_text=None, date_line=None, source=None,
+            title_source="header", date_text=None, date_line=None, source=None,
+            date=None if serial % 5 == 0 else ArticleDate(2020 + serial % 3, 1 + serial % 2, None),
             author=None, words=1, body=b"x",
         )
         for serial in range(1000)
@@ -144,7 +146,11 @@ def test_the_corpus_picks_many_matches_lazily_and_few_at_once() -> None:
     rows = corpus.in_order(many)
     assert isinstance(rows, PickedRows)
     assert rows == [serial for serial in everything if serial in many]
-    few = {3, 999, 500}
+    few = {3, 1, 998, 500}  # sorted by their keys: the positions are not made yet
+    assert not corpus._order("newest").has_ranks
+    assert corpus.in_order(few) == [serial for serial in everything if serial in few]
+    assert corpus.in_order(few, "oldest") == [s for s in corpus.serials("oldest") if s in few]
+    corpus.ranks()  # made now: sorted by position, the same rows
     assert corpus.in_order(few) == [serial for serial in everything if serial in few]
     unknown = many | {1000}  # not in the corpus yet: left out, all picked at once
     assert corpus.in_order(unknown) == rows and not isinstance(corpus.in_order(unknown), PickedRows)
