@@ -13,7 +13,7 @@ import functools
 import operator
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -192,10 +192,7 @@ def _walk(
                     symlinked = False
                 (linked if symlinked else subfolders).append(entry.path)
                 continue
-            dot = name.rfind(".")  # os.path.splitext's suffix, without its calls
-            if dot <= 0 or name[dot:].lower() not in ARTICLE_SUFFIXES:
-                continue
-            if name[0] == "." and name[:dot] == "." * dot:
+            if not _article_name(name):
                 continue
             try:
                 file_info = entry.stat(follow_symlinks=True)
@@ -220,8 +217,112 @@ def _walk(
         stack.extend(reversed(subfolders))
 
 
+def _article_name(name: str) -> bool:
+    """Whether a file of this name, found in a folder, is read: an article's suffix,
+    and not a hidden name of dots alone ("..txt")."""
+    dot = name.rfind(".")  # os.path.splitext's suffix, without its calls
+    if dot <= 0 or name[dot:].lower() not in ARTICLE_SUFFIXES:
+        return False
+    return not (name[0] == "." and name[:dot] == "." * dot)
+
+
 _name = operator.attrgetter("name")
 _FORMAT = 0o170000  # stat.S_IFMT's mask
+
+
+class NotPlainFolders(Exception):
+    """:func:`plain_folders` met what only :func:`discover`'s walk handles."""
+
+
+def plain_folders(
+    paths: Iterable[str | os.PathLike[str]], pause: Callable[[], None] | None = None
+) -> Iterator[tuple[str, list[tuple[str, os.stat_result]]]]:
+    """Each folder under the folders *paths*, with its article files and their status:
+    the files :func:`discover_with_status` yields, for a caller that only compares
+    them (``session.changed_files``, which the command line waits for).
+
+    The folders come in discover's order; the files within one do not (unsorted).
+    Leaner than discover's walk: each file is statted relative to its folder's
+    descriptor, a one-name lookup (0.21 against 0.26 s at 100k), and nothing is
+    sorted or reported but folders. Raises :class:`NotPlainFolders` where discover
+    would do more: a path that is not a readable folder, a symbolic link to a folder
+    (discover walks those last, once), a folder reached twice. Files that cannot be
+    read are left out, as discover's :class:`Skipped` are by such a caller; one file
+    under two names is the caller's to notice (discover lists it once). *pause* is
+    called every 512 files.
+    """
+    if os.scandir not in os.supports_fd:
+        raise NotPlainFolders("no listing by descriptor here")
+    seen_dirs: set[tuple[int, int]] = set()
+    for given in paths:
+        root = os.fspath(given)
+        try:
+            info = os.stat(root)
+        except OSError:
+            raise NotPlainFolders(root) from None
+        if not stat.S_ISDIR(info.st_mode) or not os.access(root, os.R_OK | os.X_OK):
+            raise NotPlainFolders(root)
+        stack = [root]
+        while stack:
+            folder = stack.pop()
+            try:
+                descriptor = os.open(folder, _FOLDER_FLAGS)
+            except OSError:
+                continue  # gone or unreadable: discover skips it too
+            try:
+                info = os.fstat(descriptor)
+                if (info.st_dev, info.st_ino) in seen_dirs:
+                    raise NotPlainFolders(folder)
+                seen_dirs.add((info.st_dev, info.st_ino))
+                subfolders, files = _plain_folder(descriptor, pause)
+            except OSError:
+                continue
+            finally:
+                os.close(descriptor)
+            yield folder, files
+            # Popped in name order, as discover's stack is.
+            stack.extend(os.path.join(folder, name) for name in sorted(subfolders, reverse=True))
+
+
+def _plain_folder(
+    descriptor: int, pause: Callable[[], None] | None
+) -> tuple[list[str], list[tuple[str, os.stat_result]]]:
+    """The names of a folder's subfolders, and its article files with their status
+    (:func:`plain_folders`)."""
+    subfolders: list[str] = []
+    files: list[tuple[str, os.stat_result]] = []
+    with os.scandir(descriptor) as entries:
+        for entry in entries:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir(follow_symlinks=True)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if name.startswith("."):
+                    continue
+                try:
+                    symlinked = entry.is_symlink()
+                except OSError:
+                    symlinked = False  # as discover takes it
+                if symlinked:
+                    raise NotPlainFolders(name)
+                subfolders.append(name)
+                continue
+            if not _article_name(name):
+                continue
+            try:
+                file_info = entry.stat(follow_symlinks=True)  # fstatat on the descriptor
+            except OSError:
+                continue
+            if file_info.st_mode & _FORMAT == stat.S_IFREG:
+                files.append((name, file_info))
+                if pause is not None and len(files) % 512 == 0:
+                    pause()
+    return subfolders, files
+
+
+_FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
 
 
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)

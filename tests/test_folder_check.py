@@ -1,0 +1,177 @@
+"""The folder check's lean walk (``plain_folders``) gives the answer discover's walk
+gives: the same files new, changed and gone, in the same order, or it steps aside."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tui.corpus.files import NotPlainFolders, discover_with_status
+from tui.corpus.session import (
+    _changed_by_discovery,
+    _changed_in_plain_folders,
+    changed_files,
+)
+from tui.corpus.store import _Speller
+
+FOLDER_NAMES = ["a", "B", "b", "é", ".hidden", "a-b", "a.b", "z"]
+FILE_NAMES = [
+    "one.txt",
+    "Two.TXT",
+    "three.md",
+    "four.html",
+    "five.htm",
+    "notes.csv",
+    "..txt",
+    ".x.txt",
+    "naïve.md",
+    "a b.txt",
+    "noext",
+]
+UNDECODABLE = b"caf\xe9.txt"
+
+
+def _identities(paths: list[str]) -> dict[bytes, tuple[int, int, int]]:
+    """What a store written now would hold for *paths*."""
+    spell = _Speller()
+    known = {}
+    for found in discover_with_status(paths):
+        if isinstance(found, tuple):
+            path, status = found
+            known[spell(path)] = (status.st_size, status.st_mtime_ns, status.st_ino)
+    return known
+
+
+tree = st.lists(
+    st.tuples(
+        st.lists(st.sampled_from(FOLDER_NAMES), max_size=3),
+        st.sampled_from([*FILE_NAMES, None]),  # None: the undecodable name
+    ),
+    min_size=1,
+    max_size=25,
+)
+changes = st.lists(
+    st.tuples(st.sampled_from(["grow", "touch", "remove", "unsure", "add"]), st.integers(0, 99)),
+    max_size=8,
+)
+
+
+def _make(root: Path, layout: list[tuple[list[str], str | None]]) -> list[Path]:
+    made = []
+    for number, (folders, name) in enumerate(layout):
+        folder = root.joinpath(*folders)
+        folder.mkdir(parents=True, exist_ok=True)
+        raw = os.fsencode(folder) + b"/" + (UNDECODABLE if name is None else os.fsencode(name))
+        with open(raw, "wb") as stream:
+            stream.write(b"Title %d\n\nBody.\n" % number)
+        made.append(Path(os.fsdecode(raw)))
+    return made
+
+
+@settings(max_examples=60, deadline=None)
+@given(layout=tree, edits=changes, as_typed=st.sampled_from(["relative", "absolute", "slash"]))
+def test_the_lean_walk_answers_as_discover_does(
+    layout: list[tuple[list[str], str | None]],
+    edits: list[tuple[str, int]],
+    as_typed: str,
+) -> None:
+    with tempfile.TemporaryDirectory() as temporary:
+        root = Path(temporary) / "corpus"
+        root.mkdir()
+        made = _make(root, layout)
+        here = os.getcwd()
+        os.chdir(temporary)
+        try:
+            given_path = {"relative": "corpus", "absolute": str(root), "slash": "corpus/"}
+            paths = [given_path[as_typed]]
+            known = _identities(paths)
+            for action, pick in edits:
+                target = made[pick % len(made)]
+                if not target.exists():
+                    continue
+                if action == "grow":
+                    with open(target, "ab") as stream:
+                        stream.write(b"More.\n")
+                elif action == "touch":
+                    os.utime(target, ns=(1, 1_000_000_000 + pick))
+                elif action == "remove":
+                    target.unlink()
+                elif action == "add":
+                    (target.parent / f"added-{pick}.txt").write_text("New\n", encoding="utf-8")
+                else:  # read too near a change: the store marks it so
+                    spelt = os.path.join(paths[0], os.path.relpath(target, root))
+                    key = _Speller()(spelt)  # as discover spells it, then the store
+                    if key in known:
+                        known[key] = (-1, -1, -1)
+            known[os.fsencode(os.path.join(temporary, "elsewhere.txt"))] = (1, 2, 3)
+            lean = _changed_in_plain_folders(paths, known, None)  # never steps aside here
+            assert lean == _changed_by_discovery(paths, known, None)
+        finally:
+            os.chdir(here)
+
+
+def _plain_tree(tmp_path: Path) -> tuple[Path, dict[bytes, tuple[int, int, int]]]:
+    root = tmp_path / "corpus"
+    _make(root, [(["a"], "one.txt"), (["b"], "two.md"), ([], "three.txt")])
+    return root, _identities([str(root)])
+
+
+@pytest.mark.parametrize("kind", ["linked folder", "one file twice", "a file named", "overlap"])
+def test_the_lean_walk_steps_aside_where_discover_does_more(tmp_path: Path, kind: str) -> None:
+    """Where discover's walk does more than list (a linked folder walked last, one
+    file kept under its first name, a named file, a folder reached twice), the lean
+    walk steps aside, and the check's answer is discover's."""
+    root, known = _plain_tree(tmp_path)
+    paths = [str(root)]
+    if kind == "linked folder":
+        (root / "c").symlink_to(root / "a")
+    elif kind == "one file twice":
+        os.link(root / "a" / "one.txt", root / "b" / "again.txt")
+    elif kind == "a file named":
+        paths = [str(root / "three.txt")]
+    else:
+        paths = [str(root), str(root / "a")]
+    with pytest.raises(NotPlainFolders):
+        _changed_in_plain_folders(paths, known, None)
+    assert changed_files(paths, known) == _changed_by_discovery(paths, known, None)
+
+
+def test_the_lean_walk_leaves_out_what_discover_skips(tmp_path: Path) -> None:
+    """A FIFO, a link to nothing and an unreadable folder give nothing to read, as in
+    discover's walk; a hidden folder is not entered; the rest is compared."""
+    root, known = _plain_tree(tmp_path)
+    os.mkfifo(root / "pipe.txt")
+    (root / "dangling.txt").symlink_to(root / "nowhere.txt")
+    (root / ".hidden").mkdir()
+    (root / ".hidden" / "secret.txt").write_text("x", encoding="utf-8")
+    (root / "linked.md").symlink_to(root / "a" / "one.txt")  # one file twice, via a link
+    locked = root / "locked"
+    locked.mkdir()
+    (locked / "in.txt").write_text("x", encoding="utf-8")
+    locked.chmod(0)
+    try:
+        paths = [str(root)]
+        with pytest.raises(NotPlainFolders):  # the linked file: discover keeps one name
+            _changed_in_plain_folders(paths, known, None)
+        (root / "linked.md").unlink()
+        lean = _changed_in_plain_folders(paths, known, None)
+        assert lean == _changed_by_discovery(paths, known, None)
+        # Only root reads a folder with no permissions: its file is then new.
+        expected = [str(locked / "in.txt")] if os.geteuid() == 0 else []
+        assert lean.to_read == expected and lean.gone == []
+    finally:
+        locked.chmod(0o755)
+
+
+def test_the_lean_walk_pauses_as_it_goes(tmp_path: Path) -> None:
+    """The reader's check lets the keys go first every 512 files, as discover's did."""
+    root = tmp_path / "corpus"
+    _make(root, [([], f"{number:04}.txt") for number in range(1100)])
+    pauses = []
+    _changed_in_plain_folders([str(root)], {}, lambda: pauses.append(1))
+    assert len(pauses) == 2
