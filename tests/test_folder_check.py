@@ -15,6 +15,9 @@ from tui.corpus.files import NotPlainFolders, discover_with_status
 from tui.corpus.session import (
     _changed_by_discovery,
     _changed_in_plain_folders,
+    _combined,
+    _compare_plain,
+    _Compared,
     changed_files,
 )
 from tui.corpus.store import _Speller
@@ -111,6 +114,9 @@ def test_the_lean_walk_answers_as_discover_does(
             known[os.fsencode(os.path.join(temporary, "elsewhere.txt"))] = (1, 2, 3)
             lean = _changed_in_plain_folders(paths, known, None)  # never steps aside here
             assert lean == _changed_by_discovery(paths, known, None)
+            # The command line's child and grandchild stat a share each.
+            halves = [_compare_plain(paths, known, None, (half, 2)) for half in (0, 1)]
+            assert _combined(halves, known) == lean
         finally:
             os.chdir(here)
 
@@ -175,3 +181,24 @@ def test_the_lean_walk_pauses_as_it_goes(tmp_path: Path) -> None:
     pauses = []
     _changed_in_plain_folders([str(root)], {}, lambda: pauses.append(1))
     assert len(pauses) == 2
+
+
+def test_shared_walks_are_put_back_in_discovers_order() -> None:
+    """Two walks that stat a share each: their files are read in discover's order,
+    folder by folder, whichever walk found them; a folder only the second walk saw
+    (made between the two) goes last."""
+    first = _Compared(["c", "c/a", "c/b"], [("c/b", ["x.txt"])], [b"/c/b/x.txt"], [1], 1)
+    second = _Compared(
+        ["c", "c/a", "c/b", "c/new"],
+        [("c/new", ["n.txt"]), ("c/a", ["z.txt", "y.txt"])],
+        [b"/c/new/n.txt", b"/c/a/z.txt", b"/c/a/y.txt"],
+        [2, 3, 4],
+        3,
+    )
+    combined = _combined([first, second], {})
+    assert combined.to_read == ["c/a/y.txt", "c/a/z.txt", "c/b/x.txt", "c/new/n.txt"]
+    assert combined.gone == []
+    known = {b"/c/a/y.txt": (1, 1, 3), b"/c/gone.txt": (1, 1, 9)}
+    assert _combined([first, second], known).gone == ["/c/gone.txt"]
+    with pytest.raises(NotPlainFolders):  # one file under two names, one in each share
+        _combined([first, _Compared(["c"], [], [b"/c/again.txt"], [1], 1)], {})

@@ -32,8 +32,6 @@ def _write(folder: Path, name: str, title: str, date: str, body: str) -> Path:
     return path
 
 
-
-
 def _listing(
     folder: Path, query: str | None = None, *, cache: bool = True
 ) -> list[tuple[str, str, str | None]]:
@@ -676,22 +674,42 @@ from tui.corpus.session import FolderCheck, changed_files
 from tui.corpus.store import store_path, stored_identities
 from tui.corpus.watch import cache_directory
 
-folder = sys.argv[1]
+folder, failed = sys.argv[1:]
+if failed != "-":
+    from tui.corpus import session
+
+    lean = session._compare_plain
+
+    def _compare_plain(paths, known, pause, share=None):
+        if share == (1, 2):  # the grandchild's
+            open(failed, "w").close()
+            raise RuntimeError("the grandchild fails")
+        return lean(paths, known, pause, share)
+
+    session._compare_plain = _compare_plain
 check = FolderCheck.start([folder], infer=True)
 assert check is not None, "no child: threads were running"
 found = check.result()
 known = stored_identities(store_path([folder], infer=True, cache_dir=cache_directory()))
 here = changed_files([folder], known)
-print(sorted(found.to_read) == sorted(here.to_read) and found.gone == here.gone)
+print(found.to_read == here.to_read and found.gone == here.gone)
 print(sorted(found.to_read), sorted(found.gone))
 """
 
 
+@pytest.mark.parametrize("trouble", ["none", "linked folder", "grandchild fails"])
 def test_the_folder_check_in_a_child_process_finds_what_one_here_finds(
-    collection: Path, tmp_path: Path
+    collection: Path, tmp_path: Path, trouble: str
 ) -> None:
-    """The command line compares the folder with the store in a forked child while it
-    reads the store: its answer is the one the comparison gives in-process."""
+    """The command line compares the folder with the store in a forked child (which
+    shares the files out with a grandchild) while it reads the store: its answer is
+    the one the comparison gives in-process, in the same order. So it is where only
+    discover's walk will do (a linked folder), and when the grandchild fails."""
+    if trouble == "linked folder":
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir()
+        _write(elsewhere, "linked.txt", "Linked", "2024-05-06", "Reached by a link.")
+        (collection / "linked").symlink_to(elsewhere)
     _listing(collection)
     _write(collection, "zebra.txt", "Zebras", "2025-03-04", "Zebras crossed.")
     odd = os.fsencode(collection) + b"/caf\xe9.txt"  # a name that is not UTF-8
@@ -702,9 +720,15 @@ def test_the_folder_check_in_a_child_process_finds_what_one_here_finds(
     sorted(collection.glob("001_*"))[0].unlink()
     script = tmp_path / "checker.py"
     script.write_text(_CHECKER.format(root=str(Path(__file__).resolve().parent.parent)))
+    failed = tmp_path / "grandchild-failed"
+    mark = str(failed) if trouble == "grandchild fails" else "-"
     result = subprocess.run(
-        [sys.executable, str(script), str(collection)], capture_output=True, text=True, check=True
+        [sys.executable, str(script), str(collection), mark],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     agrees, found = result.stdout.splitlines()
     assert agrees == "True", found
     assert "zebra.txt" in found and "caf" in found and "003_" in found and "001_" in found
+    assert failed.exists() == (trouble == "grandchild fails")

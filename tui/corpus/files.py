@@ -235,7 +235,9 @@ class NotPlainFolders(Exception):
 
 
 def plain_folders(
-    paths: Iterable[str | os.PathLike[str]], pause: Callable[[], None] | None = None
+    paths: Iterable[str | os.PathLike[str]],
+    pause: Callable[[], None] | None = None,
+    share: tuple[int, int] | None = None,
 ) -> Iterator[tuple[str, list[tuple[str, os.stat_result]]]]:
     """Each folder under the folders *paths*, with its article files and their status:
     the files :func:`discover_with_status` yields, for a caller that only compares
@@ -250,6 +252,9 @@ def plain_folders(
     read are left out, as discover's :class:`Skipped` are by such a caller; one file
     under two names is the caller's to notice (discover lists it once). *pause* is
     called every 512 files.
+
+    *share* ``(k, n)``: only the files whose name's ``hash`` is k modulo n, for n
+    processes forked from one (which hash alike) to stat a share each.
     """
     if os.scandir not in os.supports_fd:
         raise NotPlainFolders("no listing by descriptor here")
@@ -274,7 +279,7 @@ def plain_folders(
                 if (info.st_dev, info.st_ino) in seen_dirs:
                     raise NotPlainFolders(folder)
                 seen_dirs.add((info.st_dev, info.st_ino))
-                subfolders, files = _plain_folder(descriptor, pause)
+                subfolders, files = _plain_folder(descriptor, pause, share)
             except OSError:
                 continue
             finally:
@@ -285,7 +290,7 @@ def plain_folders(
 
 
 def _plain_folder(
-    descriptor: int, pause: Callable[[], None] | None
+    descriptor: int, pause: Callable[[], None] | None, share: tuple[int, int] | None
 ) -> tuple[list[str], list[tuple[str, os.stat_result]]]:
     """The names of a folder's subfolders, and its article files with their status
     (:func:`plain_folders`)."""
@@ -310,6 +315,8 @@ def _plain_folder(
                 subfolders.append(name)
                 continue
             if not _article_name(name):
+                continue
+            if share is not None and hash(name) % share[1] != share[0]:
                 continue
             try:
                 file_info = entry.stat(follow_symlinks=True)  # fstatat on the descriptor
