@@ -4,7 +4,9 @@ gives: the same files new, changed and gone, in the same order, or it steps asid
 from __future__ import annotations
 
 import os
+import sqlite3
 import tempfile
+from array import array
 from pathlib import Path
 
 import pytest
@@ -20,7 +22,7 @@ from tui.corpus.session import (
     _Compared,
     changed_files,
 )
-from tui.corpus.store import _Speller
+from tui.corpus.store import _SCHEMA, StoredFiles, _Speller
 
 FOLDER_NAMES = ["a", "B", "b", "é", ".hidden", "a-b", "a.b", "z"]
 FILE_NAMES = [
@@ -48,6 +50,17 @@ def _identities(paths: list[str]) -> dict[bytes, tuple[int, int, int]]:
             path, status = found
             known[spell(path)] = (status.st_size, status.st_mtime_ns, status.st_ino)
     return known
+
+
+def _stored(known: dict[bytes, tuple[int, int, int]]) -> StoredFiles:
+    """A store's files table holding *known*."""
+    connection = sqlite3.connect(":memory:")
+    connection.executescript(_SCHEMA)
+    connection.executemany(
+        "INSERT INTO files(path, size, mtime_ns, inode) VALUES (?, ?, ?, ?)",
+        [(key, *identity) for key, identity in known.items()],
+    )
+    return StoredFiles(connection)
 
 
 tree = st.lists(
@@ -112,11 +125,12 @@ def test_the_lean_walk_answers_as_discover_does(
                     if key in known:
                         known[key] = (-1, -1, -1)
             known[os.fsencode(os.path.join(temporary, "elsewhere.txt"))] = (1, 2, 3)
-            lean = _changed_in_plain_folders(paths, known, None)  # never steps aside here
+            stored = _stored(known)
+            lean = _changed_in_plain_folders(paths, stored, None)  # never steps aside here
             assert lean == _changed_by_discovery(paths, known, None)
             # The command line's child and grandchild stat a share each.
-            halves = [_compare_plain(paths, known, None, (half, 2)) for half in (0, 1)]
-            assert _combined(halves, known) == lean
+            halves = [_compare_plain(paths, stored, None, (half, 2)) for half in (0, 1)]
+            assert _combined(halves) == lean
         finally:
             os.chdir(here)
 
@@ -143,8 +157,8 @@ def test_the_lean_walk_steps_aside_where_discover_does_more(tmp_path: Path, kind
     else:
         paths = [str(root), str(root / "a")]
     with pytest.raises(NotPlainFolders):
-        _changed_in_plain_folders(paths, known, None)
-    assert changed_files(paths, known) == _changed_by_discovery(paths, known, None)
+        _changed_in_plain_folders(paths, _stored(known), None)
+    assert changed_files(paths, _stored(known)) == _changed_by_discovery(paths, known, None)
 
 
 def test_the_lean_walk_leaves_out_what_discover_skips(tmp_path: Path) -> None:
@@ -163,9 +177,9 @@ def test_the_lean_walk_leaves_out_what_discover_skips(tmp_path: Path) -> None:
     try:
         paths = [str(root)]
         with pytest.raises(NotPlainFolders):  # the linked file: discover keeps one name
-            _changed_in_plain_folders(paths, known, None)
+            _changed_in_plain_folders(paths, _stored(known), None)
         (root / "linked.md").unlink()
-        lean = _changed_in_plain_folders(paths, known, None)
+        lean = _changed_in_plain_folders(paths, _stored(known), None)
         assert lean == _changed_by_discovery(paths, known, None)
         # Only root reads a folder with no permissions: its file is then new.
         expected = [str(locked / "in.txt")] if os.geteuid() == 0 else []
@@ -179,26 +193,44 @@ def test_the_lean_walk_pauses_as_it_goes(tmp_path: Path) -> None:
     root = tmp_path / "corpus"
     _make(root, [([], f"{number:04}.txt") for number in range(1100)])
     pauses = []
-    _changed_in_plain_folders([str(root)], {}, lambda: pauses.append(1))
+    _changed_in_plain_folders([str(root)], _stored({}), lambda: pauses.append(1))
     assert len(pauses) == 2
 
 
 def test_shared_walks_are_put_back_in_discovers_order() -> None:
     """Two walks that stat a share each: their files are read in discover's order,
     folder by folder, whichever walk found them; a folder only the second walk saw
-    (made between the two) goes last."""
-    first = _Compared(["c", "c/a", "c/b"], [("c/b", ["x.txt"])], [b"/c/b/x.txt"], [1], 1)
+    (made between the two) goes last. Files gone come in the order of their keys."""
+    first = _Compared(["c", "c/a", "c/b"], [("c/b", ["x.txt"])], [b"/c/z.txt"], array("Q", [1]))
     second = _Compared(
         ["c", "c/a", "c/b", "c/new"],
         [("c/new", ["n.txt"]), ("c/a", ["z.txt", "y.txt"])],
-        [b"/c/new/n.txt", b"/c/a/z.txt", b"/c/a/y.txt"],
-        [2, 3, 4],
-        3,
+        [b"/c/b/gone.txt", b"/c/a.txt"],
+        array("Q", [2, 3, 4]),
     )
-    combined = _combined([first, second], {})
+    combined = _combined([first, second])
     assert combined.to_read == ["c/a/y.txt", "c/a/z.txt", "c/b/x.txt", "c/new/n.txt"]
-    assert combined.gone == []
-    known = {b"/c/a/y.txt": (1, 1, 3), b"/c/gone.txt": (1, 1, 9)}
-    assert _combined([first, second], known).gone == ["/c/gone.txt"]
+    assert combined.gone == ["/c/a.txt", "/c/b/gone.txt", "/c/z.txt"]
     with pytest.raises(NotPlainFolders):  # one file under two names, one in each share
-        _combined([first, _Compared(["c"], [], [b"/c/again.txt"], [1], 1)], {})
+        _combined([first, _Compared(["c"], [], [], array("Q", [1]))])
+
+
+def test_files_stored_in_folders_gone_are_gone(tmp_path: Path) -> None:
+    """A folder removed whole is not walked: its stored files are gone all the same,
+    found once whichever walks share the files out; so are files stored in a folder
+    walked but no longer there."""
+    root, known = _plain_tree(tmp_path)
+    for name in ("one.txt", "two.txt", "three.txt"):
+        (root / "b" / name).write_text(f"{name}\n", encoding="utf-8")
+    known = _identities([str(root)])
+    for path in sorted((root / "b").iterdir()):
+        path.unlink()
+    (root / "b").rmdir()
+    (root / "a" / "one.txt").unlink()
+    paths = [str(root)]
+    expected = _changed_by_discovery(paths, known, None)
+    assert len(expected.gone) == 5 and expected.to_read == []
+    stored = _stored(known)
+    assert _changed_in_plain_folders(paths, stored, None) == expected
+    halves = [_compare_plain(paths, stored, None, (half, 2)) for half in (0, 1)]
+    assert _combined(halves) == expected

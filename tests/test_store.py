@@ -633,7 +633,7 @@ def test_files_the_store_could_not_trust_are_confirmed_by_a_query_on_the_command
     of the store and writes no change; it still gives back the identity of each file
     whose text is the one the store holds, else every query read them all again."""
     from tui.corpus import watch
-    from tui.corpus.store import stored_identities
+    from tui.corpus.store import open_stored_files
 
     _listing(collection)  # writes the store
     changed = sorted(collection.glob("003_*"))[0]
@@ -652,8 +652,9 @@ def test_files_the_store_could_not_trust_are_confirmed_by_a_query_on_the_command
     monkeypatch.setattr(watch, "read_files", counted)
     assert _listing(collection, "zebras") == []
     assert len(read) == 5  # none trusted
-    known = stored_identities(_store_file(collection))
-    assert known is not None
+    with open_stored_files(_store_file(collection)) as stored:
+        assert stored is not None
+        known = stored.everything()
     for path in collection.iterdir():
         status = path.stat()
         identity = known[os.fsencode(path.resolve())]
@@ -671,7 +672,7 @@ _CHECKER = """
 import sys
 sys.path.insert(0, {root!r})
 from tui.corpus.session import FolderCheck, changed_files
-from tui.corpus.store import store_path, stored_identities
+from tui.corpus.store import open_stored_files, store_path
 from tui.corpus.watch import cache_directory
 
 folder, failed = sys.argv[1:]
@@ -680,18 +681,18 @@ if failed != "-":
 
     lean = session._compare_plain
 
-    def _compare_plain(paths, known, pause, share=None):
+    def _compare_plain(paths, stored, pause, share=None):
         if share == (1, 2):  # the grandchild's
             open(failed, "w").close()
             raise RuntimeError("the grandchild fails")
-        return lean(paths, known, pause, share)
+        return lean(paths, stored, pause, share)
 
     session._compare_plain = _compare_plain
 check = FolderCheck.start([folder], infer=True)
 assert check is not None, "no child: threads were running"
 found = check.result()
-known = stored_identities(store_path([folder], infer=True, cache_dir=cache_directory()))
-here = changed_files([folder], known)
+with open_stored_files(store_path([folder], infer=True, cache_dir=cache_directory())) as stored:
+    here = changed_files([folder], stored)
 print(found.to_read == here.to_read and found.gone == here.gone)
 print(sorted(found.to_read), sorted(found.gone))
 """
