@@ -179,18 +179,10 @@ def _walk(
         subfolders: list[str] = []
         for entry in ordered:
             name = entry.name
-            try:
-                is_dir = entry.is_dir(follow_symlinks=True)
-            except OSError:
-                is_dir = False
-            if is_dir:
-                if name.startswith("."):
-                    continue
-                try:
-                    symlinked = entry.is_symlink()
-                except OSError:
-                    symlinked = False
-                (linked if symlinked else subfolders).append(entry.path)
+            kind = _folder_kind(entry)
+            if kind is not None:
+                if kind != _HIDDEN:
+                    (linked if kind == _LINKED else subfolders).append(entry.path)
                 continue
             if not _article_name(name):
                 continue
@@ -215,6 +207,25 @@ def _walk(
             yield (entry.path, file_info) if with_status else entry.path
         # Reverse so that popping from the stack visits subfolders in name order.
         stack.extend(reversed(subfolders))
+
+
+def _folder_kind(entry: os.DirEntry[str]) -> str | None:
+    """What a folder met in a walk is (links followed): hidden (not entered), linked
+    (a symbolic link to a folder) or plain; None when the entry is no folder."""
+    try:
+        if not entry.is_dir(follow_symlinks=True):
+            return None
+    except OSError:
+        return None
+    if entry.name.startswith("."):
+        return _HIDDEN
+    try:
+        return _LINKED if entry.is_symlink() else _PLAIN
+    except OSError:
+        return _PLAIN
+
+
+_HIDDEN, _LINKED, _PLAIN = "hidden", "linked", "plain"
 
 
 def _article_name(name: str) -> bool:
@@ -299,20 +310,12 @@ def _plain_folder(
     with os.scandir(descriptor) as entries:
         for entry in entries:
             name = entry.name
-            try:
-                is_dir = entry.is_dir(follow_symlinks=True)
-            except OSError:
-                is_dir = False
-            if is_dir:
-                if name.startswith("."):
-                    continue
-                try:
-                    symlinked = entry.is_symlink()
-                except OSError:
-                    symlinked = False  # as discover takes it
-                if symlinked:
+            kind = _folder_kind(entry)
+            if kind is not None:
+                if kind == _LINKED:
                     raise NotPlainFolders(name)
-                subfolders.append(name)
+                if kind != _HIDDEN:
+                    subfolders.append(name)
                 continue
             if not _article_name(name):
                 continue
