@@ -157,9 +157,9 @@ def changed_files(
     pause: Callable[[], None] | None = None,
 ) -> FolderDifference:
     """Walk the folders (the walk stats every file anyway): new and changed files, and
-    files gone. By :func:`plain_folders` where it serves, a folder at a time and a
-    quarter faster (0.36 against 0.49 s at 100k: the command line waits for it); else
-    by discover's walk, with every stored file's identity at once."""
+    files gone. By :func:`plain_folders` where it serves, a folder at a time: 0.39
+    against 0.57 s at 100k, the store's side read included (the command line waits for
+    it); else by discover's walk, with every stored file's identity at once."""
     try:
         return _changed_in_plain_folders(paths, stored, pause)
     except NotPlainFolders:
