@@ -343,19 +343,22 @@ def _check_in_halves(paths: Sequence[str], store_file: str) -> FolderDifference 
     other = _Child.fork(other_half)
     try:
         with open_stored_files(store_file) as stored:
-            if stored is None:
-                return None
-            try:
-                mine = _compare_plain(paths, stored, None, (0, 2))
-                theirs = other.result()
-                if not isinstance(theirs, tuple):
-                    return changed_files(paths, stored)  # the grandchild failed: alone, then
-                folders, changed, gone, inodes = theirs
-                return _combined([mine, _Compared(folders, changed, gone, array("Q", inodes))])
-            except NotPlainFolders:
-                return _changed_by_discovery(paths, stored.everything(), None)
+            return None if stored is None else _with_other_half(paths, stored, other)
     finally:
         other.cancel()
+
+
+def _with_other_half(paths: Sequence[str], stored: StoredFiles, other: _Child) -> FolderDifference:
+    """This half's comparison combined with the grandchild's answer (*other*)."""
+    try:
+        mine = _compare_plain(paths, stored, None, (0, 2))
+        theirs = other.result()
+        if not isinstance(theirs, tuple):
+            return changed_files(paths, stored)  # the grandchild failed: alone, then
+        folders, changed, gone, inodes = theirs
+        return _combined([mine, _Compared(folders, changed, gone, array("Q", inodes))])
+    except NotPlainFolders:
+        return _changed_by_discovery(paths, stored.everything(), None)
 
 
 class _Child:
