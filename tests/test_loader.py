@@ -8,6 +8,7 @@ must be what the index would compute itself. No test here times anything.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import os
 import random
@@ -38,8 +39,16 @@ from tui.corpus.loader import (
     load_batches,
     release_free_memory,
 )
-from tui.corpus.model import Article, Corpus, iter_corpus, load_corpus, sort_key
-from tui.corpus.query import parse_query
+from tui.corpus.model import (
+    Article,
+    Corpus,
+    _hinted_keys,
+    _merged,
+    iter_corpus,
+    load_corpus,
+    sort_key,
+)
+from tui.corpus.query import date_span, parse_query
 
 from .test_index import STATE, SYNTHETIC, scanned
 
@@ -329,6 +338,115 @@ def test_orders_merged_batch_by_batch_equal_a_full_sort_and_select_matches() -> 
         dated = [a for a in corpus.articles if a.date is not None and not a.date.inferred]
         span = corpus.date_span()
         assert span == ((dated[-1].date, dated[0].date) if dated else None)
+
+
+def _random_articles(rng: random.Random, count: int, start: int = 0) -> list[Article]:
+    """Articles with dates of every precision, some undated, many sharing a day."""
+    articles = []
+    for serial in range(start, start + count):
+        roll = rng.random()
+        date = (
+            None
+            if roll < 0.1
+            else ArticleDate(
+                rng.randint(2018, 2021),
+                rng.randint(1, 12) if roll < 0.8 else None,
+                rng.randint(1, 3) if roll < 0.5 else None,
+                "inferred" if roll > 0.9 else "stated",
+            )
+        )
+        articles.append(Article(
+            key=f"k{serial}", id=f"i{serial}", path=f"p/{rng.randint(0, 9):02d}-{serial}.txt",
+            title="t", title_source="header", date=date, date_text=None, date_line=None,
+            source=None, author=None, words=1, body=b"x",
+        ))  # fmt: skip
+    return articles
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    seed=st.integers(0, 2**16),
+    sizes=st.lists(st.integers(1, 120), min_size=1, max_size=5),
+    hints=st.lists(
+        st.sampled_from(
+            ["right", "shuffled", "reversed", "repeat", "short", "outside", "negative"]
+        ),
+        min_size=5,
+        max_size=5,
+    ),
+)
+def test_a_batch_placed_by_a_hint_is_in_the_order_a_full_sort_gives(
+    seed: int, sizes: list[int], hints: list[str]
+) -> None:
+    """A re-open hands its rows over with their positions in the list as the store's
+    index keeps them (``in_order``): the order takes them in that order, then sorts,
+    one pass when the hint is right. A hint that is wrong in any way (not the order,
+    a position twice, too short, out of range, negative) must still give the true
+    order."""
+    rng = random.Random(seed)
+    corpus = Corpus("x")
+    added: list[Article] = []
+    for size, hint in zip(sizes, hints, strict=False):
+        batch = _random_articles(rng, size, len(added))
+        truth = sorted(range(size), key=lambda i: sort_key(batch[i]))  # noqa: B023
+        in_order = {
+            "right": truth,
+            "shuffled": rng.sample(range(size), size),
+            "reversed": truth[::-1],
+            "repeat": [truth[0], *truth[:-1]],
+            "short": truth[:-1],
+            "outside": [*truth[:-1], size + 3],
+            "negative": [*truth[:-1], -1 - truth[-1]],  # the last one, counted from the end
+        }[hint]
+        corpus.add(batch, in_order=in_order)
+        added += batch
+        expected = sorted(added, key=sort_key)
+        assert corpus.serials() == [article.serial for article in expected], hint
+        assert corpus.ordered("oldest") == sorted(added, key=lambda a: sort_key(a, "oldest"))
+
+
+def test_a_hinted_batch_leaves_out_the_articles_removed_before_it_was_placed() -> None:
+    rng = random.Random(3)
+    batch = _random_articles(rng, 50)
+    for serial, article in enumerate(batch):
+        article.serial = serial
+    truth = sorted(range(50), key=lambda i: sort_key(batch[i]))
+    removed = {4, 9, 30}
+    keys = _hinted_keys(batch, "newest", removed, truth)
+    assert keys is not None
+    assert [key[-1] for key in keys] == [i for i in truth if i not in removed]
+    assert _hinted_keys(batch, "newest", removed, [*truth[:-1], truth[0]]) is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    old=st.sets(st.integers(0, 400), max_size=120),
+    fresh=st.sets(st.integers(0, 400), min_size=1, max_size=120),
+)
+def test_merging_two_sorted_runs_gives_one_sorted_run(old: set[int], fresh: set[int]) -> None:
+    """Either side may be the shorter one that is walked key by key."""
+    fresh -= old  # a key is never in both: each ends in its own serial
+    if not fresh:
+        return
+    old_keys = [(0, number, "p", number) for number in sorted(old)]
+    fresh_keys = [(0, number, "p", number) for number in sorted(fresh)]
+    keys, serials = _merged(old_keys, [key[-1] for key in old_keys], fresh_keys)
+    assert keys == sorted(old_keys + fresh_keys)
+    assert serials == sorted(old | fresh)
+
+
+def test_a_date_span_is_worked_out_once_per_date_object() -> None:
+    """Stored articles share one object per date; each span is remembered by it."""
+    date = ArticleDate(2024, 2)
+    assert date_span(date) == (dt.date(2024, 2, 1).toordinal(), dt.date(2024, 2, 29).toordinal())
+    assert date_span(date) is date_span(date)
+    twin = ArticleDate(2024, 2)
+    assert date_span(twin) == date_span(date)
+    assert date_span(ArticleDate(2023, 2, 30)) is None  # no such day: no span
+    assert date_span(ArticleDate(2023)) == (
+        dt.date(2023, 1, 1).toordinal(),
+        dt.date(2023, 12, 31).toordinal(),
+    )
 
 
 def test_collector_paused_restores_the_collector() -> None:

@@ -72,7 +72,7 @@ from .query import (
     StateView,
     Term,
     TextTerm,
-    article_span,
+    date_span,
     field_values,
     holds,
     state_matches,
@@ -571,16 +571,17 @@ class SearchIndex:
     def _register(self, chunk: list[Article]) -> None:
         for article in chunk:
             serial = article.serial
-            span = article_span(article)
-            if span is None or article.date is None:
+            date = article.date
+            span = None if date is None else date_span(date)
+            if span is None or date is None:
                 self._first.append(0)
                 self._last.append(0)
                 self._undated.add(serial)
             else:
                 self._first.append(span[0])
                 self._last.append(span[1])
-                self._by_year.setdefault(article.date.year, []).append(serial)
-                if article.date.source == "inferred":
+                self._by_year.setdefault(date.year, []).append(serial)
+                if date.source == "inferred":
                     self._inferred.add(serial)
             self._articles.append(article)
 
@@ -617,6 +618,12 @@ class SearchIndex:
             self._all = None
             self._cache.clear()
             self._cached_items = 0
+
+    def serial_of_stored_row(self, row: int) -> int:
+        """The serial of the article :meth:`register_stored` gave store row *row*
+        (-1: none)."""
+        translation = self._serial_of_row
+        return translation[row] if 0 <= row < len(translation) else -1
 
     def remember_stored_match(self, expression: str, rows: Collection[int]) -> None:
         """Take what the store's FTS5 found for *expression* on title and body (*rows*,

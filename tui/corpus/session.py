@@ -106,9 +106,9 @@ def reopen(
     files the store knows were skipped. *on_batch* is called with each batch added
     (the first is the top of the list). *only*: the store rows to read, no other."""
     connection = store.search_connection()
-    by_row: dict[int, Article] = {}
+    added: list[Article] = []
     for batch in store.read(skip=skip, wanted=index.take_unread_hits, only=only):
-        new = corpus.add(batch.articles)
+        new = corpus.add(batch.articles, in_order=batch.in_order)
         if len(new) != len(batch.articles):  # a text held twice (not written so): skip
             kept = {id(article) for article in new}
             chosen = [
@@ -119,22 +119,24 @@ def reopen(
                 if id(article) in kept
             ]
             plains = [plain for _, plain, _ in chosen]
-            rows = [row for _, _, row in chosen]
+            rows: Sequence[int] = [row for _, _, row in chosen]
         else:
             plains, rows = batch.plains, batch.rows
         index.register_stored(connection, range(SHARDS), new, plains, rows)
-        by_row.update(zip(rows, new, strict=True))
+        added += new
         if on_batch is not None:
             on_batch(new)
     repeats, skipped = store.extra_files()
     # The files that repeat an article are the store's files table, not the record
     # (written when the article was, and spelt from the working folder of then).
-    for held in by_row.values():
+    for held in added:
         if held.duplicates:
             held.duplicates = ()
+    read = len(corpus.by_serial) - len(added)  # serials below were not read here
     for row, path in repeats:
-        repeated = by_row.get(row)
-        if repeated is not None:
+        serial = index.serial_of_stored_row(row)
+        if serial >= read:
+            repeated = corpus.by_serial[serial]
             corpus.add_duplicate_file(path, repeated)
             repeated.duplicates += (neutralise_line(path),)
     corpus.skipped.extend(skipped)
