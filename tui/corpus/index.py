@@ -569,21 +569,26 @@ class SearchIndex:
         self.backend = "scan"
 
     def _register(self, chunk: list[Article]) -> None:
+        # Bound once: this loop runs for every article of a million's re-open.
+        first, last = self._first.append, self._last.append
+        undated, inferred, by_year = self._undated.add, self._inferred.add, self._by_year
         for article in chunk:
-            serial = article.serial
             date = article.date
             span = None if date is None else date_span(date)
             if span is None or date is None:
-                self._first.append(0)
-                self._last.append(0)
-                self._undated.add(serial)
+                first(0)
+                last(0)
+                undated(article.serial)
             else:
-                self._first.append(span[0])
-                self._last.append(span[1])
-                self._by_year.setdefault(date.year, []).append(serial)
+                first(span[0])
+                last(span[1])
+                year = by_year.get(date.year)
+                if year is None:
+                    year = by_year[date.year] = []
+                year.append(article.serial)
                 if date.source == "inferred":
-                    self._inferred.add(serial)
-            self._articles.append(article)
+                    inferred(article.serial)
+        self._articles += chunk
 
     def register_stored(
         self,
