@@ -507,7 +507,9 @@ def test_a_search_during_a_reopen_has_its_matches_read_first(
     sizes: list[int] = []
     found: list[int] = []
 
-    def searched(new: list[object]) -> None:
+    def searched(new: list[object], read: int) -> None:
+        if not new:
+            return  # how far the read is, every few thousand rows
         sizes.append(len(corpus))
         if len(sizes) <= 3:
             found.append(len(index.search(query) or ()))
@@ -553,6 +555,7 @@ def test_a_reopen_hands_the_rest_over_in_the_lists_order_as_a_hint(
     loaded, _ = load([str(folder)], None, cache=True)  # writes the store
     monkeypatch.setattr(store_module, "_TOP_ROWS", 10)
     monkeypatch.setattr(store_module, "_WANTED_EVERY", 20)
+    monkeypatch.setattr(store_module, "_PROGRESS_EVERY", 25)
     store, _ = open_store([str(folder)], infer=True)
     assert store is not None and store.complete
     index = SearchIndex()
@@ -561,9 +564,13 @@ def test_a_reopen_hands_the_rest_over_in_the_lists_order_as_a_hint(
         read_afresh = str(sorted(folder.iterdir())[0])
         for batch in store.read(skip=[read_afresh], wanted=lambda: [5, 50]):
             batches.append(batch)
-        # The top, then the two rows asked for (made and held already), then the rest.
-        assert [len(batch.articles) for batch in batches] == [10, 2, 67]
+        # The top, then the two rows asked for (made and held already), then the rest;
+        # between them, how far the read is, every 25 rows or more.
+        assert [len(batch.articles) for batch in batches if batch.articles] == [10, 2, 67]
         assert sorted(batches[1].rows) == [5, 50]
+        progress = [batch.read for batch in batches if not batch.articles]
+        assert len(progress) == 2 and 25 <= progress[0] <= progress[1] - 25 < 79, progress
+        assert batches[-1].read == 79
         rest = batches[-1]
         assert rest.in_order is not None
         hinted = [rest.articles[position] for position in rest.in_order]
@@ -575,6 +582,49 @@ def test_a_reopen_hands_the_rest_over_in_the_lists_order_as_a_hint(
     finally:
         store.close()
     assert [a.path for a in corpus.articles] == [a.path for a in loaded.articles]
+
+
+def test_a_reopen_reports_how_far_it_is_while_it_holds_the_rows_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between the top of the list and the rest, a million rows take seconds to read:
+    the header's count of what was read must go on rising meanwhile, and the loading
+    thread must give way to keys (the session's pause) between those reports."""
+    folder = tmp_path / "progress"
+    folder.mkdir()
+    for number in range(60):
+        _write(
+            folder,
+            f"p{number:02d}.txt",
+            f"Title {number}",
+            f"2021-03-{number % 28 + 1:02d}",
+            "Text.",
+        )
+    _listing(folder)  # writes the store
+    monkeypatch.setattr(store_module, "_TOP_ROWS", 5)
+    monkeypatch.setattr(store_module, "_WANTED_EVERY", 10)
+    monkeypatch.setattr(store_module, "_PROGRESS_EVERY", 10)
+    pauses: list[int] = []
+    session = CorpusSession([str(folder)], cache=True, pause=lambda: pauses.append(1))
+    assert session.open_store() is None and session.can_reopen
+    reports: list[tuple[int, int, int, bool]] = []
+
+    def report(added: list[int], skipped: list[object], read: int, done: bool) -> None:
+        reports.append((len(added), len(session.corpus), read, done))
+
+    try:
+        assert session.reopen(report)
+    finally:
+        session.close()
+    assert reports[0][:2] == (5, 5)  # the top of the list
+    assert reports[-1] == (0, 60, 60, True)
+    between = [(shown, read) for added, shown, read, done in reports[1:-2]]
+    assert between and all(added == 0 for added, *_ in reports[1:-2])
+    assert all(shown == 5 for shown, _ in between)  # the rows are held back meanwhile
+    reads = [read for _, read in between]
+    assert reads == sorted(reads) and reads[0] >= 15 and reads[-1] < 60
+    assert reports[-2][:3] == (55, 60, 60)  # then the rest, in one batch
+    assert len(pauses) >= len(reports) - 1
 
 
 def test_a_search_of_many_phrases_reads_the_stores_word_forms(

@@ -254,7 +254,7 @@ class ReaderScreen(FrameHookScreen):
         if message.done:
             self.corpus_loading = False
             self._show_batches()
-        else:
+        elif message.added:  # (none: only how far a re-open is, for the header)
             self._show_batches_at_rest()
         self.update_header()
         if message.done:

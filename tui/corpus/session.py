@@ -99,15 +99,21 @@ def reopen(
     index: SearchIndex,
     *,
     skip: Iterable[str] = (),
-    on_batch: Callable[[list[Article]], None] | None = None,
+    on_batch: Callable[[list[Article], int], None] | None = None,
     only: Collection[int] | None = None,
 ) -> list[Skipped]:
     """Put the store's articles in *corpus* and *index* (no file is read); return the
     files the store knows were skipped. *on_batch* is called with each batch added
-    (the first is the top of the list). *only*: the store rows to read, no other."""
+    (the first is the top of the list) and the rows read so far, and every few
+    thousand rows meanwhile (with no articles). *only*: the store rows to read, no
+    other."""
     connection = store.search_connection()
     added: list[Article] = []
     for batch in store.read(skip=skip, wanted=index.take_unread_hits, only=only):
+        if not batch.articles:
+            if on_batch is not None:
+                on_batch([], batch.read)
+            continue
         new = corpus.add(batch.articles, in_order=batch.in_order)
         if len(new) != len(batch.articles):  # a text held twice (not written so): skip
             kept = {id(article) for article in new}
@@ -125,7 +131,7 @@ def reopen(
         index.register_stored(connection, range(SHARDS), new, plains, rows)
         added += new
         if on_batch is not None:
-            on_batch(new)
+            on_batch(new, batch.read)
     repeats, skipped = store.extra_files()
     # The files that repeat an article are the store's files table, not the record
     # (written when the article was, and spelt from the working folder of then).
@@ -842,12 +848,12 @@ class CorpusSession:
         self.pause()
         first = True
 
-        def batch_read(new: list[Article]) -> None:
+        def batch_read(new: list[Article], read: int) -> None:
             nonlocal first
-            if first:
+            if first and new:
                 self.index = index  # searchable from the first batch on
                 first = False
-            report([a.serial for a in new], [], len(self.corpus), False)
+            report([a.serial for a in new], [], max(read, len(self.corpus)), False)
             self.pause()
 
         with collector_paused():

@@ -79,6 +79,9 @@ _TOP_ROWS = 2_000
 """Rows a re-open reads first, in the list's order: the top of the list."""
 _WANTED_EVERY = 4_000
 """Rows a re-open reads between asking what a search wants read at once (~40 ms)."""
+_PROGRESS_EVERY = 24_000
+"""Rows a re-open reads between two reports of how far it is (~0.1 s): the reader's
+header counts them, and the loading thread gives way to keys between them."""
 _ROWS_PER_QUERY = 500
 """Bodies read by one query (SQLite allows 32,766 parameters; 500 keeps each short)."""
 
@@ -290,6 +293,9 @@ class StoredBatch:
     in_order: Sequence[int] | None = None
     """The articles' positions in the list's order as the store's index keeps it: a
     hint for the corpus (see :meth:`Corpus.add`)."""
+    read: int = 0
+    """Rows this read has made articles of so far, handed over or not: a batch with
+    no articles says only that, every :data:`_PROGRESS_EVERY` rows."""
 
 
 def _rows_in(
@@ -526,7 +532,8 @@ class Store:
         already) are left out.
 
         *wanted*: asked between reads of a few thousand rows for rows to hand over at
-        once (a search's matches), which then come in a batch of their own.
+        once (a search's matches), which then come in a batch of their own. Batches
+        with no articles say how far the read is (:attr:`StoredBatch.read`).
         *only*: the rows to read, in one batch, and no other (a query's candidates,
         :meth:`matching_rows`).
         """
@@ -599,6 +606,7 @@ class Store:
                 chosen = StoredBatch([], [], [])
                 made(_rows_in(connection, columns, sorted(only)), chosen)
                 if chosen.articles:
+                    chosen.read = len(chosen.articles)
                     yield chosen
                 return
             # The top of the list in order (the index is only worth reading for that
@@ -612,8 +620,10 @@ class Store:
                 top,
             )
             if top.articles:
+                top.read = len(top.articles)
                 yield top
             cursor = connection.execute(columns)
+            reported = 0
             while rows := cursor.fetchmany(_WANTED_EVERY):
                 made(rows, None)
                 asked = [r for r in wanted() if r < rows_held] if wanted is not None else []
@@ -621,7 +631,11 @@ class Store:
                     found = handed(asked)
                     made(_rows_in(connection, columns, [r for r in asked if not done[r]]), found)
                     if found.articles:
+                        found.read = done.count(1)
                         yield found
+                if (read := done.count(1)) >= reported + _PROGRESS_EVERY:
+                    reported = read
+                    yield StoredBatch([], [], [], read=read)
             # The rest in one batch, in the table's order (the order the articles were
             # made in, which the corpus then reads them in), with each one's place in
             # the list as the index has it: the corpus sorts by that first, then
@@ -635,6 +649,7 @@ class Store:
                     rest,
                     list(map(bool, map(plain_of.__getitem__, rest))),
                     self._in_list_order(rest, held),
+                    done.count(1),
                 )
 
     def _in_list_order(self, rows: array[int], held: list[Article | None]) -> array[int]:
