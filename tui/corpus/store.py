@@ -637,11 +637,11 @@ class Store:
                     reported = read
                     yield StoredBatch([], [], [], read=read)
             # The rest in one batch, in the table's order (the order the articles were
-            # made in, which the corpus then reads them in), with each one's place in
-            # the list as the index has it: the corpus sorts by that first, then
-            # merges in one pass (by key, each batch placed key by key, it cost 3.1 s
-            # at a million). No one waits meanwhile: only what a search asked for is
-            # shown before the end.
+            # made in, and so lie in memory, which the corpus then reads them in), with
+            # their order in the list as the index has it: the corpus puts their keys
+            # in that order, then sorts them in one pass. Batch after batch, each key
+            # placed by binary search, cost 3.1 s at a million. Until this batch the
+            # list holds the top and what searches asked for.
             rest = array("i", filter(held.__getitem__, range(rows_held)))
             if rest:
                 yield StoredBatch(
