@@ -296,26 +296,41 @@ def test_index_text_is_a_plain_tuple() -> None:
 # ----------------------------------------------------------------- the corpus's orders
 
 
-def test_orders_merged_batch_by_batch_equal_a_full_sort_and_select_matches() -> None:
-    rng = random.Random(5)
+def _random_articles(
+    rng: random.Random,
+    count: int,
+    start: int = 0,
+    *,
+    years: tuple[int, int] = (2018, 2021),
+    days: int = 3,
+    folders: int = 9,
+) -> list[Article]:
+    """Articles with dates of every precision, some undated, some inferred; few
+    *days* and *folders* make many share a day, so the path decides."""
     articles = []
-    for serial in range(400):
+    for serial in range(start, start + count):
         roll = rng.random()
         date = (
             None
             if roll < 0.1
             else ArticleDate(
-                rng.randint(1990, 2030),
+                rng.randint(*years),
                 rng.randint(1, 12) if roll < 0.8 else None,
-                rng.randint(1, 28) if roll < 0.5 else None,
+                rng.randint(1, days) if roll < 0.5 else None,
                 "inferred" if roll > 0.9 else "stated",
             )
         )
         articles.append(Article(
-            key=f"k{serial}", id=f"i{serial}", path=f"p/{rng.randint(0, 50):03d}-{serial}.txt",
+            key=f"k{serial}", id=f"i{serial}", path=f"p/{rng.randint(0, folders):03d}-{serial}.txt",
             title="t", title_source="header", date=date, date_text=None, date_line=None,
             source=None, author=None, words=1, body=b"x",
         ))  # fmt: skip
+    return articles
+
+
+def test_orders_merged_batch_by_batch_equal_a_full_sort_and_select_matches() -> None:
+    rng = random.Random(5)
+    articles = _random_articles(rng, 400, years=(1990, 2030), days=28, folders=50)
     corpus = Corpus("x")
     corpus.serials("oldest")  # an order asked for early catches up later
     start = 0
@@ -338,29 +353,6 @@ def test_orders_merged_batch_by_batch_equal_a_full_sort_and_select_matches() -> 
         dated = [a for a in corpus.articles if a.date is not None and not a.date.inferred]
         span = corpus.date_span()
         assert span == ((dated[-1].date, dated[0].date) if dated else None)
-
-
-def _random_articles(rng: random.Random, count: int, start: int = 0) -> list[Article]:
-    """Articles with dates of every precision, some undated, many sharing a day."""
-    articles = []
-    for serial in range(start, start + count):
-        roll = rng.random()
-        date = (
-            None
-            if roll < 0.1
-            else ArticleDate(
-                rng.randint(2018, 2021),
-                rng.randint(1, 12) if roll < 0.8 else None,
-                rng.randint(1, 3) if roll < 0.5 else None,
-                "inferred" if roll > 0.9 else "stated",
-            )
-        )
-        articles.append(Article(
-            key=f"k{serial}", id=f"i{serial}", path=f"p/{rng.randint(0, 9):02d}-{serial}.txt",
-            title="t", title_source="header", date=date, date_text=None, date_line=None,
-            source=None, author=None, words=1, body=b"x",
-        ))  # fmt: skip
-    return articles
 
 
 @settings(max_examples=80, deadline=None)
