@@ -22,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.make_corpus import make_corpus
+from tui.corpus import model as model_module
 from tui.corpus.dates import ArticleDate
 from tui.corpus.files import Skipped
 from tui.corpus.index import (
@@ -395,6 +396,42 @@ def test_a_batch_placed_by_a_hint_is_in_the_order_a_full_sort_gives(
         expected = sorted(added, key=sort_key)
         assert corpus.serials() == [article.serial for article in expected], hint
         assert corpus.ordered("oldest") == sorted(added, key=lambda a: sort_key(a, "oldest"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**16),
+    sizes=st.lists(st.integers(0, 150), min_size=1, max_size=4),
+    removals=st.integers(0, 10),
+)
+def test_the_oldest_order_asked_for_late_is_the_newest_read_backwards_by_day(
+    seed: int, sizes: list[int], removals: int
+) -> None:
+    """The first ``s`` makes the oldest-first order from the newest one's keys, day by
+    day backwards, reading no article: it must be the order a full sort gives, with
+    ties on a day (decided by the path), undated and removed articles, and stay so as
+    articles come and go afterwards."""
+    rng = random.Random(seed)
+    corpus = Corpus("x")
+    for size in sizes:
+        corpus.add(_random_articles(rng, size, len(corpus.by_serial)))
+    everything = list(corpus.by_serial)
+    gone = rng.sample(everything, min(removals, len(everything)))
+    corpus.remove([article.path for article in gone])
+    kept = [article for article in everything if article not in gone]
+    made = []
+    original = model_module._order_key
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(model_module, "_order_key", lambda *a: made.append(a) or original(*a))
+        oldest = corpus.ordered("oldest")
+    assert made == []  # no article read for its key
+    assert oldest == sorted(kept, key=lambda a: sort_key(a, "oldest"))
+    later = _random_articles(rng, 30, len(corpus.by_serial))
+    corpus.add(later)
+    corpus.remove([later[0].path])
+    kept += later[1:]
+    assert corpus.ordered("oldest") == sorted(kept, key=lambda a: sort_key(a, "oldest"))
+    assert corpus.ordered("newest") == sorted(kept, key=sort_key)
 
 
 def test_a_hinted_batch_leaves_out_the_articles_removed_before_it_was_placed() -> None:

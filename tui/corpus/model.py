@@ -12,7 +12,8 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from operator import attrgetter
+from itertools import groupby
+from operator import attrgetter, itemgetter
 from typing import Literal
 
 from .dates import DATE_ORIGINS, ArticleDate, period_code
@@ -618,6 +619,23 @@ class _Order:
         self._articles = None
         self._ranks = None
 
+    def start_from(self, newest: _Order) -> None:
+        """Begin as *newest* read day by day backwards (this order being the oldest
+        first): each key made from newest's, no article read, nothing sorted. A day's
+        articles keep their order (the path orders a day both ways), and the undated
+        come last in both. The first ``s`` at a million took 2.3 s, every key made
+        from its article and sorted afresh."""
+        keys = newest.keys
+        undated = bisect_left(keys, _UNDATED)
+        days = [list(day) for _, day in groupby(keys[:undated], itemgetter(1))]
+        self.keys = [(0, -key[1], key[2], key[3]) for day in reversed(days) for key in day]
+        self.keys += keys[undated:]
+        self.serials = list(map(itemgetter(3), self.keys))
+        self.covered = newest.covered
+        self.by_serial = newest.by_serial
+        self._articles = None
+        self._ranks = None
+
     def drop(self, gone: Iterable[Article]) -> None:
         """Leave out the *gone* articles (their files were removed or changed; under
         the corpus's lock). Each is found by its key, by binary search, and the lists
@@ -978,6 +996,8 @@ class Corpus:
         kept = self._orders.get(order)
         if kept is None:
             kept = self._orders[order] = _Order(order)
+            if order == "oldest":
+                kept.start_from(self._orders["newest"])
         kept.catch_up(self.by_serial, self._count, self.removed)
         return kept
 
