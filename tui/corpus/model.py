@@ -608,13 +608,8 @@ class _Order:
             self.covered = count
             self._ranks = None
             return
-        old_keys, old_serials = self.keys, self.serials
-        if not old_keys or fresh[0] > old_keys[-1]:
-            keys = old_keys + fresh
-            serials = old_serials + [key[-1] for key in fresh]
-        else:
-            keys, serials = _merged(old_keys, old_serials, fresh)
-        self.keys, self.serials = keys, serials
+        # (A batch after every old key is _merged's first slice and one more.)
+        self.keys, self.serials = _merged(self.keys, self.serials, fresh)
         self.covered = count
         self._articles = None
         self._ranks = None
