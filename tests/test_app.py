@@ -415,3 +415,38 @@ async def test_slash_types_into_the_filter_once_it_has_focus() -> None:
         await pilot.press("slash", *"date/x")
         await pilot.pause()
         assert app.filter_bar.value == "date/x"
+
+
+async def test_keys_that_come_at_once_are_searched_once_for_the_text_they_make(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Keys that arrive together (a slow link, tmux) queue up behind the first: each
+    one's search would be thrown away by the next one's, so only the text they make
+    is searched. Keys typed one by one are each searched, as before."""
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        searched: list[str] = []
+        search = app.session.search
+
+        def counting(query: object, *args: object, **kwargs: object) -> object:
+            searched.append(query.text)  # type: ignore[attr-defined]
+            return search(query, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(app.session, "search", counting)
+        await pilot.press("slash")
+        field = app.filter_bar.input
+        for character in "olympics":  # all queued before the field handles one
+            field.post_message(events.Key(character, character))
+        await pilot.pause()
+        assert searched == ["olympics"]
+        assert order_of(app) == ["000_"] and app.filter_bar.status == "1 of 5"
+        await pilot.press("backspace", "backspace")
+        await pilot.pause()
+        assert searched == ["olympics", "olympic", "olympi"]  # one at a time: each
+        await pilot.press(*"cs")
+        await pilot.pause()
+        assert searched == ["olympics", "olympic", "olympi", "olympic", "olympics"]
+        assert order_of(app) == ["000_"]
