@@ -186,3 +186,81 @@ async def test_the_reader_says_when_an_upgrade_rebuilt_the_store(
         await asyncio.wait_for(app.loaded.wait(), 30)
         await app.workers.wait_for_complete()
     assert "the store was built afresh: the reading code changed" in said
+
+
+async def test_a_reopen_lists_the_stores_top_rows_before_the_first_frame(
+    collection: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The top rows are read on the UI thread as the app mounts, so the first frame has
+    them (read in the worker beside that frame's work, they took ~4× as long)."""
+    from tui.background import Background
+
+    first, _, _, _ = await _launch(collection)  # writes the store
+    listed_at_mount: list[list[str]] = []
+    start = Background.start
+
+    def starting(self: Background) -> None:
+        start(self)  # in the app's on_mount: no frame drawn, no message handled yet
+        corpus = self.screen.session.corpus
+        listed_at_mount.append([corpus.by_serial[s].id for s in self.screen.article_list.rows])
+
+    monkeypatch.setattr(Background, "start", starting)
+    second, reopened, _, _ = await _launch(collection)
+    assert reopened and listed_at_mount == [first] and second == first
+
+
+async def test_a_failure_reading_the_top_rows_is_the_loads_failure(
+    collection: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An exception in the first step, taken on the UI thread, is raised in the loading
+    worker, and shown as any load's failure is: the app goes on."""
+    from textual.worker import WorkerFailed
+
+    from tui.corpus.store import Store
+
+    await _launch(collection)
+
+    def broken(self: Store, **_: object) -> object:
+        raise OSError("the disk went away")
+        yield  # a generator, as Store.read is
+
+    monkeypatch.setattr(Store, "read", broken)
+    app = BroadsheetApp([str(collection)], state=ReadState.open(enabled=False), watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        with pytest.raises(WorkerFailed, match="the disk went away"):
+            await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running and not app.article_list.rows
+
+
+async def test_the_matches_a_search_asked_for_show_while_keys_come(collection: Path) -> None:
+    """A batch holding what a search asked the re-open for is the answer typed for: it
+    is listed at once, where other batches wait for typing to rest."""
+    import time
+
+    from tui.corpus.model import read_article
+    from tui.messages import CorpusBatch
+
+    app = BroadsheetApp([str(collection)], state=ReadState.open(enabled=False), watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await asyncio.wait_for(app.loaded.wait(), 30)
+        await pilot.pause()
+        screen = app.reader_screen
+        extra = collection.parent / "extra"
+        extra.mkdir()
+        for name in ("a", "b"):
+            (extra / f"{name}.txt").write_text(
+                f"Title: Zanzibarite {name}\nDate: 2025-04-0{len(name)}\n\nText {name}.\n",
+                encoding="utf-8",
+            )
+        serials = []
+        for name in ("a", "b"):
+            added = app.corpus.add([read_article(str(extra / f"{name}.txt"))])
+            assert app.index is not None
+            app.index.add(added)
+            serials.append(added[0].serial)
+        screen.last_input = time.monotonic()  # a key just came
+        screen.batch_arrived(CorpusBatch([serials[0]], [], 6, False))
+        assert serials[0] not in app.article_list.rows  # at rest, not under the keys
+        screen.batch_arrived(CorpusBatch([serials[1]], [], 7, False, answers=True))
+        assert {serials[0], serials[1]} <= set(app.article_list.rows)  # at once

@@ -396,7 +396,7 @@ def test_a_reopen_that_meets_a_store_being_rewritten_reads_the_files(
         [str(collection)], infer=True, cache_dir=os.environ["BROADSHEET_CACHE_DIR"], rebuild=True
     )
     reports: list[bool] = []
-    assert session.reopen(lambda added, skipped, read, done: reports.append(done)) is False
+    assert session.reopen(lambda added, skipped, read, done, **_: reports.append(done)) is False
     assert len(session.corpus) == 0 and reports == []
     other.close()
     session.close()
@@ -507,10 +507,13 @@ def test_a_search_during_a_reopen_has_its_matches_read_first(
     sizes: list[int] = []
     found: list[int] = []
 
-    def searched(new: list[object], read: int) -> None:
+    answers: list[bool] = []
+
+    def searched(new: list[object], read: int, asked: bool) -> None:
         if not new:
             return  # how far the read is, every few thousand rows
         sizes.append(len(corpus))
+        answers.append(asked)
         if len(sizes) <= 3:
             found.append(len(index.search(query) or ()))
 
@@ -527,6 +530,7 @@ def test_a_search_during_a_reopen_has_its_matches_read_first(
     # rows were read: all three are found long before the 60 are. The rest come last,
     # in one batch, once every row is read.
     assert sizes == [10, 13, 60], sizes
+    assert answers == [False, True, False]  # the matches are an answer, shown at once
     assert found[1] == 3, (found, sizes)
 
 
@@ -609,7 +613,9 @@ def test_a_reopen_reports_how_far_it_is_while_it_holds_the_rows_back(
     assert session.open_store() is None and session.can_reopen
     reports: list[tuple[int, int, int, bool]] = []
 
-    def report(added: list[int], skipped: list[object], read: int, done: bool) -> None:
+    def report(
+        added: list[int], skipped: list[object], read: int, done: bool, answers: bool = False
+    ) -> None:
         reports.append((len(added), len(session.corpus), read, done))
 
     try:

@@ -222,7 +222,9 @@ def load_ranked(
         session.close(store_seconds=None)  # the store's writes end before the answer
 
 
-def _report_skipped(added: object, skipped: list[Skipped], read: int, done: bool) -> None:
+def _report_skipped(
+    added: object, skipped: list[Skipped], read: int, done: bool, /, *, answers: bool = False
+) -> None:
     _warn_skipped(skipped)
 
 

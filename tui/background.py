@@ -26,6 +26,7 @@ from .corpus import Article, Skipped, SortOrder
 from .corpus.headstart import FIRST_BATCH, HeadStart, read_first_rows
 from .corpus.loader import LoadBatch, load_batches
 from .corpus.safe import neutralise_line
+from .corpus.session import finish
 from .messages import (
     CorpusBatch,
     FacetsCounted,
@@ -65,6 +66,26 @@ class SearchRequest:
     """The matches of a query this one narrows (never changed in place meanwhile)."""
     order: SortOrder | None
     """The order to put the matches in (None: the screen orders them itself)."""
+
+
+def _first_step_taken(steps: Generator[None, None, bool]) -> Generator[None, None, bool]:
+    """*steps* with its first step taken now; the rest, and its result or its exception,
+    when the loading worker runs it (a failure is reported there, as every load's)."""
+    try:
+        next(steps)
+    except StopIteration as finished:
+        return _ended(finished.value)
+    except Exception as error:
+        return _ended(error)
+    return steps
+
+
+def _ended(outcome: bool | Exception) -> Generator[None, None, bool]:
+    """Steps already taken: none left, only their *outcome* to return or raise."""
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+    yield  # never reached: it makes this a generator
 
 
 class Background:
@@ -144,12 +165,45 @@ class Background:
 
     def open_collection(self) -> None:
         """Open the store: re-open from it when it holds the collection (no file is
-        read; the folder is then checked in the background), else read the files."""
+        read; the folder is then checked in the background), else read the files.
+
+        When a quick look finds the store ready, it is opened and its top rows read
+        here, on the UI thread at mount, so they are in the first frame (~50 ms at
+        100k); the rest in the loading worker. Read in the worker beside the UI thread
+        building that frame, they took ~200 ms: each SQLite call released the GIL and
+        waited a switch interval to take it back.
+        """
+        session = self.screen.session
+        ui_thread = threading.get_ident()
+
+        def report(
+            added: list[int],
+            skipped: list[Skipped],
+            read: int,
+            done: bool,
+            /,
+            *,
+            answers: bool = False,
+        ) -> None:
+            batch = CorpusBatch(added, skipped, read, done, answers=answers)
+            if threading.get_ident() == ui_thread:
+                self.screen.batch_arrived(batch)  # the top rows, before the first frame
+            else:
+                self.screen.post_message(batch)
+
+        steps: Generator[None, None, bool] | None = None
+        if session.store_looks_ready():  # then opening it neither builds nor waits
+            self._open_store()
+            if session.can_reopen:
+                steps = _first_step_taken(session.reopening(report))
 
         def job() -> None:
-            session = self.screen.session
-            self._open_store()
-            if not session.can_reopen or not session.reopen(self._post_batch):
+            nonlocal steps
+            if steps is None:
+                self._open_store()
+                if session.can_reopen:
+                    steps = session.reopening(report)
+            if steps is None or not finish(steps):
                 self.screen.app.call_from_thread(self.read_collection)
                 return
             self.check_folder()
@@ -167,8 +221,17 @@ class Background:
         if note is not None:
             self.screen.post_message(StoreFailed(note, severity="information"))
 
-    def _post_batch(self, added: list[int], skipped: list[Skipped], read: int, done: bool) -> None:
-        self.screen.post_message(CorpusBatch(added, skipped, read, done))
+    def _post_batch(
+        self,
+        added: list[int],
+        skipped: list[Skipped],
+        read: int,
+        done: bool,
+        /,
+        *,
+        answers: bool = False,
+    ) -> None:
+        self.screen.post_message(CorpusBatch(added, skipped, read, done, answers=answers))
 
     def _post_store_failure(self, reason: str) -> None:
         self.screen.post_message(StoreFailed(reason))

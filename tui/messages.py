@@ -19,11 +19,22 @@ class CorpusBatch(Message):
     """The loader read more articles (already in the corpus and searchable in the index;
     ``done`` comes once the index has them all, after the last rows)."""
 
-    def __init__(self, added: list[int], skipped: list[Skipped], read: int, done: bool) -> None:
+    def __init__(
+        self,
+        added: list[int],
+        skipped: list[Skipped],
+        read: int,
+        done: bool,
+        *,
+        answers: bool = False,
+    ) -> None:
         self.added = added
         self.skipped = skipped
         self.read = read
         self.done = done
+        self.answers = answers
+        """The articles a search asked for (a re-open reads them first): shown at once,
+        not when typing rests."""
         super().__init__()
 
     def can_replace(self, message: Message) -> bool:

@@ -248,12 +248,19 @@ class ReaderScreen(FrameHookScreen):
 
     @on(CorpusBatch)
     def _on_batch(self, message: CorpusBatch) -> None:
+        self.batch_arrived(message)
+
+    def batch_arrived(self, message: CorpusBatch) -> None:
+        """A batch of the loading worker's, posted, or handed over at mount (a
+        re-open's top rows, for the first frame)."""
         self.files_read = message.read
         self.skipped.extend(message.skipped)
         self._unshown.extend(message.added)
         if message.done:
             self.corpus_loading = False
             self._show_batches()
+        elif message.answers:
+            self._show_batches()  # what the query typed waits for
         elif message.added:  # (none: only how far a re-open is, for the header)
             self._show_batches_at_rest()
         self.update_header()

@@ -25,7 +25,7 @@ import time
 from array import array
 from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from .facets import Facet, FacetIndex
 from .files import NotPlainFolders, Skipped, discover_with_status, plain_folders
@@ -52,6 +52,7 @@ from .store import (
     _spelt,
     open_stored_files,
     store_path,
+    store_ready,
 )
 from .watch import FolderChanges, cache_directory
 
@@ -61,8 +62,23 @@ if TYPE_CHECKING:
 
 _V = TypeVar("_V")
 
-Report = Callable[[list[int], list[Skipped], int, bool], None]
-"""How a session reports a load: (serials added, files skipped, files read, done)."""
+
+class Report(Protocol):
+    """How a session reports a load: serials added, files skipped, files read, done;
+    *answers*: the articles are what a search asked for (a re-open's), to be shown at
+    once."""
+
+    def __call__(
+        self,
+        added: list[int],
+        skipped: list[Skipped],
+        read: int,
+        done: bool,
+        /,
+        *,
+        answers: bool = False,
+    ) -> None: ...
+
 
 BATCH_SECONDS = 0.08
 """The shortest gap between two reports while loading (it grows with the corpus)."""
@@ -93,26 +109,51 @@ def open_store(
         return None, f"store not used, running from memory: {error}"
 
 
+def finish(steps: Generator[None, None, _V]) -> _V:
+    """Run *steps* to its end; what it returns."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as finished:
+            done: _V = finished.value
+            return done
+
+
 def reopen(
     store: Store,
     corpus: Corpus,
     index: SearchIndex,
     *,
     skip: Iterable[str] = (),
-    on_batch: Callable[[list[Article], int], None] | None = None,
+    on_batch: Callable[[list[Article], int, bool], None] | None = None,
     only: Collection[int] | None = None,
 ) -> list[Skipped]:
     """Put the store's articles in *corpus* and *index* (no file is read); return the
     files the store knows were skipped. *on_batch* is called with each batch added
-    (the first is the top of the list) and the rows read so far, and every few
+    (the first is the top of the list), the rows read so far and whether the batch is
+    the rows a search asked for (:meth:`SearchIndex.take_unread_hits`), and every few
     thousand rows meanwhile (with no articles). *only*: the store rows to read, no
     other."""
+    return finish(reopen_in_steps(store, corpus, index, skip=skip, on_batch=on_batch, only=only))
+
+
+def reopen_in_steps(
+    store: Store,
+    corpus: Corpus,
+    index: SearchIndex,
+    *,
+    skip: Iterable[str] = (),
+    on_batch: Callable[[list[Article], int, bool], None] | None = None,
+    only: Collection[int] | None = None,
+) -> Generator[None, None, list[Skipped]]:
+    """:func:`reopen`, stopping after each call of *on_batch*."""
     connection = store.search_connection()
     added: list[Article] = []
     for batch in store.read(skip=skip, wanted=index.take_unread_hits, only=only):
         if not batch.articles:
             if on_batch is not None:
-                on_batch([], batch.read)
+                on_batch([], batch.read, False)
+                yield
             continue
         new = corpus.add(batch.articles, in_order=batch.in_order)
         if len(new) != len(batch.articles):  # a text held twice (not written so): skip
@@ -131,7 +172,8 @@ def reopen(
         index.register_stored(connection, range(SHARDS), new, plains, rows)
         added += new
         if on_batch is not None:
-            on_batch(new, batch.read)
+            on_batch(new, batch.read, batch.asked)
+            yield
     repeats, skipped = store.extra_files()
     # The files that repeat an article are the store's files table, not the record
     # (written when the article was, and spelt from the working folder of then).
@@ -821,6 +863,13 @@ class CorpusSession:
         note = self.store.note if self.store is not None else ""
         return f"the store was {note}" if note.startswith("built afresh:") else None
 
+    def store_looks_ready(self) -> bool:
+        """A quick, read-only look: the store holds a full load in the current format,
+        so that opening it builds nothing and waits for no other instance."""
+        if not self.cache or self.rebuild or self._store_tried:
+            return False
+        return store_ready(self.paths, infer=self.corpus.infer, cache_dir=cache_directory())
+
     @property
     def can_reopen(self) -> bool:
         """The store holds a full load of this collection, in the current format."""
@@ -843,22 +892,33 @@ class CorpusSession:
         False (nothing done) when another instance began writing the store afresh
         since it was opened: read the files then. *only*: the rows to read (see
         :attr:`partial`)."""
+        return finish(self.reopening(report, only))
+
+    def reopening(
+        self, report: Report, only: Collection[int] | None = None
+    ) -> Generator[None, None, bool]:
+        """:meth:`reopen` a step at a time: it stops after each report, so that the
+        reader can take the first (the top of the list) on its own thread, before its
+        first frame, and go on in a worker. Returns what :meth:`reopen` does."""
         assert self.store is not None
         index = SearchIndex()
         self.pause()
         first = True
 
-        def batch_read(new: list[Article], read: int) -> None:
+        def batch_read(new: list[Article], read: int, asked: bool) -> None:
             nonlocal first
             if first and new:
                 self.index = index  # searchable from the first batch on
                 first = False
-            report([a.serial for a in new], [], max(read, len(self.corpus)), False)
+            serials = [a.serial for a in new]
+            report(serials, [], max(read, len(self.corpus)), False, answers=asked)
             self.pause()
 
         with collector_paused():
             try:
-                skipped = reopen(self.store, self.corpus, index, on_batch=batch_read, only=only)
+                skipped = yield from reopen_in_steps(
+                    self.store, self.corpus, index, on_batch=batch_read, only=only
+                )
             except StoreNotReady:
                 return False
         if self._stored_match is not None:
