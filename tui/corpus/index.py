@@ -100,8 +100,9 @@ __all__ = [
 
 Backend = Literal["fts5", "scan"]
 
-_BROAD = re.compile(r'"\w{1,2}"\*')
-"""A one- or two-letter prefix alone: worth counting before fetching."""
+_BROAD = re.compile(r'"\w{1,2}"\*|\("\w{1,2}"\*\)')
+"""A one- or two-letter prefix alone (as :func:`_any_of` spells it, or bare): worth
+counting before fetching."""
 
 _UNREAD_HITS = 5_000
 """Store rows a re-open is asked to read first, at most: the matches of a rare word
@@ -410,6 +411,8 @@ class SearchIndex:
         self._stored_shards: list[int] = []
         self._serial_of_row = array("i")
         """Store row → serial (-1: not in this corpus, such as a file read afresh)."""
+        self._registered_whole = (-1, False)
+        """(articles registered, whether no store row below the last is left out)."""
         self._pool: ThreadPoolExecutor | None = None
         if backend == "fts5":
             count = shards if shards is not None else min(2, os.cpu_count() or 1)
@@ -610,7 +613,8 @@ class SearchIndex:
             if rows:
                 top = max(rows)
                 if top >= len(translation):
-                    translation.extend([-1] * (top + 1 - len(translation)))
+                    # Repeated in C: a list of a million -1s took ~0.1 s to convert.
+                    translation.extend(array("i", [-1]) * (top + 1 - len(translation)))
             expected = len(self._articles)
             for article, plain, row in zip(articles, plains, rows, strict=True):
                 if article.serial != expected:
@@ -1084,15 +1088,10 @@ class SearchIndex:
             return cached
         sql = f"SELECT {{}} FROM {table} WHERE {table} MATCH ?"
         found: frozenset[int] | None = None
-        if _BROAD.fullmatch(expression) and self._stored is None:
+        if _BROAD.fullmatch(expression) and self._matches_all(table, expression):
             # The first keystroke of a word matches almost everything: counting in C is
             # ten times cheaper than fetching every serial, and often says "all".
-            count = sum(
-                shard.execute(sql.format("count(*)"), (expression,)).fetchone()[0]
-                for shard in self._shards
-            )
-            if count == len(self._articles):
-                found = self._everything()
+            found = self._everything()
         if found is None:
             # One string per shard, parsed in C, beats building a tuple per row.
             parts = [
@@ -1112,6 +1111,38 @@ class SearchIndex:
             _, dropped = self._cache.popitem(last=False)
             self._cached_items -= len(dropped)
         return found
+
+    def _matches_all(self, table: str, expression: str) -> bool:
+        """Whether *expression* matches every article, by counting its matches.
+
+        A store's rows count only when each row below the last one registered is one
+        article (:meth:`_rows_all_registered`), and rows written since are left out:
+        then the count is of distinct articles, and equal to their number only when
+        it is all of them. Otherwise (a re-open still reading, a row left out) no
+        count is taken: the matches are fetched.
+        """
+        sql = f"SELECT count(*) FROM {table} WHERE {table} MATCH ?"
+        count = sum(shard.execute(sql, (expression,)).fetchone()[0] for shard in self._shards)
+        connection = self._stored
+        if connection is not None:
+            if not self._rows_all_registered():
+                return False
+            below = len(self._serial_of_row)
+            for number in self._stored_shards:
+                name = f"{table}_{number}"
+                count += connection.execute(
+                    f"SELECT count(*) FROM {name} WHERE {name} MATCH ? AND rowid < ?",
+                    (expression, below),
+                ).fetchone()[0]
+        return count == len(self._articles)
+
+    def _rows_all_registered(self) -> bool:
+        """No store row below the last one registered is left out (a file read afresh,
+        a gap where an article was taken out): worked out once per registration."""
+        size = len(self._articles)
+        if self._registered_whole[0] != size:
+            self._registered_whole = (size, -1 not in self._serial_of_row)
+        return self._registered_whole[1]
 
     def _match_stored(self, table: str, expression: str) -> frozenset[int]:
         """Serials the store's FTS5 tables find for *expression* (rows translated)."""
