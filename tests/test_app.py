@@ -450,3 +450,7 @@ async def test_keys_that_come_at_once_are_searched_once_for_the_text_they_make(
         await pilot.pause()
         assert searched == ["olympics", "olympic", "olympi", "olympic", "olympics"]
         assert order_of(app) == ["000_"]
+        # A key with none behind it is searched as it is handled, so that the text and
+        # its list paint in one frame (not after the messages the field has queued).
+        field.insert_text_at_cursor("x")
+        assert searched[-1] == "olympicsx"

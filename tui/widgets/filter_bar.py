@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar, Literal
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -49,10 +49,23 @@ class FilterInput(Input):
 
     _typing = False
     """A typed character is being inserted (not a value set by the app)."""
+    _keys_waiting = 0
+    """Keys posted to the field and not yet handled: typed after the one being handled.
+    (Its message queue is never a guide: Input posts itself a Changed message on every
+    change, before :meth:`watch_value` runs.)"""
     _change_waiting = False
     """A typed change's call of *on_change* waits behind the input queued after it."""
     _value_told: str | None = None
     """The text *on_change* was last called with."""
+
+    def post_message(self, message: Message) -> bool:
+        if isinstance(message, events.Key):
+            self._keys_waiting += 1
+        return super().post_message(message)
+
+    def on_key(self, event: events.Key) -> None:
+        # Runs before Input's own handler, which inserts the character.
+        self._keys_waiting = max(0, self._keys_waiting - 1)
 
     def insert_text_at_cursor(self, text: str) -> None:
         self._typing = True
@@ -68,7 +81,7 @@ class FilterInput(Input):
         # initial value, set in Input.__init__: the app applies that once mounted.)
         if self._on_change is None or not self.is_mounted:
             return
-        if self._typing and self.message_queue_size:
+        if self._typing and self._keys_waiting:
             # More input waits (keys that came at once: over a slow link, or sent by
             # tmux): this text's search would be thrown away by the next key's, and the
             # first letters' cost ~70 ms each at 100k. The text as it stands once that
