@@ -19,7 +19,7 @@ from tui.corpus import store as store_module
 from tui.corpus.index import SearchIndex, prepare
 from tui.corpus.model import Corpus, sort_key
 from tui.corpus.query import parse_query
-from tui.corpus.session import CorpusSession, open_store, reopen
+from tui.corpus.session import CorpusSession, finish, open_store, reopen_in_steps
 from tui.corpus.store import SCHEMA_VERSION, Store, store_path
 
 from .conftest import OLD_MTIME as OLD
@@ -139,7 +139,7 @@ def test_bodies_come_from_the_store(collection: Path) -> None:
     store, warning = open_store([str(collection)], infer=True)
     assert store is not None and warning is None
     corpus, index = Corpus(), SearchIndex()
-    reopen(store, corpus, index)
+    finish(reopen_in_steps(store, corpus, index))
     fresh, _ = load([str(collection)], None, cache=False)
     for article in corpus.by_serial:
         assert article.body == b"" and article.stored >= 0
@@ -517,7 +517,7 @@ def test_a_search_during_a_reopen_has_its_matches_read_first(
         if len(sizes) <= 3:
             found.append(len(index.search(query) or ()))
 
-    reopen(store, corpus, index, on_batch=searched)
+    finish(reopen_in_steps(store, corpus, index, on_batch=searched))
     try:
         matched = {corpus.by_serial[serial].title for serial in index.search(query) or ()}
     finally:
@@ -582,7 +582,7 @@ def test_a_reopen_hands_the_rest_over_in_the_lists_order_as_a_hint(
         everything = [a for batch in batches for a in batch.articles]
         assert len(everything) == len(loaded) - 1  # one file was read afresh
         corpus = Corpus()
-        reopen(store, corpus, index)
+        finish(reopen_in_steps(store, corpus, index))
     finally:
         store.close()
     assert [a.path for a in corpus.articles] == [a.path for a in loaded.articles]
@@ -961,7 +961,7 @@ def test_rows_a_reopen_has_not_read_yet_are_not_counted(
             found.append({corpus.by_serial[s].title for s in matches})
 
     try:
-        reopen(store, corpus, index, on_batch=searched)
+        finish(reopen_in_steps(store, corpus, index, on_batch=searched))
     finally:
         store.close()
     assert found == [{"Title d", "Title e"}]

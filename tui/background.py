@@ -117,6 +117,8 @@ class Background:
         """The last query asked for and not yet taken by the search thread."""
         self._searching = False
         """The search thread is running (it takes queries until none is left)."""
+        self._ui_thread: int | None = None
+        """The UI thread's identity (set on mount)."""
 
     def _run(self, job: Callable[[], Any], group: str, *, exclusive: bool = False) -> Worker[Any]:
         """Run *job* in a worker thread of the screen's (an exception is reported by
@@ -128,6 +130,7 @@ class Background:
     def start(self) -> None:
         """Load the marks and the collection, then follow the folder (on mount)."""
         screen = self.screen
+        self._ui_thread = threading.get_ident()
         self.load_state()  # a big state file takes seconds: never before a frame
         if screen.session.cache and self.head_start is None:
             self.open_collection()  # the store, if it can answer, else the files
@@ -174,23 +177,7 @@ class Background:
         waited a switch interval to take it back.
         """
         session = self.screen.session
-        ui_thread = threading.get_ident()
-
-        def report(
-            added: list[int],
-            skipped: list[Skipped],
-            read: int,
-            done: bool,
-            /,
-            *,
-            answers: bool = False,
-        ) -> None:
-            batch = CorpusBatch(added, skipped, read, done, answers=answers)
-            if threading.get_ident() == ui_thread:
-                self.screen.batch_arrived(batch)  # the top rows, before the first frame
-            else:
-                self.screen.post_message(batch)
-
+        report = self._report_batch
         steps: Generator[None, None, bool] | None = None
         if session.store_looks_ready():  # then opening it neither builds nor waits
             self._open_store()
@@ -221,7 +208,7 @@ class Background:
         if note is not None:
             self.screen.post_message(StoreFailed(note, severity="information"))
 
-    def _post_batch(
+    def _report_batch(
         self,
         added: list[int],
         skipped: list[Skipped],
@@ -231,7 +218,14 @@ class Background:
         *,
         answers: bool = False,
     ) -> None:
-        self.screen.post_message(CorpusBatch(added, skipped, read, done, answers=answers))
+        """A load's report (:data:`~tui.corpus.session.Report`): posted to the screen
+        from a worker; shown at once on the UI thread (a re-open's top rows, read
+        before the first frame)."""
+        batch = CorpusBatch(added, skipped, read, done, answers=answers)
+        if threading.get_ident() == self._ui_thread:
+            self.screen.batch_arrived(batch)
+        else:
+            self.screen.post_message(batch)
 
     def _post_store_failure(self, reason: str) -> None:
         self.screen.post_message(StoreFailed(reason))
@@ -263,7 +257,7 @@ class Background:
             self._open_store()
             self.screen.session.load(
                 batches,
-                self._post_batch,
+                self._report_batch,
                 shown=shown,
                 read=first.files_read if first is not None else 0,
                 cancelled=lambda: worker.is_cancelled,

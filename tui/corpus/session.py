@@ -119,24 +119,6 @@ def finish(steps: Generator[None, None, _V]) -> _V:
             return done
 
 
-def reopen(
-    store: Store,
-    corpus: Corpus,
-    index: SearchIndex,
-    *,
-    skip: Iterable[str] = (),
-    on_batch: Callable[[list[Article], int, bool], None] | None = None,
-    only: Collection[int] | None = None,
-) -> list[Skipped]:
-    """Put the store's articles in *corpus* and *index* (no file is read); return the
-    files the store knows were skipped. *on_batch* is called with each batch added
-    (the first is the top of the list), the rows read so far and whether the batch is
-    the rows a search asked for (:meth:`SearchIndex.take_unread_hits`), and every few
-    thousand rows meanwhile (with no articles). *only*: the store rows to read, no
-    other."""
-    return finish(reopen_in_steps(store, corpus, index, skip=skip, on_batch=on_batch, only=only))
-
-
 def reopen_in_steps(
     store: Store,
     corpus: Corpus,
@@ -146,7 +128,13 @@ def reopen_in_steps(
     on_batch: Callable[[list[Article], int, bool], None] | None = None,
     only: Collection[int] | None = None,
 ) -> Generator[None, None, list[Skipped]]:
-    """:func:`reopen`, stopping after each call of *on_batch*."""
+    """Put the store's articles in *corpus* and *index* (no file is read), a step a
+    batch (run it with :func:`finish`); it returns the files the store knows were
+    skipped. *on_batch* is called with each batch added (the first is the top of the
+    list), the rows read so far and whether the batch is the rows a search asked for
+    (:meth:`SearchIndex.take_unread_hits`), and every few thousand rows meanwhile (with
+    no articles); the steps stop after each call. *only*: the store rows to read, no
+    other."""
     connection = store.search_connection()
     added: list[Article] = []
     for batch in store.read(skip=skip, wanted=index.take_unread_hits, only=only):
