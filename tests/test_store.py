@@ -865,6 +865,15 @@ def test_a_first_letter_every_article_has_is_counted_not_fetched(
         return stored_matches(connection, table, shards, expression)  # type: ignore[arg-type]
 
     monkeypatch.setattr(index_module, "stored_matches", fetching)
+    monkeypatch.setattr(index_module, "_COUNT_SAMPLE", 6)
+    counted: list[int] = []  # the bound of each count: the sample's, or -1 (all rows)
+    count = index_module._count
+
+    def counting(sources: object, expression: str, below: int = -1) -> int:
+        counted.append(below)
+        return count(sources, expression, below)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index_module, "_count", counting)
 
     def search(words: str, *, written: bool = False) -> set[str]:
         session = CorpusSession([str(folder)], cache=True)
@@ -889,8 +898,12 @@ def test_a_first_letter_every_article_has_is_counted_not_fetched(
 
     assert search("t") == {f"Title {number}" for number in range(12)}
     assert fetched == []  # counted: every article
-    assert search("z") == {"Title 0", "Title 3", "Title 6", "Title 9"} == from_the_files("z")
+    assert counted[-3:] == [6, -1, -1]  # the first rows, then all (the store's, its own)
+    counted.clear()
+    assert search("z") == {"Title 0", "Title 3", "Title 6", "Title 9"}
     assert fetched == ['("z"*)']  # some: fetched
+    assert counted == [6]  # the first rows told it: no count of them all
+    assert from_the_files("z") == {"Title 0", "Title 3", "Title 6", "Title 9"}
     # A file changed while closed: the article it gave is taken out, its new text
     # comes in beside the store's (which still counts the old one until written).
     _write(folder, "05.txt", "Zebra 5", "2021-03-04", "Zebra now.")

@@ -104,6 +104,9 @@ _BROAD = re.compile(r'"\w{1,2}"\*|\("\w{1,2}"\*\)')
 """A one- or two-letter prefix alone (as :func:`_any_of` spells it, or bare): worth
 counting before fetching."""
 
+_COUNT_SAMPLE = 2_000
+"""Rows counted before all of them when asking whether a letter is in every article."""
+
 _UNREAD_HITS = 5_000
 """Store rows a re-open is asked to read first, at most: the matches of a rare word
 (a common one matches too many for reading them first to show much sooner)."""
@@ -272,6 +275,20 @@ def stored_matches(
         ).fetchone()[0]
         if joined:
             yield rowid_list(joined)
+
+
+def _count(
+    sources: Sequence[tuple[sqlite3.Connection, str, int]], expression: str, below: int = -1
+) -> int:
+    """How many rows of the FTS5 *sources* (connection, table, rows it may count: those
+    below) *expression* matches; *below*, when given, lowers that bound for all."""
+    return sum(
+        connection.execute(
+            f"SELECT count(*) FROM {name} WHERE {name} MATCH ? AND rowid < ?",
+            (expression, limit if below < 0 else min(below, limit)),
+        ).fetchone()[0]
+        for connection, name, limit in sources
+    )
 
 
 def rowid_list(joined: str) -> list[int]:
@@ -1120,21 +1137,30 @@ class SearchIndex:
         then the count is of distinct articles, and equal to their number only when
         it is all of them. Otherwise (a re-open still reading, a row left out) no
         count is taken: the matches are fetched.
+
+        The first :data:`_COUNT_SAMPLE` rows are counted first: a letter that many
+        articles lack (``z`` in 6%) is told in a fraction of a millisecond, where the
+        whole count costs ~9 ms at 100k and ~90 ms at a million before the fetch.
         """
-        sql = f"SELECT count(*) FROM {table} WHERE {table} MATCH ?"
-        count = sum(shard.execute(sql, (expression,)).fetchone()[0] for shard in self._shards)
+        size = len(self._articles)
         connection = self._stored
+        if connection is None:
+            sources = [(shard, table, size) for shard in self._shards]
+        elif self._rows_all_registered():
+            below = len(self._serial_of_row)  # rows written since are not counted
+            sources = [(connection, f"{table}_{n}", below) for n in self._stored_shards]
+        else:
+            return False
+        # Every row below the first sample is an article: its serial (this index's own
+        # shards) or its store row (a re-open's, each registered). A store's are
+        # enough to sample, as they are most of what a re-open holds.
+        sample = min(_COUNT_SAMPLE, sources[0][2]) if sources else 0
+        if sample and _count(sources, expression, sample) < sample:
+            return False
+        own = 0
         if connection is not None:
-            if not self._rows_all_registered():
-                return False
-            below = len(self._serial_of_row)
-            for number in self._stored_shards:
-                name = f"{table}_{number}"
-                count += connection.execute(
-                    f"SELECT count(*) FROM {name} WHERE {name} MATCH ? AND rowid < ?",
-                    (expression, below),
-                ).fetchone()[0]
-        return count == len(self._articles)
+            own = _count([(shard, table, size) for shard in self._shards], expression)
+        return own + _count(sources, expression) == size
 
     def _rows_all_registered(self) -> bool:
         """No store row below the last one registered is left out (a file read afresh,
