@@ -179,7 +179,8 @@ class Background:
         session = self.screen.session
         report = self._report_batch
         steps: Generator[None, None, bool] | None = None
-        if session.store_looks_ready():  # then opening it neither builds nor waits
+        opened = session.store_looks_ready()  # then opening it neither builds nor waits
+        if opened:
             self._open_store()
             if session.can_reopen:
                 steps = _first_step_taken(session.reopening(report))
@@ -187,7 +188,8 @@ class Background:
         def job() -> None:
             nonlocal steps
             if steps is None:
-                self._open_store()
+                if not opened:  # (else its warning or note was said once already)
+                    self._open_store()
                 if session.can_reopen:
                     steps = session.reopening(report)
             if steps is None or not finish(steps):
