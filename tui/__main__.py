@@ -391,11 +391,12 @@ def run(argv: Sequence[str] | None = None) -> int:
     # Before Textual is imported, while this process has one thread: a child reads the
     # first rows meanwhile (see corpus/headstart.py).
     # No head start when the store can answer: its rows come faster than files'.
-    head_start = None if _store_ready(paths, args) else HeadStart.start(paths)
+    ready = _store_ready(paths, args)
+    head_start = None if ready else HeadStart.start(paths)
     try:
         from .app import run_app
 
-        return run_app(args, paths, head_start)
+        return run_app(args, paths, head_start, ready)
     finally:
         if head_start is not None:
             head_start.close()

@@ -133,6 +133,7 @@ class BroadsheetApp(App[None]):
         watch: bool = True,
         store: bool = True,
         rebuild: bool = False,
+        store_ready: bool | None = None,
     ) -> None:
         super().__init__()
         self.paths = list(paths)
@@ -148,6 +149,7 @@ class BroadsheetApp(App[None]):
             rebuild=rebuild,
             pause=self.foreground.pause,
             rest_left=partial(self.foreground.rest_left, REST_SECONDS),
+            store_ready=store_ready,  # the command line looked (None: it did not)
         )
         """The corpus, its index, the store, the loader and the watcher (the workers
         drive it; it reports plain data, posted as messages)."""
@@ -692,10 +694,14 @@ WATCH_STOP_SECONDS = 2.0
 
 
 def run_app(
-    args: argparse.Namespace, paths: Sequence[str], head_start: HeadStart | None = None
+    args: argparse.Namespace,
+    paths: Sequence[str],
+    head_start: HeadStart | None = None,
+    store_ready: bool | None = None,
 ) -> int:
     """Open the reader; return the exit status. *head_start* (see :mod:`corpus.headstart`)
-    was started on the same *paths*, after :func:`check_paths`."""
+    was started on the same *paths*, after :func:`check_paths`; *store_ready*: what a
+    look at the store found then (None: not looked at)."""
     check_paths(paths)
     if sys.__stdout__ is not None and sys.__stdout__.isatty():
         # An exported COLUMNS/LINES is a stale snapshot of some other terminal: Textual
@@ -718,6 +724,7 @@ def run_app(
         relevance=args.sort == "relevance" or (args.sort is None and settings.relevance),
         infer=not getattr(args, "no_infer", False),
         head_start=head_start,
+        store_ready=store_ready,
         watch=not getattr(args, "no_watch", False),
         store=not getattr(args, "no_cache", False),
         rebuild=getattr(args, "rebuild", False),

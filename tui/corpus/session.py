@@ -786,8 +786,13 @@ class CorpusSession:
         rebuild: bool = False,
         pause: Callable[[], None] | None = None,
         rest_left: Callable[[], float] | None = None,
+        store_ready: bool | None = None,
     ) -> None:
         self.paths = list(paths)
+        self._store_ready = store_ready
+        """What a quick look at the store found before the session began (the command
+        line's: :func:`store_ready`), so that it is not looked at twice; None: not
+        looked at."""
         self.corpus = Corpus(corpus_name(self.paths), infer=infer)
         self.index: SearchIndex | None = None
         """Made by :meth:`load` or :meth:`reopen`; until then nothing is searchable."""
@@ -856,6 +861,8 @@ class CorpusSession:
         so that opening it builds nothing and waits for no other instance."""
         if not self.cache or self.rebuild or self._store_tried:
             return False
+        if self._store_ready is not None:
+            return self._store_ready
         return store_ready(self.paths, infer=self.corpus.infer, cache_dir=cache_directory())
 
     @property
