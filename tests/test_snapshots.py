@@ -8,6 +8,8 @@ only for an intended change, after looking at it (see the README).
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from textual.pilot import Pilot
 
@@ -135,8 +137,17 @@ def test_searching_screen(  # type: ignore[no-untyped-def]
 ) -> None:
     # A search in the search thread (a big collection's): the typed text is shown, the
     # list is still the last answer, and the count says so.
-    # Held long enough for the picture; the app's exit then waits for the rest.
+    # Held until the picture is taken: the snapshot's run exits the app just after, and
+    # the exit waits for the search thread (at most 3 s, should the picture never come).
     gate = hold_thread_searches(monkeypatch, hold=3.0)
+    app = make_app()
+    exit_app = app.exit
+
+    def exit_when_pictured(*args: Any, **kwargs: Any) -> None:
+        gate.open.set()
+        exit_app(*args, **kwargs)
+
+    app.exit = exit_when_pictured  # type: ignore[method-assign]
 
     async def run_before(pilot: Pilot) -> None:
         await settle(pilot)
@@ -144,6 +155,6 @@ def test_searching_screen(  # type: ignore[no-untyped-def]
         await pilot.pause(0.2)
 
     try:
-        assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+        assert snap_compare(app, terminal_size=size, run_before=run_before)
     finally:
         gate.open.set()
