@@ -26,7 +26,7 @@ from tui.corpus.parse import parse_text
 
 PROPERTY = settings(
     # CLEAN_EXAMPLES=3000 for a longer run.
-    max_examples=int(os.environ.get("CLEAN_EXAMPLES", "300")),
+    max_examples=int(os.environ.get("CLEAN_EXAMPLES", "150")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )

@@ -238,7 +238,7 @@ def queries(draw: st.DrawFn) -> str:
 
 
 @settings(
-    max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(text=queries())
 def test_index_agrees_with_scan(synthetic_index: SearchIndex, text: str) -> None:

@@ -227,7 +227,7 @@ def large_queries(draw: st.DrawFn) -> str:
 
 
 @settings(
-    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(text=large_queries())
 def test_large_queries_agree_with_testing_every_term(index: SearchIndex, text: str) -> None:
@@ -243,7 +243,7 @@ def test_large_queries_agree_with_testing_every_term(index: SearchIndex, text: s
     assert index.search(query, STATE) == expected
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(
     words=st.lists(
         st.sampled_from(VOCABULARY).flatmap(
@@ -386,7 +386,7 @@ _PHRASE = st.tuples(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     titles=st.lists(_written_text(4), min_size=1, max_size=6),
     bodies=st.lists(_written_text(14), min_size=6, max_size=6),
@@ -420,7 +420,7 @@ def test_phrases_searched_in_one_pass_agree_with_their_regexes(
     assert (set(range(len(articles))) if found is None else found) == expected, text
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     titles=st.lists(_written_text(4), min_size=1, max_size=6),
     bodies=st.lists(_written_text(14), min_size=6, max_size=6),
@@ -544,7 +544,7 @@ def _filled(serial: int, insert: str) -> Article:
     return make_article(serial, f"title {serial}", filler + insert + " " + filler[:200], None)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     inserts=st.lists(_written_text(6), min_size=48, max_size=48),
     rows=st.lists(_PHRASE, min_size=1, max_size=6),
