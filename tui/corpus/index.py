@@ -107,9 +107,11 @@ counting before fetching."""
 _COUNT_SAMPLE = 2_000
 """Rows counted before all of them when asking whether a letter is in every article."""
 
-_UNREAD_HITS = 5_000
+_UNREAD_HITS = 20_000
 """Store rows a re-open is asked to read first, at most: the matches of a rare word
-(a common one matches too many for reading them first to show much sooner)."""
+(a common one matches too many for reading them first to show much sooner). A rare
+word at a million articles matches ~10,000 (read first in ~0.2-0.5 s, where the whole
+re-open takes 10-25 s); with 5,000 it waited for all of them."""
 
 _CACHE_ITEMS = 250_000
 """Serials held by the term-result cache, in total: ~17 MB at worst (a serial costs
