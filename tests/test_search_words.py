@@ -5,8 +5,9 @@ spaces with the punctuation around it taken off (``Pakistan’s``, ``Russia-Paki
 ``£1bn``, ``C++``, ``#fintech``, ``desk@example.com``, ``60.62%``), and each run of
 letters or digits inside it (``Pakistan``, ``s``). Chinese and Japanese put no spaces
 between words, so there every run of one to three characters of Han or kana counts.
-Each is searched as typed, through the command line's in-process entry, and through
-the app's search index, and must find every article whose text holds it.
+Each is searched as typed, through the app's search index and through the store's as
+a re-open reads it (one in ten through the command line's in-process entry too), and
+must find every article whose text holds it.
 """
 
 from __future__ import annotations
@@ -159,7 +160,7 @@ def test_the_word_rule_is_what_a_reader_would_pick() -> None:
 def test_every_word_of_every_article_is_found(folder: Path) -> None:
     """Each word through the app's index in memory, and through the store's on disk as
     the command line re-opens it; one pair in ten through the command line itself
-    (each run opens the store and reads the folder: ~25 ms, so all 1,300 took 20 s)."""
+    (each run opens a store and reads its file: ~25 ms, so all 1,300 took 20 s)."""
     corpus = load_corpus([str(folder)])
     assert len(corpus.by_serial) == len(ARTICLES) + 5
     index = SearchIndex()
