@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -67,6 +69,44 @@ def test_normalise_is_idempotent(text: str) -> None:
 def test_normalise_works_character_by_character(text: str) -> None:
     """What lets highlight spans map back through accent folding."""
     assert normalise(text) == "".join(normalise(char) for char in text)
+
+
+_MIXED = st.text(
+    alphabet=st.sampled_from("ab Z1.’éÉßİﬁ\u0301\u00a0東京—ΑΩ\U0001d400"), max_size=40
+) | st.text(max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_MIXED)
+def test_the_highlight_map_is_the_fold_a_character_at_a_time(text: str) -> None:
+    """ASCII runs are folded whole, the rest a character at a time: the folded text
+    and the map back are what folding each character gives."""
+    from tui.corpus.text import _normalise_with_map, _piece, spaced
+
+    folded, owner = _normalise_with_map(text)
+    assert folded == spaced(normalise(text))
+    if owner is None:
+        assert text.isascii()
+        return
+    expected = [index for index, char in enumerate(text) for _ in _piece(char)]
+    if folded == "".join(_piece(char) for char in text):  # no Han or kana set apart
+        assert owner == expected
+    assert len(owner) == len(folded) and owner == sorted(owner)
+    assert set(expected) <= set(owner)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_MIXED, word=st.sampled_from(["ab", "e", "z1", "ss", "東京", "αω", "fi", "é"]))
+def test_a_text_is_highlighted_where_its_fold_matches(text: str, word: str) -> None:
+    """The quick look (the whole text folded in C) never hides a match: a text is
+    highlighted exactly when its fold holds the word."""
+    from tui.corpus.text import _normalise_with_map
+
+    query = parse_query(word)
+    folded, _ = _normalise_with_map(text)
+    pattern = re.compile(query.highlight_terms()[0].pattern_text())
+    holds = any(match.end() > match.start() for match in pattern.finditer(folded))
+    assert bool(query.highlight_spans(text)) == holds, (text, word)
 
 
 @settings(max_examples=300, deadline=None)

@@ -149,6 +149,7 @@ def symbol_terms(folded: str, currency: str | None = None) -> list[str]:
 
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_NON_ASCII_RUN = re.compile("[^\x00-\x7f]+")
 
 MARK_FREE_RANGES = (
     range(0x3400, 0x4DC0),  # CJK Unified Ideographs Extension A
@@ -247,10 +248,20 @@ def _normalise_with_map(text: str) -> tuple[str, list[int] | None]:
         return text.lower(), None
     pieces: list[str] = []
     owner: list[int] = []
-    for index, char in enumerate(text):
-        piece = _piece(char)
-        pieces.append(piece)
-        owner.extend([index] * len(piece))
+    done = 0
+    # ASCII runs fold as a whole (one character each, lowered), the rest a character
+    # at a time: a paragraph of English with a few curly quotes took ~1.7 ms.
+    for run in _NON_ASCII_RUN.finditer(text):
+        start, end = run.span()
+        pieces.append(text[done:start].lower())
+        owner.extend(range(done, start))
+        for index in range(start, end):
+            piece = _piece(text[index])
+            pieces.append(piece)
+            owner.extend([index] * len(piece))
+        done = end
+    pieces.append(text[done:].lower())
+    owner.extend(range(done, len(text)))
     folded = "".join(pieces)
     if cjk_run().search(folded) is None:
         return folded, owner
