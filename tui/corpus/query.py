@@ -1233,15 +1233,17 @@ class Query:
         terms = [t for t in self.highlight_terms() if title is not False or not t.title_only]
         if not terms or not text:
             return []
-        if not text.isascii() and not any(
-            match.end() > match.start()
-            for term in terms
-            for match in _highlight_pattern(term).finditer(spaced(normalise(text)))
-        ):
+        if not text.isascii():
             # Folded in C first (normalising is per character, so the same text): most
             # paragraphs a snippet looks through hold no match, and folding them a
             # character at a time for the map back took ~5 ms an article.
-            return []
+            quick = spaced(normalise(text))
+            if not any(
+                match.end() > match.start()
+                for term in terms
+                for match in _highlight_pattern(term).finditer(quick)
+            ):
+                return []
         folded, owner = _normalise_with_map(text)
         length = len(text)
         spans: list[tuple[int, int]] = []
