@@ -454,3 +454,19 @@ async def test_keys_that_come_at_once_are_searched_once_for_the_text_they_make(
         # its list paint in one frame (not after the messages the field has queued).
         field.insert_text_at_cursor("x")
         assert searched[-1] == "olympicsx"
+
+
+async def test_a_preview_or_batch_due_while_the_panes_come_down_does_nothing() -> None:
+    # At exit Textual removes the panes before the screen; the preview's after-refresh
+    # callback, or a batch or change held for a rest, may still run in between (seen as
+    # a NoMatches traceback when a test quit just after typing).
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.reader_screen
+        await app.article_list.remove()
+        screen._timeline_stale = True
+        screen._preview()
+        screen._show_batches_at_rest()
+        await pilot.pause()
+        assert screen._timeline_stale  # the chart was not redrawn from a missing list

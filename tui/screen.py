@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual import on
+from textual.css.query import NoMatches
 from textual.reactive import Reactive, reactive
 from textual.timer import Timer
 from textual.widget import Widget
@@ -293,6 +294,8 @@ class ReaderScreen(FrameHookScreen):
         if self._batch_timer is not None:
             self._batch_timer.stop()
             self._batch_timer = None
+        if self._panes_taken_down():
+            return
         wait = self._rest_left()
         if wait <= 0:
             self._show_batches()
@@ -682,9 +685,20 @@ class ReaderScreen(FrameHookScreen):
             self._preview_timer.stop()
             self._preview_timer = None
 
+    def _panes_taken_down(self) -> bool:
+        """True while the app exits: Textual removes the panes before the screen, and a
+        timer or an after-refresh callback of the screen's may still come in between."""
+        try:
+            self.article_list, self.reader  # noqa: B018 - looked up for NoMatches
+        except NoMatches:
+            return True
+        return False
+
     def _preview(self) -> None:
         self._first_frame_shown = True
         self._preview_timer = None
+        if self._panes_taken_down():
+            return
         self._sync_reader(self._pending_preview)
         self._chart_if_stale()
 
@@ -957,6 +971,8 @@ class ReaderScreen(FrameHookScreen):
             self._changes_timer = None
         if self.corpus_loading or self.session.index is None or not self._held_changes:
             return  # _on_batch calls again when the load ends
+        if self._panes_taken_down():
+            return
         wait = self._rest_left()
         if wait > 0:
             self._changes_timer = self.set_timer(wait, self._apply_changes_at_rest)
