@@ -45,6 +45,7 @@ def spied_batches(monkeypatch: pytest.MonkeyPatch) -> list[LoadBatch]:
     return seen
 
 
+@pytest.mark.heavy
 async def test_rows_stream_in_then_complete_and_in_order(
     corpus_dir: Path, spied_batches: list[LoadBatch]
 ) -> None:
@@ -75,6 +76,7 @@ async def test_rows_stream_in_then_complete_and_in_order(
     assert any(batch.workers for batch in spied_batches), "the process pool never parsed"
 
 
+@pytest.mark.heavy
 async def test_cursor_and_filter_while_loading(corpus_dir: Path) -> None:
     """Keys work while loading and the cursor stays on its article as rows arrive; a
     query set before the load ends (so some articles are only staged in the index and
@@ -96,6 +98,7 @@ async def test_cursor_and_filter_while_loading(corpus_dir: Path) -> None:
         assert expected and app.article_list.rows == expected
 
 
+@pytest.mark.heavy
 async def test_a_key_while_loading_holds_the_loader_until_its_frame(corpus_dir: Path) -> None:
     """The loading threads stand aside from a key until the screen has drawn it; the
     screen's hook that says so is Textual-private, so this also guards an upgrade."""
@@ -128,6 +131,7 @@ async def test_a_key_while_loading_holds_the_loader_until_its_frame(corpus_dir: 
         assert "busy" not in calls  # loaded: nothing to hold back
 
 
+@pytest.mark.heavy
 async def test_batches_wait_while_the_user_is_active(
     corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -27,6 +27,7 @@ def screen_text(app) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(line.text[line.start : line.end] for line in reader._lines)
 
 
+@pytest.mark.heavy
 async def test_markup_is_shown_literally_and_never_runs(hostile_folder: Path) -> None:
     app = make_app([str(hostile_folder)])
     async with app.run_test(size=(160, 40)) as pilot:

@@ -45,6 +45,7 @@ def test_sizes_name_html_corpora() -> None:
             bench_run._sizes(bad)
 
 
+@pytest.mark.heavy
 def test_harness_generates_and_measures_an_html_corpus(tmp_path: Path) -> None:
     """A small HTML size generated for the run, through the whole harness: launched,
     measured, re-opened. (Generated text sizes and the seeds take the same path after

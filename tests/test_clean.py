@@ -310,6 +310,7 @@ def _words(text: str) -> list[str]:
     return re.findall(r"\w+", text)
 
 
+@pytest.mark.heavy
 @PROPERTY
 @given(_scraped_text())
 @example(("Dyk bu. Share this article. Gyz vuk.", ["Dyk bu.", "Gyz vuk."]))
@@ -324,6 +325,7 @@ def test_cleaning_keeps_every_article_sentence_and_no_boilerplate(
     assert _words(" ".join(paragraphs)) == _words(" ".join(sentences))
 
 
+@pytest.mark.heavy
 @PROPERTY
 @given(_scraped_text())
 def test_removed_spans_and_kept_text_account_for_every_character(

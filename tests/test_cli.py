@@ -238,6 +238,7 @@ def test_list_into_a_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
     assert "Traceback" not in stderr
 
 
+@pytest.mark.heavy
 def test_pip_install_elsewhere_has_the_seeds(tmp_path: Path) -> None:
     """A plain (non-editable) install carries the seeds inside the package.
 
@@ -330,6 +331,7 @@ def test_a_query_that_begins_with_a_negation_is_taken_as_the_query(tmp_path: Pat
     assert missing.returncode == 2 and "expected one argument" in missing.stderr
 
 
+@pytest.mark.heavy
 def test_list_query_finds_what_scanning_finds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

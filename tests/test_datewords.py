@@ -73,6 +73,7 @@ def test_forms(text: str, expected: ArticleDate) -> None:
     assert parse_date_words(text) == expected
 
 
+@pytest.mark.heavy
 @pytest.mark.parametrize(
     "text",
     [
@@ -168,6 +169,7 @@ def _in_range(date: ArticleDate | None) -> bool:
     return date is None or 1900 <= date.year <= 2099
 
 
+@pytest.mark.heavy
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(st.text(max_size=60), _DATEISH))
 def test_parse_date_words_never_raises_and_stays_in_range(text: str) -> None:
@@ -177,6 +179,7 @@ def test_parse_date_words_never_raises_and_stays_in_range(text: str) -> None:
         assert 0 <= found.start < found.end <= len(text)
 
 
+@pytest.mark.heavy
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(st.text(max_size=60), _DATEISH))
 def test_parse_stated_date_raises_only_date_problems(text: str) -> None:

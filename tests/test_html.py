@@ -260,6 +260,7 @@ def test_r_shows_the_visible_text_not_the_source() -> None:
         assert source not in raw
 
 
+@pytest.mark.heavy
 def test_a_20_mb_page_is_capped(tmp_path: Path) -> None:
     path = tmp_path / "huge.html"
     paragraph = (

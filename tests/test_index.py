@@ -237,6 +237,7 @@ def queries(draw: st.DrawFn) -> str:
     return " ".join(parts)
 
 
+@pytest.mark.heavy
 @settings(
     max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -246,6 +247,7 @@ def test_index_agrees_with_scan(synthetic_index: SearchIndex, text: str) -> None
     assert synthetic_index.search(query, STATE) == scanned(SYNTHETIC, query, STATE)
 
 
+@pytest.mark.heavy
 @settings(
     max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -68,6 +68,7 @@ def test_closing_the_load_early_leaves_no_worker_or_executor_thread(pool_corpus:
     assert _children() == []
 
 
+@pytest.mark.heavy
 def test_list_at_exit_prints_nothing_on_stderr(pool_corpus: Path, tmp_path: Path) -> None:
     """As many ``--list`` runs over a pooled folder as fit in ~4 s: stderr stays empty.
 
@@ -145,6 +146,7 @@ def _alive(pid: int, start: str) -> bool:
     return stat is not None and stat[2] == start and stat[1] not in ("Z", "X")
 
 
+@pytest.mark.heavy
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc (Linux only)")
 def test_kill_9_mid_load_leaves_no_process_behind(tmp_path: Path) -> None:
     make_corpus(3000, str(tmp_path / "corpus"), seed=8)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -35,6 +36,7 @@ _SYNTAX = st.sampled_from(
 _QUERY_TEXT = st.lists(st.one_of(_SYNTAX, st.text(max_size=8)), max_size=12).map("".join)
 
 
+@pytest.mark.heavy
 @settings(max_examples=600, deadline=None)
 @given(text=st.one_of(st.text(), _QUERY_TEXT))
 def test_parse_raises_only_query_error(text: str) -> None:

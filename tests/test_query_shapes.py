@@ -226,6 +226,7 @@ def large_queries(draw: st.DrawFn) -> str:
     return " ".join(parts)
 
 
+@pytest.mark.heavy
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -451,6 +452,7 @@ def test_phrases_all_required_agree_with_their_regexes_in_passes(
 _FORM_WORDS = [b"amber", b"basil", b"amb", b"ambers", b"x1", b"snake_case", "\u00e9".encode()]
 
 
+@pytest.mark.heavy
 @settings(max_examples=200, deadline=None)
 @given(
     texts=st.lists(
@@ -544,6 +546,7 @@ def _filled(serial: int, insert: str) -> Article:
     return make_article(serial, f"title {serial}", filler + insert + " " + filler[:200], None)
 
 
+@pytest.mark.heavy
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     inserts=st.lists(_written_text(6), min_size=48, max_size=48),

@@ -157,6 +157,7 @@ def test_the_word_rule_is_what_a_reader_would_pick() -> None:
     assert user_words("東京都。") == {"東京都", "東", "京", "都", "東京", "京都"}
 
 
+@pytest.mark.heavy
 def test_every_word_of_every_article_is_found(folder: Path) -> None:
     """Each word through the app's index in memory, and through the store's on disk as
     the command line re-opens it; one pair in ten through the command line itself

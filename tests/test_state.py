@@ -451,6 +451,7 @@ def _mark_many(folder: str, prefix: str, count: int, start: Event) -> None:
         raise SystemExit("warnings: " + "; ".join(state.warnings))
 
 
+@pytest.mark.heavy
 def test_two_processes_lose_nothing(state_dir: Path) -> None:
     context = multiprocessing.get_context("spawn")
     start = context.Event()

@@ -307,6 +307,7 @@ while True:
 """
 
 
+@pytest.mark.heavy
 def test_kill_during_store_writes_leaves_a_store_that_opens_and_is_right(
     collection: Path, tmp_path: Path
 ) -> None:

@@ -132,6 +132,7 @@ CASES = [(term, SIZES[0]) for term in TERMS] + [
 reader in a pty, ~2.4 s of the suite's five minutes)."""
 
 
+@pytest.mark.heavy
 @pytest.mark.parametrize(
     ("term", "size"), CASES, ids=[f"{term}-{w}x{h}" for term, (w, h) in CASES]
 )
