@@ -41,6 +41,15 @@ async def settle(pilot: Pilot) -> None:
     await pilot.pause(0.2)
 
 
+async def wait_until(pilot: Pilot, condition: Callable[[], bool], tries: int = 500) -> None:
+    """Pause until *condition()* holds, up to *tries* × 20 ms (a loaded CI machine)."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("gave up waiting")
+
+
 def drive(*keys: str, theme: str | None = None) -> Callable[[Pilot], Awaitable[None]]:
     """A snapshot ``run_before`` that loads, optionally sets a theme, presses *keys*, settles."""
 

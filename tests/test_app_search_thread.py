@@ -5,16 +5,15 @@ the last is searched."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 
 from tui.corpus.query import parse_query
 
-from .app_helpers import Gate, hold_thread_searches, make_app, settle
+from .app_helpers import Gate, hold_thread_searches, make_app, settle, wait_until
 
 pytestmark = pytest.mark.usefixtures("in_repo")
 
@@ -24,14 +23,6 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
     held = hold_thread_searches(monkeypatch)
     yield held
     held.open.set()  # a failed test leaves no thread waiting
-
-
-async def wait_until(pilot: Pilot, condition: Callable[[], bool]) -> None:
-    for _ in range(500):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("gave up waiting")
 
 
 def expected_rows(app: Any, text: str) -> list[int]:

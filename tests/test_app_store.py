@@ -14,7 +14,7 @@ from tui.app import BroadsheetApp
 from tui.corpus.query import parse_query
 from tui.corpus.state import ReadState
 
-from .app_helpers import notifications
+from .app_helpers import notifications, wait_until
 from .conftest import OLD_MTIME as OLD
 
 
@@ -227,6 +227,9 @@ async def test_a_failure_reading_the_top_rows_is_the_loads_failure(
     monkeypatch.setattr(Store, "read", broken)
     app = BroadsheetApp([str(collection)], state=ReadState.open(enabled=False), watch=False)
     async with app.run_test(size=(100, 30)) as pilot:
+        # The loading worker may not have started when the test begins (a loaded CI
+        # machine): waiting for none to complete would return at once.
+        await wait_until(pilot, lambda: any(worker.error for worker in app.workers))
         with pytest.raises(WorkerFailed, match="the disk went away"):
             await app.workers.wait_for_complete()
         await pilot.pause()

@@ -28,7 +28,7 @@ from tui.app import BroadsheetApp
 from tui.corpus import state as state_module
 from tui.corpus.state import STATE_DIR_ENV, ReadState
 
-from .app_helpers import make_app, settle
+from .app_helpers import make_app, settle, wait_until
 
 X = "a" * 32
 Y = "b" * 32
@@ -243,14 +243,6 @@ def thread_log(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, list[bool]
 
 def article_keys(app: BroadsheetApp) -> list[str]:
     return [app.corpus.by_serial[serial].key for serial in app.article_list.rows]
-
-
-async def wait_until(pilot: Any, condition: Callable[[], bool], tries: int = 400) -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("gave up waiting")
 
 
 @pytest.mark.usefixtures("in_repo", "fast_saves")
