@@ -231,16 +231,82 @@ _FIXED_BASE = dt.datetime(2000, 1, 1)
 _FOUR_DIGIT_YEAR = LazyPattern(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
-_PARSERS: dict[bool | None, Any] = {}
-"""One dateparser ``DateDataParser`` per day order, built on first use (building one
-loads its settings and language data; a parse with a built one costs far less)."""
+_PARSERS: dict[tuple[bool | None, tuple[str, ...]], Any] = {}
+"""One dateparser ``DateDataParser`` per day order and set of languages, built on first
+use (building one loads its settings and language data; a parse with a built one costs
+far less)."""
+
+_MAX_PARSERS = 64
+"""Kept parsers at most: a folder's candidates name few sets of languages."""
+
+_MONTH_NAMES_BY_LANGUAGE: dict[str, tuple[str, ...]] | None = None
+"""Every month name of every language dateparser reads (folded as :func:`_fold` folds
+a candidate's words), with the languages that write it."""
+
+_WORD = LazyPattern(r"\w+")
 
 
-def _parser(day_first: bool | None) -> Any:
-    parser = _PARSERS.get(day_first)
+def _fold(word: str) -> str:
+    """*word* lower-cased, its accents dropped, as dateparser normalises a date before
+    it looks its words up (so "février" and "fevrier" are one word)."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_MONTH_KEYS = (
+    *("january", "february", "march", "april", "may", "june"),
+    *("july", "august", "september", "october", "november", "december"),
+)
+"""The keys of dateparser's language tables that hold month names."""
+
+
+def _languages_naming_a_month(candidate: str) -> tuple[str, ...]:
+    """The languages (dateparser's codes) with a month name among *candidate*'s words.
+
+    dateparser, asked with no language, tries every language it has until one reads
+    the candidate; the first candidate none reads made it build all 205 (4.5-5 s in
+    each loading worker and each test worker, mostly compiling their patterns). Its
+    month tables alone load in ~0.3 s. A date needs a month (dateparser runs with the
+    month required), and a language that reads one must have its name: so only those
+    languages are asked, and a candidate that names no month in any of them is none.
+    (A month written in digits with words about it, "17 10 2024 г.", is then not
+    read: a date missed, never a wrong one; the tables above read the usual numeric
+    forms before dateparser is asked.)
+    """
+    global _MONTH_NAMES_BY_LANGUAGE
+    names = _MONTH_NAMES_BY_LANGUAGE
+    if names is None:
+        import importlib
+        import pkgutil
+
+        from dateparser.data import date_translation_data
+
+        found: dict[str, set[str]] = {}
+        for module in pkgutil.iter_modules(date_translation_data.__path__):
+            info = importlib.import_module(f"{date_translation_data.__name__}.{module.name}").info
+            for key in _MONTH_KEYS:
+                for name in info.get(key, ()):
+                    # A name of several words counts by each, but for its numerals:
+                    # "tháng 5" is Vietnamese by "tháng", not every "5" of a candidate.
+                    words = _WORD.findall(_fold(name))
+                    for word in [word for word in words if not word.isdigit()] or words:
+                        found.setdefault(word, set()).add(info["name"])
+        names = _MONTH_NAMES_BY_LANGUAGE = {
+            word: tuple(sorted(languages)) for word, languages in found.items()
+        }
+    languages: set[str] = set()
+    for word in _WORD.findall(_fold(candidate)):
+        languages.update(names.get(word, ()))
+    return tuple(sorted(languages))
+
+
+def _parser(day_first: bool | None, languages: tuple[str, ...]) -> Any:
+    parser = _PARSERS.get((day_first, languages))
     if parser is None:
-        # Imported here: dateparser costs ~0.5 s to import and load its languages, and
-        # only candidates the tables above cannot read ever reach it.
+        # Imported here: dateparser costs ~0.5 s to import, and only candidates the
+        # tables above cannot read ever reach it.
         from dateparser.date import DateDataParser
 
         settings: dict[str, Any] = {
@@ -253,7 +319,13 @@ def _parser(day_first: bool | None) -> Any:
         }
         if day_first is not None:
             settings["DATE_ORDER"] = "DMY" if day_first else "MDY"
-        parser = _PARSERS[day_first] = DateDataParser(settings=settings)
+        if len(_PARSERS) >= _MAX_PARSERS:
+            _PARSERS.clear()
+        # The languages in dateparser's own order (not the given one), as it tries
+        # them when asked with none: the same language reads a candidate either way.
+        parser = _PARSERS[(day_first, languages)] = DateDataParser(
+            languages=list(languages), settings=settings
+        )
     return parser
 
 
@@ -264,7 +336,10 @@ def _with_dateparser(candidate: str, day_first: bool | None) -> ArticleDate | No
     if not written:
         return None
     try:
-        data = _parser(day_first).get_date_data(candidate)
+        languages = _languages_naming_a_month(candidate)
+        if not languages:
+            return None
+        data = _parser(day_first, languages).get_date_data(candidate)
     except Exception:  # noqa: BLE001 - a third-party parser on untrusted text: never a crash
         return None
     found, period = data.date_obj, data.period
