@@ -36,9 +36,20 @@ async def settle(pilot: Pilot) -> None:
     app = pilot.app
     assert isinstance(app, BroadsheetApp)
     await app.loaded.wait()
-    app.filter_bar.input.cursor_blink = False
+    steady_cursors(app)
     await pilot.pause()
     await pilot.pause(0.2)
+    steady_cursors(app)  # a dialog the keys opened meanwhile
+
+
+def steady_cursors(app: BroadsheetApp) -> None:
+    """Every text cursor shown steadily, the filter bar's and a dialog's: they blink
+    every 0.5 s, and a picture taken on a loaded machine caught them on or off."""
+    from textual.widgets import Input
+
+    app.filter_bar.input.cursor_blink = False
+    for field in app.screen.query(Input):
+        field.cursor_blink = False
 
 
 async def wait_until(pilot: Pilot, condition: Callable[[], bool], tries: int = 500) -> None:

@@ -19,6 +19,40 @@ pytestmark = pytest.mark.usefixtures("in_repo")
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
 
+def _until(done):  # type: ignore[no-untyped-def]
+    """A ``run_before`` step: wait (up to 5 s) until *done(app)* holds, then settle."""
+
+    async def wait(pilot) -> None:  # type: ignore[no-untyped-def]
+        for _ in range(100):
+            if done(pilot.app):
+                break
+            await pilot.pause(0.05)
+        await pilot.pause(0.2)
+
+    return wait
+
+
+def _steps(*steps):  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        for step in steps:
+            await step(pilot)
+
+    return run_before
+
+
+def _palette_listed(app) -> bool:  # type: ignore[no-untyped-def]
+    """The command palette shows its hits and has stopped searching (its search is a
+    worker: on a loaded machine the picture came before the hits)."""
+    from textual.command import CommandList, CommandPalette
+
+    screen = app.screen
+    if not isinstance(screen, CommandPalette):
+        return False
+    if any(worker.node is screen and worker.is_running for worker in app.workers):
+        return False
+    return screen.query_one(CommandList).option_count > 0
+
+
 SCREENS = {
     "start": drive(),
     "article_open": drive("enter"),
@@ -30,7 +64,7 @@ SCREENS = {
     "light_theme": drive("enter", theme="textual-light"),
     "highlights_next_match": drive("slash", *"pakistan", "enter", "enter", "n"),
     "query_error": drive("slash", *"sco date:notadate"),
-    "palette_sort": drive("ctrl+p", *"sort"),
+    "palette_sort": _steps(drive("ctrl+p", *"sort"), _until(_palette_listed), settle),
     "timeline_band": drive("slash", *"date:2022..", "enter"),
     "export_dialog": drive("x", "E"),
 }
@@ -71,27 +105,6 @@ def _with_saved_searches():  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("size", SIZES)
 def test_saved_search_switcher(snap_compare, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(_with_saved_searches(), terminal_size=size, run_before=drive("apostrophe"))
-
-
-def _until(done):  # type: ignore[no-untyped-def]
-    """A ``run_before`` step: wait (up to 5 s) until *done(app)* holds, then settle."""
-
-    async def wait(pilot) -> None:  # type: ignore[no-untyped-def]
-        for _ in range(100):
-            if done(pilot.app):
-                break
-            await pilot.pause(0.05)
-        await pilot.pause(0.2)
-
-    return wait
-
-
-def _steps(*steps):  # type: ignore[no-untyped-def]
-    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
-        for step in steps:
-            await step(pilot)
-
-    return run_before
 
 
 def _ranked(app) -> bool:  # type: ignore[no-untyped-def]
