@@ -18,6 +18,7 @@ from typing import Any
 
 from .dates import MAX_YEAR, MIN_YEAR, ArticleDate
 from .lazyre import LazyPattern
+from .text import normalise
 
 # --- month names ------------------------------------------------------------------
 
@@ -240,19 +241,11 @@ _MAX_PARSERS = 64
 """Kept parsers at most: a folder's candidates name few sets of languages."""
 
 _MONTH_NAMES_BY_LANGUAGE: dict[str, tuple[str, ...]] | None = None
-"""Every month name of every language dateparser reads (folded as :func:`_fold` folds
-a candidate's words), with the languages that write it."""
+"""Every month name of every language dateparser reads, with the languages that write
+it; folded by :func:`normalise`, as dateparser folds a date before it looks its words up
+("février" is "fevrier")."""
 
 _WORD = LazyPattern(r"\w+")
-
-
-def _fold(word: str) -> str:
-    """*word* lower-cased, its accents dropped, as dateparser normalises a date before
-    it looks its words up (so "février" and "fevrier" are one word)."""
-    import unicodedata
-
-    decomposed = unicodedata.normalize("NFKD", word.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 _MONTH_KEYS = (
@@ -290,14 +283,14 @@ def _languages_naming_a_month(candidate: str) -> tuple[str, ...]:
                 for name in info.get(key, ()):
                     # A name of several words counts by each, but for its numerals:
                     # "tháng 5" is Vietnamese by "tháng", not every "5" of a candidate.
-                    words = _WORD.findall(_fold(name))
+                    words = _WORD.findall(normalise(name))
                     for word in [word for word in words if not word.isdigit()] or words:
                         found.setdefault(word, set()).add(info["name"])
         names = _MONTH_NAMES_BY_LANGUAGE = {
             word: tuple(sorted(languages)) for word, languages in found.items()
         }
     languages: set[str] = set()
-    for word in _WORD.findall(_fold(candidate)):
+    for word in _WORD.findall(normalise(candidate)):
         languages.update(names.get(word, ()))
     return tuple(sorted(languages))
 
