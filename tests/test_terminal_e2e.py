@@ -147,8 +147,13 @@ def test_reader_works_and_restores_the_terminal(
 
     # Navigate and open the inferred-date article.
     terminal.keys("j", "j", "Down", "Enter")
-    screen = terminal.wait_for(lambda s: "c. 2022 (inferred from the text)" in s)
-    assert "Xi to break travel drought for meeting with Putin" in screen
+    # Both at once: tmux may be read half-way through the frame that draws them.
+    terminal.wait_for(
+        lambda s: (
+            "c. 2022 (inferred from the text)" in s
+            and "Xi to break travel drought for meeting with Putin" in s
+        )
+    )
     terminal.keys("Escape")
     if width < 100:  # one pane: the list comes back
         terminal.wait_for(lambda s: len(rows(s)) >= 5)
