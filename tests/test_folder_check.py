@@ -4,6 +4,7 @@ gives: the same files new, changed and gone, in the same order, or it steps asid
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import tempfile
 from array import array
@@ -21,6 +22,7 @@ from tui.corpus.session import (
     _compare_plain,
     _Compared,
     changed_files,
+    quick_changed_files,
 )
 from tui.corpus.store import _SCHEMA, StoredFiles, _Speller
 
@@ -234,3 +236,149 @@ def test_files_stored_in_folders_gone_are_gone(tmp_path: Path) -> None:
     assert _changed_in_plain_folders(paths, stored, None) == expected
     halves = [_compare_plain(paths, stored, None, (half, 2)) for half in (0, 1)]
     assert _combined(halves) == expected
+
+
+def _settled(root: Path) -> None:
+    """Every folder under *root* (and *root*) modified long ago: a record of them is
+    then trusted (a folder changed in the last two seconds is listed again)."""
+    for folder in [root, *(path for path in root.rglob("*") if path.is_dir())]:
+        os.utime(folder, (OLD, OLD))
+
+
+OLD = 1_577_836_800
+
+
+def _recorded(paths: list[str], known: dict[bytes, tuple[int, int, int]]) -> StoredFiles:
+    """A store holding *known* and the record of the folders a full check just
+    listed."""
+    stored = _stored(known)
+    full = _changed_in_plain_folders(paths, stored, None)
+    assert full.folders and all(mtime > 0 for mtime in full.folders.values())
+    stored._connection.executemany("INSERT INTO folders VALUES (?, ?)", full.folders.items())
+    return stored
+
+
+structural = st.lists(
+    st.tuples(
+        st.sampled_from(["add", "remove", "rename", "mkdir", "rmdir", "grow"]),
+        st.integers(0, 99),
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(layout=tree, edits=structural)
+def test_the_quick_check_finds_what_the_full_check_does_when_names_change(
+    layout: list[tuple[list[str], str | None]], edits: list[tuple[str, int]]
+) -> None:
+    """Files added, removed or renamed, folders made or removed whole: each changes
+    a folder's mtime, and the quick check, which lists only those folders, gives the
+    full check's answer. A file grown in place is the one thing it does not see."""
+    with tempfile.TemporaryDirectory() as temporary:
+        root = Path(temporary) / "corpus"
+        root.mkdir()
+        made = _make(root, layout)
+        _settled(root)
+        paths = [str(root)]
+        known = _identities(paths)
+        stored = _recorded(paths, known)
+        grown: set[str] = set()
+        for action, pick in edits:
+            target = made[pick % len(made)]
+            if action == "mkdir" and target.parent.exists():
+                (target.parent / f"new-{pick}").mkdir(exist_ok=True)
+                (target.parent / f"new-{pick}" / "in.txt").write_text("In\n", encoding="utf-8")
+                continue
+            if action == "mkdir":
+                continue
+            if action == "rmdir" and target.parent != root and target.parent.exists():
+                shutil.rmtree(target.parent)
+                continue
+            if not target.exists():
+                continue
+            if action == "add":
+                (target.parent / f"added-{pick}.txt").write_text("New\n", encoding="utf-8")
+            elif action == "remove":
+                target.unlink()
+            elif action == "rename":
+                target.rename(target.parent / f"renamed-{pick}.txt")
+            elif action == "grow":
+                with open(target, "ab") as stream:
+                    stream.write(b"More.\n")
+                grown.add(str(target))
+        full = _changed_in_plain_folders(paths, stored, None)
+        quick = quick_changed_files(paths, stored)
+        assert quick is not None
+        assert quick.gone == full.gone
+        # Files grown in place in a folder whose names did not change go unseen.
+        unseen = [path for path in full.to_read if path not in quick.to_read]
+        assert set(unseen) <= grown
+        assert [path for path in full.to_read if path not in unseen] == quick.to_read
+        assert quick.folders == full.folders
+
+
+def test_the_quick_check_lists_only_the_folders_whose_mtime_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.corpus import session
+
+    root = tmp_path / "corpus"
+    _make(root, [([name], f"{name}.txt") for name in "abcdefgh"] + [([], "top.txt")])
+    _settled(root)
+    paths = [str(root)]
+    stored = _recorded(paths, _identities(paths))
+    listed: list[str] = []
+    real = session.list_plain_folder
+
+    def counted(folder: str, *args: object, **kwargs: object) -> object:
+        listed.append(folder)
+        return real(folder, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(session, "list_plain_folder", counted)
+    unchanged = quick_changed_files(paths, stored)
+    assert unchanged is not None and (unchanged.to_read, unchanged.gone, listed) == ([], [], [])
+    (root / "c" / "new.txt").write_text("New\n", encoding="utf-8")
+    found = quick_changed_files(paths, stored)
+    assert found is not None and found.to_read == [str(root / "c" / "new.txt")]
+    assert listed == [str(root / "c")]
+    # The folder just changed is too recent to trust: recorded as such (-1).
+    assert found.folders[os.fsencode(root / "c") + b"/"] == -1
+
+
+def test_the_quick_check_steps_aside_without_a_record(tmp_path: Path) -> None:
+    """No record of the folders (a store just written by a load, or one of an older
+    version), or a record that does not cover a path asked for: the full check."""
+    root, known = _plain_tree(tmp_path)
+    _settled(root)
+    paths = [str(root)]
+    assert quick_changed_files(paths, _stored(known)) is None
+    stored = _recorded([str(root / "a")], known)
+    assert quick_changed_files(paths, stored) is None
+    assert quick_changed_files([str(root / "a")], stored) is not None
+
+
+def test_files_left_in_a_folder_the_record_never_had_are_gone(tmp_path: Path) -> None:
+    """The reader, following the folder live, stores files of a folder made after the
+    record; the folder goes while no reader runs. Its parent's mtime changed: the
+    quick check lists it, and every stored file under the folder gone is gone."""
+    root, known = _plain_tree(tmp_path)
+    _settled(root)
+    paths = [str(root)]
+    stored = _recorded(paths, known)
+    late = root / "a" / "late"
+    late.mkdir()
+    (late / "deep").mkdir()
+    (late / "deep" / "x.txt").write_text("x\n", encoding="utf-8")
+    stored._connection.executemany(
+        "INSERT INTO files(path, size, mtime_ns, inode) VALUES (?, ?, ?, ?)",
+        [(key, *identity) for key, identity in _identities(paths).items() if key not in known],
+    )
+    (late / "deep" / "x.txt").unlink()
+    (late / "deep").rmdir()
+    late.rmdir()
+    quick = quick_changed_files(paths, stored)
+    assert quick is not None and quick.gone == [str(late / "deep" / "x.txt")]
+    # The folders above a file gone are unsettled: a session that writes no change
+    # must have them listed again.
+    assert os.fsencode(root / "a") + b"/" in quick.unsettled

@@ -782,6 +782,92 @@ def test_files_the_store_could_not_trust_are_confirmed_by_a_query_on_the_command
     assert _listing(collection, "more") == _fresh(collection, "more")
 
 
+def test_a_query_on_the_command_line_lists_only_the_folders_whose_mtime_changed(
+    collection: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once a full check has recorded the folders, a query on the command line lists
+    only those whose mtime changed (a file added, removed or renamed changes it, as
+    notmuch relies on) and stats the files of the articles that may match: no walk
+    of every file. A file rewritten in place that only now matches waits for a full
+    check (the reader's, or a list with no query)."""
+    from tui.corpus import session
+
+    os.utime(collection, (OLD, OLD))
+    _listing(collection)  # the first load: no record of the folders yet
+    assert _listing(collection, "zebras") == []  # a full check, which records them
+    with sqlite3.connect(_store_file(collection)) as connection:
+        record = dict(connection.execute("SELECT path, mtime_ns FROM folders"))
+    assert record == {os.fsencode(collection.resolve()) + b"/": OLD * 1_000_000_000}
+
+    def no_walk(*args: object, **kwargs: object) -> object:
+        raise AssertionError("every file was statted: the record should have served")
+
+    walk = session.plain_folders
+    monkeypatch.setattr(session, "plain_folders", no_walk)
+    # Rewritten in place, the folder's mtime as it was: among the files that may match.
+    matching = sorted(collection.glob("003_*"))[0]
+    matching.write_text(
+        matching.read_text(encoding="utf-8").replace("Mishustin", "Kazakhstan"), encoding="utf-8"
+    )
+    os.utime(matching, (OLD, OLD + 99))
+    other = sorted(collection.glob("004_*"))[0]
+    other.write_text(other.read_text(encoding="utf-8") + "\nZebras.\n", encoding="utf-8")
+    os.utime(other, (OLD, OLD + 99))
+    os.utime(collection, (OLD, OLD))
+    assert _listing(collection, "mishustin") == _fresh(collection, "mishustin") == []
+    assert _listing(collection, "zebras") == []  # unseen until a full check
+    # A file added: its folder is listed again, every file in it compared.
+    _write(collection, "zebra.txt", "Zebras in Astana", "2025-03-04", "Zebras crossed the road.")
+    expected = _fresh(collection, "zebras")
+    assert len(expected) == 2 and _listing(collection, "zebras") == expected
+    # A query writes no change: the folder stays unsettled, and the next query lists
+    # it again, though its mtime is the one it had.
+    os.utime(collection, (OLD + 1, OLD + 1))
+    assert _listing(collection, "zebras") == expected
+    assert _listing(collection, "zebras") == expected
+    monkeypatch.setattr(session, "plain_folders", walk)
+    _listing(collection)  # a list with no query checks every file, and writes
+    with sqlite3.connect(_store_file(collection)) as connection:
+        record = dict(connection.execute("SELECT path, mtime_ns FROM folders"))
+    assert record == {os.fsencode(collection.resolve()) + b"/": (OLD + 1) * 1_000_000_000}
+    assert _listing(collection, "zebras") == expected
+
+
+def test_the_readers_check_takes_the_cheap_route_first(
+    collection: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader's check after a re-open gives the files added in the folders whose
+    mtime changed before it stats every file; that full check comes next, and what it
+    reads again changes nothing."""
+    from tui.corpus import session as session_module
+
+    os.utime(collection, (OLD, OLD))
+    _listing(collection)
+    _listing(collection, "zebras")  # a full check: the folders recorded
+    _write(collection, "zebra.txt", "Zebras in Astana", "2025-03-04", "Zebras crossed the road.")
+    session = CorpusSession([str(collection)], cache=True)
+    session.open_store()
+    assert session.reopen(lambda *args, **kwargs: None)
+    events: list[object] = []
+    full_check = session_module.changed_files
+
+    def counted(*args: object, **kwargs: object) -> object:
+        events.append("full check")
+        return full_check(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(session_module, "changed_files", counted)
+    try:
+        for changes in session.check_folder(quick_first=True):
+            events.append([Path(path).name for path, _, _ in changes.read])
+            new = session.apply(changes).new
+            events.append(len(new))
+    finally:
+        session.close()
+    assert events[:3] == [["zebra.txt"], 1, "full check"]
+    assert events[3:] in ([], [["zebra.txt"], 0])  # read again, unless written already
+    assert _listing(collection, "zebras") == _fresh(collection, "zebras")
+
+
 _CHECKER = """
 import sys
 sys.path.insert(0, {root!r})

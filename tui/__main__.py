@@ -184,19 +184,30 @@ def load_ranked(
     from .corpus.watch import read_files
 
     session = CorpusSession(paths, infer=infer, cache=cache, rebuild=rebuild)
-    # Before any thread starts: a child compares the folder with the store meanwhile.
+    # Before any thread starts: a child compares every file with the store meanwhile,
+    # unless the query turns out to need less (then it is stopped at once).
     check = FolderCheck.start(paths, infer=infer) if cache and not rebuild else None
     warning = session.open_store(on_error=lambda message: _warn(f"warning: {message}"))
     if warning is not None:
         _warn(f"warning: {warning}")
     if session.store_note is not None:
         _warn(f"note: {session.store_note}")  # once, after an upgrade: then it is fast
+    # A query reads from the store only the articles that may match it (all of them
+    # for a negation or a date alone); those and the folders whose mtime changed are
+    # all it compares with the folder (quick_difference), once a full check recorded
+    # the folders' mtimes.
+    only = session.candidates(query) if query is not None and session.can_reopen else None
+    quick = only is not None and len(only) <= QUICK_CHECK_ROWS
+    quick = quick and session.store is not None and session.store.folders_recorded()
+    if quick and check is not None:
+        check.cancel()
+        check = None
     try:
-        # A query reads from the store only the articles that may match it (all of
-        # them for a negation or a date alone).
-        only = session.candidates(query) if query is not None and session.can_reopen else None
         if session.can_reopen and session.reopen(_report_skipped, only):
-            difference = check.result() if check is not None else None
+            if check is not None:
+                difference = check.result()
+            else:  # None: the full check, here
+                difference = session.quick_difference(only) if quick else None
             for changes in session.check_folder(difference=difference):
                 _warn_skipped(item for _, item, _ in changes.read)
                 applied = session.apply(changes)
@@ -277,6 +288,11 @@ def print_list(
                 lines.append(f"{'':<{ID_WIDTH}}  {context}\n")
         out.write("".join(lines))
 
+
+QUICK_CHECK_ROWS = 10_000
+"""Articles that may match a query beyond which the command line compares every file
+in a child process rather than theirs here: at 100k, statting a word's 38,547 files
+here took 0.07 s longer than the child's walk of all of them, done meanwhile."""
 
 SNIPPET_WIDTH = 160
 """Characters of a snippet on the command line."""

@@ -234,11 +234,13 @@ class Background:
 
     def check_folder(self) -> None:
         """After a re-open: what changed in the folder since the store was written,
-        read and applied as the watcher's rounds are."""
+        read and applied as the watcher's rounds are: files added and removed in the
+        folders whose mtime changed first, then what a stat of every file finds."""
 
         def job() -> None:
             worker = get_current_worker()
-            for changes in self.screen.session.check_folder(lambda: worker.is_cancelled):
+            session = self.screen.session
+            for changes in session.check_folder(lambda: worker.is_cancelled, quick_first=True):
                 self.screen.post_message(FolderChanged(changes))
 
         self._run(job, "check", exclusive=True)

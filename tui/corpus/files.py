@@ -16,6 +16,7 @@ import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
 """Saved web pages (``.html``, ``.htm``) are read by :mod:`webpage`, the rest as text."""
@@ -245,11 +246,24 @@ class NotPlainFolders(Exception):
     """:func:`plain_folders` met what only :func:`discover`'s walk handles."""
 
 
+class ListedFolder(NamedTuple):
+    """One folder as :func:`plain_folders` lists it."""
+
+    path: str
+    mtime_ns: int
+    """The folder's mtime, read before it was listed: a later change to its names
+    (a file added, removed or renamed) makes it differ."""
+    subfolders: list[str]
+    """Names of the folders in it that a walk enters, unsorted."""
+    files: list[tuple[str, os.stat_result]]
+    """Its article files with their status, unsorted."""
+
+
 def plain_folders(
     paths: Iterable[str | os.PathLike[str]],
     pause: Callable[[], None] | None = None,
     share: tuple[int, int] | None = None,
-) -> Iterator[tuple[str, list[tuple[str, os.stat_result]]]]:
+) -> Iterator[ListedFolder]:
     """Each folder under the folders *paths*, with its article files and their status:
     the files :func:`discover_with_status` yields, for a caller that only compares
     them (``session.changed_files``, which the command line waits for).
@@ -267,37 +281,57 @@ def plain_folders(
     *share* ``(k, n)``: only the files whose name's ``hash`` is k modulo n, for n
     processes forked from one (which hash alike) to stat a share each.
     """
-    if os.scandir not in os.supports_fd:
-        raise NotPlainFolders("no listing by descriptor here")
     seen_dirs: set[tuple[int, int]] = set()
     for given in paths:
-        root = os.fspath(given)
-        try:
-            info = os.stat(root)
-        except OSError:
-            raise NotPlainFolders(root) from None
-        if not stat.S_ISDIR(info.st_mode) or not os.access(root, os.R_OK | os.X_OK):
-            raise NotPlainFolders(root)
-        stack = [root]
+        stack = [plain_root(given)]
         while stack:
-            folder = stack.pop()
-            try:
-                descriptor = os.open(folder, _FOLDER_FLAGS)
-            except OSError:
+            listed = list_plain_folder(stack.pop(), seen_dirs, pause, share)
+            if listed is None:
                 continue  # gone or unreadable: discover skips it too
-            try:
-                info = os.fstat(descriptor)
-                if (info.st_dev, info.st_ino) in seen_dirs:
-                    raise NotPlainFolders(folder)
-                seen_dirs.add((info.st_dev, info.st_ino))
-                subfolders, files = _plain_folder(descriptor, pause, share)
-            except OSError:
-                continue
-            finally:
-                os.close(descriptor)
-            yield folder, files
+            yield listed
             # Popped in name order, as discover's stack is.
-            stack.extend(os.path.join(folder, name) for name in sorted(subfolders, reverse=True))
+            named = sorted(listed.subfolders, reverse=True)
+            stack.extend(os.path.join(listed.path, name) for name in named)
+
+
+def plain_root(given: str | os.PathLike[str]) -> str:
+    """A path given to :func:`plain_folders`, checked: a readable folder, else
+    :class:`NotPlainFolders`."""
+    if os.scandir not in os.supports_fd:
+        raise NotPlainFolders("no listing by descriptor here")
+    root = os.fspath(given)
+    try:
+        info = os.stat(root)
+    except OSError:
+        raise NotPlainFolders(root) from None
+    if not stat.S_ISDIR(info.st_mode) or not os.access(root, os.R_OK | os.X_OK):
+        raise NotPlainFolders(root)
+    return root
+
+
+def list_plain_folder(
+    folder: str,
+    seen_dirs: set[tuple[int, int]],
+    pause: Callable[[], None] | None = None,
+    share: tuple[int, int] | None = None,
+) -> ListedFolder | None:
+    """One folder of :func:`plain_folders`; None when it is gone or unreadable.
+    *seen_dirs*: the folders listed so far, (device, inode), which this one joins."""
+    try:
+        descriptor = os.open(folder, _FOLDER_FLAGS)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(descriptor)
+        if (info.st_dev, info.st_ino) in seen_dirs:
+            raise NotPlainFolders(folder)
+        seen_dirs.add((info.st_dev, info.st_ino))
+        subfolders, files = _plain_folder(descriptor, pause, share)
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+    return ListedFolder(folder, info.st_mtime_ns, subfolders, files)
 
 
 def _plain_folder(

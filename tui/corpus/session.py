@@ -24,11 +24,19 @@ import threading
 import time
 from array import array
 from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from .facets import Facet, FacetIndex
-from .files import NotPlainFolders, Skipped, discover_with_status, plain_folders
+from .files import (
+    ListedFolder,
+    NotPlainFolders,
+    Skipped,
+    discover_with_status,
+    list_plain_folder,
+    plain_folders,
+    plain_root,
+)
 from .index import (
     BackgroundIndexer,
     IndexText,
@@ -43,6 +51,7 @@ from .model import STORE_ROW_MASK, Article, Corpus, Removal, SortOrder, corpus_n
 from .relevance import ROUND, Ranking, RelevanceTable, rank, ranking_expression
 from .safe import neutralise_line
 from .store import (
+    RECENT_NS,
     SHARDS,
     Store,
     StoredFiles,
@@ -187,6 +196,16 @@ class FolderDifference:
     """New or changed files, spelt as the loader spells them."""
     gone: list[str]
     """Files the store knows that are no longer there, spelt as the corpus spells them."""
+    folders: dict[bytes, int] = field(default_factory=dict, compare=False)
+    """Every folder of the collection (its key, ending in the separator) with its
+    mtime when it was listed (-1: too recent to trust), for the store to record once
+    the difference is in it (:meth:`CorpusSession.check_folder`'s last round carries
+    it, and :meth:`CorpusSession.apply` has it written after the rounds): the next check
+    lists only the folders whose mtime is not the one recorded. Empty when the walk
+    could not tell them (discover's)."""
+    unsettled: set[bytes] = field(default_factory=set, compare=False)
+    """Keys of the folders with a file to read or gone: a session that writes no
+    change (:attr:`CorpusSession.partial`) must not record them as settled."""
 
 
 def changed_files(
@@ -224,6 +243,8 @@ class _Compared:
     """The keys of stored files gone."""
     inodes: array[int]
     """Of every file found (one file under two names shows as one inode twice)."""
+    mtimes: dict[bytes, int] = field(default_factory=dict)
+    """Each folder's key and its mtime when listed (see :attr:`FolderDifference.folders`)."""
 
 
 def _compare_plain(
@@ -237,37 +258,106 @@ def _compare_plain(
     gone: the first share finds them."""
     compared = _Compared([], [], [], array("Q"))
     spell = _Speller()
-    encoding = sys.getfilesystemencoding()
-    prefixes: set[bytes] = set()
     stored_here = 0
-    for folder, files in plain_folders(paths, pause, share):
-        compared.folders.append(folder)
+    listed_at = time.time_ns()
+    for listed in plain_folders(paths, pause, share):
         # The key of a name in this folder, less the name.
-        prefix = spell(os.path.join(folder, "x"))[:-1]
-        prefixes.add(prefix)
-        known = stored.in_folder(prefix)
-        stored_here += len(known)
-        changed: list[str] = []
-        seen: list[bytes] = []
-        new = 0
-        for name, status in files:
-            raw = name.encode(encoding, "surrogateescape")
-            seen.append(raw)
-            compared.inodes.append(status.st_ino)
-            identity = known.get(raw)
-            if identity != (status.st_size, status.st_mtime_ns, status.st_ino):
-                changed.append(name)  # new, changed, or read too near a change to trust
-                new += identity is None
-        if changed:
-            compared.changed.append((folder, changed))
-        if len(known) > len(seen) - new:  # some stored file here was not found
-            unseen = known.keys() - seen
-            if share is not None:  # the other share's files are not gone: unstatted
-                unseen = {raw for raw in unseen if hash(os.fsdecode(raw)) % share[1] == share[0]}
-            compared.gone += [prefix + raw for raw in unseen]
+        prefix = spell(os.path.join(listed.path, "x"))[:-1]
+        stored_here += _compare_folder(compared, listed, prefix, stored, share, listed_at)
     if (share is None or share[0] == 0) and stored_here < stored.count():
-        compared.gone += stored.outside(prefixes)
+        compared.gone += stored.outside(compared.mtimes.keys())
     return compared
+
+
+def _compare_folder(
+    compared: _Compared,
+    listed: ListedFolder,
+    prefix: bytes,
+    stored: StoredFiles,
+    share: tuple[int, int] | None,
+    listed_at: int,
+) -> int:
+    """Add one folder's part to *compared*: its files new, changed and gone, its
+    mtime. Returns how many files the store holds in it."""
+    compared.folders.append(listed.path)
+    # Too recent a change may share its mtime with one still to come.
+    recent = listed.mtime_ns >= listed_at - RECENT_NS
+    compared.mtimes[prefix] = -1 if recent else listed.mtime_ns
+    known = stored.in_folder(prefix)
+    changed: list[str] = []
+    seen: list[bytes] = []
+    new = 0
+    encoding = sys.getfilesystemencoding()
+    for name, status in listed.files:
+        raw = name.encode(encoding, "surrogateescape")
+        seen.append(raw)
+        compared.inodes.append(status.st_ino)
+        identity = known.get(raw)
+        if identity != (status.st_size, status.st_mtime_ns, status.st_ino):
+            changed.append(name)  # new, changed, or read too near a change to trust
+            new += identity is None
+    if changed:
+        compared.changed.append((listed.path, changed))
+    if len(known) > len(seen) - new:  # some stored file here was not found
+        unseen = known.keys() - seen
+        if share is not None:  # the other share's files are not gone: unstatted
+            unseen = {raw for raw in unseen if hash(os.fsdecode(raw)) % share[1] == share[0]}
+        compared.gone += [prefix + raw for raw in unseen]
+    return len(known)
+
+
+def quick_changed_files(paths: Sequence[str], stored: StoredFiles) -> FolderDifference | None:
+    """:func:`changed_files` the cheap way, as notmuch does: only the folders whose
+    mtime is not the one the store recorded are listed (a file added, removed or
+    renamed changes its folder's mtime); the others are taken to hold what the store
+    says. 111 stats instead of 100,000 at 100k. A file rewritten in place keeps its
+    folder's mtime and is not seen: the caller stats the files it answers with (see
+    :meth:`CorpusSession.quick_difference`), and the full check finds the rest.
+    None when the store has no record of these folders (or one is not plain): the
+    full check, which makes the record."""
+    recorded = stored.folders()
+    if not recorded:
+        return None
+    subfolders: dict[bytes, list[bytes]] = {}
+    for key in recorded:
+        parent = key[: key.rfind(b"/", 0, len(key) - 1) + 1]
+        subfolders.setdefault(parent, []).append(key[len(parent) : -1])
+    spell = _Speller()
+    compared = _Compared([], [], [], array("Q"))
+    seen_dirs: set[tuple[int, int]] = set()
+    listed_at = time.time_ns()
+    for given in paths:
+        stack = [plain_root(given)]
+        if spell(os.path.join(stack[0], "x"))[:-1] not in recorded:
+            return None  # a path the record does not cover
+        while stack:
+            folder = stack.pop()
+            prefix = spell(os.path.join(folder, "x"))[:-1]
+            was = recorded.get(prefix, -1)
+            try:
+                status = os.stat(folder)
+            except OSError:
+                status = None
+            if was >= 0 and status is not None and status.st_mtime_ns == was:
+                if (status.st_dev, status.st_ino) in seen_dirs:
+                    raise NotPlainFolders(folder)
+                seen_dirs.add((status.st_dev, status.st_ino))
+                compared.folders.append(folder)
+                compared.mtimes[prefix] = was
+                names = [os.fsdecode(name) for name in subfolders.get(prefix, ())]
+            else:
+                listed = list_plain_folder(folder, seen_dirs)
+                if listed is None:  # gone or unreadable: whatever the store had in it
+                    compared.gone += stored.under(prefix)
+                    continue
+                _compare_folder(compared, listed, prefix, stored, None, listed_at)
+                names = listed.subfolders
+                # A folder gone from it since the record (or never recorded: one the
+                # reader followed live) leaves stored files under it.
+                for name in stored.subfolder_names(prefix).difference(names):
+                    compared.gone += stored.under(prefix + os.fsencode(name) + b"/")
+            stack.extend(os.path.join(folder, name) for name in sorted(names, reverse=True))
+    return _combined([compared])
 
 
 def _combined(parts: Sequence[_Compared]) -> FolderDifference:
@@ -287,7 +377,19 @@ def _combined(parts: Sequence[_Compared]) -> FolderDifference:
         for folder in sorted(by_folder, key=lambda folder: order.get(folder, len(order)))
         for name in sorted(by_folder[folder])
     ]
-    return FolderDifference(to_read, _gone_spelt(key for part in parts for key in part.gone))
+    gone = [key for part in parts for key in part.gone]
+    # The folders holding a change, keyed as the store keys them; for a file gone,
+    # every folder above it too: it may have gone with a folder, which its parent's
+    # listing alone shows.
+    unsettled: set[bytes] = set()
+    for key in gone:
+        end = key.rfind(b"/")
+        while end >= 0 and key[: end + 1] not in unsettled:
+            unsettled.add(key[: end + 1])
+            end = key.rfind(b"/", 0, end)
+    spell = _Speller()
+    unsettled.update(spell(os.path.join(folder, "x"))[:-1] for folder in by_folder)
+    return FolderDifference(to_read, _gone_spelt(gone), dict(parts[0].mtimes), unsettled)
 
 
 def _gone_spelt(keys: Iterable[bytes]) -> list[str]:
@@ -347,9 +449,11 @@ class FolderCheck:
             return None
         store_file = store_path(paths, infer=infer, cache_dir=cache_directory())
 
-        def check() -> tuple[list[str], list[str]] | None:
-            difference = _check_in_halves(paths, store_file)
-            return None if difference is None else (difference.to_read, difference.gone)
+        def check() -> tuple[list[str], list[str], dict[bytes, int], set[bytes]] | None:
+            found = _check_in_halves(paths, store_file)
+            if found is None:
+                return None
+            return (found.to_read, found.gone, found.folders, found.unsettled)
 
         return cls(_Child.fork(check, group=True))
 
@@ -358,8 +462,8 @@ class FolderCheck:
         answer = self._child.result()
         if not isinstance(answer, tuple):
             return None  # the store was not complete, or the child failed
-        to_read, gone = answer
-        return FolderDifference(list(to_read), list(gone))
+        to_read, gone, folders, unsettled = answer
+        return FolderDifference(list(to_read), list(gone), dict(folders), set(unsettled))
 
     def cancel(self) -> None:
         """Stop the child, if still running (the store was not re-opened after all)."""
@@ -490,6 +594,14 @@ class StoreConfirm:
 
 
 @dataclass(slots=True)
+class StoreFolders:
+    """The record of the folders a check listed (see :meth:`Store.record_folders`):
+    put after the rounds of changes it found, so that it is written after them."""
+
+    folders: dict[bytes, int]
+
+
+@dataclass(slots=True)
 class StoreBatch:
     """Articles just loaded, for the store to write as the load goes on."""
 
@@ -561,7 +673,7 @@ class StoreWriter:
         """… once the reader has what it needs (:meth:`fill_relevance_when_idle`): not
         while a load or a re-open still competes for the cores."""
         self._jobs: queue.Queue[
-            StoreBatch | StoreSnapshot | StoreChange | StoreConfirm | _Wake | None
+            StoreBatch | StoreSnapshot | StoreChange | StoreConfirm | StoreFolders | _Wake | None
         ]
         self._jobs = queue.Queue()
         self._failed = False
@@ -578,12 +690,14 @@ class StoreWriter:
         self._relevance_allowed = True
         self._jobs.put(_WAKE)
 
-    def put(self, job: StoreBatch | StoreSnapshot | StoreChange | StoreConfirm) -> None:
+    def put(
+        self, job: StoreBatch | StoreSnapshot | StoreChange | StoreConfirm | StoreFolders
+    ) -> None:
         if self._failed:
             if isinstance(job, StoreSnapshot):
                 self.store.discard_staged()  # its copies of the index will not be used
             return
-        if not isinstance(job, StoreChange | StoreConfirm):
+        if not isinstance(job, _CHANGES):
             with self._counting:
                 self._load_jobs += 1
         self._jobs.put(job)
@@ -659,6 +773,8 @@ class StoreWriter:
                         release_free_memory()  # every body of the load written, let go
                     elif isinstance(job, StoreConfirm):
                         self.store.confirm_unchanged(job.read, job.read_at_ns)
+                    elif isinstance(job, StoreFolders):
+                        self.store.record_folders(job.folders)
                     else:
                         added = self.store.apply(
                             job.added, job.removed, job.files, job.gone, job.read_at_ns
@@ -673,10 +789,15 @@ class StoreWriter:
                         self.store.discard_staged()
                     self.on_error(f"the store was not updated: {error}")
             finally:
-                if job is not None and not isinstance(job, StoreChange | StoreConfirm | _Wake):
+                if job is not None and not isinstance(job, _CHANGES | _Wake):
                     with self._counting:
                         self._load_jobs -= 1
                 self._jobs.task_done()
+
+
+_CHANGES = StoreChange | StoreConfirm | StoreFolders
+"""The writer's jobs that are not a first load's: quitting does not wait for them (a
+round cut short is found again by the next start's check)."""
 
 
 class _Wake:
@@ -1032,27 +1153,54 @@ class CorpusSession:
         self,
         cancelled: Callable[[], bool] = lambda: False,
         difference: FolderDifference | None = None,
+        *,
+        quick_first: bool = False,
     ) -> Iterator[FolderChanges]:
         """After a re-open: what changed in the folder since the store was written
         (every file's size, mtime and inode), read a round at a time. *difference*:
-        that comparison, made already (:class:`FolderCheck`)."""
-        from .watch import read_files
-
+        that comparison, made already (:class:`FolderCheck`). *quick_first* (the
+        reader): the cheap route first, files added and removed in the folders whose
+        mtime changed (:func:`quick_changed_files`: 111 stats at 100k where the full
+        check makes 100,000), then the full check; a file the first reads is read
+        again by the second, which finds its text unchanged and changes nothing."""
         store = self.store
         if store is None:
+            return
+        if difference is None and quick_first:
+            quick = None
+            with store.stored_files() as stored, contextlib.suppress(NotPlainFolders):
+                quick = quick_changed_files(self.paths, stored)
+            if quick is not None and (quick.to_read or quick.gone):
+                quick.folders = {}  # the full check records them
+                yield from self._rounds(quick, cancelled)
+        if cancelled():
             return
         if difference is None:
             with store.stored_files() as stored:
                 difference = changed_files(self.paths, stored, self.pause)
         if cancelled():
             return
+        yield from self._rounds(difference, cancelled)
+
+    def _rounds(
+        self, difference: FolderDifference, cancelled: Callable[[], bool]
+    ) -> Iterator[FolderChanges]:
+        """*difference*'s files read a round at a time; the last round carries the
+        record of the folders (written alone when nothing changed)."""
+        from .watch import read_files
+
         size = 1024
-        for start in range(0, max(1, len(difference.to_read)), size):
+        rounds = range(0, max(1, len(difference.to_read)), size)
+        for start in rounds:
             changes = read_files(difference.to_read[start : start + size], self.pause, cancelled)
             if start == 0:
                 changes.gone = difference.gone
+            if start == rounds[-1] and not cancelled():  # (else a round was cut short)
+                changes.folders = self._folder_record(difference)
             if changes:
                 yield changes
+            elif changes.folders is not None and self.writer is not None:
+                self.writer.put(StoreFolders(changes.folders))  # nothing changed
 
     def apply(self, changes: FolderChanges) -> Applied:
         """Bring the corpus, the index and the store up to date with one round."""
@@ -1063,7 +1211,52 @@ class CorpusSession:
             read = [(path, item.key) for path, item, _ in changes.read if isinstance(item, Article)]
             if read:
                 self.writer.put(StoreConfirm(read, changes.read_at_ns or time.time_ns()))
+        if self.writer is not None and changes.folders is not None:
+            self.writer.put(StoreFolders(changes.folders))
         return applied
+
+    def _folder_record(self, difference: FolderDifference) -> dict[bytes, int] | None:
+        """What the store is to record of the folders *difference* listed, once its
+        changes are in: a session that writes no change leaves the folders that held
+        one to be listed again."""
+        if not difference.folders:
+            return None
+        if not self.partial:
+            return difference.folders
+        unsettled = difference.unsettled
+        return {key: -1 if key in unsettled else mtime for key, mtime in difference.folders.items()}
+
+    def quick_difference(self, rows: Collection[int] | None) -> FolderDifference | None:
+        """For the command line's answer to one query: what changed, by
+        :func:`quick_changed_files`, and every file that gave one of the articles at
+        *rows* (those that may match) statted too, for a change in place. None when
+        that cannot serve (no record of the folders, or *rows* None: most articles
+        may match), and the full check must."""
+        if self.store is None or rows is None:
+            return None
+        with self.store.stored_files() as stored:
+            try:
+                difference = quick_changed_files(self.paths, stored)
+            except NotPlainFolders:
+                return None
+            if difference is None:
+                return None
+            known = set(difference.to_read)
+            gone = set(difference.gone)
+            for key, identity in stored.of_rows(rows):
+                path = _spelt(os.fsdecode(key))
+                try:
+                    status = os.stat(key)
+                except OSError:
+                    if path not in gone:
+                        difference.gone.append(path)
+                        gone.add(path)
+                    continue
+                now = (status.st_size, status.st_mtime_ns, status.st_ino)
+                if identity != now and path not in known:
+                    difference.to_read.append(path)
+                    known.add(path)
+        return difference
 
     def index_staged(self) -> None:
         """Move articles staged by :meth:`apply` into FTS5 (searchable meanwhile)."""

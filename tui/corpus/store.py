@@ -55,7 +55,7 @@ from .wordrows import folded_word_form
 
 _T = TypeVar("_T")
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """Bumped whenever the tables below change shape: an older file is rebuilt."""
 
 SHARDS = 2
@@ -108,6 +108,7 @@ CREATE TABLE files(
     reason TEXT
 );
 CREATE INDEX files_by_article ON files(article);
+CREATE TABLE folders(path BLOB PRIMARY KEY, mtime_ns INTEGER NOT NULL) WITHOUT ROWID;
 """
 # undated and day (YYYYMMDD) put the newest first, as the list does, for a re-open to
 # read the top of the list first; shard is the FTS5 table pair that holds the article
@@ -119,7 +120,10 @@ CREATE INDEX files_by_article ON files(article);
 # a plain body, whose form is one bytes.translate away.
 # articles.path and files.path are absolute paths as bytes (a name need not be UTF-8);
 # files.article is the articles.id the file gave (its own or as a duplicate), NULL when
-# it was skipped (reason says why).
+# it was skipped (reason says why). folders.path is a folder's key with its separator
+# at the end (a file key's prefix), and mtime_ns the folder's mtime when a check that
+# the store holds the outcome of listed it (-1: not to be trusted): see
+# session.quick_changed_files.
 
 
 class StoreError(Exception):
@@ -208,15 +212,50 @@ class StoredFiles:
         """Name → (size, mtime_ns, inode) of the files right in the folder whose key
         is *prefix* (ending in the separator); files in its subfolders are left out."""
         after = len(prefix) + 1
-        # Every key that starts with the prefix: the separator's next byte ends them.
-        end = prefix[:-1] + bytes((prefix[-1] + 1,))
-        rows = self._connection.execute(_IN_FOLDER, (after, prefix, end, after))
+        rows = self._connection.execute(_IN_FOLDER, (after, prefix, _after_all(prefix), after))
         return {name: (size, mtime, inode) for name, size, mtime, inode in rows}
 
     def outside(self, prefixes: Collection[bytes]) -> list[bytes]:
         """Keys of the files in none of the folders whose keys are *prefixes*."""
         rows = self._connection.execute("SELECT path FROM files")
         return [key for (key,) in rows if key[: key.rfind(b"/") + 1] not in prefixes]
+
+    def under(self, prefix: bytes) -> list[bytes]:
+        """Keys of the files in the folder whose key is *prefix*, and in its subfolders."""
+        rows = self._connection.execute(_UNDER, (prefix, _after_all(prefix)))
+        return [key for (key,) in rows]
+
+    def subfolder_names(self, prefix: bytes) -> set[str]:
+        """Names of the folders right in the one whose key is *prefix* that hold files
+        the store knows (decoded as file names are)."""
+        after = len(prefix) + 1
+        rows = self._connection.execute(_SUBFOLDERS, (after, prefix, _after_all(prefix)))
+        return {os.fsdecode(name) for (name,) in rows}
+
+    def of_rows(self, rows: Collection[int]) -> list[tuple[bytes, tuple[int, int, int]]]:
+        """Key and (size, mtime_ns, inode) of every file that gave one of the articles
+        at *rows* (its own file, and any that repeats it)."""
+        found: list[tuple[bytes, tuple[int, int, int]]] = []
+        listed = list(rows)
+        for start in range(0, len(listed), _ROWS_PER_QUERY):
+            part = listed[start : start + _ROWS_PER_QUERY]
+            marks = ", ".join("?" * len(part))
+            found += [
+                (key, (size, mtime, inode))
+                for key, size, mtime, inode in self._connection.execute(
+                    f"SELECT path, size, mtime_ns, inode FROM files WHERE article IN ({marks})",
+                    part,
+                )
+            ]
+        return found
+
+    def folders(self) -> dict[bytes, int]:
+        """The folders recorded (key → mtime_ns; see ``_SCHEMA``); empty when none
+        are, or the store predates the record."""
+        try:
+            return dict(self._connection.execute("SELECT path, mtime_ns FROM folders"))
+        except sqlite3.Error:
+            return {}
 
     def everything(self) -> dict[bytes, tuple[int, int, int]]:
         """Key → (size, mtime_ns, inode) of every file (discover's walk needs them all)."""
@@ -227,6 +266,18 @@ _IN_FOLDER = (
     "SELECT substr(path, ?), size, mtime_ns, inode FROM files"
     " WHERE path >= ? AND path < ? AND instr(substr(path, ?), x'2f') = 0"
 )
+_UNDER = "SELECT path FROM files WHERE path >= ? AND path < ?"
+_SUBFOLDERS = (
+    "SELECT DISTINCT substr(rest, 1, instr(rest, x'2f') - 1) FROM"
+    " (SELECT substr(path, ?) AS rest FROM files WHERE path >= ? AND path < ?)"
+    " WHERE instr(rest, x'2f') > 0"
+)
+
+
+def _after_all(prefix: bytes) -> bytes:
+    """The least key above every key that starts with *prefix* (which ends in the
+    separator): the separator's next byte in its place."""
+    return prefix[:-1] + bytes((prefix[-1] + 1,))
 
 
 @contextlib.contextmanager
@@ -957,6 +1008,9 @@ class Store:
                         self._abandoned = True
                         return
                     connection.execute("DELETE FROM files")
+                    # The load read the folders as they were when it began, not as
+                    # any record says: the next check lists every one.
+                    connection.execute("DELETE FROM folders")
                     for number in shards:
                         for table in ("words", "titles"):
                             for suffix in ("data", "idx", "config"):
@@ -1115,6 +1169,31 @@ class Store:
                 connection.execute("ROLLBACK")
                 raise
         return confirmed
+
+    def record_folders(self, folders: dict[bytes, int]) -> None:
+        """Keep *folders* (key → mtime_ns) as the record of every folder of the
+        collection, in place of the last one: a check listed them, and what it found
+        is in the store (see ``session.quick_changed_files``)."""
+        connection = self._connection
+        with self._lock:
+            if dict(connection.execute("SELECT path, mtime_ns FROM folders")) == folders:
+                return  # as recorded: no write (the command line's every query)
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                connection.execute("DELETE FROM folders")
+                connection.executemany(
+                    "INSERT INTO folders(path, mtime_ns) VALUES (?, ?)", folders.items()
+                )
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+
+    def folders_recorded(self) -> bool:
+        """Whether a full check recorded the folders (see :meth:`record_folders`)."""
+        with self._lock:
+            found = self._connection.execute("SELECT 1 FROM folders LIMIT 1").fetchone()
+        return found is not None
 
     def _row_of(self, article: Article) -> int | None:
         stored = article.stored

@@ -63,6 +63,9 @@ class FolderChanges:
     read_at_ns: int = 0
     """When reading began (``time.time_ns()``): the store trusts a file's identity only
     if it was last modified before then."""
+    folders: dict[bytes, int] | None = None
+    """The last round of a folder check carries the record of the folders it listed,
+    for the store to keep once this round is in it (see ``Store.record_folders``)."""
 
     def __bool__(self) -> bool:
         return bool(self.read or self.gone or self.gone_folders)
