@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual import events
 
+import tui.app
 from tui.app import BroadsheetApp
 from tui.corpus.state import ReadState
 from tui.widgets import ArticleList, ReadingPane
 
-from .app_helpers import make_app, settle
+from .app_helpers import SEEDS, make_app, settle
 
 pytestmark = pytest.mark.usefixtures("in_repo")
 
@@ -184,6 +186,28 @@ async def test_filter_bar_filters_as_you_type_and_keeps_the_query() -> None:
         await pilot.pause()
         assert app.filter_bar.value == ""
         assert order_of(app) == NEWEST_FIRST
+
+
+class TypedAhead(BroadsheetApp):
+    """Keys typed before the reader has mounted (over SSH, or typed as it launches):
+    they wait in the app's queue, behind its start-up."""
+
+    CSS_PATH = str(Path(tui.app.__file__).with_name("app.tcss"))  # else beside this file
+
+    def on_mount(self) -> None:
+        for character in "/olympics":
+            key = "slash" if character == "/" else character
+            self.post_message(events.Key(key, character))
+
+
+async def test_keys_typed_before_the_first_frame_act_as_after_it() -> None:
+    # The "/" focuses the filter bar, as it would a moment later, not typed into it.
+    app = TypedAhead([SEEDS], state=ReadState.open(enabled=False))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert app.filter_bar.value == "olympics"
+        assert app.focused is app.filter_bar.input
+        assert order_of(app) == ["000_"]
 
 
 async def test_words_combine_with_and_prefix_and_accents() -> None:

@@ -224,7 +224,10 @@ class ReaderScreen(FrameHookScreen):
         article_list.articles = self.session.corpus.by_serial
         article_list.state = self.state
         article_list.selected = self.selected
-        article_list.focus()
+        # At once, not by Widget.focus's later callback: keys typed ahead of the first
+        # frame are queued before that callback, and went into the field Textual focuses
+        # first, the filter bar's ("/" typed as text), or lost the keyboard to it.
+        self._focus(article_list)
         if query:
             self.set_query(query)
         self.report_state_warnings()
