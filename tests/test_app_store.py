@@ -209,6 +209,31 @@ async def test_a_reopen_lists_the_stores_top_rows_before_the_first_frame(
     assert reopened and listed_at_mount == [first] and second == first
 
 
+async def test_the_header_says_a_reopen_reads_the_store_not_files(
+    collection: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While loading, the header counts what was read: files on a first launch, the
+    store's articles on a re-open (which reads no file)."""
+    from tui.background import Background
+    from tui.widgets import HeaderBar
+
+    said_at_mount: list[str] = []
+    start = Background.start
+
+    def starting(self: Background) -> None:
+        start(self)  # in the app's on_mount: the first rows are in, the rest to come
+        self.screen.update_header()  # (the first frame's: asked here, before it)
+        said_at_mount.append(self.screen.query_one(HeaderBar).summary)
+
+    monkeypatch.setattr(Background, "start", starting)
+    await _launch(collection)  # writes the store
+    await _launch(collection)
+    first, second = said_at_mount
+    assert "loading" in first and "files read" in first and "store" not in first
+    assert "loading" in second and "read from the store" in second
+    assert "files read" not in second
+
+
 async def test_a_failure_reading_the_top_rows_is_the_loads_failure(
     collection: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

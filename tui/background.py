@@ -148,6 +148,7 @@ class Background:
         answer): the first rows at once, the rest in the loading worker."""
         # The first rows are in the first frame: a head start child read them while
         # Textual was imported (ready by now); without one they are read here (~35 ms).
+        self.screen.reading_store = False  # (a store that could not answer: files, now)
         rows = self.head_start.rows() if self.head_start is not None else None
         if rows is None:
             rows = read_first_rows(self.paths, FIRST_BATCH)
@@ -183,6 +184,7 @@ class Background:
         if opened:
             self._open_store()
             if session.can_reopen:
+                self.screen.reading_store = True
                 steps = _first_step_taken(session.reopening(report))
 
         def job() -> None:
@@ -191,6 +193,7 @@ class Background:
                 if not opened:  # (else its warning or note was said once already)
                     self._open_store()
                 if session.can_reopen:
+                    self.screen.reading_store = True  # before its first batch is posted
                     steps = session.reopening(report)
             if steps is None or not finish(steps):
                 self.screen.app.call_from_thread(self.read_collection)

@@ -160,6 +160,9 @@ class ReaderScreen(FrameHookScreen):
         self.loaded = asyncio.Event()
         """Set when the whole corpus is loaded and shown (tests wait on it)."""
         self.files_read = 0
+        """Files read so far, or on a re-open, articles read from the store."""
+        self.reading_store = False
+        """The load is a re-open: it reads the store's articles, not the files."""
         self.last_input = 0.0
         """When the user last pressed a key or clicked (``time.monotonic()``)."""
         self._preview_timer: Timer | None = None
@@ -338,7 +341,8 @@ class ReaderScreen(FrameHookScreen):
             first, last = span
             parts.append(f"{first.iso()} {self.glyphs.dash} {last.iso()}")
         if self.corpus_loading:
-            parts.append(f"loading{self.glyphs.ellipsis} {self.files_read:,} files read")
+            source = "read from the store" if self.reading_store else "files read"
+            parts.append(f"loading{self.glyphs.ellipsis} {self.files_read:,} {source}")
         elif self.skipped:
             parts.append(f"{len(self.skipped)} skipped")
         changes = self.ledger.note()
