@@ -230,7 +230,7 @@ async def test_the_header_says_a_reopen_reads_the_store_not_files(
     await _launch(collection)
     first, second = said_at_mount
     assert "loading" in first and "files read" in first and "store" not in first
-    assert "loading" in second and "read from the store" in second
+    assert "loading" in second and "from the store" in second
     assert "files read" not in second
 
 

@@ -341,7 +341,7 @@ class ReaderScreen(FrameHookScreen):
             first, last = span
             parts.append(f"{first.iso()} {self.glyphs.dash} {last.iso()}")
         if self.corpus_loading:
-            source = "read from the store" if self.reading_store else "files read"
+            source = "from the store" if self.reading_store else "files read"
             parts.append(f"loading{self.glyphs.ellipsis} {self.files_read:,} {source}")
         elif self.skipped:
             parts.append(f"{len(self.skipped)} skipped")
