@@ -272,7 +272,7 @@ class BroadsheetApp(App[None]):
 
     def compose(self) -> ComposeResult:
         screen = self.reader_screen
-        yield HeaderBar(id="header")
+        yield HeaderBar(ellipsis=self.glyphs.ellipsis, separator=self.glyphs.separator, id="header")
         yield FilterBar(
             self.initial_query,
             on_change=screen.set_query,

@@ -333,22 +333,20 @@ class ReaderScreen(FrameHookScreen):
 
     def update_header(self) -> None:
         corpus = self.session.corpus
-        parts = [corpus.name]
         count = len(corpus)
-        parts.append(f"{count:,} article{'s' if count != 1 else ''}")
         span = corpus.date_span()
-        if span:
-            first, last = span
-            parts.append(f"{first.iso()} {self.glyphs.dash} {last.iso()}")
+        shown_span = f"{span[0].iso()} {self.glyphs.dash} {span[1].iso()}" if span else ""
+        states = []
         if self.corpus_loading:
             source = "from the store" if self.reading_store else "files read"
-            parts.append(f"loading{self.glyphs.ellipsis} {self.files_read:,} {source}")
+            states.append(f"loading{self.glyphs.ellipsis} {self.files_read:,} {source}")
         elif self.skipped:
-            parts.append(f"{len(self.skipped)} skipped")
+            states.append(f"{len(self.skipped)} skipped")
         changes = self.ledger.note()
         if changes:
-            parts.append(changes)
-        self.query_one(HeaderBar).summary = f" {self.glyphs.separator} ".join(parts)
+            states.append(changes)
+        articles = f"{count:,} article{'s' if count != 1 else ''}"
+        self.query_one(HeaderBar).show(corpus.name, articles, shown_span, states)
 
     # --- rows and the query ----------------------------------------------------
 
