@@ -231,6 +231,30 @@ HOSTILE = (
 )
 
 
+def test_metadata_escaped_in_json_ld_reads_as_text(tmp_path: Path) -> None:
+    # JSON-LD is not decoded by an HTML parser, and sites write it HTML-escaped (a
+    # real page's "articleSection": "All Salon, Science &amp; Health").
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": "Rock &amp; roll returns to the harbour",
+        "datePublished": "2023-11-09T08:00:00Z",
+        "articleSection": "All Salon, Science &amp; Health",
+    }
+    head = f'<script type="application/ld+json">{json.dumps(data)}</script>'
+    # Attributes escaped twice, one of them spelling an escape sequence.
+    for tag in ("R&amp;amp;B", "&amp;#27;[31mred"):
+        head += f'<meta property="article:tag" content="{tag}">'
+    path = tmp_path / "escaped.html"
+    path.write_text(page(PROSE, head, title="Rock &amp; roll returns"), encoding="utf-8")
+    found = article(path)
+    assert found.title == "Rock & roll returns to the harbour"  # the headline
+    assert "Science & Health" in found.tags and "R&B" in found.tags
+    assert not any("&amp;" in tag for tag in found.tags)
+    for value in (found.title, *found.tags):
+        assert is_safe(value), repr(value)  # the escape a &#27; spelt is not one
+
+
 def test_markup_and_escape_sequences_never_reach_the_screen(tmp_path: Path) -> None:
     path = tmp_path / "hostile.html"
     path.write_text(HOSTILE, encoding="utf-8")
