@@ -17,6 +17,7 @@ import pytest
 
 from tui.corpus import Article, Skipped, load_corpus, read_article
 from tui.corpus.files import MAX_BYTES, discover, read_bytes, read_source
+from tui.corpus.model import read_raw
 from tui.corpus.safe import BIDI_CONTROLS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -24,9 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 BODY = "Date: 2024-01-02\n\nThe ministers met in Tashkent. They agreed on a café “summit”.\n"
 
 # Anything a terminal would act on: C0 but newline and tab, DEL, C1, bidi controls.
-TERMINAL_CONTROLS = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f" + BIDI_CONTROLS + "\u2028\u2029]"
-)
+TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + BIDI_CONTROLS + "\u2028\u2029]")
 
 
 def article(path: Path) -> Article:
@@ -103,6 +102,85 @@ def test_invalid_utf8_in_mostly_utf8_text_falls_back_whole(tmp_path: Path) -> No
     result = article(path)
     assert result.encoding == "cp1252"
     assert "\ufffd" not in result.text  # cp1252 maps every byte but five
+
+
+def mojibake(text: str) -> str:
+    """*text* as a scraper that read UTF-8 as Windows-1252 saved it (the five bytes
+    Windows-1252 leaves undefined read as Latin-1, as browsers and ftfy do)."""
+    return "".join(map(_windows_1252_char, text.encode("utf-8")))
+
+
+def _windows_1252_char(byte: int) -> str:
+    try:
+        return bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:
+        return chr(byte)
+
+
+def test_mojibake_is_repaired_and_said(tmp_path: Path) -> None:
+    # 11 of 183 real scraped articles read so: "ZÃ¤hne zusammenbeiÃŸen", "daughterâ€™s".
+    written = (
+        "Title: Zähne zusammenbeißen: the daughter’s “Festspiel” trip\n"
+        "Date: 2023-11-01\n\n"
+        "It cost 57.000 Euro, said the Rechnungshof’s report.\n"
+    )
+    path = tmp_path / "scraped.txt"
+    path.write_text(mojibake(written), encoding="utf-8")
+    assert "Ã¤" in path.read_text(encoding="utf-8")
+    result = article(path)
+    assert result.title == "Zähne zusammenbeißen: the daughter’s “Festspiel” trip"
+    assert result.text == "It cost 57.000 Euro, said the Rechnungshof’s report."
+    assert result.date_iso == "2023-11-01"
+    assert any("repaired by ftfy" in warning for warning in result.warnings)
+    assert "Ã¤" in read_raw(str(path))  # the raw view shows the file as it is
+
+
+def test_mojibake_in_utf16_is_repaired_too(tmp_path: Path) -> None:
+    # Looked for in the text, not the bytes (which are not UTF-8).
+    path = tmp_path / "wide.txt"
+    path.write_bytes(
+        codecs.BOM_UTF16_LE + mojibake("Grüße aus Köln\n\nBody.\n").encode("utf-16-le")
+    )
+    result = article(path)
+    assert result.title == "Grüße aus Köln"
+    assert any("repaired by ftfy" in warning for warning in result.warnings)
+
+
+def test_c1_controls_that_were_windows_1252_punctuation_are_repaired(tmp_path: Path) -> None:
+    path = tmp_path / "c1.txt"
+    path.write_text("A \x93quoted\x94 word \x96 and more text.\n", encoding="utf-8")
+    result = article(path)
+    assert result.text == "A “quoted” word – and more text."
+    assert any("repaired by ftfy" in warning for warning in result.warnings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Café « Le Zèbre » — l’été à Paris, 20 °C ± 2 · ½ prix",
+        "Grüße aus Köln: Straße, Maß, Ärger, ÖVP",
+        "Кириллица: «ёлка» — 17 октября 2024 г.",
+        "中文新闻：二〇二四年十月十七日",
+        "এমপির ভাইকে নিজ বাড়ির সামনেই",
+    ],
+)
+def test_text_written_right_is_left_alone(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "fine.txt"
+    path.write_text(f"{text}\n\nSecond paragraph of {text}\n", encoding="utf-8")
+    result = article(path)
+    assert result.title == text
+    assert not any("repaired" in warning for warning in result.warnings)
+
+
+def test_repaired_text_is_still_neutralised(tmp_path: Path) -> None:
+    path = tmp_path / "hostile.txt"
+    path.write_text(
+        mojibake("Zähne \x1b[31mred\x1b[0m and \u202eevil\n\nBody text.\n"), encoding="utf-8"
+    )
+    result = article(path)
+    assert result.title.startswith("Zähne")
+    for value in (result.title, result.text):
+        assert not TERMINAL_CONTROLS.search(value), repr(value)
 
 
 def test_crlf_and_lone_cr(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import errno
 import functools
 import operator
 import os
+import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -439,14 +440,79 @@ def decode(data: bytes, *, truncated: bool = False) -> tuple[str, str] | None:
     return normalise_newlines(text), encoding
 
 
+_CP1252_CONTINUATIONS = (
+    "\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
+    "\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+)
+_MOJIBAKE_PAIR = re.compile(f"[\u00c2-\u00f4][\u0080-\u00bf{_CP1252_CONTINUATIONS}]")
+"""A UTF-8 lead byte then a continuation byte, each read as Latin-1 or Windows-1252
+("Ã¤" for "ä", "â€™" for "’"): every mojibake of UTF-8 has one."""
+
+_C1_CONTROL = re.compile("[\u0080-\u009f]")
+"""Never in text as written: Windows-1252 punctuation decoded as Latin-1."""
+
+_MOJIBAKE_PAIR_UTF8 = re.compile(
+    rb"\xc3[\x82-\xb4]"  # U+00C2-U+00F4, then U+0080-U+00BF or a Windows-1252 character
+    rb"(?:\xc2[\x80-\xbf]|\xe2[\x80-\x84]|\xc5[\x92\x93\xa0\xa1\xb8\xbd\xbe]|\xc6\x92|\xcb[\x86\x9c])"
+)
+_C1_CONTROL_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+"""The two above in the UTF-8 bytes: ~3 µs a 4 KB article, against ~40 µs for the
+text (a byte search can skip to each ``\xc3`` or ``\xc2``), and ~800 µs for ftfy's
+own test. Every text a load reads is looked at."""
+
+_REPAIRS = {
+    "decode_inconsistent_utf8": "UTF-8 that had been read as windows-1252",
+    "fix_c1_controls": "control characters that were Windows-1252 punctuation",
+}
+
+
+def repair_mojibake(text: str, utf8: bytes | None = None) -> tuple[str, str | None]:
+    """*text* with the mojibake in it undone by ftfy ("ZÃ¤hne" read as "Zähne"),
+    and a warning saying so; None when there was none. 11 of 183 real scraped
+    articles (real-dev/text) had some, in the title of most.
+
+    Only text that shows a sign of it is given to ftfy (imported then). *utf8*: the
+    bytes *text* was decoded from, when they were UTF-8: the signs are looked for
+    there."""
+    if utf8 is not None:
+        if not (_MOJIBAKE_PAIR_UTF8.search(utf8) or _C1_CONTROL_UTF8.search(utf8)):
+            return text, None
+    elif text.isascii() or not (_MOJIBAKE_PAIR.search(text) or _C1_CONTROL.search(text)):
+        return text, None
+    import ftfy
+
+    fixed, steps = ftfy.fix_encoding_and_explain(text)
+    if fixed == text:
+        return text, None
+    return fixed, f"text repaired by ftfy: {_repairs_said(steps or ())}"
+
+
+def _repairs_said(steps: Iterable[tuple[str, str]]) -> str:
+    """ftfy's steps in words: an encode then a decode undo text in one encoding read
+    as another; the others are fixes it names."""
+    said: list[str] = []
+    read_as = "another encoding"
+    for action, parameter in steps:
+        name = parameter.removeprefix("sloppy-")
+        if action == "encode":
+            read_as = name
+        elif action == "decode":
+            said.append(f"{name} that had been read as {read_as}")
+        else:
+            said.append(_REPAIRS.get(parameter, parameter.replace("_", " ")))
+    return "; ".join(dict.fromkeys(said)) or "mojibake"
+
+
 def normalise_newlines(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
 
 
-def read_source(path: str, limit: int = MAX_BYTES) -> SourceText | Skipped:
-    """Read and decode one file; a file that cannot be used comes back as Skipped."""
+def read_source(path: str, limit: int = MAX_BYTES, *, repair: bool = True) -> SourceText | Skipped:
+    """Read and decode one file; a file that cannot be used comes back as Skipped.
+    *repair*: undo mojibake (:func:`repair_mojibake`); not for the raw view, which
+    shows the file as it is."""
     try:
         data, size = read_bytes(path, limit)
     except FileNotFoundError:
@@ -471,7 +537,11 @@ def read_source(path: str, limit: int = MAX_BYTES) -> SourceText | Skipped:
         warnings.append("not valid UTF-8; decoded as cp1252")
     if "\ufffd" in text and encoding != "cp1252":
         warnings.append(f"undecodable bytes replaced ({encoding})")
-    utf8 = data if encoding == "utf-8" and not truncated else None
+    utf8_bytes = data if encoding.startswith("utf-8") else None
+    text, repaired = repair_mojibake(text, utf8_bytes) if repair else (text, None)
+    if repaired is not None:
+        warnings.append(repaired)
+    utf8 = data if encoding == "utf-8" and not truncated and repaired is None else None
     return SourceText(path, text, encoding, size, warnings, utf8)
 
 

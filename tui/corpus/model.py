@@ -423,14 +423,14 @@ def read_article(path: str) -> Article | Skipped:
 
 
 def read_raw(path: str) -> str:
-    """The file's text as decoded, neutralised: what the ``r`` key shows. *path* is the
-    one that opens the file (:attr:`Article.file_path`), not the one shown. A saved web
-    page shows its visible text, never its HTML source."""
+    """The file's text as decoded, neutralised: what the ``r`` key shows (mojibake as
+    the file has it). *path* is the one that opens the file (:attr:`Article.file_path`),
+    not the one shown. A saved web page shows its visible text, never its HTML source."""
     if _is_page(path):
         from .webpage import page_raw_text
 
         return page_raw_text(path)
-    source = read_source(path)
+    source = read_source(path, repair=False)
     if isinstance(source, Skipped):
         return f"({source.reason})"
     return neutralise(source.text)
