@@ -4,10 +4,15 @@ columns while loading)."""
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
 import pytest
 from rich.cells import cell_len
 from textual.app import App, ComposeResult
 
+from tui.app import BroadsheetApp
+from tui.corpus.state import ReadState
 from tui.widgets import HeaderBar
 from tui.widgets.header_bar import NAME_AT_LEAST
 
@@ -62,3 +67,18 @@ async def test_the_name_keeps_a_few_cells_however_narrow() -> None:
     shown, _ = await _shown(40, "a-long-collection-name", "2005 – 2026", LOADING)
     assert shown.startswith("a-long-coll… · 2,000 articles · loading…")
     assert cell_len(shown[: shown.index(" · ")]) == NAME_AT_LEAST
+
+
+async def test_one_article_of_one_day_is_said_so(tmp_path: Path) -> None:
+    (tmp_path / "only.txt").write_text(
+        "Date: 2024-01-02\n\nThe one article of this folder.\n", encoding="utf-8"
+    )
+    app = BroadsheetApp([str(tmp_path)], state=ReadState.open(enabled=False), watch=False)
+    async with app.run_test(size=(120, 36)):
+        await asyncio.wait_for(app.loaded.wait(), 30)
+        summary = app.query_one(HeaderBar).summary
+        assert summary == f"{tmp_path.name} · 1 article · 2024-01-02"  # not "… – 2024-01-02"
+        app.reader_screen.corpus_loading = True  # as the first batch leaves it
+        app.reader_screen.files_read = 1
+        app.reader_screen.update_header()
+        assert app.query_one(HeaderBar).summary.endswith("loading… 1 file read")

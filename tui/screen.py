@@ -335,11 +335,17 @@ class ReaderScreen(FrameHookScreen):
         corpus = self.session.corpus
         count = len(corpus)
         span = corpus.date_span()
-        shown_span = f"{span[0].iso()} {self.glyphs.dash} {span[1].iso()}" if span else ""
+        shown_span = ""
+        if span:
+            first, last = span[0].iso(), span[1].iso()
+            shown_span = first if first == last else f"{first} {self.glyphs.dash} {last}"
         states = []
         if self.corpus_loading:
-            source = "from the store" if self.reading_store else "files read"
-            states.append(f"loading{self.glyphs.ellipsis} {self.files_read:,} {source}")
+            read = self.files_read
+            source = (
+                "from the store" if self.reading_store else f"file{'s' if read != 1 else ''} read"
+            )
+            states.append(f"loading{self.glyphs.ellipsis} {read:,} {source}")
         elif self.skipped:
             states.append(f"{len(self.skipped)} skipped")
         changes = self.ledger.note()
