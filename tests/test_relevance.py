@@ -129,6 +129,22 @@ def test_without_a_match_in_the_body_the_snippet_is_the_opening() -> None:
     assert snippet("", parse_query("x"), 80) == ("", [])
 
 
+def test_the_opening_is_the_first_paragraph_of_prose_past_a_sites_menus() -> None:
+    # A scraped page's text opens with its menus: 157 of 183 real ones.
+    menus = "\n".join(["Log in", "News", "Sports", "Opinion", "Obituaries", "Business"])
+    lead = "LOS ANGELES (AP) -- Hollywood's actors union reached a tentative deal with studios."
+    text = f"{menus}\n{lead}\nA second paragraph that says more about the deal and its terms."
+    assert snippet(text, parse_query("date:2023"), 200) == (lead, [])
+    # A match still wins over the opening.
+    line, spans = snippet(text, parse_query("second"), 200)
+    assert line.startswith("A second") and spans
+    # Scripts written without spaces: long enough reads as prose.
+    chinese = "中国国家统计局十月十七日发布数据显示，" * 5
+    assert snippet(f"首页\n新闻\n{chinese}", parse_query("date:2023"), 200)[0] == chinese
+    # No paragraph reads as prose: the first, as before.
+    assert snippet("Home\nNews\nSports", parse_query("date:2023"), 80) == ("Home", [])
+
+
 def test_snippet_ellipsis_can_be_ascii() -> None:
     line, _ = snippet("word " * 50 + "target", parse_query("target"), 30, "...")
     assert line.startswith("...") and "…" not in line and len(line) <= 30

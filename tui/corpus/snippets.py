@@ -19,6 +19,13 @@ for each row drawn, and a book-length text must not stall a scroll."""
 
 _SPACES = re.compile(r"\s+")
 
+_PROSE_WORDS = 12
+_PROSE_CHARACTERS = 80
+"""A paragraph this long (in words, or in characters for scripts written without
+spaces) reads as prose: the opening shown when nothing in the body matches. In a
+scraped page's text, the lines above it are the site's menus ("Log in", "News",
+"Sports"): 157 of 183 real scraped articles open with ten or more of them."""
+
 
 def snippet(
     text: str, query: Query, width: int, ellipsis: str = "…"
@@ -27,20 +34,24 @@ def snippet(
     *query*, as one line of at most *width* characters, with the (start, end) spans of
     the query's words in it: the paragraph holding most of the query's distinct words
     (then most matches), cut around its first densest run of them. Without a match in
-    the body (the query found the title, a date or a field), the article's opening.
+    the body (the query found the title, a date or a field), the article's opening:
+    its first paragraph of prose (see :data:`_PROSE_WORDS`), else its first.
     """
     if width <= 0 or not text:
         return "", []
     best: tuple[int, int] = (0, 0)
     best_paragraph, best_spans = "", []
+    opening_is_prose = False
     wanted = len(ranking_terms(query)) or 1
     for number, paragraph in enumerate(text.split("\n")):
         if number >= _SNIPPET_PARAGRAPHS:
             break
         if not paragraph.strip():
             continue
-        if not best_paragraph:
-            best_paragraph = paragraph  # the opening, unless a paragraph matches
+        if not best_spans and not opening_is_prose:  # the opening, unless one matches
+            opening_is_prose = _reads_as_prose(paragraph)
+            if opening_is_prose or not best_paragraph:
+                best_paragraph = paragraph
         spans = query.highlight_spans(paragraph, title=False)
         if not spans:
             continue
@@ -50,6 +61,10 @@ def snippet(
             if distinct >= wanted and len(spans) > 2:
                 break  # every word the query asks for: no paragraph can do better
     return _window(best_paragraph, best_spans, width, ellipsis)
+
+
+def _reads_as_prose(paragraph: str) -> bool:
+    return len(paragraph) >= _PROSE_CHARACTERS or len(paragraph.split()) >= _PROSE_WORDS
 
 
 def _window(
