@@ -80,6 +80,15 @@ NOTES_SCREENS = {
 }
 
 
+SCRAPED = "tests/data/scraped"
+"""A page's visible text as a scraper saved it: the site's menus above the article."""
+
+SCRAPED_SCREENS = {
+    "scraped_menus_folded": drive("enter"),
+    "scraped_menus_shown": drive("enter", "z"),
+}
+
+
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_screen(snap_compare, screen: str, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
@@ -90,6 +99,13 @@ def test_screen(snap_compare, screen: str, size: tuple[int, int]) -> None:  # ty
 @pytest.mark.parametrize("screen", list(NOTES_SCREENS))
 def test_notes_screen(snap_compare, screen: str, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(make_app([NOTES]), terminal_size=size, run_before=NOTES_SCREENS[screen])
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("screen", list(SCRAPED_SCREENS))
+def test_scraped_screen(snap_compare, screen: str, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    app = make_app([SCRAPED])
+    assert snap_compare(app, terminal_size=size, run_before=SCRAPED_SCREENS[screen])
 
 
 def _with_saved_searches():  # type: ignore[no-untyped-def]

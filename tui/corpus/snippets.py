@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Sequence
 
 from .query import Query
 from .relevance import ranking_terms
@@ -26,6 +27,10 @@ spaces) reads as prose: the opening shown when nothing in the body matches. In a
 scraped page's text, the lines above it are the site's menus ("Log in", "News",
 "Sports"): 157 of 183 real scraped articles open with ten or more of them."""
 
+MENU_PARAGRAPHS = 8
+"""Short paragraphs before the first of prose that make a page's menus, at least (a
+kicker, a byline and a date line above the lead are fewer)."""
+
 
 def snippet(
     text: str, query: Query, width: int, ellipsis: str = "…"
@@ -39,19 +44,13 @@ def snippet(
     """
     if width <= 0 or not text:
         return "", []
+    paragraphs = [p for p in text.split("\n")[:_SNIPPET_PARAGRAPHS] if p.strip()]
+    if not paragraphs:
+        return "", []
     best: tuple[int, int] = (0, 0)
-    best_paragraph, best_spans = "", []
-    opening_is_prose = False
+    best_paragraph, best_spans = paragraphs[prose_start(paragraphs)], []  # the opening
     wanted = len(ranking_terms(query)) or 1
-    for number, paragraph in enumerate(text.split("\n")):
-        if number >= _SNIPPET_PARAGRAPHS:
-            break
-        if not paragraph.strip():
-            continue
-        if not best_spans and not opening_is_prose:  # the opening, unless one matches
-            opening_is_prose = _reads_as_prose(paragraph)
-            if opening_is_prose or not best_paragraph:
-                best_paragraph = paragraph
+    for paragraph in paragraphs:
         spans = query.highlight_spans(paragraph, title=False)
         if not spans:
             continue
@@ -63,8 +62,21 @@ def snippet(
     return _window(best_paragraph, best_spans, width, ellipsis)
 
 
-def _reads_as_prose(paragraph: str) -> bool:
-    return len(paragraph) >= _PROSE_CHARACTERS or len(paragraph.split()) >= _PROSE_WORDS
+def prose_start(paragraphs: Sequence[str]) -> int:
+    """Where the first paragraph that reads as prose is in *paragraphs* (see
+    :data:`_PROSE_WORDS`); 0 when none does."""
+    for number, paragraph in enumerate(paragraphs):
+        if len(paragraph) >= _PROSE_CHARACTERS or len(paragraph.split()) >= _PROSE_WORDS:
+            return number
+    return 0
+
+
+def menus_before_text(paragraphs: Sequence[str]) -> int:
+    """How many paragraphs at the top of *paragraphs* are a page's menus and links
+    (:data:`MENU_PARAGRAPHS` short ones or more before the first of prose): the
+    reading pane folds them; 0 when they are fewer, or no paragraph reads as prose."""
+    start = prose_start(paragraphs)
+    return start if start >= MENU_PARAGRAPHS else 0
 
 
 def _window(

@@ -31,6 +31,7 @@ from ..corpus import Article, read_raw
 from ..corpus.clean import RemovedSpan, removed_spans
 from ..corpus.markdown import Block, Document, column_widths, document_for, safe_link, table_lines
 from ..corpus.query import Query
+from ..corpus.snippets import menus_before_text
 from .glyphs import CONSOLE, UNICODE, Glyphs
 from .line_view import LineView
 from .text_layout import (
@@ -113,6 +114,9 @@ class ReadingPane(LineView):
         Binding("left,h,escape", "close", "Back", show=True),
         Binding("right_square_bracket", "app.step_article(1)", "Next article", show=True),
         Binding("left_square_bracket", "app.step_article(-1)", "Previous article", show=False),
+        Binding(
+            "z", "toggle_menus", "Show / fold a scraped page's menus above its text", show=False
+        ),
     ]
 
     COMPONENT_CLASSES = {
@@ -212,6 +216,9 @@ class ReadingPane(LineView):
         """(line index, block, span index) of every match, in reading order."""
         self.match_index = -1
         self._cache: LRUCache[tuple[int, int, int], Strip] = LRUCache(256)
+        self.menus_shown = False
+        """The menus and links a scraped page's text opens with are shown (z), not
+        folded into one line, for the article shown."""
 
     # --- data in ---------------------------------------------------------------
 
@@ -228,6 +235,7 @@ class ReadingPane(LineView):
         same = article is self.article
         if not same:
             self._wanted_block = -1
+            self.menus_shown = False
         self.article = article
         self.search_query = query
         self.raw_text = raw_text
@@ -239,6 +247,9 @@ class ReadingPane(LineView):
 
     def set_query(self, query: Query | None) -> None:
         self.search_query = query
+        article = self.article
+        if article is not None and not self.raw and menus_before_text(article.paragraphs):
+            self._relayout()  # a match among the folded menus unfolds them
         self._compute_spans()
         self._cache.clear()
         self.refresh()
@@ -271,9 +282,7 @@ class ReadingPane(LineView):
             else:
                 document = self._markdown(article)
                 if document is None:
-                    for paragraph in article.paragraphs:
-                        lines.append(Line("", 0, 0, "blank"))
-                        self._add(paragraph, "body", measure, block=self._block(paragraph))
+                    self._layout_paragraphs(article.paragraphs, measure)
                 else:
                     self._layout_document(document, measure)
             lines.append(Line("", 0, 0, "blank"))
@@ -282,6 +291,35 @@ class ReadingPane(LineView):
         self.set_line_count(len(lines))
 
     # Building lines: each helper appends to self._lines and self._blocks.
+
+    def _layout_paragraphs(self, paragraphs: list[str], measure: int) -> None:
+        """The plain paragraphs, the menus a scraped page's text opens with folded
+        into one line (:func:`menus_before_text`) unless shown (z) or a match of the
+        query is among them. A folded paragraph keeps its block, so that the blocks
+        after it keep their numbers (a reading place is kept as one)."""
+        folded = 0 if self.menus_shown else menus_before_text(paragraphs)
+        query = self.search_query
+        if (
+            folded
+            and query is not None
+            and any(
+                query.highlight_spans(paragraph, title=False) for paragraph in paragraphs[:folded]
+            )
+        ):
+            folded = 0
+        lines = self._lines
+        if folded:
+            lines.append(Line("", 0, 0, "blank"))
+            said = (
+                f"{self.glyphs.ellipsis} {folded:,} short lines before the text (a page's "
+                "menus, links, a byline): z shows them"
+            )
+            self._add(said, "notice", measure)
+        for number, paragraph in enumerate(paragraphs):
+            block = self._block(paragraph)
+            if number >= folded:
+                lines.append(Line("", 0, 0, "blank"))
+                self._add(paragraph, "body", measure, block=block)
 
     def _block(self, text: str, runs: list[Run] | None = None, *, searchable: bool = True) -> int:
         self._blocks.append(text)
@@ -580,6 +618,14 @@ class ReadingPane(LineView):
             if line.block == block:
                 self.scroll_to(y=max(0, index - 1), animate=False, immediate=True)
                 return
+
+    def action_toggle_menus(self) -> None:
+        """Show the menus folded above a scraped page's text, or fold them again."""
+        if self.article is None or self.raw:
+            return
+        self.menus_shown = not self.menus_shown
+        self._relayout()
+        self.scroll_to(y=0, animate=False, immediate=True)
 
     def watch_raw(self) -> None:
         self._relayout()
