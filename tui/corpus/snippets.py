@@ -2,6 +2,9 @@
 
 Made only for the rows drawn (a body is read and searched for each), so a list of
 40,000 matches costs a screenful of them. Pure: the list widget draws what it gives.
+
+Also where an article's prose starts (:func:`prose_start`): a snippet without a match
+opens there, and the reading pane folds the menus above it (:func:`menus_before_text`).
 """
 
 from __future__ import annotations
