@@ -25,7 +25,9 @@ REPO = Path(__file__).resolve().parent.parent
 BODY = "Date: 2024-01-02\n\nThe ministers met in Tashkent. They agreed on a café “summit”.\n"
 
 # Anything a terminal would act on: C0 but newline and tab, DEL, C1, bidi controls.
-TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + BIDI_CONTROLS + "\u2028\u2029]")
+TERMINAL_CONTROLS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f" + BIDI_CONTROLS + "\u2028\u2029]"
+)
 
 
 def article(path: Path) -> Article:

@@ -161,6 +161,96 @@ def test_email_with_received_chain_and_encoded_words() -> None:
     assert parsed.paragraphs == [BODY.strip()]
 
 
+MAIL_HEAD = (
+    'From: "Jane Doe" <jane@example.org>\n'
+    "Subject: Weekly digest: talks resume\n"
+    "Date: Thu, 17 Oct 2024 09:30:00 +0100\n"
+    "MIME-Version: 1.0\n"
+)
+
+
+def test_a_quoted_printable_body_is_decoded() -> None:
+    # A newsletter saved as text: "ministers=E2=80=99" and soft line breaks were shown.
+    text = MAIL_HEAD + (
+        'Content-Type: text/plain; charset="utf-8"\n'
+        "Content-Transfer-Encoding: quoted-printable\n\n"
+        "The ministers=E2=80=99 talks resumed in Tashkent on Thursday after a pause o=\n"
+        "f three weeks, officials said.\n\nCaf=C3=A9 owners welcomed the news.\n"
+    )
+    parsed = parse(text)
+    assert parsed.title == "Weekly digest: talks resume"
+    assert iso(parsed) == "2024-10-17" and parsed.date_line == 3
+    assert parsed.paragraphs == [
+        "The ministers’ talks resumed in Tashkent on Thursday after a pause of three weeks,"
+        " officials said.",
+        "Café owners welcomed the news.",
+    ]
+    assert parsed.warnings == []
+
+
+def test_a_base64_body_in_another_charset_is_decoded() -> None:
+    import base64
+
+    body = base64.encodebytes("Переговоры возобновились в Ташкенте.\n".encode("koi8-r"))
+    text = MAIL_HEAD + (
+        "Content-Type: text/plain; charset=koi8-r\nContent-Transfer-Encoding: base64\n\n"
+        + body.decode("ascii")
+    )
+    assert parse(text).paragraphs == ["Переговоры возобновились в Ташкенте."]
+
+
+def test_a_multipart_email_shows_its_plain_text_and_names_its_attachments() -> None:
+    text = MAIL_HEAD + (
+        'Content-Type: multipart/mixed; boundary="outer"\n\n'
+        "--outer\n"
+        'Content-Type: multipart/alternative; boundary="inner"\n\n'
+        "--inner\nContent-Type: text/plain; charset=utf-8\n"
+        "Content-Transfer-Encoding: quoted-printable\n\n"
+        "Plain text of the digest, caf=C3=A9 included.\n"
+        "--inner\nContent-Type: text/html; charset=utf-8\n\n"
+        "<p>HTML text of the digest.</p>\n"
+        "--inner--\n"
+        "--outer\nContent-Type: application/pdf\n"
+        'Content-Disposition: attachment; filename="agenda.pdf"\n'
+        "Content-Transfer-Encoding: base64\n\nJVBERi0xLjQK\n"
+        "--outer--\n"
+    )
+    parsed = parse(text)
+    assert parsed.paragraphs == ["Plain text of the digest, café included."]
+    assert parsed.warnings == ["e-mail attachments not shown: agenda.pdf"]
+
+
+def test_an_html_only_email_is_read_as_text_and_nothing_escapes() -> None:
+    text = MAIL_HEAD + (
+        "Content-Type: text/html; charset=utf-8\n"
+        "Content-Transfer-Encoding: quoted-printable\n\n"
+        "<html><body><p>Talks resumed =3D good news.</p>"
+        "<script>alert(1)</script><p>Red =1B[31malert=1B[0m.</p></body></html>\n"
+    )
+    parsed = parse(text)
+    body = "\n".join(parsed.paragraphs)
+    assert "Talks resumed = good news." in body
+    assert "<p>" not in body and "alert(1)" not in body and "\x1b" not in body
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Not an e-mail: no From or Subject.
+        "Content-Transfer-Encoding: base64\n\nVGhpcyBpcyBub3QgYW4gZS1tYWlsLg==\n",
+        # An article about MIME: its body is left as it is.
+        "How e-mail works\nContent-Type: multipart/mixed, at the top of a message, says it"
+        " has parts.\n\nMore about it.\n",
+        # An unknown charset: read as it is, not dropped.
+        MAIL_HEAD + "Content-Type: text/plain; charset=x-unknown-9\n"
+        "Content-Transfer-Encoding: quoted-printable\n\nKept =3D as written.\n",
+    ],
+)
+def test_what_is_no_encoded_email_is_read_as_it_is(text: str) -> None:
+    parsed = parse(text)
+    assert parsed.paragraphs[-1] == text.rstrip("\n").split("\n")[-1]
+
+
 def test_email_bare_address_and_two_digit_year() -> None:
     parsed = parse("From: jane@example.org\nSubject: Hi\nDate: 17 Oct 24 09:30 +0000\n\n" + BODY)
     assert parsed.author == "jane@example.org"

@@ -303,6 +303,52 @@ def _apply_front_matter(header: Header, lines: list[str], warnings: list[str]) -
     return dates
 
 
+_MIME_BODY = LazyPattern(
+    r"^content-(?:transfer-encoding:[ \t]*(?:quoted-printable|base64)|type:[ \t]*multipart/)",
+    re.IGNORECASE | re.MULTILINE,
+)
+"""A header line saying an e-mail's body is encoded or in parts."""
+
+MIME_HEADER_CHARS = 65_536
+"""How far into a text its header block may end for its body to be decoded as MIME."""
+
+
+def decoded_email(text: str) -> tuple[str, list[str]] | None:
+    """An e-mail whose body is quoted-printable, base64 or in MIME parts (a newsletter
+    saved as text): its header lines as they are, then the text of its body decoded
+    by the standard library (the plain part, else the HTML one), with a warning
+    naming the attachments not shown. None when *text* is no such e-mail, or its
+    body cannot be decoded (then it is read as it is)."""
+    end = text.find("\n\n", 0, MIME_HEADER_CHARS)
+    if end < 0 or not _MIME_BODY.search(text, 0, end):
+        return None
+    import email
+    import email.policy
+
+    try:
+        message = email.message_from_string(text, policy=email.policy.default)
+        if message.get("from") is None and message.get("subject") is None:
+            return None  # header-like lines, but no e-mail's
+        part = message.get_body(preferencelist=("plain", "html"))
+        if part is None:
+            return None
+        body = part.get_content()
+        names = [
+            attachment.get_filename() or attachment.get_content_type()
+            for attachment in message.iter_attachments()
+        ]
+    except (LookupError, ValueError, TypeError, AttributeError):
+        return None  # an unknown charset, a broken structure: the text as it is
+    if not isinstance(body, str):
+        return None
+    warnings = []
+    if names:
+        shown = ", ".join(neutralise_line(str(name)) for name in names[:5])
+        more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+        warnings.append(f"e-mail attachments not shown: {shown}{more}")
+    return text[:end] + "\n\n" + body.replace("\r\n", "\n"), warnings
+
+
 def read_header(lines: list[str], warnings: list[str]) -> Header:
     """Read the metadata at the top of *lines*. Never raises; problems become *warnings*.
 

@@ -24,7 +24,7 @@ from .clean import (
 )
 from .datelines import find_dateline, find_title_line
 from .dates import ArticleDate
-from .headers import read_header
+from .headers import decoded_email, read_header
 from .infer import read_years
 from .lazyre import LazyPattern
 from .pathdates import date_from_path
@@ -179,6 +179,11 @@ def parse_text(
     names and whether the text is markdown.
     """
     warnings: list[str] = []
+    mail = decoded_email(text)
+    if mail is not None:  # a body in quoted-printable, base64 or MIME parts
+        text, mail_warnings = mail
+        warnings.extend(mail_warnings)
+        utf8 = None
     # One search tells most texts apart: nothing to neutralise, no odd blanks to tidy.
     plain = _is_plain(text, utf8)
     if not plain:
