@@ -4,13 +4,17 @@ headers, a ``# Heading`` over a date line; never a crash, dates in 1900–2099."
 from __future__ import annotations
 
 import itertools
+import os
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.corpus.dates import MAX_YEAR, MIN_YEAR
+from tui.corpus.files import discover
 from tui.corpus.headers import read_header
+from tui.corpus.model import Article, read_article
 from tui.corpus.parse import ParsedText, parse_text
 
 BODY = "The ministers met on Wednesday in Tashkent. They agreed to meet again in spring.\n"
@@ -445,3 +449,23 @@ def test_a_link_line_that_is_no_address_is_body_text() -> None:
     inline = parse("Title: T\nLink: see the report below.\n" + BODY)
     assert inline.url is None
     assert "Link: see the report below." in " ".join(inline.paragraphs)
+
+
+def test_eml_and_markdown_files_are_found_and_an_eml_read_as_its_email(tmp_path: Path) -> None:
+    for name in ("a.eml", "b.markdown", "c.EML", "d.mbox", "e.msg"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    found = sorted(os.path.basename(p) for p in discover([tmp_path]) if isinstance(p, str))
+    assert found == ["a.eml", "b.markdown", "c.EML"]
+    # As a mail client saves it: CRLF line ends, quoted-printable.
+    message = MAIL_HEAD + (
+        "Content-Type: text/plain; charset=utf-8\n"
+        "Content-Transfer-Encoding: quoted-printable\n\nCaf=C3=A9 owners welcomed the talks.\n"
+    )
+    path = tmp_path / "digest.eml"
+    path.write_bytes(message.replace("\n", "\r\n").encode("ascii"))
+    article = read_article(str(path))
+    assert isinstance(article, Article)
+    assert article.title == "Weekly digest: talks resume"
+    assert article.date_iso == "2024-10-17" and article.date_origin == "e-mail header"
+    assert article.author == "Jane Doe"
+    assert article.paragraphs == ["Café owners welcomed the talks."]

@@ -31,8 +31,8 @@ DESCRIPTION = """\
 A terminal reader for a folder of dated news articles.
 
 Opens the reader on PATH (files, or folders read recursively for *.txt, *.md,
-*.html and *.htm); with no PATH, on the bundled seed articles. --list and --show
-print and exit."""
+*.markdown, *.eml, *.html and *.htm); with no PATH, on the bundled seed articles.
+--list and --show print and exit."""
 
 EPILOG = """\
 examples:

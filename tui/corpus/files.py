@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
-"""Saved web pages (``.html``, ``.htm``) are read by :mod:`webpage`, the rest as text."""
+ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".eml", ".html", ".htm"})
+"""Saved web pages (``.html``, ``.htm``) are read by :mod:`webpage`, the rest as text
+(an ``.eml`` as the e-mail it is: :func:`headers.decoded_email`)."""
 
 MAX_BYTES = 1 << 20
 """Read at most this much of a file: real articles are far smaller, and a 50 MB log
