@@ -29,22 +29,25 @@ class HeaderBar(Widget):
     }
     """
 
-    summary: reactive[str] = reactive("")
-    """Corpus name, count, span and state, as :meth:`show` joined them; plain text from
-    the model (never markup)."""
+    said: reactive[tuple[str, str, str, tuple[str, ...]]] = reactive(("", "", "", ()))
+    """The collection's name, the count, the span of dates and the states, as
+    :meth:`show` was given them; plain text from the model (never markup)."""
 
     def __init__(self, *, ellipsis: str = "…", separator: str = "·", id: str | None = None):
         super().__init__(id=id)
         self.ellipsis = ellipsis
         self.separator = f" {separator} "
-        self._said: tuple[str, str, str, tuple[str, ...]] = ("", "", "", ())
 
     def show(self, collection: str, count: str, span: str, states: Sequence[str] = ()) -> None:
         """Say *collection* (its name), *count*, *span* (may be empty) and *states*
         (loading…, what changed), in that order."""
-        self._said = (collection, count, span, tuple(states))
-        parts = (collection, count, span, *states)
-        self.summary = self.separator.join(part for part in parts if part)
+        self.said = (collection, count, span, tuple(states))
+
+    @property
+    def summary(self) -> str:
+        """What is said, whole, after the app's name."""
+        collection, count, span, states = self.said
+        return self.separator.join(part for part in (collection, count, span, *states) if part)
 
     def render(self) -> Content:
         summary = self.summary
@@ -60,7 +63,7 @@ class HeaderBar(Widget):
         sight: the collection's name cut (the app's is gone already), then the span of
         dates left out too, when the name would have to be cut shorter than
         :data:`NAME_AT_LEAST` cells. What still does not fit is cropped at the end."""
-        collection, count, span, states = self._said
+        collection, count, span, states = self.said
 
         def after_name(span: str) -> str:
             return "".join(self.separator + part for part in (count, span, *states) if part)

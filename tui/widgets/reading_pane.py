@@ -219,6 +219,9 @@ class ReadingPane(LineView):
         self.menus_shown = False
         """The menus and links a scraped page's text opens with are shown (z), not
         folded into one line, for the article shown."""
+        self._folded: int | None = None
+        """Paragraphs folded at the top by the last layout (None: the layout did not
+        draw plain paragraphs: no article, raw text or markdown)."""
 
     # --- data in ---------------------------------------------------------------
 
@@ -247,9 +250,10 @@ class ReadingPane(LineView):
 
     def set_query(self, query: Query | None) -> None:
         self.search_query = query
-        article = self.article
-        if article is not None and not self.raw and menus_before_text(article.paragraphs):
-            self._relayout()  # a match among the folded menus unfolds them
+        # A match among the folded menus unfolds them; a query without one folds them.
+        folded, article = self._folded, self.article
+        if folded is not None and article and self._menus_to_fold(article.paragraphs) != folded:
+            self._relayout()
         self._compute_spans()
         self._cache.clear()
         self.refresh()
@@ -270,6 +274,7 @@ class ReadingPane(LineView):
         self._searchable = []
         lines: list[Line] = []
         self._lines = lines
+        self._folded = None
 
         if article is None:
             if self.notice:
@@ -294,19 +299,9 @@ class ReadingPane(LineView):
 
     def _layout_paragraphs(self, paragraphs: list[str], measure: int) -> None:
         """The plain paragraphs, the menus a scraped page's text opens with folded
-        into one line (:func:`menus_before_text`) unless shown (z) or a match of the
-        query is among them. A folded paragraph keeps its block, so that the blocks
-        after it keep their numbers (a reading place is kept as one)."""
-        folded = 0 if self.menus_shown else menus_before_text(paragraphs)
-        query = self.search_query
-        if (
-            folded
-            and query is not None
-            and any(
-                query.highlight_spans(paragraph, title=False) for paragraph in paragraphs[:folded]
-            )
-        ):
-            folded = 0
+        into one line (:meth:`_menus_to_fold`). A folded paragraph keeps its block, so
+        that the blocks after it keep their numbers (a reading place is kept as one)."""
+        folded = self._folded = self._menus_to_fold(paragraphs)
         lines = self._lines
         if folded:
             lines.append(Line("", 0, 0, "blank"))
@@ -618,6 +613,17 @@ class ReadingPane(LineView):
             if line.block == block:
                 self.scroll_to(y=max(0, index - 1), animate=False, immediate=True)
                 return
+
+    def _menus_to_fold(self, paragraphs: list[str]) -> int:
+        """How many paragraphs at the top are a page's menus to fold
+        (:func:`menus_before_text`): none when shown (z), or when a match of the query
+        is among them."""
+        folded = 0 if self.menus_shown else menus_before_text(paragraphs)
+        query = self.search_query
+        menus = paragraphs[:folded]
+        if query is not None and any(query.highlight_spans(p, title=False) for p in menus):
+            return 0
+        return folded
 
     def action_toggle_menus(self) -> None:
         """Show the menus folded above a scraped page's text, or fold them again."""
