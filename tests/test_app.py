@@ -303,6 +303,20 @@ async def test_raw_view_shows_the_file_as_read() -> None:
         assert not reader.raw
 
 
+async def test_raw_from_the_list_in_one_pane_opens_the_article_raw() -> None:
+    # At 80 columns the reader is hidden behind the list: r there showed nothing.
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "down", "r")  # seed 004, the scraped page
+        await pilot.pause()
+        assert app.reading and app.focused is app.reader and app.reader.raw
+        raw = "\n".join(line.text[line.start : line.end] for line in app.reader._lines)
+        assert "Powered by MOMENTUM MEDIA" in raw
+        await pilot.press("r")
+        assert not app.reader.raw and app.reading
+
+
 async def test_copy_citation() -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:

@@ -355,7 +355,12 @@ class BroadsheetApp(App[None]):
         self.notify(said, timeout=1.5, markup=False)
 
     def action_toggle_raw(self) -> None:
-        self.reader_screen.toggle_raw()
+        screen = self.reader_screen
+        serial = screen.article_list.current_serial
+        if self.narrow and not screen.reading and serial is not None:
+            # One pane: the reader is hidden behind the list, so r opens it, raw.
+            screen.open_article(serial)
+        screen.toggle_raw()
 
     def action_copy_citation(self) -> None:
         article = self.reader_screen.current_article()
