@@ -117,3 +117,8 @@ def hold_thread_searches(monkeypatch: pytest.MonkeyPatch, hold: float = 20.0) ->
 
     monkeypatch.setattr(CorpusSession, "search", search)
     return held
+
+
+def reader_lines(app: BroadsheetApp) -> list[str]:
+    """The reading pane's lines as laid out (all of them, not only those on screen)."""
+    return [line.text[line.start : line.end] for line in app.reader._lines]

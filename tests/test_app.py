@@ -12,7 +12,7 @@ from tui.app import BroadsheetApp
 from tui.corpus.state import ReadState
 from tui.widgets import ArticleList, ReadingPane
 
-from .app_helpers import SEEDS, make_app, settle
+from .app_helpers import SEEDS, make_app, reader_lines, settle
 
 pytestmark = pytest.mark.usefixtures("in_repo")
 
@@ -292,12 +292,12 @@ async def test_raw_view_shows_the_file_as_read() -> None:
         await pilot.press("down", "down", "down", "enter")  # seed 004, the scraped page
         await pilot.pause()
         reader = app.reader
-        cleaned = "\n".join(line.text[line.start : line.end] for line in reader._lines)
+        cleaned = "\n".join(reader_lines(app))
         assert "Powered by" not in cleaned
         await pilot.press("r")
         await pilot.pause()
         assert reader.raw
-        raw = "\n".join(line.text[line.start : line.end] for line in reader._lines)
+        raw = "\n".join(reader_lines(app))
         assert "Powered by MOMENTUM MEDIA" in raw
         await pilot.press("r")
         assert not reader.raw
@@ -311,7 +311,7 @@ async def test_raw_from_the_list_in_one_pane_opens_the_article_raw() -> None:
         await pilot.press("down", "down", "down", "r")  # seed 004, the scraped page
         await pilot.pause()
         assert app.reading and app.focused is app.reader and app.reader.raw
-        raw = "\n".join(line.text[line.start : line.end] for line in app.reader._lines)
+        raw = "\n".join(reader_lines(app))
         assert "Powered by MOMENTUM MEDIA" in raw
         await pilot.press("r")
         assert not app.reader.raw and app.reading

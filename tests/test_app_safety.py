@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from .app_helpers import make_app, settle
+from .app_helpers import make_app, reader_lines, settle
 
 HOSTILE = (
     "Title: Click [@click=app.quit]here[/] now [bold]loud[/bold] [link=https://evil]x[/link]\n"
@@ -23,8 +23,7 @@ def hostile_folder(tmp_path: Path) -> Path:
 
 
 def screen_text(app) -> str:  # type: ignore[no-untyped-def]
-    reader = app.reader
-    return "\n".join(line.text[line.start : line.end] for line in reader._lines)
+    return "\n".join(reader_lines(app))
 
 
 @pytest.mark.heavy

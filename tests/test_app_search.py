@@ -16,10 +16,6 @@ from .app_helpers import make_app, settle
 pytestmark = pytest.mark.usefixtures("in_repo")
 
 
-def line_texts(app) -> list[str]:  # type: ignore[no-untyped-def]
-    return [line.text[line.start : line.end] for line in app.reader._lines]
-
-
 async def test_matches_are_highlighted_in_titles_and_the_article() -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:

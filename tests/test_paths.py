@@ -26,7 +26,7 @@ from tui.corpus.model import read_raw
 from tui.corpus.safe import BIDI_CONTROLS, neutralise, neutralise_line
 from tui.corpus.state import ReadState
 
-from .app_helpers import settle
+from .app_helpers import reader_lines, settle
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -274,7 +274,7 @@ async def test_raw_view_opens_a_file_with_escapes_in_its_name(
         await pilot.pause()
         reader = app.reader
         assert reader.raw
-        raw = "\n".join(line.text[line.start : line.end] for line in reader._lines)
+        raw = "\n".join(reader_lines(app))
         assert "Date: 2024-01-01" in raw
 
 

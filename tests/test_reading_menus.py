@@ -5,19 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from tui.app import BroadsheetApp
 from tui.corpus.snippets import MENU_PARAGRAPHS, menus_before_text
 
-from .app_helpers import make_app, settle
+from .app_helpers import make_app, reader_lines, settle
 
 pytestmark = pytest.mark.usefixtures("in_repo")
 
 SCRAPED = "tests/data/scraped"
 PROSE = "The harbour ferry sailed again on Sunday morning after four months in dry dock."
-
-
-def reader_text(app: BroadsheetApp) -> list[str]:
-    return [line.text[line.start : line.end] for line in app.reader._lines]
 
 
 @pytest.mark.parametrize(
@@ -38,16 +33,16 @@ async def test_the_menus_are_folded_and_z_shows_and_folds_them() -> None:
         await settle(pilot)
         await pilot.press("enter")
         await pilot.pause()
-        shown = reader_text(app)
+        shown = reader_lines(app)
         assert any("short lines before the text" in line for line in shown)
         assert "Sports" not in shown and "Classifieds" not in shown
         assert any(line.startswith("The harbour ferry sailed") for line in shown)
         await pilot.press("z")
-        shown = reader_text(app)
+        shown = reader_lines(app)
         assert "Sports" in shown and "Classifieds" in shown
         assert not any("short lines before the text" in line for line in shown)
         await pilot.press("z")
-        assert "Sports" not in reader_text(app)
+        assert "Sports" not in reader_lines(app)
 
 
 async def test_a_match_among_the_menus_shows_them() -> None:
@@ -56,7 +51,7 @@ async def test_a_match_among_the_menus_shows_them() -> None:
         await settle(pilot)
         await pilot.press("enter")
         await pilot.pause()
-        assert "Classifieds" in reader_text(app)
+        assert "Classifieds" in reader_lines(app)
         await pilot.press("n")
         assert app.reader.match_index == 0  # the match is there to go to
 
@@ -67,4 +62,4 @@ async def test_an_article_of_prose_folds_nothing() -> None:
         await settle(pilot)
         await pilot.press("enter")
         await pilot.pause()
-        assert not any("short lines before the text" in line for line in reader_text(app))
+        assert not any("short lines before the text" in line for line in reader_lines(app))
