@@ -229,7 +229,7 @@ def _search_stored(corpus: str, shapes: list[tuple[str, str]], repeat: int, cach
     os.environ["BROADSHEET_CACHE_DIR"] = cache
     session = CorpusSession([corpus], infer=True, cache=True)
     session.open_store(on_error=print)
-    if not (session.can_reopen and session.reopen(lambda *_: None)):
+    if not (session.can_reopen and session.reopen(lambda *_, **__: None)):
         print("the store could not be re-opened")
         return
     try:
