@@ -194,6 +194,28 @@ def test_resize_keeps_the_article_and_switches_layouts(terminal: Terminal, tmp_p
     terminal.wait_for(lambda s: "EXITED=0" in s)
 
 
+def test_ctrl_l_clears_what_another_program_wrote(terminal: Terminal, tmp_path: Path) -> None:
+    # A background job sharing the terminal writes over the reader once told to (the
+    # trigger file), as a shell's job or a `wall` message would.
+    trigger = tmp_path / "write-now"
+    stray = "STRAY-OUTPUT-OF-A-BACKGROUND-JOB"
+    job = f"(while [ ! -e {shlex.quote(str(trigger))} ]; do sleep 0.05; done; printf {stray})"
+    env = {"TERM": "xterm-256color", "BROADSHEET_STATE_DIR": str(tmp_path / "state")}
+    command = f"sh -c {shlex.quote(f'{job} & exec {shlex.quote(str(BROADSHEET))}')}"
+    terminal.start(command, 80, 24, {**env, "LANG": "C.UTF-8"})
+    terminal.wait_for(lambda s: len(rows(s)) >= 5)
+    time.sleep(0.5)
+    trigger.touch()
+    terminal.wait_for(lambda s: stray in s)
+    time.sleep(1.0)
+    assert stray in terminal.screen()  # the reader has no reason to repaint that row
+    terminal.keys("C-l")
+    screen = terminal.wait_for(lambda s: stray not in s)
+    assert len(rows(screen)) >= 5  # drawn again, not cleared
+    terminal.keys("q")
+    terminal.wait_for(lambda s: "EXITED=0" in s)
+
+
 def test_no_mouse_turns_tracking_off(terminal: Terminal, tmp_path: Path) -> None:
     launch(terminal, tmp_path, 80, 24, "xterm-256color")
     assert terminal.flag("mouse_any_flag") == "1"  # on by default

@@ -113,6 +113,7 @@ class BroadsheetApp(App[None]):
         Binding("c", "toggle_snippets", "Snippets: a line of context under each title", show=False),
         Binding("R", "related", "Related: the 20 articles most like this one", show=False),
         Binding("F", "facets", "Facets: names, authors, sites, tags in the list", show=False),
+        Binding("ctrl+l", "redraw", "Redraw the screen (if something wrote over it)", show=False),
     ]
 
     def __init__(
@@ -387,6 +388,13 @@ class BroadsheetApp(App[None]):
             self.bell()
             return
         tool(self, article)
+
+    def action_redraw(self) -> None:
+        """Write every cell of the terminal again, as ctrl+l does in less, vim or mutt.
+        Textual writes only what changed on its own screen, so what another program put
+        on the terminal (a background job's output, a ``wall`` message, line noise over
+        SSH) stays until the rows under it change; this clears it."""
+        self.refresh(repaint=True, layout=True)
 
     def action_toggle_timeline(self) -> None:
         screen = self.reader_screen
