@@ -245,14 +245,119 @@ def test_an_html_only_email_is_read_as_text_and_nothing_escapes() -> None:
         # An article about MIME: its body is left as it is.
         "How e-mail works\nContent-Type: multipart/mixed, at the top of a message, says it"
         " has parts.\n\nMore about it.\n",
-        # An unknown charset: read as it is, not dropped.
-        MAIL_HEAD + "Content-Type: text/plain; charset=x-unknown-9\n"
-        "Content-Transfer-Encoding: quoted-printable\n\nKept =3D as written.\n",
     ],
 )
 def test_what_is_no_encoded_email_is_read_as_it_is(text: str) -> None:
     parsed = parse(text)
     assert parsed.paragraphs[-1] == text.rstrip("\n").split("\n")[-1]
+
+
+def multipart(*parts: str, kind: str = "mixed") -> str:
+    """An e-mail of *parts* (each its headers, a blank line and its body)."""
+    return (
+        MAIL_HEAD
+        + f'Content-Type: multipart/{kind}; boundary="B"\n\n'
+        + "".join(f"--B\n{part}\n" for part in parts)
+        + "--B--\n"
+    )
+
+
+def test_8bit_text_in_a_multipart_email_keeps_its_characters() -> None:
+    # The commonest way mailers send UTF-8 in parts: it came out "minister\u2019s caf\ufffd".
+    text = multipart(
+        "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+        "The minister\u2019s café plan was approved.\n",
+        "Content-Type: text/html; charset=utf-8\n\n<p>x</p>",
+        kind="alternative",
+    )
+    parsed = parse(text)
+    assert parsed.paragraphs == ["The minister\u2019s café plan was approved."]
+    assert parsed.warnings == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        multipart(
+            'Content-Type: image/png; name="chart.png"\n'
+            'Content-Disposition: attachment; filename="chart.png"\n'
+            "Content-Transfer-Encoding: base64\n\niVBORw0KGgoAAAANSUhEUgAAAAEAAAAB"
+        ),
+        MAIL_HEAD + "Content-Type: application/pdf\n"
+        'Content-Disposition: attachment; filename="chart.png"\n'
+        "Content-Transfer-Encoding: base64\n\niVBORw0KGgoAAAANSUhEUgAAAAEAAAAB\n",
+    ],
+    ids=["multipart", "single-part"],
+)
+def test_an_email_of_attachments_only_shows_no_base64_and_says_so(text: str) -> None:
+    # Its MIME boundaries and base64 were shown as the article's text.
+    parsed = parse(text)
+    assert "iVBOR" not in "\n".join(parsed.paragraphs) and "--B" not in "\n".join(parsed.paragraphs)
+    assert parsed.title == "Weekly digest: talks resume"
+    assert parsed.warnings[0] == "the e-mail has no text part: nothing of its body is shown"
+    assert "chart.png" in parsed.warnings[-1]
+
+
+def test_an_unknown_charset_is_read_as_utf8_and_said() -> None:
+    text = MAIL_HEAD + (
+        "Content-Type: text/plain; charset=x-unknown-9\n"
+        "Content-Transfer-Encoding: quoted-printable\n\n"
+        "The minister=E2=80=99s plan went to parlia=\nment.\n"
+    )
+    parsed = parse(text)
+    assert parsed.paragraphs == ["The minister\u2019s plan went to parliament."]
+    assert parsed.warnings == [
+        "unknown charset 'x-unknown-9' in the e-mail: read as UTF-8, else Windows-1252"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content_type", "data", "expected"),
+    [
+        # No charset (so ASCII, by the RFC) on UTF-8 text: it was read as ASCII.
+        ("text/plain", "The minister\u2019s café".encode(), "The minister\u2019s café"),
+        # Latin-1 declared, Windows-1252 quotes sent: read as mail clients read them.
+        ("text/plain; charset=iso-8859-1", b"The minister\x92s plan \x96 approved",
+         "The minister\u2019s plan \u2013 approved"),
+    ],
+    ids=["undeclared-utf8", "latin1-with-cp1252-quotes"],
+)  # fmt: skip
+def test_base64_text_is_read_in_the_charset_it_really_has(
+    content_type: str, data: bytes, expected: str
+) -> None:
+    import base64
+
+    text = MAIL_HEAD + (
+        f"Content-Type: {content_type}\nContent-Transfer-Encoding: base64\n\n"
+        + base64.encodebytes(data).decode("ascii")
+    )
+    parsed = parse(text)
+    assert parsed.paragraphs == [expected]
+    assert parsed.warnings == []
+
+
+def test_damaged_base64_is_said() -> None:
+    text = MAIL_HEAD + (
+        "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n"
+        "VGhlIHRhbGtzIHJlc3VtZWQu!!!@@@\n"
+    )
+    parsed = parse(text)
+    assert parsed.paragraphs[0].startswith("The talks resumed")
+    assert parsed.warnings == ["the e-mail's base64 text is damaged: some of it may be missing"]
+
+
+def test_a_second_inline_text_part_is_more_of_the_body_not_an_attachment() -> None:
+    text = multipart(
+        "Content-Type: text/plain; charset=utf-8\n\nThe talks resumed on Thursday.",
+        "Content-Type: text/plain; charset=utf-8\nContent-Disposition: inline\n\n"
+        "Officials said they would meet again in spring.",
+    )
+    parsed = parse(text)
+    assert parsed.paragraphs == [
+        "The talks resumed on Thursday.",
+        "Officials said they would meet again in spring.",
+    ]
+    assert parsed.warnings == []
 
 
 def test_email_bare_address_and_two_digit_year() -> None:
@@ -285,6 +390,69 @@ def test_mbox_from_line() -> None:
     assert parsed.title == "Talks"
     assert iso(parsed) == "2024-10-17"
     assert parsed.paragraphs == [BODY.strip()]
+
+
+@pytest.mark.parametrize(
+    "headline",
+    ["From Kyiv to Kherson: the long road of 2023", "From 1945 to 2024", "From here to 2030"],
+)
+def test_a_headline_starting_from_and_ending_in_a_year_is_kept(headline: str) -> None:
+    # Read as mbox's "From addr date" line, it was dropped without a word.
+    parsed = parse(f"{headline}\n\n{BODY}")
+    assert parsed.title == headline
+    assert parsed.paragraphs == [BODY.strip()]
+
+
+@pytest.mark.parametrize(
+    "separator",
+    [
+        "From MAILER-DAEMON Fri Jul  8 12:08:34 2011",
+        "From - Thu Oct 17 09:30:00 2024",
+        "From jane@example.org Thu Oct 17 09:30:00 PDT 2024",
+        "From jane@example.org  Thu Oct 17 09:30 2024 +0000",
+    ],
+)
+def test_mbox_separators_in_their_forms(separator: str) -> None:
+    parsed = parse(f"{separator}\nFrom: Jane <jane@example.org>\nSubject: Talks\n\n{BODY}")
+    assert parsed.title == "Talks" and parsed.paragraphs == [BODY.strip()]
+
+
+def test_unknown_and_folded_fields_of_an_email_are_headers_wherever_they_come() -> None:
+    parsed = parse(
+        "Subject: A long subject that\n continues here\n"
+        "Authentication-Results: mx.example.org;\n\tspf=pass smtp.mailfrom=example.org\n"
+        "From: a@example.org\nTo: x@example.org\nStatus: RO\nX-Status: A\n"
+        "Autocrypt: addr=a@example.org; keydata=xsBN\n\tmQINBF0\n"
+        "Date: Thu,\n 17 Oct 2024 09:30:00 +0100\n\n" + BODY
+    )
+    assert parsed.title == "A long subject that continues here"
+    assert parsed.author == "a@example.org"
+    assert iso(parsed) == "2024-10-17" and parsed.date_origin == "e-mail header"
+    assert parsed.paragraphs == [BODY.strip()]
+    assert parsed.warnings == []
+
+
+def test_a_text_field_before_a_to_line_is_not_taken_for_an_email() -> None:
+    text = "Summary: the talks went well\nTo: the editors, from the desk\n\n" + BODY
+    assert "Summary: the talks went well" in "\n".join(parse(text).paragraphs)
+
+
+def test_an_mbox_of_several_messages_shows_the_first_and_says_how_many() -> None:
+    def message(day: int, subject: str, body: str) -> str:
+        return (
+            f"From jane@example.org Thu Oct {day} 09:30:00 2024\n"
+            f"From: Jane <jane@example.org>\nSubject: {subject}\n"
+            f"Date: Thu, {day} Oct 2024 09:30:00 +0000\n\n{body}\n\n"
+        )
+
+    parsed = parse(
+        message(17, "First", "The first message.")
+        + message(18, "Second", "The second message.")
+        + message(19, "Third", "The third message.")
+    )
+    assert parsed.title == "First" and iso(parsed) == "2024-10-17"
+    assert parsed.paragraphs == ["The first message."]
+    assert parsed.warnings == ["the file holds 3 e-mails (an mbox): only the first is shown"]
 
 
 def test_an_impossible_email_date_is_a_warning() -> None:

@@ -25,11 +25,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .dates import DATE_AT_START, MAX_YEAR, MIN_YEAR, ArticleDate, DateProblem, parse_stated_date
 from .frontmatter import read_front_matter
 from .lazyre import LazyPattern
 from .safe import neutralise_line
+
+if TYPE_CHECKING:
+    from email.message import MIMEPart
 
 HEADER_SCAN_LINES = 12
 """How many non-blank lines at the top may be metadata."""
@@ -46,7 +50,17 @@ _DECORATION = "*_[]()#> \t"
 _HEADING = LazyPattern(r"^\s{0,3}#{1,6}\s+(?P<text>\S.*?)\s*#*\s*$")
 _SEPARATOR = LazyPattern(r"^\s*[-=_*~]{3,}\s*$")
 _SEPARATOR_STARTS = frozenset("-=_*~")
-_MBOX_FROM = LazyPattern(r"^From \S+ .*\d{4}\s*$")
+_MBOX_FROM_LINE = (
+    r"From \S+ +(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) +"
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2} +\d{1,2}:\d\d(?::\d\d)?"
+    r"(?: +\S+)? +\d{4}(?: +\S+)?[ \t]*$"
+)
+"""mbox's separator: ``From jane@example.org Thu Oct 17 09:30:00 2024`` (an asctime
+date, a zone maybe before or after its year). Not any line that starts "From " and ends
+in a year: "From Kyiv to Kherson: the long road of 2023" is a headline."""
+_MBOX_FROM = LazyPattern("^" + _MBOX_FROM_LINE)
+_MBOX_NEXT = LazyPattern("\n\n(?=" + _MBOX_FROM_LINE + ")", re.MULTILINE)
+"""The blank line before the separator of a further message in an mbox."""
 _URL = LazyPattern(r"^(?:https?://|www\.)[^\s<>\"]+$", re.IGNORECASE)
 _RFC2822 = LazyPattern(
     r"^(?:[A-Za-z]{3},?\s+)?\d{1,2}\s+[A-Za-z]{3}\s+\d\d(?:\d\d)?\s+\d{1,2}:\d{2}", re.IGNORECASE
@@ -223,6 +237,62 @@ def _role(name: str) -> str | None:
     return role
 
 
+def _field_role(key: str) -> tuple[str, str | None]:
+    """A field's key as compared (lower case, words joined by hyphens) and its role."""
+    name = key.lower()
+    role = _ROLES.get(name)
+    if role is None:
+        name = _key_name(name)
+        role = _role(name)
+    return name, role
+
+
+def _says_email(name: str, value: str) -> bool:
+    """A field only an e-mail's header block has (``From:`` with an address counts)."""
+    return name in _MAIL_ONLY or name.startswith(_MAIL_PREFIXES) or (
+        name == "from" and "@" in value
+    )
+
+
+def _starts_email(lines: list[str], start: int) -> bool:
+    """The lines from *start* are an e-mail's header block: field lines (and folded
+    continuations), a field only e-mails have among them, and before it only fields
+    whose role is known. Known from its first line, the block's unknown fields
+    (``Status:``, ``Autocrypt:``) and folded lines are headers wherever they come; found
+    on the way, a folded ``Subject:`` on the first line had ended the block there."""
+    first = lines[start]
+    if first.startswith("From ") and _MBOX_FROM.match(first):
+        return True
+    if first.find(":", 0, 64) < 0:
+        return False  # most files: prose on the first line
+    for index in range(start, min(len(lines), start + EMAIL_SCAN_LINES)):
+        line = lines[index]
+        if not line.strip():
+            return False
+        if line[:1] in " \t":
+            if index == start:
+                return False
+            continue
+        match = _MAIL_FIELD.match(line)
+        if match is None:
+            return False
+        name, role = _field_role(match["key"])
+        if _says_email(name, match["value"]):
+            return True
+        if role is None:
+            return False  # "Summary: …" first: a text's own field, or its first words
+    return False
+
+
+def first_mbox_message(text: str) -> tuple[str, int]:
+    """*text* up to its second message when it is an mbox holding several (each starts
+    with a ``From addr date`` line after a blank one), and how many it holds."""
+    if not text.startswith("From ") or not _MBOX_FROM.match(text[: text.find("\n")]):
+        return text, 1
+    starts = [match.start() for match in _MBOX_NEXT.finditer(text)]
+    return (text[: starts[0] + 1], len(starts) + 1) if starts else (text, 1)
+
+
 def _decoded(value: str) -> str:
     """Decode RFC 2047 words (``=?utf-8?q?J=C3=B6rg?=``); the text as it was if they fail."""
     if "=?" not in value:
@@ -316,37 +386,99 @@ MIME_HEADER_CHARS = 65_536
 def decoded_email(text: str) -> tuple[str, list[str]] | None:
     """An e-mail whose body is quoted-printable, base64 or in MIME parts (a newsletter
     saved as text): its header lines as they are, then the text of its body decoded
-    by the standard library (the plain part, else the HTML one), with a warning
-    naming the attachments not shown. None when *text* is no such e-mail, or its
-    body cannot be decoded (then it is read as it is)."""
+    (the plain part, else the HTML one, then any other inline part of the same kind),
+    with warnings for what is not shown (attachments, a body with no text part) or may
+    be wrong (an unknown charset, damaged base64). None when *text* is no such e-mail,
+    or its structure cannot be read (then it is read as it is)."""
     end = text.find("\n\n", 0, MIME_HEADER_CHARS)
     if end < 0 or not _MIME_BODY.search(text, 0, end):
         return None
     import email
+    import email.errors
     import email.policy
 
+    warnings: list[str] = []
     try:
         message = email.message_from_string(text, policy=email.policy.default)
         if message.get("from") is None and message.get("subject") is None:
             return None  # header-like lines, but no e-mail's
         part = message.get_body(preferencelist=("plain", "html"))
-        if part is None:
-            return None
-        body = part.get_content()
-        names = [
-            attachment.get_filename() or attachment.get_content_type()
-            for attachment in message.iter_attachments()
-        ]
-    except (LookupError, ValueError, TypeError, AttributeError):
-        return None  # an unknown charset, a broken structure: the text as it is
-    if not isinstance(body, str):
-        return None
-    warnings = []
-    if names:
-        shown = ", ".join(neutralise_line(str(name)) for name in names[:5])
-        more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+        body = _part_text(part, warnings) if part is not None else ""
+        left_out: list[object] = []
+        for other in message.iter_attachments():
+            if part is not None and _continues_body(other, part):
+                more = _part_text(other, warnings)
+                if more.strip():  # the rest of the text, sent as a part of its own
+                    body = f"{body.rstrip()}\n\n{more}"
+            else:
+                left_out.append(other.get_filename() or other.get_content_type())
+        if part is None and not message.is_multipart():
+            left_out.append(message.get_filename() or message.get_content_type())
+    except (LookupError, ValueError, TypeError, AttributeError, email.errors.MessageError):
+        return None  # a broken structure: the text as it is
+    if part is None:
+        warnings.insert(0, "the e-mail has no text part: nothing of its body is shown")
+    if left_out:
+        shown = ", ".join(neutralise_line(str(name)) for name in left_out[:5])
+        more = f" and {len(left_out) - 5} more" if len(left_out) > 5 else ""
         warnings.append(f"e-mail attachments not shown: {shown}{more}")
     return text[:end] + "\n\n" + body.replace("\r\n", "\n"), warnings
+
+
+def _continues_body(part: MIMEPart, body: MIMEPart) -> bool:
+    """*part*, beside the body in a ``multipart/mixed``, is more of its text: inline,
+    unnamed, of the body's own type (mailers send a signature or a footer so)."""
+    return (
+        part.get_content_type() == body.get_content_type()
+        and part.get_content_disposition() != "attachment"
+        and part.get_filename() is None
+    )
+
+
+_MAIL_CHARSETS = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252"}
+"""Charsets mailers declare for Windows-1252 text (its quotes and dashes are C1 controls
+in Latin-1): read as Windows-1252, as mail clients do."""
+
+
+def _part_text(part: MIMEPart, warnings: list[str]) -> str:
+    """The text of one MIME part. Base64 and quoted-printable are decoded to bytes and
+    read in the part's charset; any other part is already text: the file's own
+    decoding read its 8-bit bytes (asking the email package for it would encode that
+    text again as escapes and read those back in the charset: "café" became "caf\ufffd").
+    """
+    encoding = str(part.get("content-transfer-encoding") or "").strip().lower()
+    if encoding not in ("base64", "quoted-printable"):
+        payload = part.get_payload()
+        return payload if isinstance(payload, str) else ""
+    defects = len(part.defects)
+    data = part.get_payload(decode=True)
+    if not isinstance(data, bytes):
+        return ""
+    if len(part.defects) > defects:
+        warnings.append(f"the e-mail's {encoding} text is damaged: some of it may be missing")
+    declared = part.get_content_charset()
+    charset = _MAIL_CHARSETS.get(declared or "", declared)
+    if charset in (None, "us-ascii", "ascii") and data.isascii():
+        return data.decode("ascii")
+    if charset not in (None, "us-ascii", "ascii"):
+        try:
+            return data.decode(charset)
+        except LookupError:
+            warnings.append(
+                f"unknown charset {neutralise_line(charset)!r} in the e-mail:"
+                " read as UTF-8, else Windows-1252"
+            )
+        except UnicodeDecodeError:
+            warnings.append(
+                f"the e-mail's text is not valid {neutralise_line(charset)}:"
+                " read as UTF-8, else Windows-1252"
+            )
+    # Undeclared (or declared ASCII) 8-bit text, or a charset that does not fit: as
+    # files are read (files.decode): UTF-8 when it is valid, else Windows-1252.
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
 
 
 def read_header(lines: list[str], warnings: list[str]) -> Header:
@@ -363,6 +495,8 @@ def read_header(lines: list[str], warnings: list[str]) -> Header:
     index = header.body_start
     seen = 0
     limit = HEADER_SCAN_LINES
+    if index < len(lines) and _starts_email(lines, index):
+        header.is_email, limit = True, EMAIL_SCAN_LINES
     last_role: str | None = None
     under_heading = False
     while index < len(lines) and seen < limit:
@@ -387,14 +521,22 @@ def read_header(lines: list[str], warnings: list[str]) -> Header:
         else:
             field_match = _FIELD.match(line) if line.find(":", 0, 40) >= 0 else None
         role = None
+        value = ""
         if field_match is not None:
-            name = field_match["key"].lower()
-            role = _ROLES.get(name)
-            if role is None:
-                name = _key_name(name)
-                role = _role(name)
-            if role == "url" and not _URL.match(field_match["value"].strip()):
+            value = field_match["value"]
+            if header.is_email:
+                # Folded lines continue the field: its whole value, read once.
+                while index + 1 < len(lines) and lines[index + 1][:1] in " \t":
+                    if not lines[index + 1].strip():
+                        break
+                    index += 1
+                    value += " " + lines[index].strip()
+            value = value.strip()
+            name, role = _field_role(field_match["key"])
+            if role == "url" and not _URL.match(value):
                 role = None  # "Link: see below" is body text, not an address to keep
+            if role is None and header.is_email:
+                role = "mail"  # Status:, Autocrypt:…: a header like any other here
         if role is not None:
             if (role == "mail" or name == "sent") and not header.is_email and (
                 name in _MAIL_ONLY or name.startswith(_MAIL_PREFIXES)
@@ -402,7 +544,6 @@ def read_header(lines: list[str], warnings: list[str]) -> Header:
                 header.is_email = True
                 limit = EMAIL_SCAN_LINES
             last_role = role
-            value = field_match["value"].strip()  # type: ignore[index]
             if role in ("date", "updated"):
                 mail = header.is_email or (":" in value and bool(_RFC2822.match(value)))
                 date_text, remainder = ("", "") if mail else _split_date(value)
@@ -434,12 +575,12 @@ def read_header(lines: list[str], warnings: list[str]) -> Header:
             index += 1
             continue
         last_role = None
-        if header.is_email:
-            break  # a line that is no header ends an e-mail's block (no blank line came)
         if index == 0 and line.startswith("From ") and _MBOX_FROM.match(line):
             header.is_email, limit = True, EMAIL_SCAN_LINES  # mbox's "From addr date" line
             index += 1
             continue
+        if header.is_email:
+            break  # a line that is no header ends an e-mail's block (no blank line came)
         bare = _BARE_DATE_KEY.match(line)
         if bare:
             date_text, remainder = _split_date(bare["rest"])

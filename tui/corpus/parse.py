@@ -24,7 +24,7 @@ from .clean import (
 )
 from .datelines import find_dateline, find_title_line
 from .dates import ArticleDate
-from .headers import decoded_email, read_header
+from .headers import decoded_email, first_mbox_message, read_header
 from .infer import read_years
 from .lazyre import LazyPattern
 from .pathdates import date_from_path
@@ -179,6 +179,10 @@ def parse_text(
     names and whether the text is markdown.
     """
     warnings: list[str] = []
+    first, messages = first_mbox_message(text)
+    if messages > 1:  # one article a file: the first message, and the count said
+        text, utf8 = first, None
+        warnings.append(f"the file holds {messages:,} e-mails (an mbox): only the first is shown")
     mail = decoded_email(text)
     if mail is not None:  # a body in quoted-printable, base64 or MIME parts
         text, mail_warnings = mail
