@@ -169,14 +169,21 @@ def _is_plain(text: str, utf8: bytes | None) -> bool:
 
 
 def parse_text(
-    text: str, file_name: str = "", *, utf8: bytes | None = None, path: str | None = None
+    text: str,
+    file_name: str = "",
+    *,
+    utf8: bytes | None = None,
+    path: str | None = None,
+    extracted: bool = False,
 ) -> ParsedText:
     """Parse decoded text (newlines already normalised). Never raises.
 
     *utf8* may be the bytes *text* was decoded from, when it is their whole strict
     UTF-8 decoding bar line endings (what :attr:`files.SourceText.utf8` holds): it
     only makes parsing faster. *path*, the file's path, gives dates in file and folder
-    names and whether the text is markdown.
+    names and whether the text is markdown. *extracted*: the text was taken out of a
+    web page by an HTML parser, so it is plain text, its entities read: nothing in it
+    is a tag to strip or an entity to read again ("How the <br> tag works" is a title).
     """
     warnings: list[str] = []
     first, messages = first_mbox_message(text)
@@ -192,7 +199,7 @@ def parse_text(
     plain = _is_plain(text, utf8)
     if not plain:
         text = neutralise(text)
-    stripped = strip_html(text)
+    stripped = text if extracted else strip_html(text)
     if stripped is not text:
         plain = False
         if "&" in text:

@@ -405,6 +405,50 @@ def choose_date(
     return PageDate(htmldate_iso, "page")
 
 
+def _escape_ampersands(tree: HtmlElement) -> list[tuple[HtmlElement, str | None, str]]:
+    """Write every ``&`` in the tree's text and attributes as ``&amp;``, in place, and
+    return what changed: the element, the attribute (None for its text, ``""`` for its
+    tail) and the value as lxml read it.
+
+    lxml has already read the page's character references, once, as a browser does.
+    trafilatura reads them again: ``html.unescape`` runs on its main text and on every
+    metadata string, so a title "What does &amp;amp; mean?" (shown "What does &amp;
+    mean?") came out "What does & mean?", a paragraph's "Cut&amp;copy" came out
+    "Cut©", and an address "?id=5&amp;copy=1" came out "?id=5©=1". Escaped once more,
+    its unescaping gives back what lxml read. Scripts and styles are left alone: lxml
+    decodes nothing in them, and trafilatura's one unescaping is what the JSON-LD in
+    them needs (sites write it HTML-escaped).
+    """
+    changed: list[tuple[HtmlElement, str | None, str]] = []
+    for element in tree.iter():
+        tail = element.tail
+        if tail and "&" in tail:
+            changed.append((element, "", tail))
+            element.tail = tail.replace("&", "&amp;")
+        if not isinstance(element.tag, str):
+            continue
+        text = element.text
+        if text and "&" in text and element.tag not in _KEPT_FOR_DATES:
+            changed.append((element, None, text))
+            element.text = text.replace("&", "&amp;")
+        for name, value in element.attrib.items():
+            if "&" in value:
+                changed.append((element, name, value))
+                element.set(name, value.replace("&", "&amp;"))
+    return changed
+
+
+def _restore(changed: list[tuple[HtmlElement, str | None, str]]) -> None:
+    """Undo :func:`_escape_ampersands`: the tree is read again for the date's origin."""
+    for element, name, value in changed:
+        if name is None:
+            element.text = value
+        elif name == "":
+            element.tail = value
+        else:
+            element.set(name, value)
+
+
 def extract(page: Page) -> dict[str, Any]:
     """trafilatura's reading of the page: main text and metadata, and htmldate's date.
 
@@ -425,6 +469,7 @@ def extract(page: Page) -> dict[str, Any]:
         "original_date": True,
         "outputformat": "%Y-%m-%d",
     }
+    escaped = _escape_ampersands(tree)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a deprecation notice must not reach the screen
         try:
@@ -441,6 +486,8 @@ def extract(page: Page) -> dict[str, Any]:
             )
         except Exception:  # a library's fault on a strange page: the visible text stands
             document = None
+        finally:
+            _restore(escaped)
     if document is None:
         return {}
     if not isinstance(document, dict):
@@ -453,19 +500,25 @@ def extract(page: Page) -> dict[str, Any]:
 
 
 def _metadata_text(value: object) -> str:
-    """A metadata value as one safe line, its entities read: JSON-LD, which no HTML
-    parser decodes, is often written HTML-escaped (a category "Science &amp; Health" in
-    2 of the 183 real pages measured). Neutralised after, so ``&#27;`` is no escape."""
-    text = str(value)
-    if "&" in text:
-        text = html.unescape(text)
-    return " ".join(neutralise_line(text).split())
+    """A metadata string as one safe line. Its entities were read once, as a browser
+    reads them (by lxml, or for JSON-LD by trafilatura: see :func:`_escape_ampersands`),
+    and are not read again: "&amp;copy" in a title is shown "&copy", not "©".
+    Neutralised, so a control character an entity spelt is no escape."""
+    return " ".join(neutralise_line(str(value)).split())
 
 
 def _tags(values: list[str]) -> tuple[str, ...]:
+    """Tags and categories, their entities read: trafilatura unescapes neither a
+    category nor a tag taken from the page's links, and JSON-LD, which no HTML parser
+    decodes, is often written HTML-escaped (a category "Science &amp; Health" in 2 of
+    the 183 real pages measured). A browser shows none of them; a keyword written
+    escaped twice in a ``<meta>`` ("R&amp;amp;B") is read as meant, "R&B"."""
     seen: dict[str, str] = {}
     for value in values:
-        for part in _metadata_text(value).split(","):
+        text = str(value)
+        if "&" in text:
+            text = html.unescape(text)
+        for part in _metadata_text(text).split(","):
             tag = part.strip()[:60]
             if tag and tag.casefold() not in seen:
                 seen[tag.casefold()] = tag
@@ -499,7 +552,9 @@ def parse_page(page: Page, file_name: str = "") -> ParsedText:
         if " ".join(first.split()).casefold() == title.casefold():
             main = rest
     header = f"Title: {title}\n\n" if title else ""
-    parsed = parse_text(header + main, file_name=file_name, path=page.path)
+    # Plain text, never HTML: what looks like a tag in it ("How the <br> tag works")
+    # is text, and its entities were read already.
+    parsed = parse_text(header + main, file_name=file_name, path=page.path, extracted=True)
     if title:
         parsed.title_source = "page"
     parsed.author = _line(found.get("author"), 200) or parsed.author
