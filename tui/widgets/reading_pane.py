@@ -253,7 +253,7 @@ class ReadingPane(LineView):
         # A match among the folded menus unfolds them; a query without one folds them.
         folded, article = self._folded, self.article
         if folded is not None and article and self._menus_to_fold(article.paragraphs) != folded:
-            self._relayout()
+            self._relayout_in_place()  # the lines above the reader's place changed
         self._compute_spans()
         self._cache.clear()
         self.refresh()
@@ -306,8 +306,8 @@ class ReadingPane(LineView):
         if folded:
             lines.append(Line("", 0, 0, "blank"))
             said = (
-                f"{self.glyphs.ellipsis} {folded:,} short lines before the text (a page's "
-                "menus, links, a byline): z shows them"
+                f"{self.glyphs.ellipsis} {folded:,} short paragraphs before the text (a "
+                "page's menus, links, a byline): z shows them"
             )
             self._add(said, "notice", measure)
         for number, paragraph in enumerate(paragraphs):
@@ -581,14 +581,19 @@ class ReadingPane(LineView):
         self._matches = matches
         self.match_index = -1
 
+    def _relayout_in_place(self) -> None:
+        """Lay the article out again, keeping the reader's place: the block at the top
+        of the view (or the one asked for and not yet shown) stays at the top."""
+        wanted = self._wanted_block
+        block = wanted if wanted >= 0 else self.top_block()
+        self._relayout()
+        if block >= 0:
+            self._scroll_to_block(block)
+
     def on_resize(self, event: events.Resize) -> None:
         wanted = self._wanted_block
         if self.measure != self._layout_width:
-            # Keep the reader's place: the first visible block stays at the top.
-            block = wanted if wanted >= 0 else self.top_block()
-            self._relayout()
-            if block >= 0:
-                self._scroll_to_block(block)
+            self._relayout_in_place()
         else:
             self.set_line_count(len(self._lines))
             if wanted >= 0:
@@ -618,7 +623,10 @@ class ReadingPane(LineView):
         """How many paragraphs at the top are a page's menus to fold
         (:func:`menus_before_text`): none when shown (z), or when a match of the query
         is among them."""
-        folded = 0 if self.menus_shown else menus_before_text(paragraphs)
+        article = self.article
+        # The line the article's date was read from is its header's, not a menu.
+        dateline = article.date_text if article and article.date_origin == "dateline" else None
+        folded = 0 if self.menus_shown else menus_before_text(paragraphs, dateline)
         query = self.search_query
         menus = paragraphs[:folded]
         if query is not None and any(query.highlight_spans(p, title=False) for p in menus):
