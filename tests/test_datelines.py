@@ -672,3 +672,56 @@ def test_a_byline_may_name_several_authors() -> None:
 def test_a_date_set_apart_in_the_title(title: str, expected: str | None) -> None:
     result = found(title + NAV + PROSE)
     assert (result[0] if result else None) == expected
+
+
+# --- sentences of the text are events, not the article's date -------------------------
+
+HEADLINE = "Ten years on, York still counts the cost of the floods\n\n"
+LEAD = (
+    "I went back to York this week for the first time in years, and walked along the"
+    " river with my daughter, who was born long after the water came.\n\n"
+)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "On 11 September 2001, everything changed.",
+        "The river peaked on 27 December 2015.",
+        "Am 3. Oktober 1990 wurde Deutschland wiedervereinigt.",
+        "The study was published on 3 March 2019.",
+        "A report published 12 May 2018 warned of the costs.",
+        "Date of birth: 4 April 1931",
+        "Printed on 9 September 2024 from harbourtimes.example",
+        "Last reviewed: 4 April 2022",
+        "Public meeting: 14 June 2024",
+        "Accessed: 5 May 2024",
+    ],
+)
+def test_a_short_sentence_or_a_field_of_another_kind_dates_nothing(sentence: str) -> None:
+    # A short line with a date below the lead was taken for its dateline.
+    text = HEADLINE + LEAD + sentence + "\n\nShe asked what it had been like." + BODY
+    assert found(text) is None
+    parsed = parse_text(text, path="notes/york.txt")
+    assert parsed.date is None or parsed.date.inferred
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("By Jane Doe, March 3, 2021.", "2021-03-03"),
+        ("Published on 3 March 2021.", "2021-03-03"),
+        ("Zuletzt aktualisiert am 3. März 2021.", "2021-03-03"),
+        ("March 3, 2021", "2021-03-03"),
+    ],
+)
+def test_a_dateline_that_ends_with_a_full_stop_still_dates(line: str, expected: str) -> None:
+    result = found(HEADLINE + line + "\n\n" + LEAD)
+    assert result is not None and result[0] == expected
+
+
+def test_front_matter_fields_are_no_dateline() -> None:
+    text = "---\ntitle: Harbour vote\naccessed: 2024-05-05\nnext_review: 2030-01-01\n---\n" + BODY
+    parsed = parse_text(text, path="notes/harbour.md")
+    assert parsed.date is None
+

@@ -246,3 +246,11 @@ def test_dateparser_is_asked_only_in_the_languages_that_name_the_month() -> None
     assert "fr" in _languages_naming_a_month("3 FEVRIER 2024")
     assert _languages_naming_a_month("hello 2024 world") == ()
     assert parse_date_words("31 February 2024") is None
+
+
+def test_listopad_after_a_dotted_day_is_no_date() -> None:
+    # Croatian writes October so ("3. listopada 2021"); Polish, whose November it is,
+    # writes no dot. It was read as November.
+    assert list(find_dates("Objavljeno: 3. listopada 2021.")) == []
+    assert [found.date for found in find_dates("3 listopada 2021")] == [day(2021, 11, 3)]
+    assert [found.date for found in find_dates("3. listopadu 2021")] == [day(2021, 11, 3)]

@@ -120,7 +120,9 @@ def test_markdownload() -> None:
         "---\n\n"
         "# Talks resume\n\n" + BODY
     )
-    assert iso(parsed) == "2024-10-18"
+    # "created" is the day it was clipped, no date of the article: its address dates it.
+    assert iso(parsed) == "2024-10-17"
+    assert parsed.date_origin == "page address"
     assert parsed.url == "https://example.org/2024/10/17/talks"
     assert parsed.author == "Jane Doe"
     assert parsed.tags == ()
@@ -387,3 +389,22 @@ def test_arbitrary_text_after_a_fence_never_raises(text: str) -> None:
         matter = read_front_matter((fence + text).split("\n"), [])
         if matter is not None and matter.date is not None:
             assert MIN_YEAR <= matter.date.year <= MAX_YEAR
+
+
+def test_a_clipping_with_no_page_date_is_not_dated_by_its_clipping_day() -> None:
+    parsed = parse(
+        "---\n"
+        'title: "Harbour vote"\n'
+        'source: "https://example.com/harbour-vote"\n'
+        "published:\n"
+        "created: 2024-05-05\n"
+        "tags:\n"
+        '  - "clippings"\n'
+        "---\n" + BODY
+    )
+    assert parsed.date is None
+
+
+def test_a_note_of_ones_own_is_dated_by_created() -> None:
+    parsed = parse("---\ntitle: Meeting notes\ncreated: 2024-05-05\n---\n" + BODY)
+    assert iso(parsed) == "2024-05-05"

@@ -149,7 +149,9 @@ _DECOY = _Caseless(
     r"(?<![^\W\d_])(?:reply|replies|antworten|antwort|says|said|sagt|schreibt|wrote|"
     r"comments?|commented|kommentare?|responder|répondre|rispondi|ответить|"
     r"events?|veranstaltung|termine?|deadline|frist|bis\s+zum|until|"
-    r"archiv|archive|born|geboren|gestorben|died|registriert|registered|joined|"
+    r"archiv|archive|born|birth|birthday|geboren|gestorben|died|registriert|registered|joined|"
+    r"accessed|retrieved|saved|clipped|downloaded|abgerufen|consult[ée]|printed|gedruckt|"
+    r"reviewed|meeting|sitzung|"
     r"mitglied\s+seit|member\s+since|dabei\s+seit|"
     r"set\s+for|scheduled|due|will|expires?|starts?|starting|begins?|opens?|"
     r"ab\s+dem|ab\s+(?=\d))(?![^\W\d_])"
@@ -284,13 +286,44 @@ def _kind(line: str, found: FoundDate, previous: str, following: str) -> str:
     if _COMMENT.search(previous) or _COMMENT.match(following):
         return "decoy"  # "Mark says:" above, "Reply" below: a comment's timestamp
     if (published or updated) and len(_WORD.findall(before)) <= 6:
+        if label is before and _is_sentence(line, found):
+            # Two words or more before the keyword: the sentence is about another
+            # work ("The study was published on 3 March 2019."), not a dateline.
+            keyword = min(
+                match.start()
+                for pattern in (_PUBLISHED, _UPDATED)
+                for match in pattern.finditer(before)
+            )
+            if len(line[: found.start - len(before) + keyword].split()) >= 2:
+                return "decoy"
         if updated and (not published or max(updated) >= max(published)):
             return "updated"
         return "published"
     byline = _BYLINE.match(line)
     if besides > MAX_PLAIN_WORDS and not (byline and byline[1].isupper()):
         return "decoy"  # "after Python 3.0 was first released on December 3, 2008."
+    if _is_sentence(line, found):
+        return "decoy"  # "On 11 September 2001, everything changed.": an event
     return "plain"
+
+
+_SENTENCE_END = LazyPattern(r"[.!?][\"'”’»)]*\s*$")
+_LOWER_WORD = LazyPattern(r"(?<![^\W\d_])[^\W\d_A-Z]*[a-zà-ÿ][^\W\d_]+")
+
+
+def _is_sentence(line: str, found: FoundDate) -> bool:
+    """A short line that is a sentence of the text: it ends as one, and words of a
+    sentence stand beside the date ("The river peaked on 27 December 2015.", "Am 3.
+    Oktober 1990 wurde Deutschland wiedervereinigt."). A dateline's words are few,
+    capitalised or leading its date ("By Jane Doe, March 3, 2021.", "on 3 March").
+    """
+    if not _SENTENCE_END.search(line):
+        return False
+    rest = _TIME.sub(" ", line[: found.start] + " " + line[found.end :])
+    for word in _LOWER_WORD.findall(rest):
+        if word[0].islower() and word.casefold() not in _LEAD_WORDS:
+            return True
+    return False
 
 
 _RAW_WORD = LazyPattern(r"\w+")

@@ -205,6 +205,11 @@ def _read_match(match: re.Match[str], day_first: bool | None) -> tuple[ArticleDa
     return _make(int(groups["year3"]), _month(groups["month3"]), None), "month-year"
 
 
+_CROATIAN_OCTOBER = LazyPattern(r"\d\.\s*listopad(?:a)?\b", re.IGNORECASE)
+"""A dotted day before "listopad(a)": how Croatian writes a day of October; Polish,
+whose November it is, writes no dot (Czech's November is "listopadu")."""
+
+
 def find_dates(text: str, day_first: bool | None = None) -> Iterator[FoundDate]:
     """Every date the fast path reads in *text*, left to right.
 
@@ -221,6 +226,11 @@ def find_dates(text: str, day_first: bool | None = None) -> Iterator[FoundDate]:
             # "31 February 2024" is no date at all (not "February 2024"); "12 items
             # 2024" is not a date, but one may still start inside it.
             position = match.end() if form == "impossible" else match.start() + 1
+            continue
+        if form == "day-month" and _CROATIAN_OCTOBER.search(match.group()):
+            # "3. listopada 2021": Croatian for October, Polish (written "3 listopada")
+            # for November. No date rather than a wrong month.
+            position = match.end()
             continue
         yield FoundDate(match.start(), match.end(), date, form)
         position = match.end()

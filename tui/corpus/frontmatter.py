@@ -52,6 +52,7 @@ DATE_KEYS = (
 )
 """Keys of the original date, best first: a web clipper's ``published`` is the page's date
 and its ``created`` the day it was clipped, so ``created`` comes last."""
+_CLIPPING_DAY_KEYS = frozenset(("created", "created_at", "date_created"))
 UPDATED_KEYS = ("updated", "lastmod", "modified", "last_modified_at", "date_modified", "updated_at")
 """Used only when no original date is given: an update never wins over the original."""
 AUTHOR_KEYS = ("author", "authors", "creator", "by", "byline")
@@ -307,9 +308,15 @@ def _take_fields(
             matter.title, matter.title_line = title, _line_of(key, inner, first_line_no)
             break
 
+    # A web clipper's note (the page's address under "source" or "url") dates its
+    # "published" from the page and its "created" from the clipping: with no page
+    # date, the day it was clipped is no date of the article.
+    clipped = any(_URL.match(_text(fields.get(key)) or "") for key in ("source", "url"))
     for keys, is_update in ((DATE_KEYS, False), (UPDATED_KEYS, True)):
         for key in keys:
             if key not in fields or fields[key] in (None, ""):
+                continue
+            if clipped and key in _CLIPPING_DAY_KEYS:
                 continue
             line, written = _key_line(key, inner, first_line_no)
             try:

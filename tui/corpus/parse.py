@@ -269,7 +269,12 @@ def parse_text(
     if date is None:
         # A scraped page's byline or dateline near its headline ("By Staff | Oct 17, 2024").
         title_at = header.title_line or find_title_line(lines, header.body_start, title)
-        dateline = find_dateline(lines, title_at)
+        read = lines
+        if header.body_start and lines[0][:3] in ("---", "+++"):
+            # Front matter's fields are no byline: one it read as no date of the
+            # article ("accessed: 2024-05-05", "next_review: 2030-01-01") stays none.
+            read = [""] * header.body_start + lines[header.body_start :]
+        dateline = find_dateline(read, title_at)
         if dateline is not None:
             date, date_origin = dateline.date, "dateline"
             date_text, date_line = dateline.text, dateline.line
@@ -278,6 +283,14 @@ def parse_text(
         in_path = date_from_path(path)
         if in_path is not None:
             date, date_origin, date_text = in_path.date, in_path.origin, in_path.text
+    if date is None and header.url:
+        # A clipped page's address ("https://example.org/2024/10/17/talks"): its
+        # folders date it as a file's folders do.
+        from urllib.parse import urlsplit
+
+        in_address = date_from_path(urlsplit(header.url).path)
+        if in_address is not None:
+            date, date_origin, date_text = in_address.date, "page address", in_address.text
     # The title is text from the file too ("Budget 2024: what changed"); a file name is not.
     named = [title, *paragraphs] if title_source != "file name" else paragraphs
     not_before = None
