@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 import sysconfig
@@ -458,3 +459,75 @@ def test_sort_relevance_works_without_a_store(summit_folder: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "Budget talks" in result.stdout.splitlines()[-2]  # its snippet line follows
+
+
+def test_the_reader_without_a_terminal_says_so_and_does_not_spin() -> None:
+    # Textual drew into the pipe and waited for keys, at 100 % of a core, for ever.
+    result = subprocess.run(
+        [sys.executable, "-m", "tui", "--no-state", str(REPO / "seeds")],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        "broadsheet: error: the reader needs a terminal on its input and output;"
+        " --list, --show and --export print without one\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("reference", "said"),
+    [
+        ("", "no article '' in seeds (ids are listed by --list)"),
+        ("2", "an id prefix needs 4 characters or more: '2' is too short"),
+    ],
+)
+def test_show_of_nothing_or_of_a_short_prefix_is_an_error(reference: str, said: str) -> None:
+    # --show '' opened the reader (an empty string counted as no --show at all).
+    result = run("--show", reference, "seeds")
+    assert result.returncode == 2
+    assert result.stderr == f"broadsheet: error: {said}\n"
+
+
+def test_an_ambiguous_id_prefix_names_the_ids(tmp_path: Path) -> None:
+    # It said "no article '015a'" though two articles' ids start so.
+    from tui.__main__ import _not_found, load
+
+    for number in range(1000):  # two of a thousand ids share four digits (99.9 %)
+        (tmp_path / f"a{number:04}.txt").write_text(f"Article {number} of many.\n", "utf-8")
+    corpus = load([str(tmp_path)], cache=False)[0]
+    ids = sorted(article.id for article in corpus)
+    prefix = next(a[:4] for a, b in zip(ids, ids[1:], strict=False) if a[:4] == b[:4])
+    shared = [id for id in ids if id.startswith(prefix)]
+    assert corpus.ids_starting(prefix) == shared
+    assert corpus.find(prefix) is None
+    assert _not_found(corpus, prefix) == (
+        f"the id prefix {prefix!r} is ambiguous: {', '.join(shared)}"
+    )
+
+
+def test_a_missing_saved_search_is_said(tmp_path: Path) -> None:
+    result = run("--list", "--query", "@nosuch", "seeds", state=tmp_path / "state")
+    assert result.returncode == 0
+    assert "broadsheet: note: no saved search '@nosuch': searching for the text @nosuch" in (
+        result.stderr
+    )
+
+
+def test_a_closed_stdout_is_an_error_not_a_traceback() -> None:
+    result = subprocess.run(
+        f"{shlex.quote(sys.executable)} -m tui --list seeds >&-",
+        shell=True,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr == "broadsheet: error: standard output is closed: nowhere to print\n"

@@ -19,6 +19,7 @@ from .corpus import (
     neutralise_line,
 )
 from .corpus.loader import load_batches
+from .corpus.model import ID_PREFIX_MIN
 from .corpus.plaintext import write_article
 
 if TYPE_CHECKING:
@@ -143,7 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _warn(message: str) -> None:
     # Messages echo paths and arguments, which may carry ESC or newlines of their own.
-    sys.stderr.write(f"{PROG}: {neutralise_line(message)}\n")
+    if sys.stderr is not None:  # closed (2>&-): the exit status says it alone
+        sys.stderr.write(f"{PROG}: {neutralise_line(message)}\n")
 
 
 def load(
@@ -346,7 +348,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     if args.flagged and not listing:
         raise UsageError("--flagged goes with --list or --export")
     paths = args.paths or [default_corpus_path()]
-    if listing or args.show:
+    if (listing or args.show is not None) and sys.stdout is None:
+        raise UsageError("standard output is closed: nowhere to print")
+    if listing or args.show is not None:
         # --flagged is the query is:flagged, with any other query's terms.
         text = " ".join(part for part in (args.query, "is:flagged" if args.flagged else "") if part)
         # A bad query is reported before a long load, not after it.
@@ -370,15 +374,13 @@ def run(argv: Sequence[str] | None = None) -> int:
             rebuild=args.rebuild,
             rank=rank,
         )
-        if args.show:
+        if args.show is not None:
             article = corpus.find(args.show)
             if article is None and os.path.isfile(args.show):
                 # A file outside the corpus: `broadsheet --show ~/new.txt` should just work.
                 article = load([args.show], infer=infer)[0].find(args.show)
             if article is None:
-                raise UsageError(
-                    f"no article {args.show!r} in {corpus.name} (ids are listed by --list)"
-                )
+                raise UsageError(_not_found(corpus, args.show))
             show_article(article, sys.stdout)
             return 0
         if args.sort == "relevance" and ranking is not None:
@@ -404,6 +406,13 @@ def run(argv: Sequence[str] | None = None) -> int:
     from .corpus.headstart import HeadStart
 
     check_paths(paths)
+    if not os.environ.get("TEXTUAL_DRIVER") and not _on_a_terminal():
+        # Textual would draw into a pipe and wait for keys that never come (at 100 %
+        # of a core). A --serve session runs on Textual's web driver: it has none.
+        raise UsageError(
+            "the reader needs a terminal on its input and output;"
+            " --list, --show and --export print without one"
+        )
     # Before Textual is imported, while this process has one thread: a child reads the
     # first rows meanwhile (see corpus/headstart.py).
     # No head start when the store can answer: its rows come faster than files'.
@@ -416,6 +425,27 @@ def run(argv: Sequence[str] | None = None) -> int:
     finally:
         if head_start is not None:
             head_start.close()
+
+
+def _on_a_terminal() -> bool:
+    try:
+        return all(stream is not None and stream.isatty() for stream in (sys.stdin, sys.stdout))
+    except ValueError:  # a closed stream
+        return False
+
+
+def _not_found(corpus: Corpus, reference: str) -> str:
+    """Why ``--show REFERENCE`` found nothing, and what would."""
+    prefix = reference.strip().lower()
+    if prefix and all(char in "0123456789abcdef" for char in prefix):
+        if len(prefix) < ID_PREFIX_MIN:
+            least = ID_PREFIX_MIN
+            return f"an id prefix needs {least} characters or more: {reference!r} is too short"
+        ids = corpus.ids_starting(prefix)
+        if len(ids) > 1:
+            shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+            return f"the id prefix {reference!r} is ambiguous: {shown}"
+    return f"no article {reference!r} in {corpus.name} (ids are listed by --list)"
 
 
 def _store_ready(paths: Sequence[str], args: argparse.Namespace) -> bool:
@@ -439,6 +469,7 @@ def _saved_search(text: str, no_state: bool) -> str:
     try:
         return searches.resolve(text)
     except KeyError:
+        _warn(f"note: no saved search {text!r}: searching for the text {text}")
         return text
 
 

@@ -27,6 +27,8 @@ SortOrder = Literal["newest", "oldest"]
 
 ID_LENGTH = 10
 """Hex digits of the content hash shown as an article's id (lengthened on a clash)."""
+ID_PREFIX_MIN = 4
+"""Characters of an id that --show takes for the whole id, at least."""
 
 WORDS_PER_MINUTE = 230
 
@@ -1020,11 +1022,15 @@ class Corpus:
                 if found is not None:
                     return found
         lowered = stripped.lower()
-        if len(lowered) >= 4 and all(char in "0123456789abcdef" for char in lowered):
-            matches = [a for a in self.articles if a.id.startswith(lowered)]
+        if len(lowered) >= ID_PREFIX_MIN and all(char in "0123456789abcdef" for char in lowered):
+            matches = self.ids_starting(lowered)
             if len(matches) == 1:
-                return matches[0]
+                return self._by_id[matches[0]]
         return None
+
+    def ids_starting(self, prefix: str) -> list[str]:
+        """The ids that start with *prefix*, sorted."""
+        return sorted(key for key in self._by_id if key.startswith(prefix))
 
     def date_span(self) -> tuple[ArticleDate, ArticleDate] | None:
         """The oldest and newest *stated* dates (an inferred year is a guess, and one
