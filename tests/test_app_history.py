@@ -101,3 +101,17 @@ async def test_esc_in_the_list_clears_the_filter_and_u_restores_it() -> None:
         assert history.entries == ["pakistan"]
         await pilot.press("u")  # nothing left to restore: nothing changes
         assert app.filter_bar.value == "pakistan"
+
+
+async def test_u_puts_the_cursor_after_the_query_it_restores() -> None:
+    """The field was emptied, its cursor at 0: the query came back in front of it, and
+    the next letter typed went before the query (and the broken query into the history)."""
+    history = QueryHistory(None)
+    app = _app(history)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"oil", "enter", "escape", "u")
+        assert app.filter_bar.input.cursor_position == len("oil")
+        await pilot.press("slash", "Z", "enter")
+        assert app.filter_bar.value == "oilZ"
+        assert "Zoil" not in history.entries

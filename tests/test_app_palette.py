@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.app import PALETTE, BroadsheetApp
+from tui.app import LIST_PALETTE, PALETTE, READING_PALETTE, BroadsheetApp
 from tui.corpus.settings import SETTINGS_FILENAME, Settings
 from tui.corpus.state import ReadState
 
@@ -32,6 +32,47 @@ async def test_the_palette_finds_the_readers_commands_by_name() -> None:
         commands["Sort newest / oldest first"].callback()
         await pilot.pause()
         assert app.order == "oldest"
+
+
+async def test_the_palette_offers_each_pane_s_own_keys_where_they_work() -> None:
+    """]/[, n/N and z while reading, x in the list, ctrl+l anywhere: each runs in the
+    pane whose key it is, and is offered only where that key works."""
+    app = make_app(query="russia")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+
+        async def run(title: str) -> None:
+            commands = {c.title: c for c in app.get_system_commands(app.screen)}
+            commands[title].callback()
+            await pilot.pause()
+
+        def titles() -> set[str]:
+            return {c.title for c in app.get_system_commands(app.screen)}
+
+        reading = {title for title, _, _ in READING_PALETTE}
+        listing = {title for title, _, _ in LIST_PALETTE}
+        assert listing <= titles() and not reading & titles()
+        assert "Redraw the screen" in titles()
+        first = app.article_list.current_serial
+        await run("Select / unselect")
+        assert app.reader_screen.selected == {first}
+        assert app.article_list.cursor == 1  # on to the next, as x does
+        await pilot.press("enter")
+        assert reading <= titles() and not listing & titles()
+        await run("Next article")
+        assert app.reader_screen.shown_serial == app.article_list.rows[2]
+        await run("Next match")
+        assert app.reader.match_index == 0 and "match 1 of" in app.filter_bar.status
+        await run("Previous match")
+        assert app.reader.match_index == len(app.reader._matches) - 1
+        await run("Previous article")
+        assert app.reader_screen.shown_serial == app.article_list.rows[1]
+        await run("Show / fold the menus")
+        assert app.reader.menus_shown
+        await run("Redraw the screen")
+        assert app.reading
+        for _, help_text, _ in (*READING_PALETTE, *LIST_PALETTE):
+            assert help_text.endswith(")")  # its key, as the help shows it
 
 
 async def test_screenshot_goes_to_the_current_folder_or_says_why_not(

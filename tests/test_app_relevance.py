@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from textual.widgets import OptionList
 
 from tui.app import BroadsheetApp
 from tui.corpus.settings import SETTINGS_FILENAME, Settings
@@ -142,6 +143,50 @@ async def test_f_counts_facets_off_the_ui_thread_and_enter_narrows_the_query() -
         await pilot.press("F")
         await picking(pilot, app)
         assert all(int(line.plain.split()[1]) <= 3 for line in app.screen.lines)  # type: ignore[attr-defined]
+
+
+async def test_j_and_k_move_in_the_facets_and_typing_goes_after_the_one_added() -> None:
+    """j, k, g and G move in the list as in the article list (OptionList knew only
+    the arrows: j j enter picked the first line). The facet added to the query puts
+    the field's cursor at the end: what is typed next was put before the facet."""
+    app = make_app(query="pakistan")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("F")
+        await picking(pilot, app)
+        picker = app.screen
+        assert isinstance(picker, PickList) and len(picker.lines) > 3
+        options = picker.query_one("#pick-list", OptionList)
+        await pilot.press("j", "j", "j", "k")
+        assert options.highlighted == 2
+        await pilot.press("G")
+        assert options.highlighted == len(picker.lines) - 1
+        await pilot.press("g", "j")
+        assert options.highlighted == 1
+        term = picker.lines[1].plain.split(None, 2)[2]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, PickList)
+        value = app.filter_bar.value
+        assert value.startswith("pakistan ") and term in value
+        assert app.filter_bar.input.cursor_position == len(value)
+        await pilot.press("slash", "x")
+        assert app.filter_bar.value == value + "x"
+
+
+async def test_j_and_k_move_in_the_related_articles() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await picking(pilot, app)
+        picker = app.screen
+        assert isinstance(picker, PickList) and len(picker.lines) >= 2
+        options = picker.query_one("#pick-list", OptionList)
+        await pilot.press("j")
+        assert options.highlighted == 1
+        await pilot.press("k")
+        assert options.highlighted == 0
 
 
 async def test_the_palette_has_order_snippets_related_and_facets() -> None:

@@ -72,6 +72,25 @@ async def test_n_and_shift_n_walk_the_matches_and_scroll_to_them() -> None:
         assert reader.match_index == total - 2
 
 
+async def test_the_match_note_goes_with_the_article_it_was_about() -> None:
+    """"match 2 of 9" is about the article open: another one (], [), the raw file
+    (r) or the list (esc) shows the count alone again, not a stale position."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"russia", "enter")
+        count = app.filter_bar.status
+        assert len(app.article_list.rows) >= 2 and "match" not in count
+        for away in ("right_square_bracket", "left_square_bracket", "r", "escape"):
+            await pilot.press("enter", "n", "n")
+            assert app.filter_bar.status.endswith("match 2 of " + str(len(app.reader._matches)))
+            await pilot.press(away)
+            await pilot.pause()
+            assert app.filter_bar.status == count, away
+            if away != "escape":
+                await pilot.press("escape")
+
+
 async def test_a_bad_query_shows_the_error_and_keeps_the_last_result() -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:

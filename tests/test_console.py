@@ -12,6 +12,7 @@ import pytest
 from tui.app import BroadsheetApp
 from tui.corpus.state import ReadState
 from tui.widgets import glyphs_for_terminal
+from tui.widgets.export_dialog import FORMATS, SETS
 from tui.widgets.glyphs import CONSOLE
 
 from .app_helpers import hold_thread_searches, settle
@@ -93,3 +94,23 @@ async def test_the_search_threads_note_on_the_console_is_ascii(
             assert app.filter_bar.status.endswith("searching...")
     finally:
         gate.open.set()
+
+
+async def test_the_export_dialog_on_the_console_marks_only_the_choices_picked(
+    ascii_folder: Path,
+) -> None:
+    """``(*)`` for the choice picked in each set, ``( )`` for the others: RadioButton
+    tells them apart by colour alone, and every one was drawn ``(*)``."""
+    app = BroadsheetApp(
+        [str(ascii_folder)], state=ReadState.open(enabled=False), glyphs=CONSOLE, watch=False
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("E", "tab", "down", "space")  # the format: CSV
+        await pilot.pause(0.3)
+        strips = app.screen._compositor.render_strips()
+        lines = ["".join(segment.text for segment in strip) for strip in strips]
+    picked = [line for line in lines if "(*)" in line]
+    assert len(picked) == 2, "\n".join(lines)
+    assert "the articles in the list" in picked[0] and "CSV" in picked[1]
+    assert sum("( )" in line for line in lines) == len(SETS) + len(FORMATS) - 2

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from tui.app import BroadsheetApp
 from tui.corpus.state import ReadState
@@ -139,3 +140,22 @@ async def test_x_selects_and_e_exports_the_selection(
         await pilot.pause()
         replaced = list(csv.DictReader(io.StringIO((tmp_path / "reading-list.csv").read_text())))
         assert len(replaced) == len(app.article_list.rows)  # the whole list this time
+
+
+async def test_a_format_picked_puts_the_cursor_after_the_name_it_rewrote(folder: Path) -> None:
+    """The name follows the format (reading-list.md → .csv) with the cursor at its
+    end: it stayed where it was, and a letter typed went before the end."""
+    app = BroadsheetApp([str(folder)], state=ReadState.open(enabled=False), watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("E", "tab", "down", "space")  # the format: CSV
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        path = dialog.query_one("#export-path", Input)
+        assert path.value == "reading-list.csv"
+        assert path.cursor_position == len(path.value)
+        await pilot.press("tab")
+        assert path.has_focus
+        await pilot.press("x")
+        assert path.value == "reading-list.csvx"

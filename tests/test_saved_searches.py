@@ -103,3 +103,21 @@ async def test_the_reader_saves_lists_and_runs_them(tmp_path: Path) -> None:
         assert app.article_list.rows == putin_rows
         titles = {c.title for c in app.get_system_commands(app.screen)}
         assert {"Search: russia", "Search: about putin", "Save search"} <= titles
+
+
+async def test_j_and_k_move_in_the_saved_searches() -> None:
+    """As in the article list: OptionList knew only the arrows (j j enter ran the first)."""
+    searches = SavedSearches(None)
+    for name in ("one", "two", "three"):
+        searches.save(name, name)
+    app = BroadsheetApp(
+        [SEEDS], state=ReadState.open(enabled=False), searches=searches, watch=False
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("apostrophe")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchSwitcher)
+        await pilot.press("j", "j", "k", "j", "enter")
+        await pilot.pause()
+        assert app.filter_bar.value == "three"

@@ -458,6 +458,13 @@ class BroadsheetApp(App[None]):
         )  # fmt: skip
         for title, help_text, action in PALETTE:
             yield SystemCommand(title, help_text, partial(self.call_later, self.run_action, action))
+        # Those whose keys work only while reading, or only in the list, are offered
+        # only there, and run as their keys do: in the pane that binds them.
+        reading = self.reader_screen.reading
+        pane = self.reader if reading else self.article_list
+        for title, help_text, action in READING_PALETTE if reading else LIST_PALETTE:
+            run = partial(self.call_later, self.run_action, action, pane)
+            yield SystemCommand(title, help_text, run)
         for name, text in self.searches.queries.items():
             yield SystemCommand(f"Search: {name}", text, partial(self._run_saved, text))
 
@@ -692,9 +699,33 @@ PALETTE = [
     ("Save search", "Keep the query under a name: --query @name runs it (palette)", "save_search"),
     ("Select all / none", "Every article in the list, for an export (X)", "select_all"),
     ("Help: keys and query syntax", "Every key, where it works (?)", "help"),
+    ("Redraw the screen", "Clear what another program wrote over it (ctrl+l)", "redraw"),
 ]
 """The reader's own commands in the palette (ctrl+p): (title, what it does and its
 key, action). Typing "sort" finds the first."""
+
+READING_PALETTE = [
+    ("Next article", "Open the next article in the list (])", "app.step_article(1)"),
+    ("Previous article", "Open the previous article in the list ([)", "app.step_article(-1)"),
+    ("Next match", "The query's next match in the article (n)", "match(1)"),
+    ("Previous match", "The query's previous match in the article (N)", "match(-1)"),
+    (
+        "Show / fold the menus",
+        "The short paragraphs a scraped page's text opens with (z)",
+        "toggle_menus",
+    ),
+]
+"""The palette's commands while an article is open: actions of the reading pane's, as
+its keys."""
+
+LIST_PALETTE = [
+    (
+        "Select / unselect",
+        "The article under the cursor, for an export; on to the next (x)",
+        "app.toggle_select",
+    ),
+]
+"""The palette's commands in the list: actions of the article list's, as its keys."""
 
 REST_SECONDS = 2.0
 """Seconds without a key before the store's writer goes on filling the relevance table."""

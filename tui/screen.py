@@ -406,6 +406,8 @@ class ReaderScreen(FrameHookScreen):
             self.timeline.set_rows(rows, corpus.periods, counts)
 
     def show_count(self, note: str = "") -> None:
+        """``N of M`` in the filter bar, then *note* or what the list waits for. Notes
+        are short: the status has 32 cells, and "1,234 of 5,678 · " takes 17."""
         if self._asked is not None:
             note = f"searching{self.glyphs.ellipsis}"
         elif self.corpus_loading:
@@ -413,8 +415,7 @@ class ReaderScreen(FrameHookScreen):
         elif self.ranking is not None:
             note = "best first"
             if self.ranking.unranked and self._filling_relevance:
-                more = f"{self.ranking.unranked:,} more{self.glyphs.ellipsis}"
-                note = f"best first (ranking {more})"
+                note = f"{self.ranking.unranked:,} to rank{self.glyphs.ellipsis}"
         busy = self.corpus_loading or self._asked is not None
         self.filter_bar.show_count(
             len(self.article_list.rows), len(self.session.corpus), note, busy=busy
@@ -561,10 +562,9 @@ class ReaderScreen(FrameHookScreen):
             return False
         self._walking = True
         try:
-            self.filter_bar.value = found  # runs the query, as typing it would
+            self.filter_bar.value = found  # runs the query, the cursor at its end
         finally:
             self._walking = False
-        self.filter_bar.input.cursor_position = len(found)
         return True
 
     # --- relevance and snippets --------------------------------------------------
@@ -741,6 +741,7 @@ class ReaderScreen(FrameHookScreen):
             reader.set_reactive(ReadingPane.raw, False)
         notice = "" if article else "No article selected."
         reader.show(article, query=self.active_query(), notice=notice)
+        self._forget_match()
         block = self.positions.get(article.key) if article is not None else 0
         if block:
             reader.scroll_to_block(block)  # where it was left
@@ -769,15 +770,24 @@ class ReaderScreen(FrameHookScreen):
         self.keep_position()
         self.reading = False
         self._focus(self.article_list)
+        self._forget_match()
 
     @on(ReadingPane.MatchMoved)
     def _match_moved(self, message: ReadingPane.MatchMoved) -> None:
+        query = self.active_query()
         if message.total:
             self.show_count(f"match {message.index + 1} of {message.total}")
-        elif self.active_query() is None:
-            self.show_count("no filter: n and N step through its matches")
+        elif query is None:
+            self.show_count("no filter")
+        elif not query.highlight_terms():
+            self.show_count("no word to find")  # is:unread, -word, date:2024
         else:
-            self.show_count("no match in this article's text")
+            self.show_count("no match here")
+
+    def _forget_match(self) -> None:
+        """The count alone again, in place of n's "match 3 of 17": the article it was
+        about is no longer shown as it was (another one, or raw, or closed)."""
+        self.show_count()
 
     def current_article(self) -> Article | None:
         """The article open, else the one under the list's cursor."""
@@ -797,6 +807,7 @@ class ReaderScreen(FrameHookScreen):
         if not reader.raw:
             reader.raw_text = read_raw(article.file_path)
         reader.raw = not reader.raw
+        self._forget_match()
 
     # --- selection and export (issue 15, item 6) ---------------------------------
 

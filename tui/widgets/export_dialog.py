@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, RadioButton, RadioSet
 
 from .dialog import dialog_css
+from .fields import replace_text
 
 SETS = {
     "filtered": "the articles in the list",
@@ -36,8 +37,14 @@ class AsciiRadioButton(RadioButton):
     """A choice drawn ``(*)`` / ``( )``: the Linux console's font has no ▐●▌."""
 
     BUTTON_LEFT = "("
-    BUTTON_INNER = "*"
     BUTTON_RIGHT = ")"
+
+    # RadioButton draws the same ● on or off, told apart by colour alone: on the
+    # console's few colours every choice looked picked. Textual reads this name at
+    # each render, so a property draws the value.
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802
+        return "*" if self.value else " "
 
 
 @dataclass(frozen=True)
@@ -115,7 +122,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         path = self.query_one("#export-path", Input)
         # The default name follows the format; a name the user typed is theirs.
         if path.value == f"{DEFAULT_NAME}.{self.form}":
-            path.value = f"{DEFAULT_NAME}.{form}"
+            replace_text(path, f"{DEFAULT_NAME}.{form}")
         self.form = form
 
     def action_export(self) -> None:

@@ -16,6 +16,8 @@ from textual.message import Message
 from textual.reactive import Reactive, reactive
 from textual.widgets import Input, Label
 
+from .fields import replace_text
+
 PLACEHOLDER = 'filter: words  "a phrase"  -not  a OR b  title:x  date:2024  is:unread'
 
 
@@ -204,7 +206,7 @@ class FilterBar(Vertical):
 
     @value.setter
     def value(self, text: str) -> None:
-        self.input.value = text
+        replace_text(self.input, text)  # runs the query, as typing it would
 
     def watch_status(self, status: str) -> None:
         # Fixed width (see the CSS): a repaint, not a relayout of the screen.

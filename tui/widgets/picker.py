@@ -1,4 +1,5 @@
-"""A list to pick one line from, over the reader: related articles (R) and facets (F).
+"""A list to pick one line from, over the reader: related articles (R) and facets (F);
+and the list keys the reader's other pick lists share (saved searches).
 
 It only asks: the app decides what the lines are and what picking one does.
 """
@@ -28,6 +29,20 @@ _INSIDE = """
 """
 
 
+class PickOptions(OptionList):
+    """An OptionList that answers the article list's keys too: OptionList has only
+    the arrows, home, end and the page keys, and ``j j enter`` opened the first line.
+    Bound here, on the list, not on its screen: only while the list has the keyboard."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("g", "first", "First", show=False),
+        Binding("G", "last", "Last", show=False),
+        Binding("space", "page_down", "Page down", show=False),
+    ]
+
+
 class PickList(ModalScreen[int | None]):
     """Lines to choose from: Enter gives the chosen line's number, Esc None."""
 
@@ -54,7 +69,7 @@ class PickList(ModalScreen[int | None]):
             if not self.lines:
                 yield Label(self.empty, markup=False, id="pick-empty")
                 return
-            yield OptionList(
+            yield PickOptions(
                 *(Option(line, id=str(number)) for number, line in enumerate(self.lines)),
                 id="pick-list",
             )

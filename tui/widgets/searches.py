@@ -16,6 +16,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from .dialog import dialog_css
+from .picker import PickOptions
 
 _INSIDE = """
     & > Label { margin-top: 1; color: $text-muted; }
@@ -81,7 +82,7 @@ class SearchSwitcher(ModalScreen[str | None]):
                 yield Label("None yet. Type a query, then ctrl+p, Save search.", id="search-note")
                 return
             width = max(len(name) for name, _, _ in self.searches)
-            yield OptionList(
+            yield PickOptions(
                 *(
                     Option(
                         Content.assemble(
