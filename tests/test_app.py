@@ -393,6 +393,36 @@ async def test_help_scrolls_and_teaches_the_query_syntax_the_readme_does() -> No
         assert body.scroll_offset.y > 0
 
 
+async def test_help_scrolls_with_the_list_s_keys() -> None:
+    """g/G (first/last in the list) did nothing in the help; j/k, home/end did."""
+    from textual.containers import VerticalScroll
+
+    from tui.widgets import HelpScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        body = app.screen.query_one("#help-body", VerticalScroll)
+        await pilot.press("G")
+        await pilot.pause()
+        assert body.scroll_offset.y == body.max_scroll_y > 0
+        await pilot.press("k")
+        await pilot.pause()
+        assert body.scroll_offset.y == body.max_scroll_y - 1
+        await pilot.press("g")
+        await pilot.pause()
+        assert body.scroll_offset.y == 0
+        await pilot.press("j", "end")
+        await pilot.pause()
+        assert body.scroll_offset.y == body.max_scroll_y
+        await pilot.press("home")
+        await pilot.pause()
+        assert body.scroll_offset.y == 0
+
+
 async def test_q_quits() -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -508,3 +538,12 @@ async def test_a_preview_or_batch_due_while_the_panes_come_down_does_nothing() -
         screen._show_batches_at_rest()
         await pilot.pause()
         assert screen._timeline_stale  # the chart was not redrawn from a missing list
+
+
+async def test_a_one_word_article_is_one_word_not_one_words(tmp_path: Path) -> None:
+    (tmp_path / "short.txt").write_text("Date: 2024-01-01\n\nShort.\n")
+    app = make_app([str(tmp_path)])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        meta = next(line for line in reader_lines(app) if " min " in line)
+        assert meta.startswith("1 word ") and "words" not in meta

@@ -50,6 +50,21 @@ async def test_a_query_used_is_kept_and_up_and_down_bring_it_back(tmp_path: Path
     assert saved["queries"] == ["russia", "pakistan", "xi"]
 
 
+async def test_up_in_the_bar_passes_the_query_it_holds(tmp_path: Path) -> None:
+    """/ on 'pakistan' (the newest query), then ↑: 'pakistan' again took a press."""
+    history = QueryHistory(str(tmp_path / HISTORY_FILENAME))
+    app = _app(history)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"russia", "enter")
+        await pilot.press("slash", "ctrl+u", *"pakistan", "enter")
+        assert history.entries == ["russia", "pakistan"]
+        await pilot.press("slash", "up")
+        assert app.filter_bar.value == "russia"
+        await pilot.press("down")
+        assert app.filter_bar.value == "pakistan"
+
+
 async def test_the_history_of_an_earlier_run_is_there(tmp_path: Path) -> None:
     (tmp_path / HISTORY_FILENAME).write_text(
         json.dumps({"version": 1, "queries": ['"prime minister"', "putin"]})

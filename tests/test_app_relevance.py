@@ -226,3 +226,42 @@ async def test_the_order_is_kept_between_runs(tmp_path: Path) -> None:
         # Ranked from the start, the relevance table filled for it as it was needed.
         ranking = second.reader_screen.ranking
         assert ranking is not None and ranking.unranked == 0
+
+
+async def test_facets_of_one_article_say_one_article(tmp_path: Path) -> None:
+    (tmp_path / "one.txt").write_text(
+        "Title: Talks\nAuthor: Jane Smith\nDate: 2024-01-01\n\nVladimir Putin met Jane Smith.\n"
+    )
+    app = make_app([str(tmp_path)])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("F")
+        await picking(pilot, app)
+        picker = app.screen
+        assert isinstance(picker, PickList) and picker.note.startswith("In 1 article;")
+
+
+async def test_a_wrapped_related_title_goes_on_under_the_titles() -> None:
+    """At 80 columns a long title's second line began at the box's edge, under the
+    dates, instead of under the titles (and so, in the help, under the keys)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await picking(pilot, app)
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        lines = [options.render_line(y).text for y in range(options.size.height)]
+        wrapped = [line for line in lines if line.strip() and not line[:4].strip().isdigit()]
+        wrapped = [line for line in wrapped if not line.startswith("c. ")]
+        assert wrapped, lines
+        assert all(line.startswith(" " * 19) and line[19] != " " for line in wrapped), lines
+        await pilot.press("escape", "question_mark", "G")
+        await pilot.pause()
+        strips = app.screen._compositor.render_strips()
+        shown = ["".join(segment.text for segment in strip) for strip in strips]
+        first = next(n for n, line in enumerate(shown) if "a word starting with it" in line)
+        # The query syntax's descriptions: a second line starts under the first.
+        column = shown[first].index("a word starting")
+        assert shown[first + 1][column - 2 : column] == "  ", shown
+        assert shown[first + 1][column:].startswith("accents aside"), shown

@@ -14,8 +14,15 @@ from tui.corpus.state import ReadState
 from tui.widgets import glyphs_for_terminal
 from tui.widgets.export_dialog import FORMATS, SETS
 from tui.widgets.glyphs import CONSOLE
+from tui.widgets.picker import PickList
 
-from .app_helpers import hold_thread_searches, settle
+from .app_helpers import (
+    hold_thread_searches,
+    notifications,
+    reader_lines,
+    settle,
+    wait_until,
+)
 
 SCENES = {
     "start": (),
@@ -114,3 +121,65 @@ async def test_the_export_dialog_on_the_console_marks_only_the_choices_picked(
     assert len(picked) == 2, "\n".join(lines)
     assert "the articles in the list" in picked[0] and "CSV" in picked[1]
     assert sum("( )" in line for line in lines) == len(SETS) + len(FORMATS) - 2
+
+
+async def test_what_the_reader_cut_is_marked_in_ascii_on_the_console(tmp_path: Path) -> None:
+    """A title cut when loaded ends with "..." on the console, not "…" (the reading
+    pane drew "dialogue and…"), in the list, the reading pane and the related list;
+    so do the years an undated article names past six."""
+    sentence = (
+        "Islamabad: Pakistan and Russia on Wednesday agreed to pursue robust dialogue"
+        " and cooperation in the areas of trade, industry, energy and education."
+    )
+    years = " ".join(f"In {year} talks were held." for year in range(2001, 2010))
+    (tmp_path / "long.txt").write_text(f"{sentence}\n\n{years}\n")
+    (tmp_path / "other.txt").write_text(f"Date: 2024-01-01\n\nTalks on trade.\n\n{sentence}\n")
+    app = BroadsheetApp(
+        [str(tmp_path)], state=ReadState.open(enabled=False), glyphs=CONSOLE, watch=False
+    )
+    async with app.run_test(size=(140, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("end", "enter")
+        await pilot.pause(0.3)
+        lines = reader_lines(app)
+        assert lines[2] == "robust dialogue and...", lines
+        assert any("2004...)" in line for line in lines), lines
+        screens = [app.screen._compositor.render_strips()]
+        await pilot.press("R")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, PickList):
+                break
+        assert isinstance(app.screen, PickList)
+        await pilot.pause(0.2)
+        screens.append(app.screen._compositor.render_strips())
+    shown = ["".join(segment.text for segment in strip) for strips in screens for strip in strips]
+    odd = sorted({char for line in shown for char in line if not char.isascii()})
+    assert not odd, f"{odd}\n" + "\n".join(shown)
+
+
+async def test_the_notes_about_the_query_on_the_console_are_ascii(ascii_folder: Path) -> None:
+    """No match said “zzz”, a bad query began with ✗ and esc said "Filter cleared —"."""
+    from textual.widgets import Label
+
+    app = BroadsheetApp(
+        [str(ascii_folder)], state=ReadState.open(enabled=False), glyphs=CONSOLE, watch=False
+    )
+    said = notifications(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"zzzqq", "enter")
+        await wait_until(pilot, lambda: app.article_list.notice.startswith("No articles"))
+        await pilot.pause()
+        shown = ["".join(s.text for s in strip) for strip in app.screen._compositor.render_strips()]
+        assert any('No articles match "zzzqq"' in line for line in shown), shown
+        await pilot.press("escape")
+        assert said[-1] == "Filter cleared - u to restore"
+        await settle(pilot)  # the cleared query's answer shows no error: let it come first
+        app.filter_bar.show_error("date:2024-13 at column 1: not a date")
+        await pilot.pause()
+        error = app.filter_bar.query_one("#filter-error", Label).render()
+        assert str(error).startswith("! ")
+        shown += [str(error), *said]
+    odd = sorted({char for line in shown for char in line if not char.isascii()})
+    assert not odd, f"{odd}\n" + "\n".join(shown)

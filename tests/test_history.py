@@ -57,6 +57,15 @@ def test_up_and_down_walk_from_the_draft_and_back() -> None:
     ]
 
 
+def test_up_passes_the_newest_query_when_the_bar_holds_it() -> None:
+    """'wheat' in the bar, / then ↑ showed 'wheat' again: a press that changed nothing."""
+    walk = HistoryWalk(["rice", "oil", "wheat"], draft="wheat")
+    assert [walk.older(), walk.older(), walk.older()] == ["oil", "rice", None]
+    assert [walk.newer(), walk.newer(), walk.newer()] == ["oil", "wheat", None]
+    walk = HistoryWalk(["wheat"], draft="wheat")
+    assert walk.older() is None
+
+
 def test_ctrl_r_finds_older_queries_holding_the_text_typed() -> None:
     walk = HistoryWalk(["Pakistan trade", "russia", "pakistan", "date:2024 pak"], draft="PAK")
     assert [walk.search(), walk.search(), walk.search(), walk.search()] == [

@@ -211,10 +211,12 @@ def load_ranked(
             else:  # None: the full check, here
                 difference = session.quick_difference(only) if quick else None
             for changes in session.check_folder(difference=difference):
-                _warn_skipped(item for _, item, _ in changes.read)
                 applied = session.apply(changes)
                 if applied.removal.orphans:  # files repeating an article whose own went
                     session.apply(read_files(applied.removal.orphans))
+            # Said once the folder is checked: no file gone or readable again, and
+            # none twice (the store's and the check's reading of it).
+            _warn_skipped(session.skipped_checked or ())
             session.index_staged()
         else:
             indexed = query is not None or session.store is not None

@@ -279,6 +279,7 @@ class BroadsheetApp(App[None]):
             on_change=screen.set_query,
             on_history=screen.history_step,
             separator=self.glyphs.separator,
+            error_mark=self.glyphs.warning if self.glyphs.ascii else "✗",
             id="filter",
         )
         with Horizontal(id="panes"):
@@ -541,11 +542,13 @@ class BroadsheetApp(App[None]):
             Content.assemble(
                 (f"{self.session.article(other).date_label():<13}", "dim"),
                 (f"{share(score, best):>3}%  ", "bold"),
-                stable_width(self.session.article(other).title),
+                stable_width(self.glyphs.cut(self.session.article(other).title)),
             )
             for other, score in found
         ]
-        title = truncate_cells(stable_width(article.title), 64, self.glyphs.ellipsis)
+        title = truncate_cells(
+            stable_width(self.glyphs.cut(article.title)), 64, self.glyphs.ellipsis
+        )
 
         def chosen(number: int | None) -> None:
             if number is not None:
@@ -557,6 +560,7 @@ class BroadsheetApp(App[None]):
                 lines,
                 note=f'Most like "{title}"',  # plain quotes: the console has no others
                 empty="No article shares this one's distinctive words.",
+                hang=13 + 6,  # a wrapped title goes on under itself: past date and score
             ),
             chosen,
         )
@@ -583,8 +587,12 @@ class BroadsheetApp(App[None]):
             PickList(
                 "Facets",
                 lines,
-                note=f"In {matched:,} articles; each counted once an article. Enter narrows.",
+                note=(
+                    f"In {matched:,} article{'s' if matched != 1 else ''}; each counted once"
+                    " an article. Enter narrows."
+                ),
                 empty="No names, authors, sites or tags in these articles.",
+                hang=7 + 7 + 2,  # past the kind and the count
             ),
             chosen,
         )
@@ -653,7 +661,8 @@ class BroadsheetApp(App[None]):
             # fast. Wait for it (the screen stays live); q again quits without it.
             self._quitting = True
             self.notify(
-                "Writing the store for a fast next start… press q again to quit now",
+                f"Writing the store for a fast next start{self.glyphs.ellipsis} press q again"
+                " to quit now",
                 title="Store",
                 timeout=60,
             )

@@ -34,6 +34,7 @@ from .messages import (
     RelatedFound,
     RelevanceFilled,
     SearchAnswered,
+    SkippedChecked,
     StateLoaded,
     StateSaved,
     StoreFailed,
@@ -245,6 +246,8 @@ class Background:
             session = self.screen.session
             for changes in session.check_folder(lambda: worker.is_cancelled, quick_first=True):
                 self.screen.post_message(FolderChanged(changes))
+            if session.skipped_checked is not None and not worker.is_cancelled:
+                self.screen.post_message(SkippedChecked(list(session.skipped_checked)))
 
         self._run(job, "check", exclusive=True)
 

@@ -45,6 +45,15 @@ class CorpusBatch(Message):
         return only_counts and isinstance(message, CorpusBatch)
 
 
+class SkippedChecked(Message):
+    """After a re-open, the folder checked against the store: the files skipped as it
+    now has them (a re-open's end says none: the store's list may be out of date)."""
+
+    def __init__(self, skipped: list[Skipped]) -> None:
+        self.skipped = skipped
+        super().__init__()
+
+
 class FolderChanged(Message):
     """The watcher read a round of changes in the collection (see corpus/watch.py)."""
 

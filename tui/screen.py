@@ -44,6 +44,7 @@ from .messages import (
     RelatedFound,
     RelevanceFilled,
     SearchAnswered,
+    SkippedChecked,
     StateLoaded,
     StateSaved,
     StoreFailed,
@@ -272,18 +273,29 @@ class ReaderScreen(FrameHookScreen):
             self._show_batches_at_rest()
         self.update_header()
         if message.done:
-            if self.skipped:
-                names = ", ".join(f"{item.path} ({item.reason})" for item in self.skipped[:3])
-                more = f" and {len(self.skipped) - 3} more" if len(self.skipped) > 3 else ""
-                self.notify(
-                    f"{len(self.skipped)} file(s) skipped: {names}{more}",
-                    title="Skipped files",
-                    severity="warning",
-                    markup=False,
-                )
+            self._say_skipped()
             self.loaded.set()
             self._apply_changes_at_rest()  # those seen while loading
             self.session.fill_relevance_when_idle()  # for o, R and F: now the cores are free
+
+    def _say_skipped(self) -> None:
+        if self.skipped:
+            names = ", ".join(f"{item.path} ({item.reason})" for item in self.skipped[:3])
+            more = f" and {len(self.skipped) - 3} more" if len(self.skipped) > 3 else ""
+            self.notify(
+                f"{len(self.skipped)} file(s) skipped: {names}{more}",
+                title="Skipped files",
+                severity="warning",
+                markup=False,
+            )
+
+    @on(SkippedChecked)
+    def _skipped_checked(self, message: SkippedChecked) -> None:
+        """A re-open's folder check is done: the files skipped, said once (the
+        store's list, which may hold files gone or readable again, is not)."""
+        self.skipped = list(message.skipped)
+        self._say_skipped()
+        self.update_header()
 
     def _rest_left(self) -> float:
         """Seconds until no input came for BATCH_REST seconds (0 or less: now)."""
@@ -377,10 +389,12 @@ class ReaderScreen(FrameHookScreen):
         article_list = self.article_list
         article_list.show_snippets(self._snippet if self.snippets_shown else None)
         if self.corpus_loading and not rows:
-            notice = "Loading…"
+            notice = f"Loading{self.glyphs.ellipsis}"
         elif not rows and self.matches is not None:
             # From the filter bar it takes two: one back to the list, one to clear.
-            notice = f"No articles match “{self.current_query.text}”. Esc in the list clears it."
+            quotes = '""' if self.glyphs.ascii else "“”"
+            said = f"{quotes[0]}{self.current_query.text}{quotes[1]}"
+            notice = f"No articles match {said}. Esc in the list clears it."
         elif not rows:
             notice = "No articles found."
         else:
@@ -526,7 +540,8 @@ class ReaderScreen(FrameHookScreen):
         self.remember_query()
         self._cleared = text
         self.filter_bar.value = ""  # runs the empty query (FilterInput.watch_value)
-        self.notify("Filter cleared — u to restore", timeout=3, markup=False)
+        dash = "-" if self.glyphs.ascii else "—"
+        self.notify(f"Filter cleared {dash} u to restore", timeout=3, markup=False)
 
     def restore_filter(self) -> bool:
         """u in the list: the query Esc cleared last; False when there is none."""

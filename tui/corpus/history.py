@@ -126,17 +126,30 @@ class HistoryWalk:
         self._found_place = -1
 
     def older(self) -> str | None:
-        """The query before the one shown; None at the oldest."""
-        if self._place == 0:
+        """The query before the one shown, passing one that is the text shown (the
+        newest query is often what the bar holds: ↑ showed it again); None at the
+        oldest."""
+        shown = self._shown()
+        place = self._place - 1
+        while place >= 0 and self._entries[place] == shown:
+            place -= 1
+        if place < 0:
             return None
-        self._place -= 1
-        return self._entries[self._place]
+        self._place = place
+        return self._entries[place]
 
     def newer(self) -> str | None:
-        """The query after the one shown, then the draft; None past the draft."""
-        if self._place >= len(self._entries):
+        """The query after the one shown, then the draft; None past the draft. The
+        newest query when it is the draft (passed on the way up) is passed again."""
+        last = len(self._entries)
+        if self._place >= last:
             return None
         self._place += 1
+        if self._place == last - 1 and self._entries[self._place] == self._draft:
+            self._place = last
+        return self._shown()
+
+    def _shown(self) -> str:
         return self._entries[self._place] if self._place < len(self._entries) else self._draft
 
     def search(self) -> str | None:

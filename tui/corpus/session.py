@@ -188,6 +188,24 @@ def reopen_in_steps(
     return skipped
 
 
+def skipped_after(skipped: Iterable[Skipped], changes: FolderChanges) -> list[Skipped]:
+    """*skipped* as one round of *changes* leaves it: files gone (or under a folder
+    gone) and files read again are out, and those the round skipped are in. Paths
+    are compared as shown (:class:`Skipped` holds them neutralised)."""
+    if not changes:
+        return list(skipped)
+    gone = {neutralise_line(path) for path in changes.gone}
+    gone.update(neutralise_line(path) for path, _, _ in changes.read)
+    folders = tuple(neutralise_line(f.rstrip(os.sep) + os.sep) for f in changes.gone_folders)
+    kept = [
+        item
+        for item in skipped
+        if item.path not in gone and not (folders and item.path.startswith(folders))
+    ]
+    kept += (item for _, item, _ in changes.read if isinstance(item, Skipped))
+    return kept
+
+
 @dataclass(slots=True)
 class FolderDifference:
     """What changed in the folder since the store was written."""
@@ -854,6 +872,8 @@ def apply_changes(corpus: Corpus, index: SearchIndex | None, changes: FolderChan
         fresh.append(item)
         texts[id(item)] = text
     removal = corpus.remove(gone, changes.gone_folders)
+    if corpus.skipped or any(isinstance(item, Skipped) for _, item, _ in changes.read):
+        corpus.skipped[:] = skipped_after(corpus.skipped, changes)
     new = corpus.add(fresh)
     prepared = [texts[id(article)] or prepare(article) for article in new]
     if new and index is not None and len(index) == new[0].serial:
@@ -955,6 +975,13 @@ class CorpusSession:
         """(the corpus's size and removals when built, the facets of its articles)."""
         self._serial_of_row: tuple[tuple[int, int], list[int]] | None = None
         """(the corpus's size and removals when made, store row → serial)."""
+        self._stored_skipped: list[Skipped] = []
+        """The files the store knew were skipped, when :meth:`reopen` read it."""
+        self.skipped_checked: list[Skipped] | None = None
+        """After a re-open, once :meth:`check_folder` has compared the whole folder
+        with the store: the files skipped as the folder now has them (those the store
+        knew, less those gone or read again, and those its rounds skipped), to be said
+        once. None until then."""
 
     # ------------------------------------------------------------------ opening
 
@@ -1042,7 +1069,10 @@ class CorpusSession:
         self.index = index
         self.reopened = True
         self.partial = only is not None
-        report([], list(skipped), len(self.corpus), True)
+        self._stored_skipped = list(skipped)
+        # The files the store knows were skipped are not said here: some may be gone,
+        # or readable now. :meth:`check_folder` says which still are (skipped_checked).
+        report([], [], len(self.corpus), True)
         return True
 
     def load(
@@ -1162,17 +1192,21 @@ class CorpusSession:
         reader): the cheap route first, files added and removed in the folders whose
         mtime changed (:func:`quick_changed_files`: 111 stats at 100k where the full
         check makes 100,000), then the full check; a file the first reads is read
-        again by the second, which finds its text unchanged and changes nothing."""
+        again by the second, which finds its text unchanged and changes nothing. Once
+        done (not *cancelled*), :attr:`skipped_checked` holds the files skipped."""
         store = self.store
         if store is None:
             return
+        skipped = self._stored_skipped
         if difference is None and quick_first:
             quick = None
             with store.stored_files() as stored, contextlib.suppress(NotPlainFolders):
                 quick = quick_changed_files(self.paths, stored)
             if quick is not None and (quick.to_read or quick.gone):
                 quick.folders = {}  # the full check records them
-                yield from self._rounds(quick, cancelled)
+                for changes in self._rounds(quick, cancelled):
+                    skipped = skipped_after(skipped, changes)
+                    yield changes
         if cancelled():
             return
         if difference is None:
@@ -1180,7 +1214,11 @@ class CorpusSession:
                 difference = changed_files(self.paths, stored, self.pause)
         if cancelled():
             return
-        yield from self._rounds(difference, cancelled)
+        for changes in self._rounds(difference, cancelled):
+            skipped = skipped_after(skipped, changes)
+            yield changes
+        if not cancelled():
+            self.skipped_checked = skipped
 
     def _rounds(
         self, difference: FolderDifference, cancelled: Callable[[], bool]

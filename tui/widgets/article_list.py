@@ -126,7 +126,7 @@ class ArticleList(LineView):
         self.selected: Collection[int] = frozenset()
         """Serials selected with x (for an export): marked in the first column."""
         self.search_query: Query | None = None
-        self.notice = "Loading…"
+        self.notice = f"Loading{glyphs.ellipsis}"
         """Shown when there are no rows."""
         self._line_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._snippet_cache: LRUCache[tuple[int, int, int], tuple[str, list[tuple[int, int]]]]
@@ -406,7 +406,9 @@ class ArticleList(LineView):
         used = TITLE_COLUMN
         # Emoji sequences as one glyph every terminal measures alike: a row never
         # pushes the divider (and the reading pane) out of line.
-        title = truncate_cells(stable_width(article.title), width - used - 1, glyphs.ellipsis)
+        title = truncate_cells(
+            stable_width(glyphs.cut(article.title)), width - used - 1, glyphs.ellipsis
+        )
         query = self.search_query
         spans = query.highlight_spans(title, title=True) if query is not None else []
         segments.extend(

@@ -173,10 +173,12 @@ class FilterBar(Vertical):
         on_change: Callable[[str], None],
         on_history: Callable[[HistoryStep], bool] = lambda step: False,
         separator: str = "·",
+        error_mark: str = "✗",
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self._separator = separator
+        self._error_mark = error_mark
         self._initial = value
         self._on_change = on_change
         self._on_history = on_history
@@ -214,7 +216,8 @@ class FilterBar(Vertical):
 
     def watch_error(self, error: str) -> None:
         self.set_class(bool(error), "-error")
-        self.query_one("#filter-error", Label).update(Content(f"✗ {error}" if error else ""))
+        said = f"{self._error_mark} {error}" if error else ""
+        self.query_one("#filter-error", Label).update(Content(said))
 
     def watch_busy(self, busy: bool) -> None:
         self.query_one("#filter-status", Label).set_class(busy, "-busy")

@@ -31,6 +31,13 @@ class Glyphs:
     """Pure ASCII everywhere the reader draws its own chrome: borders, scrollbars,
     key names (the app's CSS and key display follow it)."""
 
+    def cut(self, text: str) -> str:
+        """*text* as the reader cut it (a title cut to its limit when loaded ends with
+        "…") marked with this set's ellipsis: "..." on the console."""
+        if text.endswith("…") and self.ellipsis != "…":
+            return text[:-1] + self.ellipsis
+        return text
+
 
 UNICODE = Glyphs(
     unread="•", flag="⚑", ellipsis="…", bars=" ▁▂▃▄▅▆▇█", rule="─", warning="⚠",

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from .dialog import dialog_css
+from .hanging import Hanging
 
 KEY_NAMES = {
     "up": "↑",
@@ -88,39 +89,39 @@ def binding_rows(bindings: Iterable[BindingType], ascii: bool = False) -> list[t
     return rows
 
 
-def help_content(
+def help_lines(
     sections: Sequence[tuple[str, Iterable[BindingType]]],
     syntax: Sequence[tuple[str, str]] | None = None,
     ascii: bool = False,
-) -> Content:
+) -> list[tuple[Content, int]]:
     """One block per section: a heading and aligned key/description rows; then the
-    query syntax, aligned on its own."""
-    parts: list[Content] = []
+    query syntax, aligned on its own. Each line comes with where its text starts: a
+    description that wraps goes on under itself, not under the keys."""
+    lines: list[tuple[Content, int]] = []
     rows_by_section = [(title, binding_rows(bindings, ascii)) for title, bindings in sections]
     width = max((len(key) for _, rows in rows_by_section for key, _ in rows), default=4) + 2
     for title, rows in rows_by_section:
-        _block(parts, title, rows, width)
+        _block(lines, title, rows, width)
     if syntax is None:
         syntax = ASCII_QUERY_SYNTAX if ascii else QUERY_SYNTAX
     if syntax:
         _block(
-            parts, "Query syntax (in the filter bar)", syntax, max(len(k) for k, _ in syntax) + 2
+            lines, "Query syntax (in the filter bar)", syntax, max(len(k) for k, _ in syntax) + 2
         )
-    parts.append(Content("\n\n"))
-    parts.append(Content.styled(FOOTNOTE, "$text-muted"))
-    return Content("").join(parts)
+    lines.append((Content(""), 0))
+    lines.append((Content.styled(FOOTNOTE, "$text-muted"), 0))
+    return lines
 
 
-def _block(parts: list[Content], title: str, rows: Sequence[tuple[str, str]], width: int) -> None:
+def _block(
+    lines: list[tuple[Content, int]], title: str, rows: Sequence[tuple[str, str]], width: int
+) -> None:
     if not rows:
         return
-    if parts:
-        parts.append(Content("\n"))
-    parts.append(Content.styled(title, "bold $text-primary"))
+    lines.append((Content.styled(title, "bold $text-primary"), 0))
     for key, description in rows:
-        parts.append(Content("\n"))
-        parts.append(Content.styled(f"  {key:<{width}}", "bold $text-accent"))
-        parts.append(Content(description))
+        head = Content.styled(f"  {key:<{width}}", "bold $text-accent")
+        lines.append((head + Content(description), len(head)))
 
 
 class HelpScreen(ModalScreen[None]):
@@ -132,6 +133,8 @@ class HelpScreen(ModalScreen[None]):
         Binding("down,j", "scroll(1)", "Scroll down", show=False),
         Binding("pageup", "page(-1)", "Page up", show=False),
         Binding("pagedown,space", "page(1)", "Page down", show=False),
+        Binding("g,home", "end(False)", "Top", show=False),  # as in the list
+        Binding("G,end", "end(True)", "Bottom", show=False),
     ]
 
     DEFAULT_CSS = dialog_css("HelpScreen", "#help-body", 72)
@@ -150,10 +153,17 @@ class HelpScreen(ModalScreen[None]):
                 body.border_subtitle = "up/down pgup pgdn scroll | esc closes"
             else:
                 body.border_subtitle = "↑↓ pgup pgdn scroll · esc closes"
-            yield Static(help_content(self.sections, ascii=self.ascii), id="help-text")
+            yield Static(Hanging(help_lines(self.sections, ascii=self.ascii)), id="help-text")
 
     def action_scroll(self, delta: int) -> None:
         self.query_one("#help-body", VerticalScroll).scroll_relative(y=delta, animate=False)
+
+    def action_end(self, bottom: bool) -> None:
+        body = self.query_one("#help-body", VerticalScroll)
+        if bottom:
+            body.scroll_end(animate=False, immediate=True)
+        else:
+            body.scroll_home(animate=False, immediate=True)
 
     def action_page(self, delta: int) -> None:
         body = self.query_one("#help-body", VerticalScroll)

@@ -19,6 +19,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from .dialog import dialog_css
+from .hanging import Hanging
 
 _INSIDE = """
     & > Label { color: $text-muted; }
@@ -50,13 +51,21 @@ class PickList(ModalScreen[int | None]):
     DEFAULT_CSS = dialog_css("PickList", "Vertical", 96, _INSIDE)
 
     def __init__(
-        self, title: str, lines: Sequence[Content], *, note: str = "", empty: str = "Nothing."
+        self,
+        title: str,
+        lines: Sequence[Content],
+        *,
+        note: str = "",
+        empty: str = "Nothing.",
+        hang: int = 0,
     ) -> None:
         """*title* heads the box, *note* (one line, plain text) sits over the lines,
-        *empty* stands alone when there are none."""
+        *empty* stands alone when there are none. A line that wraps goes on under its
+        character *hang* (its text, past a date and a count), not at its start."""
         super().__init__()
         self.title_text = title
         self.lines = list(lines)
+        self.hang = hang
         self.note = note
         self.empty = empty
 
@@ -70,7 +79,10 @@ class PickList(ModalScreen[int | None]):
                 yield Label(self.empty, markup=False, id="pick-empty")
                 return
             yield PickOptions(
-                *(Option(line, id=str(number)) for number, line in enumerate(self.lines)),
+                *(
+                    Option(Hanging([(line, self.hang)]), id=str(number))
+                    for number, line in enumerate(self.lines)
+                ),
                 id="pick-list",
             )
 

@@ -346,16 +346,18 @@ class ReadingPane(LineView):
         glyphs = self.glyphs
         sep = f" {glyphs.separator} "
         lines.append(Line("", 0, 0, "blank"))
-        self._add(article.title, "title", measure, self._block(article.title))
-        self._add(article.describe_date(), "meta", measure)
-        size = f"{article.words:,} words {glyphs.separator} {article.reading_minutes} min"
+        title = glyphs.cut(article.title)  # cut when loaded: "…" is no console glyph
+        self._add(title, "title", measure, self._block(title))
+        self._add(article.describe_date().replace("…", glyphs.ellipsis), "meta", measure)
+        words = f"{article.words:,} word{'s' if article.words != 1 else ''}"
+        size = f"{words} {glyphs.separator} {article.reading_minutes} min"
         self._add(sep.join([size, article.path]), "meta", measure)
         self._add(f"title {article.describe_title()}", "meta", measure)
         extra = []
         if article.source:
-            extra.append(f"source: {article.source}")
+            extra.append(f"source: {glyphs.cut(article.source)}")
         if article.author:
-            extra.append(f"by {article.author}")
+            extra.append(f"by {glyphs.cut(article.author)}")
         if article.tags:
             extra.append("tags: " + ", ".join(article.tags))
         if article.duplicates:
