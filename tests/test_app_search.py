@@ -113,6 +113,18 @@ async def test_a_bad_query_shows_the_error_and_keeps_the_last_result() -> None:
         assert not app.filter_bar.has_class("-error")
 
 
+async def test_a_bad_query_typed_at_speed_stays_said_after_the_preview() -> None:
+    # The preview that follows typing put the count back, and the error went with it.
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"date:2024-13")
+        await settle(pilot)
+        await pilot.pause(0.5)  # past the preview's delay
+        assert "not a date" in app.filter_bar.error
+        assert app.filter_bar.has_class("-error")
+
+
 async def test_state_queries_follow_marks() -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:

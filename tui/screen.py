@@ -448,6 +448,7 @@ class ReaderScreen(FrameHookScreen):
             self._asked = None
             self.filter_bar.show_error(str(error))
             return
+        self.filter_bar.show_error("")
         shown, within = self.current_query, None
         if self.matches is not None and not query.uses_state() and query.narrows(shown):
             within = self.matches

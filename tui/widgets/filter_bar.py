@@ -223,13 +223,15 @@ class FilterBar(Vertical):
         self.query_one("#filter-status", Label).set_class(busy, "-busy")
 
     def show_count(self, shown: int, total: int, note: str = "", *, busy: bool = False) -> None:
-        """A good query: ``N of M``, then *note* (loading…, the match position)."""
-        self.error = ""
+        """``N of M``, then *note* (loading…, the match position). An error shown stays
+        until :meth:`show_error` says another or none: the count may change beneath it
+        (a batch loaded, the preview moved on) while the text typed is still wrong."""
         self.busy = busy
         text = f"{shown:,} of {total:,}"
         self.status = f"{text} {self._separator} {note}" if note else text
 
     def show_error(self, message: str) -> None:
+        """Say what is wrong with the query typed ("" once it reads)."""
         self.error = message
 
     @on(Input.Changed, "#filter-input")
