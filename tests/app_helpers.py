@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -122,3 +123,13 @@ def hold_thread_searches(monkeypatch: pytest.MonkeyPatch, hold: float = 20.0) ->
 def reader_lines(app: BroadsheetApp) -> list[str]:
     """The reading pane's lines as laid out (all of them, not only those on screen)."""
     return [line.text[line.start : line.end] for line in app.reader._lines]
+
+
+async def loaded_and_checked(app: BroadsheetApp, pilot: Pilot[None]) -> None:
+    """Wait until *app* has loaded its collection and applied what the check of its
+    folder against the store found."""
+    await asyncio.wait_for(app.loaded.wait(), 30)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await asyncio.sleep(0.4)  # past BATCH_REST: the folder's changes are applied
+    await pilot.pause()

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from tui.app import BroadsheetApp
 from tui.corpus.history import HISTORY_FILENAME, QueryHistory
@@ -22,14 +23,19 @@ def _app(history: QueryHistory) -> BroadsheetApp:
     return BroadsheetApp([SEEDS], state=ReadState.open(enabled=False), history=history)
 
 
+async def use_two_queries(pilot: Pilot[None], history: QueryHistory) -> None:
+    """Run "russia", then "pakistan", from the filter bar: the history holds both."""
+    await settle(pilot)
+    await pilot.press("slash", *"russia", "enter")
+    await pilot.press("slash", "ctrl+u", *"pakistan", "enter")
+    assert history.entries == ["russia", "pakistan"]
+
+
 async def test_a_query_used_is_kept_and_up_and_down_bring_it_back(tmp_path: Path) -> None:
     history = QueryHistory(str(tmp_path / HISTORY_FILENAME))
     app = _app(history)
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", *"russia", "enter")
-        await pilot.press("slash", "ctrl+u", *"pakistan", "enter")
-        assert history.entries == ["russia", "pakistan"]
+        await use_two_queries(pilot, history)
         await pilot.press("slash", "ctrl+u", *"xi")
         shown = len(app.article_list.rows)
         await pilot.press("up")
@@ -55,10 +61,7 @@ async def test_up_in_the_bar_passes_the_query_it_holds(tmp_path: Path) -> None:
     history = QueryHistory(str(tmp_path / HISTORY_FILENAME))
     app = _app(history)
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", *"russia", "enter")
-        await pilot.press("slash", "ctrl+u", *"pakistan", "enter")
-        assert history.entries == ["russia", "pakistan"]
+        await use_two_queries(pilot, history)
         await pilot.press("slash", "up")
         assert app.filter_bar.value == "russia"
         await pilot.press("down")

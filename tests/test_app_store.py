@@ -14,7 +14,7 @@ from tui.app import BroadsheetApp
 from tui.corpus.query import parse_query
 from tui.corpus.state import ReadState
 
-from .app_helpers import notifications, wait_until
+from .app_helpers import loaded_and_checked, notifications, wait_until
 from .conftest import OLD_MTIME as OLD
 
 
@@ -22,11 +22,7 @@ async def _launch(folder: Path) -> tuple[list[str], bool, list[str], list[str]]:
     """(ids in list order, reopened, ids matching "pakistan", ids after the check)."""
     app = BroadsheetApp([str(folder)], state=ReadState.open(enabled=False), watch=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        await asyncio.wait_for(app.loaded.wait(), 30)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        await asyncio.sleep(0.4)  # past BATCH_REST: the folder's changes are applied
-        await pilot.pause()
+        await loaded_and_checked(app, pilot)
         rows = [app.corpus.by_serial[s].id for s in app.article_list.rows]
         assert app.index is not None
         found = app.index.search(parse_query("pakistan"), app.state) or set()

@@ -4,7 +4,6 @@ the store knew and the check read again is said once)."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import Generator
 from pathlib import Path
@@ -15,7 +14,7 @@ from tui.corpus.loader import LoadBatch, load_batches
 from tui.corpus.session import CorpusSession
 from tui.corpus.state import ReadState
 
-from .app_helpers import notifications
+from .app_helpers import loaded_and_checked, notifications
 from .conftest import OLD_MTIME as OLD
 from .test_cli import run
 
@@ -109,11 +108,7 @@ async def _launch(folder: Path) -> tuple[list[str], list[str]]:
     app = BroadsheetApp([str(folder)], state=ReadState.open(enabled=False), watch=False)
     said = notifications(app)
     async with app.run_test(size=(100, 30)) as pilot:
-        await asyncio.wait_for(app.loaded.wait(), 30)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        await asyncio.sleep(0.4)  # past BATCH_REST: the folder's changes are applied
-        await pilot.pause()
+        await loaded_and_checked(app, pilot)
         skipped = sorted(Path(item.path).name for item in app.skipped)
         await pilot.press("q")
     return [line for line in said if "skipped" in line], skipped
