@@ -161,7 +161,7 @@ def test_unsafe_links_are_not_clickable() -> None:
 def test_html_and_controls_are_text_never_markup() -> None:
     document = parse_markdown("<b>bold</b> \x1b[31mred\x1b[0m &#27; [x](https://e.org/\x1b)")
     text = document.blocks[0].text
-    assert "<b>bold</b>" in text  # shown as text: html is off
+    assert text.startswith("bold ") and "<b>" not in text  # a tag is dropped, never drawn
     assert is_safe(text)
     assert "\x1b" not in text
     for span in document.blocks[0].spans:
@@ -404,3 +404,67 @@ def test_front_matter_title_is_plain_and_not_repeated_in_the_body() -> None:
         text, parsed.body_line, parsed.title, parsed.title_source, parsed.paragraphs
     )
     assert document is not None and document.blocks[0].text == "Leaders met in Islamabad."
+
+
+CODE_AND_BRACKETS = """Generic containers look like `std::vector<std::string>` and `List<Integer>`.
+
+```cpp
+template <typename T>
+bool less(const T& a, const T& b) { return a<b && b>a; }
+```
+
+In HTML you escape ampersands as `&amp;`; compare a<b in prose.
+
+```html
+<p class="intro">Tom &amp; Jerry</p>
+```
+
+| Step | Do |
+|---|---|
+| Freeze | Announce in #releases<br>Lock the branch |
+
+Tom &amp; Jerry<br>met <em>again</em>.
+"""
+
+
+def test_code_and_angle_brackets_are_kept_and_only_tags_go() -> None:
+    # Every tag-like run was stripped before markdown-it saw the text: code lost
+    # "<std::string>", "a<b && b>a" became "aa", and "&amp;" in code became "&".
+    from tui.corpus.parse import parse_text
+
+    parsed = parse_text(CODE_AND_BRACKETS, path="notes/cpp.md")
+    text = "\n".join(parsed.paragraphs)
+    assert "std::vector<std::string>" in text and "List<Integer>" in text
+    assert "template <typename T>" in text
+    assert "return a<b && b>a;" in text
+    assert "escape ampersands as &amp;;" in text  # code, as written
+    assert "compare a<b in prose" in text  # ("a<b and c>d" is a tag, as CommonMark reads it)
+    assert '<p class="intro">Tom &amp; Jerry</p>' in text  # a code block, as written
+    assert "Announce in #releases Lock the branch" in text  # <br> in a cell: one cell
+    assert "Tom & Jerry met again." in text  # an entity read, the tags dropped
+    last = parse_markdown(CODE_AND_BRACKETS).blocks[-1]
+    assert last.text == "Tom & Jerry\nmet again."  # <br>: a line break where it is drawn
+
+
+def test_a_repaired_note_is_drawn_as_markdown(tmp_path: Path) -> None:
+    # Read again without the repair, its paragraphs differed from the loaded ones, and
+    # the pane drew them as plain text: code lost its indentation, lists their marks.
+    from tui.corpus.files import Skipped
+    from tui.corpus.markdown import document_for
+    from tui.corpus.model import read_article, read_as_loaded
+
+    path = tmp_path / "cafe.md"
+    path.write_text(
+        "We met at the cafÃ© near the station. The **espresso** was great.\n\n"
+        "```python\ndef main():\n    print(\"hello\")\n```\n\n- item one\n- item two\n",
+        encoding="utf-8",
+    )
+    article = read_article(str(path))
+    assert not isinstance(article, Skipped) and "café" in article.text
+    document = document_for(
+        read_as_loaded(article.file_path), article.body_line, article.title,
+        article.title_source, expected=article.paragraphs,
+    )  # fmt: skip
+    assert document is not None
+    assert [block.kind for block in document.blocks][-3:] == ["code", "paragraph", "paragraph"]
+    assert document.blocks[-3].text == 'def main():\n    print("hello")'

@@ -11,6 +11,7 @@ from .model import (
     iter_corpus,
     load_corpus,
     read_article,
+    read_as_loaded,
     read_raw,
 )
 from .safe import neutralise, neutralise_line
@@ -31,6 +32,7 @@ __all__ = [
     "neutralise",
     "neutralise_line",
     "read_article",
+    "read_as_loaded",
     "read_raw",
     "state_directory",
 ]

@@ -6,9 +6,11 @@ plain paragraphs (no ``**``, no ``[text](url)``, tables as aligned rows) that se
 word counts and ``--show`` use. Both come from one :class:`Document`, so what is found
 is what is shown.
 
-Everything here is untrusted input. Raw HTML is never interpreted: the parse sees the
-text after :func:`clean.strip_html` dropped tags, and markdown-it runs with ``html``
-off, so whatever is left is shown as text. Every piece of text passes
+Everything here is untrusted input. Raw HTML is never interpreted: markdown-it finds
+it by CommonMark's rules (so ``a<b && c>d`` and ``List<Integer>`` are text, and code is
+never touched), its tags are dropped (``<br>`` is a line break) and an HTML block's text
+is kept as paragraphs (:func:`clean.strip_html`); entities are read by markdown-it,
+outside code only. Every piece of text passes
 :func:`safe.neutralise`. Only ``http``, ``https`` and ``mailto`` links become
 clickable, and only with no blank or control character in them.
 
@@ -33,9 +35,10 @@ MARKDOWN_LIMIT = 256 * 1024
 """Bodies longer than this (characters) are read as plain text: markdown-it parses
 about 1 MB a second, and loading a folder must not stall on one huge note."""
 
-_SYNTAX_CHARACTERS = re.compile(r"[*_`\[\]|<>~\\]")
-"""Emphasis, code, links, tables, autolinks, escapes: a character class, which ``re``
-scans for in C (a few µs for a page, where an alternation took 100)."""
+_SYNTAX_CHARACTERS = re.compile(r"[*_`\[\]|<>~\\&]")
+"""Emphasis, code, links, tables, autolinks and HTML, escapes and entities: a character
+class, which ``re`` scans for in C (a few µs for a page, where an alternation took 100)."""
+_LINE_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _SYNTAX_LINE = re.compile(r"\n[ \t]*(?:[#>+=-]|\d{1,9}[.)])")
 """Headings, quotes, lists, setext underlines and rules: after a line break, which
 ``re`` finds as a literal before trying the rest."""
@@ -189,8 +192,9 @@ def _parser() -> MarkdownIt:
     if _PARSER is None:
         from markdown_it import MarkdownIt
 
-        # CommonMark, raw HTML off (shown as text), tables and ~~strike~~ on.
-        _PARSER = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+        # CommonMark, tables and ~~strike~~ on; raw HTML recognised, to be dropped (the
+        # tags) or read as text (an HTML block's), never rendered.
+        _PARSER = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     return _PARSER
 
 
@@ -279,7 +283,12 @@ def _inline(token: Any) -> tuple[str, tuple[Span, ...]]:
                 or child.content
             )
             run.styled(alt or "image", "image")
-        elif child.content:  # html_inline cannot occur (html off); anything else as text
+        elif kind == "html_inline":
+            if _LINE_BREAK_TAG.match(child.content):
+                run.parts.append("\n")  # "Line one<br>Line two", in a table cell too
+                run.length += 1
+            # Any other tag is markup, dropped; the text between tags is text tokens.
+        elif child.content:  # anything else as text
             run.add(child.content)
     return run.result()
 
@@ -404,10 +413,10 @@ def parse_markdown(source: str) -> Document:
             blocks.append(Block("code", code, depth=len(lists), quote=quote, language=language))
         elif kind == "hr":
             blocks.append(Block("rule", depth=len(lists), quote=quote))
-        elif kind == "html_block":  # cannot occur with html off; shown as text if it does
+        elif kind == "html_block":  # its text, a paragraph a line; tags and scripts go
             blocks.extend(
                 Block("paragraph", _tidy(neutralise(line)), quote=quote)
-                for line in token.content.split("\n")
+                for line in strip_html(token.content).split("\n")
                 if line.strip()
             )
     return Document(blocks)
@@ -450,13 +459,10 @@ def clean_document(document: Document, title: str | None = None) -> Document:
 
 
 def markdown_body(text: str, body_line: int) -> str:
-    """The markdown body of a file's text as :func:`model.read_raw` gives it (already
-    neutralised), from *body_line* (0-based): the same text :func:`parse.parse_text`
-    read it from (HTML tags dropped and entities decoded the same way)."""
-    stripped = strip_html(text)
-    if stripped is not text and "&" in text:
-        stripped = neutralise(stripped)
-    return "\n".join(stripped.split("\n")[body_line:])
+    """The markdown body of a file's text as :func:`model.read_as_loaded` gives it
+    (already neutralised), from *body_line* (0-based): the text :func:`parse.parse_text`
+    read it from (which leaves its HTML and entities to markdown-it)."""
+    return "\n".join(text.split("\n")[body_line:])
 
 
 def read_document(body: str, title: str | None = None) -> Document:

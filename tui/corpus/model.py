@@ -432,7 +432,18 @@ def read_raw(path: str) -> str:
         from .webpage import page_raw_text
 
         return page_raw_text(path)
-    source = read_source(path, repair=False)
+    return _read_neutralised(path, repair=False)
+
+
+def read_as_loaded(path: str) -> str:
+    """The file's text as loading read it (its mojibake repaired), neutralised: what a
+    markdown article is parsed from again to draw it (:func:`markdown.document_for`;
+    from the unrepaired text its paragraphs differed, and it was drawn as plain text)."""
+    return _read_neutralised(path, repair=True)
+
+
+def _read_neutralised(path: str, *, repair: bool) -> str:
+    source = read_source(path, repair=repair)
     if isinstance(source, Skipped):
         return f"({source.reason})"
     return neutralise(source.text)

@@ -199,7 +199,10 @@ def parse_text(
     plain = _is_plain(text, utf8)
     if not plain:
         text = neutralise(text)
-    stripped = text if extracted else strip_html(text)
+    markup = markup_of(path)
+    # A page's text is plain text; a markdown note's HTML and entities are markdown-it's
+    # to read (outside its code: "std::vector<std::string>" in code was cut to "std::vector").
+    stripped = text if extracted or markup == "markdown" else strip_html(text)
     if stripped is not text:
         plain = False
         if "&" in text:
@@ -241,7 +244,6 @@ def parse_text(
             f"a line of {longest:,} characters was split into paragraphs"
             f" of at most {PARAGRAPH_LIMIT:,}"
         )
-    markup = markup_of(path)
     body_line = -1
     if markup == "markdown":
         from .markdown import markdown_paragraphs

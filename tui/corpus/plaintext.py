@@ -72,10 +72,10 @@ def _markdown_document(article: Article) -> Document | None:
     if article.markup != "markdown" or article.body_line < 0:
         return None
     from .markdown import document_for
-    from .model import read_raw
+    from .model import read_as_loaded
 
     return document_for(
-        read_raw(article.file_path),
+        read_as_loaded(article.file_path),
         article.body_line,
         article.title,
         article.title_source,

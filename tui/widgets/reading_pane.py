@@ -27,7 +27,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
-from ..corpus import Article, read_raw
+from ..corpus import Article, read_as_loaded
 from ..corpus.clean import RemovedSpan, removed_spans
 from ..corpus.markdown import Block, Document, column_widths, document_for, safe_link, table_lines
 from ..corpus.query import Query
@@ -394,7 +394,7 @@ class ReadingPane(LineView):
         key = (article.key, article.path, article.body_line)
         if self._document is not None and self._document[0] == key:
             return self._document[1]
-        raw = read_raw(article.file_path)
+        raw = read_as_loaded(article.file_path)
         # A long note is drawn from its first blocks at once, the rest once parsed in
         # a thread (markdown-it takes ~30 ms for 50 KB: more than opening may take).
         document = document_for(
