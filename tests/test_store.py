@@ -108,6 +108,19 @@ def test_added_changed_and_deleted_files_update_the_store(collection: Path) -> N
     assert _listing(collection) == _fresh(collection)
 
 
+def test_a_new_date_on_the_same_text_updates_the_store(collection: Path) -> None:
+    # The text and title (the article's key) unchanged, the old article was kept: its
+    # old date stayed in the store for good, whatever the file said.
+    _listing(collection)
+    changed = sorted(collection.glob("001_*"))[0]
+    text = changed.read_text(encoding="utf-8")
+    assert "2024-10-08" in text
+    changed.write_text(text.replace("2024-10-08", "2019-03-03"), encoding="utf-8")
+    os.utime(changed, (OLD, OLD + 99))
+    assert _listing(collection) == _fresh(collection)
+    assert "2019-03-03" in [date for _, _, date in _listing(collection)]
+
+
 def test_a_duplicate_file_and_a_skipped_file_are_remembered(
     collection: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -25,6 +25,7 @@ import time
 from array import array
 from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from .facets import Facet, FacetIndex
@@ -865,9 +866,11 @@ def apply_changes(corpus: Corpus, index: SearchIndex | None, changes: FolderChan
                 gone.append(path)
             continue
         if old is not None:
-            if old.key == item.key:
+            if old.key == item.key and _reading(old) == _reading(item):
                 files.append((path, old, None))  # touched, or read by the loader already
                 continue
+            # Another text, or the same text with another date, author, tags… (the key
+            # is the title and text's: a new date line alone was kept out, for good).
             gone.append(path)
         fresh.append(item)
         texts[id(item)] = text
@@ -891,6 +894,14 @@ def apply_changes(corpus: Corpus, index: SearchIndex | None, changes: FolderChan
             changes.read_at_ns or time.time_ns(),
         ),
     )
+
+
+_reading = attrgetter(
+    "title_source", "date", "date_text", "date_line", "date_origin", "source", "author",
+    "url", "tags", "warnings", "years_named", "not_before", "markup", "body_line",
+    "encoding", "words",
+)
+"""What reading a file gives besides its title and text (its :attr:`Article.key`)."""
 
 
 @contextlib.contextmanager
