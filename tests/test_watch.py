@@ -233,6 +233,32 @@ def test_the_watcher_reports_articles_only_and_stops(
     assert inotify_fds_settled(fds) == fds
 
 
+def test_a_name_that_is_not_utf8_is_said_and_the_watch_goes_on(tmp_path: Path) -> None:
+    # watchfiles cannot decode such a name and ended its watch: every later change was
+    # missed, for the rest of the session.
+    collection = tmp_path / "c"
+    collection.mkdir()
+    rounds = Rounds()
+    said: list[str] = []
+    watcher = FolderWatcher([str(collection)])
+    thread = threading.Thread(target=watcher.run, args=(rounds,), kwargs={"missed": said.append})
+    thread.start()
+    try:
+        assert watcher.watching.wait(WAIT)
+        with open(os.path.join(os.fsencode(collection), b"caf\xe9.txt"), "wb") as odd:
+            odd.write(b"Odd name\n\nA text under a name that is not UTF-8.\n")
+        wait_until(lambda: bool(said), "the missed change said")
+        assert said == [
+            "a file whose name is not UTF-8 changed: it is read when the reader next starts"
+        ]
+        write(collection, "later.txt", "2024-01-01", "Later", "a change after it")
+        wait_until(lambda: str(collection / "later.txt") in rounds.read(), "later.txt read")
+    finally:
+        watcher.stop()
+        thread.join(WAIT)
+    assert not thread.is_alive()
+
+
 # --- the reader --------------------------------------------------------------------
 
 

@@ -284,13 +284,21 @@ class Background:
             return
         from .corpus.state import state_directory
 
-        session.follow(self._post_changes, self._post_watch_failure, [state_directory()])
+        session.follow(
+            self._post_changes,
+            self._post_watch_failure,
+            [state_directory()],
+            on_missed=self._post_watch_miss,
+        )
 
     def _post_changes(self, changes: FolderChanges) -> None:
         self.screen.post_message(FolderChanged(changes))
 
     def _post_watch_failure(self, reason: str) -> None:
         self.screen.post_message(WatchFailed(reason))
+
+    def _post_watch_miss(self, reason: str) -> None:
+        self.screen.post_message(WatchFailed(reason, following=True))
 
     def read_again(self, paths: list[str]) -> None:
         """Read the duplicates of an article whose own file went: one takes its place."""

@@ -63,10 +63,12 @@ class FolderChanged(Message):
 
 
 class WatchFailed(Message):
-    """The folder cannot be followed (the reader goes on without it)."""
+    """The folder cannot be followed (the reader goes on without it), or, *following*,
+    one change could not be (the watch goes on)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, following: bool = False) -> None:
         self.reason = reason
+        self.following = following
         super().__init__()
 
 

@@ -985,8 +985,11 @@ class ReaderScreen(FrameHookScreen):
 
     @on(WatchFailed)
     def _watch_failed(self, message: WatchFailed) -> None:
+        said = "Still following the folder, but" if message.following else (
+            "Not following the folder for changes:"
+        )
         self.notify(
-            neutralise_line(f"Not following the folder for changes: {message.reason}"),
+            neutralise_line(f"{said} {message.reason}"),
             title="Following the folder",
             severity="warning",
             markup=False,

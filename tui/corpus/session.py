@@ -1503,9 +1503,11 @@ class CorpusSession:
         on_changes: Callable[[FolderChanges], None],
         on_error: Callable[[str], None],
         exclude: Sequence[str] = (),
+        on_missed: Callable[[str], None] = lambda reason: None,
     ) -> None:
         """Follow the folders on a thread of its own (once): each round of changes is
-        read and handed to *on_changes*; a watcher that cannot run, to *on_error*."""
+        read and handed to *on_changes*; a watcher that cannot run, to *on_error*; a
+        change it could not follow (it goes on), to *on_missed*."""
         if self.watch_thread is not None:
             return
         from .watch import FolderWatcher
@@ -1517,7 +1519,7 @@ class CorpusSession:
         def watch() -> None:
             self.pause()
             try:
-                watcher.run(on_changes)
+                watcher.run(on_changes, missed=on_missed)
             except Exception as error:  # no inotify watches left, a folder gone…
                 on_error(str(error) or type(error).__name__)
 

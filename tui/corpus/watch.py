@@ -24,7 +24,7 @@ import contextlib
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from .files import ARTICLE_SUFFIXES, Skipped, resolve_display_path
@@ -156,8 +156,10 @@ class FolderWatcher:
         self,
         deliver: Callable[[FolderChanges], object],
         stopped: Callable[[], bool] = lambda: False,
+        missed: Callable[[str], object] = lambda reason: None,
     ) -> None:
-        """Watch until stopped, handing each round of changes to *deliver*.
+        """Watch until stopped, handing each round of changes to *deliver*, and to
+        *missed* why a change could not be followed (the watch goes on).
 
         Raises what watchfiles raises when it cannot watch at all (too many folders for
         the system's inotify limit, a folder it may not read…): the caller says so.
@@ -191,7 +193,7 @@ class FolderWatcher:
                     raise_interrupt=False,
                     ignore_permission_denied=True,
                 )
-                with contextlib.closing(rounds):  # closes the watch on a break
+                with contextlib.closing(rounds), _unless_a_name_not_utf8(missed):
                     for raw in rounds:
                         self.watching.set()
                         if _Stop.is_set():
@@ -351,3 +353,19 @@ class FolderWatcher:
         if folder is None:
             return None
         return os.path.join(folder.spelt, name)
+
+
+@contextlib.contextmanager
+def _unless_a_name_not_utf8(missed: Callable[[str], object]) -> Iterator[None]:
+    """Go on watching past a file whose name is not UTF-8: watchfiles cannot decode it
+    and ends its watch with an error (every later change was missed). The watch starts
+    again; that file is read at the next start's check, and *missed* says so."""
+    try:
+        yield
+    except RuntimeError as error:  # watchfiles' WatchfilesRustInternalError
+        if "decode" not in str(error).lower():
+            raise
+        missed(
+            "a file whose name is not UTF-8 changed: it is read when the reader next"
+            " starts"
+        )
