@@ -259,6 +259,32 @@ def test_a_name_that_is_not_utf8_is_said_and_the_watch_goes_on(tmp_path: Path) -
     assert not thread.is_alive()
 
 
+def test_the_collection_deleted_then_made_again_is_followed_again(tmp_path: Path) -> None:
+    # With every folder it followed gone, the watcher ended without a word.
+    import shutil
+
+    collection = tmp_path / "c"
+    (collection / "sub").mkdir(parents=True)
+    write(collection, "sub/a.txt", "2024-01-01", "Alpha", "alpha")
+    rounds = Rounds()
+    watcher = FolderWatcher([str(collection)])
+    thread = threading.Thread(target=watcher.run, args=(rounds,))
+    thread.start()
+    try:
+        assert watcher.watching.wait(WAIT)
+        shutil.rmtree(collection)
+        wait_until(lambda: str(collection) in rounds.gone(), "the collection gone")
+        (collection / "sub").mkdir(parents=True)
+        write(collection, "sub/b.txt", "2024-02-02", "Bravo", "bravo")
+        wait_until(lambda: str(collection / "sub/b.txt") in rounds.read(), "b.txt read")
+        write(collection, "c.txt", "2024-03-03", "Charlie", "charlie")
+        wait_until(lambda: str(collection / "c.txt") in rounds.read(), "c.txt read")
+    finally:
+        watcher.stop()
+        thread.join(WAIT)
+    assert not thread.is_alive()
+
+
 # --- the reader --------------------------------------------------------------------
 
 

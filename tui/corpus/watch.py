@@ -45,6 +45,10 @@ BATCH = 256
 """Files read per delivery when a whole folder arrives: its rows appear as it is read."""
 
 
+ROOT_GONE_POLL_SECONDS = 0.5
+"""How often a watcher whose folders are all gone looks for them to come back."""
+
+
 @dataclass(slots=True)
 class FolderChanges:
     """One round of changes, read: plain data for the UI thread to apply.
@@ -180,7 +184,14 @@ class FolderWatcher:
             while not _Stop.is_set():
                 targets = [*self._folders, *sorted(self._file_folders - set(self._folders))]
                 if not targets:
-                    return
+                    # Every folder followed is gone (the collection's own deleted): follow
+                    # it again once it is back, and read what it holds then.
+                    if self._stop.wait(ROOT_GONE_POLL_SECONDS):
+                        return
+                    for path in self.paths:
+                        self._add_root(path)
+                    pending = list(self._folders)
+                    continue
                 rounds = watch(
                     *targets,
                     watch_filter=None,
@@ -207,6 +218,8 @@ class FolderWatcher:
                             # Watch them too, then read them (next round: the watch on).
                             pending = new_folders
                             break
+                        if not self._folders and not self._file_folders:
+                            break  # all gone: wait for them to come back (above)
         finally:
             self.finished.set()
 
