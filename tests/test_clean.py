@@ -380,3 +380,12 @@ def test_the_quick_pass_keeps_what_the_reporting_pass_keeps(lines: list[str], ti
     reported = _clean(lines, tidied, [])
     assert clean_lines(lines, tidied=tidied) == reported
     assert clean_lines(lines, tidied=tidied) == reported
+
+
+@pytest.mark.parametrize(
+    "headline",
+    ["Mozilla unveils new Firefox logo", "Designing the new logo", "Twitter unveils new logo"],
+)
+def test_a_headline_that_ends_in_logo_is_kept(headline: str) -> None:
+    # Taken for an image's alt text ("CNN logo"), it was dropped without a word.
+    assert cleaned(headline) == [headline]

@@ -435,12 +435,22 @@ def strip_html(text: str) -> str:
     return text
 
 
+_NAME_JOINERS = frozenset(("the", "of", "and", "&", "for", "de", "la", "le", "der", "die"))
+
+
 def _is_logo_line(line: str) -> bool:
-    """``… logo`` (a scraped image's alt text): at most 60 characters, then the word."""
+    """``… logo`` (a scraped image's alt text): at most 60 characters of a name, then
+    the word. A name's words are all capitalised ("The Washington Post logo", "CNN
+    logo") or all not ("defence connect logo"); a headline that ends so mixes them
+    ("Mozilla unveils new Firefox logo", "Designing the new logo")."""
     if len(line) > 64 or line[-4:].lower() != "logo":
         return False
     before = line[-5:-4]
-    return not before or not (before.isalnum() or before == "_")
+    if before and (before.isalnum() or before == "_"):
+        return False
+    words = [word for word in line[:-4].split() if word.lower() not in _NAME_JOINERS]
+    capitalised = sum(1 for word in words if word[:1].isupper() or word[:1].isdigit())
+    return capitalised in (0, len(words))
 
 
 def is_boilerplate(line: str) -> bool:
