@@ -468,3 +468,16 @@ def test_a_repaired_note_is_drawn_as_markdown(tmp_path: Path) -> None:
     assert document is not None
     assert [block.kind for block in document.blocks][-3:] == ["code", "paragraph", "paragraph"]
     assert document.blocks[-3].text == 'def main():\n    print("hello")'
+
+
+def test_footnotes_are_kept_with_their_labels() -> None:
+    # "[^1]: Ibid." was read as a link reference's definition by CommonMark: gone.
+    document = parse_markdown(
+        "Aldus Manutius[^1] printed it in 1494, the source says[^src].\n\n"
+        "[^1]: Ibid.\n[^src]: https://example.com/source\n"
+    )
+    assert document.paragraphs() == [
+        "Aldus Manutius[1] printed it in 1494, the source says[src].",
+        "[1] Ibid.",
+        "[src] https://example.com/source",
+    ]

@@ -194,7 +194,13 @@ def _parser() -> MarkdownIt:
 
         # CommonMark, tables and ~~strike~~ on; raw HTML recognised, to be dropped (the
         # tags) or read as text (an HTML block's), never rendered.
-        _PARSER = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+        from mdit_py_plugins.footnote import footnote_plugin
+
+        _PARSER = (
+            MarkdownIt("commonmark", {"html": True})
+            .enable(["table", "strikethrough"])
+            .use(footnote_plugin)  # "[^1]: Ibid." was read as a link's definition: gone
+        )
     return _PARSER
 
 
@@ -283,6 +289,8 @@ def _inline(token: Any) -> tuple[str, tuple[Span, ...]]:
                 or child.content
             )
             run.styled(alt or "image", "image")
+        elif kind == "footnote_ref":
+            run.add(f"[{child.meta.get('label', child.meta.get('id', ''))}]")
         elif kind == "html_inline":
             if _LINE_BREAK_TAG.match(child.content):
                 run.parts.append("\n")  # "Line one<br>Line two", in a table cell too
@@ -351,6 +359,17 @@ def parse_markdown(source: str) -> Document:
         elif kind in ("bullet_list_close", "ordered_list_close"):
             if lists:
                 lists.pop()
+        elif kind == "footnote_block_open":
+            blocks.append(Block("rule", depth=len(lists), quote=quote))
+        elif kind == "footnote_open":
+            # Drawn as an item of a list of notes, its label for a marker: "[1] Ibid."
+            lists.append([-1])
+            item_marker.append(f"[{token.meta.get('label', token.meta.get('id', ''))}]")
+        elif kind == "footnote_close":
+            if lists:
+                lists.pop()
+            if item_marker:
+                item_marker.pop()
         elif kind == "list_item_open":
             if lists and lists[-1][0] >= 0:
                 number = lists[-1][0]
