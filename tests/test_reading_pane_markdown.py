@@ -357,3 +357,22 @@ def test_a_run_that_starts_with_joiners_wraps_within_its_width() -> None:
     pieces = [text[start:end] for start, end in wrap_offsets(text, 6)]
     assert all(cell_len(piece) <= 6 for piece in pieces)
     assert "".join(pieces) == text
+
+
+async def test_the_rest_of_a_code_line_too_wide_is_marked(tmp_path: Path) -> None:
+    # It went on at the left edge with no mark, and read as a line of its own.
+    long = "  name: " + "web-frontend-production-deployment-" * 4 + "end"
+    _write(tmp_path, "deploy.md", f"The config:\n\n```yaml\nservice:\n{long}\n  replicas: 3\n```\n")
+    app = BroadsheetApp([str(tmp_path)], state=ReadState.open(enabled=False))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        lines = [_text(strip).rstrip() for strip in _rows(app.reader)]
+        first = next(number for number, line in enumerate(lines) if "name: web" in line)
+        assert lines[first].startswith("    name: web-frontend")
+        assert lines[first + 1].startswith("  ↪ ")
+        shown = lines[first].strip() + "".join(
+            line.strip().removeprefix("↪ ") for line in lines[first + 1 :] if "↪" in line
+        )
+        assert shown == long.strip()

@@ -89,10 +89,14 @@ class MarkdownGlyphs:
     bullets: tuple[str, ...]
     quote: str
     removed: str
+    wrapped: str
+    """Before the rest of a code line too wide for the pane, drawn on a line below."""
 
 
-UNICODE_MARKDOWN = MarkdownGlyphs(bullets=("•", "◦", "▪"), quote="▌", removed="⌫")
-CONSOLE_MARKDOWN = MarkdownGlyphs(bullets=("*", "-", "+"), quote="|", removed="x")
+UNICODE_MARKDOWN = MarkdownGlyphs(
+    bullets=("•", "◦", "▪"), quote="▌", removed="⌫", wrapped="↪ "
+)
+CONSOLE_MARKDOWN = MarkdownGlyphs(bullets=("*", "-", "+"), quote="|", removed="x", wrapped="> ")
 
 REMOVED_LEGEND = (
     "struck-through text was removed by cleaning; {mark} at a line's end says why ({reasons})"
@@ -485,12 +489,22 @@ class ReadingPane(LineView):
 
     def _layout_code(self, block: Block, measure: int, lead: str) -> None:
         """Code keeps its lines and indentation: a line wider than the pane is cut into
-        pieces (not word-wrapped), each drawn on the code background."""
+        pieces (not word-wrapped), each drawn on the code background, the pieces after
+        the first marked so (without a mark, "  name: a-long-value" went on at column 0
+        and read as a line of its own)."""
         width = max(2, measure - cell_len(lead))
+        wrapped = lead + self.markdown_glyphs.wrapped
         for code_line in block.text.split("\n"):
             index = self._block(code_line)
-            for start, end in cut_offsets(code_line, width):
-                self._lines.append(Line(code_line, start, end, "code", index, lead))
+            first = cut_offsets(code_line, width)[0]
+            self._lines.append(Line(code_line, *first, "code", index, lead))
+            rest = first[1]
+            if rest < len(code_line):
+                narrower = max(2, width - cell_len(self.markdown_glyphs.wrapped))
+                for start, end in cut_offsets(code_line[rest:], narrower):
+                    self._lines.append(
+                        Line(code_line, rest + start, rest + end, "code", index, wrapped)
+                    )
 
     def _layout_table(self, block: Block, measure: int, lead: str) -> None:
         """Columns padded to their display width, cut with an ellipsis when too wide."""
