@@ -10,10 +10,11 @@ no test asserts how fast anything was.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -191,6 +192,23 @@ def wait_until(check: Callable[[], bool], what: str) -> None:
         time.sleep(0.02)
 
 
+@contextlib.contextmanager
+def running(paths: list[Path], **options: object) -> Iterator[tuple[FolderWatcher, Rounds]]:
+    """A watcher of *paths* on a thread, watching (its *options* go to ``run``); then
+    stopped, and its thread ended."""
+    rounds = Rounds()
+    watcher = FolderWatcher([str(path) for path in paths])
+    thread = threading.Thread(target=watcher.run, args=(rounds,), kwargs=options)
+    thread.start()
+    try:
+        assert watcher.watching.wait(WAIT)
+        yield watcher, rounds
+    finally:
+        watcher.stop()
+        thread.join(WAIT)
+    assert not thread.is_alive()
+
+
 def test_the_watcher_reports_articles_only_and_stops(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -238,13 +256,8 @@ def test_a_name_that_is_not_utf8_is_said_and_the_watch_goes_on(tmp_path: Path) -
     # missed, for the rest of the session.
     collection = tmp_path / "c"
     collection.mkdir()
-    rounds = Rounds()
     said: list[str] = []
-    watcher = FolderWatcher([str(collection)])
-    thread = threading.Thread(target=watcher.run, args=(rounds,), kwargs={"missed": said.append})
-    thread.start()
-    try:
-        assert watcher.watching.wait(WAIT)
+    with running([collection], missed=said.append) as (_, rounds):
         with open(os.path.join(os.fsencode(collection), b"caf\xe9.txt"), "wb") as odd:
             odd.write(b"Odd name\n\nA text under a name that is not UTF-8.\n")
         wait_until(lambda: bool(said), "the missed change said")
@@ -253,10 +266,6 @@ def test_a_name_that_is_not_utf8_is_said_and_the_watch_goes_on(tmp_path: Path) -
         ]
         write(collection, "later.txt", "2024-01-01", "Later", "a change after it")
         wait_until(lambda: str(collection / "later.txt") in rounds.read(), "later.txt read")
-    finally:
-        watcher.stop()
-        thread.join(WAIT)
-    assert not thread.is_alive()
 
 
 def test_the_collection_deleted_then_made_again_is_followed_again(tmp_path: Path) -> None:
@@ -266,12 +275,7 @@ def test_the_collection_deleted_then_made_again_is_followed_again(tmp_path: Path
     collection = tmp_path / "c"
     (collection / "sub").mkdir(parents=True)
     write(collection, "sub/a.txt", "2024-01-01", "Alpha", "alpha")
-    rounds = Rounds()
-    watcher = FolderWatcher([str(collection)])
-    thread = threading.Thread(target=watcher.run, args=(rounds,))
-    thread.start()
-    try:
-        assert watcher.watching.wait(WAIT)
+    with running([collection]) as (_, rounds):
         shutil.rmtree(collection)
         wait_until(lambda: str(collection) in rounds.gone(), "the collection gone")
         (collection / "sub").mkdir(parents=True)
@@ -279,10 +283,6 @@ def test_the_collection_deleted_then_made_again_is_followed_again(tmp_path: Path
         wait_until(lambda: str(collection / "sub/b.txt") in rounds.read(), "b.txt read")
         write(collection, "c.txt", "2024-03-03", "Charlie", "charlie")
         wait_until(lambda: str(collection / "c.txt") in rounds.read(), "c.txt read")
-    finally:
-        watcher.stop()
-        thread.join(WAIT)
-    assert not thread.is_alive()
 
 
 # --- the reader --------------------------------------------------------------------
@@ -465,22 +465,13 @@ def test_a_file_named_on_the_command_line_is_followed_through_a_save_by_rename(
 ) -> None:
     named = write(tmp_path, "named.note", "2024-01-01", "Named", "first text")
     write(tmp_path, "other.txt", "2024-01-01", "Other", "not followed: not named")
-    rounds = Rounds()
-    watcher = FolderWatcher([str(named)])
-    thread = threading.Thread(target=watcher.run, args=(rounds,))
-    thread.start()
-    try:
-        assert watcher.watching.wait(WAIT)
+    with running([named]) as (_, rounds):
         # As editors save: a new file written beside it, then renamed over it.
         write(tmp_path, ".named.note.tmp", "2024-01-01", "Named again", "second text")
         os.replace(tmp_path / ".named.note.tmp", named)
         write(tmp_path, "other.txt", "2024-01-02", "Other", "changed, still not followed")
         wait_until(lambda: rounds.read().get(str(named)) == "Named again", "the save")
         assert set(rounds.read()) == {str(named)}
-    finally:
-        watcher.stop()
-        thread.join(WAIT)
-    assert not thread.is_alive()
 
 
 async def test_a_watcher_that_cannot_start_is_one_warning(
