@@ -21,6 +21,7 @@ from tui.corpus.clean import (
     is_boilerplate,
     join_paragraphs,
     removed_spans,
+    strip_html,
 )
 from tui.corpus.parse import parse_text
 
@@ -389,3 +390,17 @@ def test_the_quick_pass_keeps_what_the_reporting_pass_keeps(lines: list[str], ti
 def test_a_headline_that_ends_in_logo_is_kept(headline: str) -> None:
     # Taken for an image's alt text ("CNN logo"), it was dropped without a word.
     assert cleaned(headline) == [headline]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Compare a<b && c>d in prose.", "Compare a<b && c>d in prose."),
+        ("Java's List<Integer> and C++'s std::vector<std::string>.", None),
+        ("Tom <Reuters> said so.", None),
+        ('<p class="lead">Tom &amp; Jerry</p><br/>met <B>again</B>.', "Tom & Jerry\n\nmet again."),
+    ],
+)
+def test_only_html_tags_are_stripped_from_a_text(text: str, kept: str | None) -> None:
+    # Any "<word …>" went: "a<b && c>d" became "ad", "List<Integer>" "List".
+    assert strip_html(text).strip() == (kept if kept is not None else text)

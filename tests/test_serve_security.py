@@ -263,7 +263,9 @@ async def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterat
 
 
 async def wait_for(predicate, what: str) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(400):
+    # Up to 30 s: a reader process starting beside the suite's other workers took
+    # over 10 s once on a loaded 2-core machine.
+    for _ in range(1200):
         if predicate():
             return
         await asyncio.sleep(0.025)

@@ -363,7 +363,24 @@ _FULL_WIDTH_STOPS = "。！？"
 
 _SEPARATOR = re.compile(r"^[\s=\-_*~#+.•·—–|<>]{3,}$")
 
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]{0,20}(?:\s[^<>]{0,500})?/?>")
+_HTML_TAG_NAMES = (
+    "a|abbr|address|area|article|aside|audio|b|base|bdi|bdo|big|blockquote|body|br|button|"
+    "canvas|caption|center|cite|code|col|colgroup|data|datalist|dd|del|details|dfn|dialog|"
+    "div|dl|dt|em|embed|fieldset|figcaption|figure|font|footer|form|h[1-6]|head|header|"
+    "hgroup|hr|html|i|iframe|img|input|ins|kbd|label|legend|li|link|main|map|mark|meta|"
+    "meter|nav|nobr|noscript|object|ol|optgroup|option|output|p|param|picture|pre|"
+    "progress|q|rp|rt|ruby|s|samp|script|section|select|small|source|span|strike|strong|"
+    "style|sub|summary|sup|svg|table|tbody|td|template|textarea|tfoot|th|thead|time|"
+    "title|tr|track|tt|u|ul|var|video|wbr|o:p|st1:[a-z]+"
+)
+_TAG = re.compile(
+    rf"</?(?:{_HTML_TAG_NAMES})"
+    r"""(?:\s+[A-Za-z_:][-\w:.]*(?:\s*=\s*(?:"[^"<>]{0,500}"|'[^'<>]{0,500}'|[^\s"'=<>`]{1,500}))?)*"""
+    r"\s*/?>",
+    re.IGNORECASE,
+)
+"""An HTML tag: a known element's name, attributes written as HTML writes them (so
+"a<b && c>d", "List<Integer>" and "std::vector<std::string>" are text, not tags)."""
 _BLOCK_TAG = re.compile(r"<(?:br\s*/?|/?p|/?div|/?h[1-6]|/?li|/?tr)(?:\s[^<>]{0,500})?/?>", re.I)
 _SCRIPT_OPEN = re.compile(r"<(script|style)\b[^<>]{0,500}>", re.I)
 _SCRIPT_CLOSE = {name: re.compile(rf"</{name}\s*>", re.I) for name in ("script", "style")}
