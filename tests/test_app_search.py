@@ -72,6 +72,24 @@ async def test_n_and_shift_n_walk_the_matches_and_scroll_to_them() -> None:
         assert reader.match_index == total - 2
 
 
+async def test_the_current_match_stays_current_through_a_resize() -> None:
+    # The pane laid out again at the new width forgot it: "match 3 of N" still said,
+    # nothing marked, and n went to the first again.
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"russia", "enter", "enter")
+        await pilot.pause()
+        reader = app.reader
+        await pilot.press("n", "n", "n")
+        assert reader.match_index == 2
+        await pilot.resize_terminal(140, 36)
+        await settle(pilot)
+        assert reader.match_index == 2
+        await pilot.press("n")
+        assert reader.match_index == 3
+
+
 async def test_the_match_note_goes_with_the_article_it_was_about() -> None:
     """"match 2 of 9" is about the article open: another one (], [), the raw file
     (r) or the list (esc) shows the count alone again, not a stale position."""

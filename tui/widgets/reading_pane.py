@@ -599,10 +599,14 @@ class ReadingPane(LineView):
 
     def _relayout_in_place(self) -> None:
         """Lay the article out again, keeping the reader's place: the block at the top
-        of the view (or the one asked for and not yet shown) stays at the top."""
+        of the view (or the one asked for and not yet shown) stays at the top, and the
+        match n last went to stays the current one (the header still names it)."""
         wanted = self._wanted_block
         block = wanted if wanted >= 0 else self.top_block()
+        match, matches = self.match_index, len(self._matches)
         self._relayout()
+        if 0 <= match < matches == len(self._matches):
+            self.match_index = match
         if block >= 0:
             self._scroll_to_block(block)
 
