@@ -481,3 +481,17 @@ def test_footnotes_are_kept_with_their_labels() -> None:
         "[1] Ibid.",
         "[src] https://example.com/source",
     ]
+
+
+def test_show_prints_a_links_address_after_its_text() -> None:
+    # --show printed "the statement" alone: a reading list printed lost its sources.
+    document = parse_markdown(
+        "See [the statement](https://example.org/s) and <https://example.org/a>.\n\n"
+        "- [item](https://x.org/i)\n"
+    )
+    assert document.text_groups() == [
+        [("", "See the statement <https://example.org/s> and https://example.org/a.", True)],
+        [("- ", "item <https://x.org/i>", True)],
+    ]
+    # Search still sees the text alone (an address is not searchable).
+    assert document.paragraphs()[0] == "See the statement and https://example.org/a."

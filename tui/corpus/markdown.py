@@ -147,7 +147,7 @@ class Document:
             elif block.kind == "rule":
                 groups.pop()
             else:
-                text = _tidy(block.text)
+                text = _tidy(_with_addresses(block))
                 if item:
                     marker = f"{block.marker} " if block.marker else "  "
                     group.append((quote + indent + marker, text, True))
@@ -158,6 +158,18 @@ class Document:
 
 def _tidy(text: str) -> str:
     return " ".join(text.split())
+
+
+def _with_addresses(block: Block) -> str:
+    """The block's text with each link's address after its text, ``<…>``, as ``--show``
+    prints it (a reading list printed without them lost its sources); not where the
+    text is the address already. Only safe addresses are kept (:func:`safe_link`)."""
+    text = block.text
+    links = sorted((span for span in block.spans if span.link), key=lambda span: -span.end)
+    for span in links:
+        if text[span.start : span.end].strip() != span.link:
+            text = f"{text[: span.end]} <{span.link}>{text[span.end :]}"
+    return text
 
 
 def needs_markdown(body: str) -> bool:
