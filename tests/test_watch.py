@@ -398,6 +398,35 @@ async def test_files_added_changed_and_removed_follow_in_the_list_and_search(
     assert inotify_fds_settled(fds) == fds
 
 
+async def test_the_open_articles_file_emptied_then_written_keeps_the_reader_on_it(
+    tmp_path: Path,
+) -> None:
+    # Emptied as an editor saves, its article went and the reader moved on to the next
+    # one (the list's cursor did), and stayed there when the text came back.
+    folder = tmp_path / "articles"
+    write(folder, "a.txt", "2024-01-01", "Alpha", "alpha text")
+    write(folder, "b.txt", "2024-02-01", "Bravo", "bravo text")
+    write(folder, "c.txt", "2024-03-01", "Charlie", "charlie text")
+    app = BroadsheetApp([str(folder)], state=ReadState.open(enabled=False))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(app)
+        await pilot.press("down", "enter")  # Bravo, open
+        assert app.reader.article is not None and app.reader.article.title == "Bravo"
+        (folder / "b.txt").write_text("", encoding="utf-8")
+        await until(pilot, lambda: "Bravo" not in titles(app), "the emptied file's removal")
+        await asyncio.sleep(0.5)  # the preview's delay, were the reader to follow the cursor
+        await pilot.pause()
+        assert app.reader.article is not None and app.reader.article.title == "Bravo"
+        write(folder, "b.txt", "2024-02-01", "Bravo", "bravo text, saved again")
+        await until(pilot, lambda: "Bravo" in titles(app), "the file back")
+        await until(
+            pilot,
+            lambda: app.reader.article is not None and "saved again" in app.reader.article.text,
+            "the reader on the file's new text",
+        )
+        assert current_title(app) == "Bravo"
+
+
 async def test_a_new_file_joins_an_active_query(tmp_path: Path) -> None:
     folder = tmp_path / "articles"
     write(folder, "a.txt", "2024-01-01", "Alpha", "common words here")

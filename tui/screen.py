@@ -173,6 +173,10 @@ class ReaderScreen(FrameHookScreen):
         self._batch_timer: Timer | None = None
         self._pending_preview: int | None = None
         self.shown_serial: int | None = None
+        self._open_file_gone: str | None = None
+        """The file of the article open, when a change took that article away (emptied
+        mid-save, deleted): the reader keeps showing it until a key, or until the file
+        gives an article again, which it then shows (and the list's cursor moves to)."""
         """The article the reading pane shows."""
         self._reader_query: Query | None = None
         """The query whose highlights the reading pane shows."""
@@ -239,6 +243,7 @@ class ReaderScreen(FrameHookScreen):
     def input_seen(self) -> None:
         """The user pressed a key or clicked: batches and changes wait for a rest."""
         self.last_input = time.monotonic()
+        self._open_file_gone = None  # the reader follows the keys again
         if self.ledger.seen():
             self.update_header()
 
@@ -738,6 +743,8 @@ class ReaderScreen(FrameHookScreen):
 
     def _sync_reader(self, serial: int | None) -> None:
         """Show article *serial* with the current query's highlights, unless it is."""
+        if self._open_file_gone is not None and self.reading:
+            return  # the list's cursor moved off an article gone, not the reader's
         if serial != self.shown_serial or serial is None:
             self.show_article(self.session.article(serial) if serial is not None else None)
         elif self._reader_query is not self.current_query:
@@ -1040,6 +1047,18 @@ class ReaderScreen(FrameHookScreen):
         removed = self.session.corpus.removed
         keep = self.ledger.successor(article_list.current_serial, article_list.rows, removed)
         shown = self.ledger.successor(self.shown_serial, [], removed)
+        corpus = self.session.corpus
+        if self.reading and shown is None and self.shown_serial in removed:
+            # The open article's file gave none (emptied as an editor saves, deleted):
+            # what was being read stays, and the list's cursor moving on moves it not.
+            self._open_file_gone = corpus.by_serial[self.shown_serial].file_path
+        if self._open_file_gone is not None:
+            back = next(
+                (s for s in added if corpus.by_serial[s].file_path == self._open_file_gone), None
+            )
+            if back is not None:  # the file gives an article again: show that
+                self._open_file_gone = None
+                keep = shown = back
         self.ledger.shown()
         self._match_new(added)
         at_top = round(article_list.scroll_offset.y) == 0
