@@ -6,9 +6,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
+from tui.app import BroadsheetApp
 from tui.corpus import ArticleDate, Corpus, load_corpus
 from tui.corpus.dates import period_code
+from tui.widgets.reading_pane import ReadingPane
 from tui.widgets.timeline import Timeline, bucket_counts
 
 from .app_helpers import make_app, settle
@@ -45,13 +48,18 @@ async def test_matches_are_highlighted_in_titles_and_the_article() -> None:
         assert len(reader._matches) >= 4
 
 
+async def opened_with_query(pilot: Pilot[None], app: BroadsheetApp, query: str) -> ReadingPane:
+    """*query* typed in the filter bar, then the first of its matches opened."""
+    await settle(pilot)
+    await pilot.press("slash", *query, "enter", "enter")
+    await pilot.pause()
+    return app.reader
+
+
 async def test_n_and_shift_n_walk_the_matches_and_scroll_to_them() -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", *"russia", "enter", "enter")
-        await pilot.pause()
-        reader = app.reader
+        reader = await opened_with_query(pilot, app, "russia")
         total = len(reader._matches)
         assert total >= 5
         await pilot.press("n")
@@ -77,10 +85,7 @@ async def test_the_current_match_stays_current_through_a_resize() -> None:
     # nothing marked, and n went to the first again.
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", *"russia", "enter", "enter")
-        await pilot.pause()
-        reader = app.reader
+        reader = await opened_with_query(pilot, app, "russia")
         await pilot.press("n", "n", "n")
         assert reader.match_index == 2
         await pilot.resize_terminal(140, 36)

@@ -319,6 +319,15 @@ def header(app: BroadsheetApp) -> str:
     return app.query_one(HeaderBar).summary
 
 
+def alpha_bravo_charlie(tmp_path: Path) -> Path:
+    """A folder of three dated articles, Alpha (oldest), Bravo and Charlie."""
+    folder = tmp_path / "articles"
+    write(folder, "a.txt", "2024-01-01", "Alpha", "alpha text")
+    write(folder, "b.txt", "2024-02-01", "Bravo", "bravo text")
+    write(folder, "c.txt", "2024-03-01", "Charlie", "charlie text")
+    return folder
+
+
 async def started(app: BroadsheetApp) -> FolderWatcher:
     await asyncio.wait_for(app.loaded.wait(), WAIT)
     await until(None, lambda: app.watcher is not None, "the watcher")
@@ -343,10 +352,7 @@ async def test_the_app_still_waits_for_its_workers(tmp_path: Path) -> None:
 async def test_files_added_changed_and_removed_follow_in_the_list_and_search(
     tmp_path: Path,
 ) -> None:
-    folder = tmp_path / "articles"
-    write(folder, "a.txt", "2024-01-01", "Alpha", "alpha text")
-    write(folder, "b.txt", "2024-02-01", "Bravo", "bravo text")
-    write(folder, "c.txt", "2024-03-01", "Charlie", "charlie text")
+    folder = alpha_bravo_charlie(tmp_path)
     fds = inotify_fds_settled(0)
     app = BroadsheetApp([str(folder)], state=ReadState.open(enabled=False))
     async with app.run_test(size=(120, 36)) as pilot:
@@ -403,10 +409,7 @@ async def test_the_open_articles_file_emptied_then_written_keeps_the_reader_on_i
 ) -> None:
     # Emptied as an editor saves, its article went and the reader moved on to the next
     # one (the list's cursor did), and stayed there when the text came back.
-    folder = tmp_path / "articles"
-    write(folder, "a.txt", "2024-01-01", "Alpha", "alpha text")
-    write(folder, "b.txt", "2024-02-01", "Bravo", "bravo text")
-    write(folder, "c.txt", "2024-03-01", "Charlie", "charlie text")
+    folder = alpha_bravo_charlie(tmp_path)
     app = BroadsheetApp([str(folder)], state=ReadState.open(enabled=False))
     async with app.run_test(size=(120, 36)) as pilot:
         await started(app)

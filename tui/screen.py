@@ -173,6 +173,8 @@ class ReaderScreen(FrameHookScreen):
         self._batch_timer: Timer | None = None
         self._pending_preview: int | None = None
         self.shown_serial: int | None = None
+        self._match_noted = False
+        """The filter bar says where n and N are ("match 3 of 17", "no match here")."""
         self._open_file_gone: str | None = None
         """The file of the article open, when a change took that article away (emptied
         mid-save, deleted): the reader keeps showing it until a key, or until the file
@@ -798,6 +800,7 @@ class ReaderScreen(FrameHookScreen):
     @on(ReadingPane.MatchMoved)
     def _match_moved(self, message: ReadingPane.MatchMoved) -> None:
         query = self.active_query()
+        self._match_noted = True
         if message.total:
             self.show_count(f"match {message.index + 1} of {message.total}")
         elif query is None:
@@ -809,8 +812,11 @@ class ReaderScreen(FrameHookScreen):
 
     def _forget_match(self) -> None:
         """The count alone again, in place of n's "match 3 of 17": the article it was
-        about is no longer shown as it was (another one, or raw, or closed)."""
-        self.show_count()
+        about is no longer shown as it was (another one, or raw, or closed). Nothing
+        to do when no such note is shown (every preview comes here)."""
+        if self._match_noted:
+            self._match_noted = False
+            self.show_count()
 
     def current_article(self) -> Article | None:
         """The article open, else the one under the list's cursor."""

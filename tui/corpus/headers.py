@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .dates import DATE_AT_START, MAX_YEAR, MIN_YEAR, ArticleDate, DateProblem, parse_stated_date
+from .files import decode
 from .frontmatter import read_front_matter
 from .lazyre import LazyPattern
 from .safe import neutralise_line
@@ -132,6 +133,8 @@ class Header:
     """Body text that shared its line with a date (`` date 2024-10-08 In a move …``)."""
     text_lines: list[str] = field(default_factory=list)
     """Lines of a front matter block that could not be read: body text, never a title."""
+    front_matter_end: int = 0
+    """The line after a front matter block (0: none): its fields are no byline."""
     is_email: bool = False
 
 
@@ -352,7 +355,7 @@ def _apply_front_matter(header: Header, lines: list[str], warnings: list[str]) -
     matter = read_front_matter(lines, warnings)
     if matter is None:
         return dates
-    header.body_start = matter.end
+    header.body_start = header.front_matter_end = matter.end
     if not matter.ok:
         header.text_lines = matter.text_lines
         return dates
@@ -473,12 +476,13 @@ def _part_text(part: MIMEPart, warnings: list[str]) -> str:
                 f"the e-mail's text is not valid {neutralise_line(charset)}:"
                 " read as UTF-8, else Windows-1252"
             )
-    # Undeclared (or declared ASCII) 8-bit text, or a charset that does not fit: as
-    # files are read (files.decode): UTF-8 when it is valid, else Windows-1252.
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    # Undeclared (or declared ASCII) 8-bit text, or a charset that does not fit: read as
+    # a file is, UTF-8 when it is valid, else Windows-1252.
+    decoded = decode(data)
+    if decoded is None:
+        warnings.append("an e-mail part said to be text is binary (NUL bytes): not shown")
+        return ""
+    return decoded[0]
 
 
 def read_header(lines: list[str], warnings: list[str]) -> Header:
@@ -538,9 +542,7 @@ def read_header(lines: list[str], warnings: list[str]) -> Header:
             if role is None and header.is_email:
                 role = "mail"  # Status:, Autocrypt:…: a header like any other here
         if role is not None:
-            if (role == "mail" or name == "sent") and not header.is_email and (
-                name in _MAIL_ONLY or name.startswith(_MAIL_PREFIXES)
-            ):
+            if not header.is_email and _says_email(name, value):
                 header.is_email = True
                 limit = EMAIL_SCAN_LINES
             last_role = role
@@ -562,8 +564,6 @@ def read_header(lines: list[str], warnings: list[str]) -> Header:
                 header.title_source = "subject" if name == "subject" else "header"
             elif role == "author" and value and header.author is None:
                 person = _person(value)
-                if "@" in value and role == "author" and name == "from":
-                    header.is_email, limit = True, EMAIL_SCAN_LINES  # "From: jane@example.org"
                 header.author = _clip(person) if person else None
             elif role in ("url", "source") and value:
                 if value[:1] in "hHwW" and _URL.match(value):

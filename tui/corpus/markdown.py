@@ -302,7 +302,7 @@ def _inline(token: Any) -> tuple[str, tuple[Span, ...]]:
             )
             run.styled(alt or "image", "image")
         elif kind == "footnote_ref":
-            run.add(f"[{child.meta.get('label', child.meta.get('id', ''))}]")
+            run.add(_footnote_label(child))
         elif kind == "html_inline":
             if _LINE_BREAK_TAG.match(child.content):
                 run.parts.append("\n")  # "Line one<br>Line two", in a table cell too
@@ -311,6 +311,11 @@ def _inline(token: Any) -> tuple[str, tuple[Span, ...]]:
         elif child.content:  # anything else as text
             run.add(child.content)
     return run.result()
+
+
+def _footnote_label(token: Any) -> str:
+    """``[1]``, ``[src]``: a footnote's label, as its reference and its note show it."""
+    return f"[{token.meta.get('label', token.meta.get('id', ''))}]"
 
 
 def _align(token: Any) -> str:
@@ -376,7 +381,7 @@ def parse_markdown(source: str) -> Document:
         elif kind == "footnote_open":
             # Drawn as an item of a list of notes, its label for a marker: "[1] Ibid."
             lists.append([-1])
-            item_marker.append(f"[{token.meta.get('label', token.meta.get('id', ''))}]")
+            item_marker.append(_footnote_label(token))
         elif kind == "footnote_close":
             if lists:
                 lists.pop()

@@ -271,12 +271,10 @@ def parse_text(
     if date is None:
         # A scraped page's byline or dateline near its headline ("By Staff | Oct 17, 2024").
         title_at = header.title_line or find_title_line(lines, header.body_start, title)
-        read = lines
-        if header.body_start and lines[0][:3] in ("---", "+++"):
-            # Front matter's fields are no byline: one it read as no date of the
-            # article ("accessed: 2024-05-05", "next_review: 2030-01-01") stays none.
-            read = [""] * header.body_start + lines[header.body_start :]
-        dateline = find_dateline(read, title_at)
+        # Front matter's fields are no byline: one it read as no date of the article
+        # ("accessed: 2024-05-05", "next_review: 2030-01-01") stays none.
+        matter = header.front_matter_end
+        dateline = find_dateline([""] * matter + lines[matter:] if matter else lines, title_at)
         if dateline is not None:
             date, date_origin = dateline.date, "dateline"
             date_text, date_line = dateline.text, dateline.line
