@@ -41,6 +41,7 @@ from tui.corpus.loader import (
     release_free_memory,
 )
 from tui.corpus.model import (
+    ID_LENGTH,
     Article,
     Corpus,
     _hinted_keys,
@@ -327,6 +328,38 @@ def _random_articles(
             source=None, author=None, words=1, body=b"x",
         ))  # fmt: skip
     return articles
+
+
+def _keyed(key: str, path: str) -> Article:
+    return Article(
+        key=key, id=key[:ID_LENGTH], path=path, title="t", title_source="header",
+        date=None, date_text=None, date_line=None, source=None, author=None, words=1,
+        body=b"x",
+    )  # fmt: skip
+
+
+def test_keys_sharing_an_id_are_found_by_key_and_id_before_and_after_a_removal() -> None:
+    """by_key looks in the ids first: texts whose keys begin alike (longer ids) and a
+    removal of the one holding the short id must not hide the others, nor let a
+    repeat of one of them in as a new article."""
+    shared = "abcdef0123"
+    first, second, third = (shared + tail for tail in ("11" * 11, "22" * 11, "23" * 11))
+    corpus = Corpus("x")
+    added = corpus.add([_keyed(first, "a.txt"), _keyed(second, "b.txt"), _keyed(third, "c.txt")])
+    assert [a.id for a in added] == [shared, shared + "22", shared + "23"]
+    for article in added:
+        assert corpus.by_key(article.key) is article
+        assert corpus.find(article.id) is article
+    assert corpus.by_key(shared + "99" * 11) is None
+    corpus.remove(["a.txt"])
+    assert corpus.by_key(first) is None and corpus.find(shared) is None
+    assert corpus.by_key(second) is added[1] and corpus.by_key(third) is added[2]
+    assert corpus.add([_keyed(third, "c-copy.txt")]) == []  # a repeat: a duplicate
+    assert added[2].duplicates == ("c-copy.txt",)
+    again = corpus.add([_keyed(first, "a.txt")])  # back: the short id is free again
+    assert [a.id for a in again] == [shared] and corpus.by_key(first) is again[0]
+    corpus.remove(["c.txt"])
+    assert corpus.by_key(third) is None and corpus.by_key(second) is added[1]
 
 
 def test_orders_merged_batch_by_batch_equal_a_full_sort_and_select_matches() -> None:

@@ -280,6 +280,19 @@ def _share(text: str | None) -> str | None:
     return shared
 
 
+_SHARED_INTS: dict[int, int] = {}
+
+
+def shared_int(number: int) -> int:
+    """One object for each value of *number*: an int above 256 is 28 bytes, and a
+    million articles' word counts, or their order keys' days, hold a few thousand
+    values (made afresh they were ~55 MB at a million)."""
+    shared = _SHARED_INTS.setdefault(number, number)
+    if len(_SHARED_INTS) > 100_000:
+        _SHARED_INTS.clear()
+    return shared
+
+
 def _shared_date(
     year: int, month: int | None, day: int | None, source: str = "stated"
 ) -> ArticleDate:
@@ -318,7 +331,7 @@ def _rebuild_article(
         date = _shared_date(*date)
     return Article(
         key, id, path, title, _share(title_source), date, _share(date_text),  # type: ignore[arg-type]
-        date_line, _share(source), _share(author), words, body, _share(encoding),  # type: ignore[arg-type]
+        date_line, _share(source), _share(author), shared_int(words), body, _share(encoding),  # type: ignore[arg-type]
         serial, warnings, duplicates, url, tags, _share(date_origin), years_named,
         not_before, _share(markup), body_line, real_path, stored,  # type: ignore[arg-type]
     )  # fmt: skip
@@ -480,7 +493,7 @@ def _order_key(article: Article, order: SortOrder) -> _OrderKey:
         return (1, 0, article.path, article.serial)
     year, month, day = date.sort_key
     code = (year * 100 + month) * 100 + day
-    return (0, -code if order == "newest" else code, article.path, article.serial)
+    return (0, shared_int(-code if order == "newest" else code), article.path, article.serial)
 
 
 def _hinted_keys(
@@ -589,7 +602,7 @@ class _Order:
         self.covered = 0
         """Articles (in serial order) merged in so far."""
         self._articles: list[Article] | None = []
-        self._ranks: list[int] | None = []
+        self._ranks: array[int] | None = array("q")
         self.by_serial: list[Article] = []
 
     def catch_up(
@@ -636,7 +649,9 @@ class _Order:
         keys = newest.keys
         undated = bisect_left(keys, _UNDATED)
         days = [list(day) for _, day in groupby(keys[:undated], itemgetter(1))]
-        self.keys = [(0, -key[1], key[2], key[3]) for day in reversed(days) for key in day]
+        self.keys = [
+            (0, shared_int(-key[1]), key[2], key[3]) for day in reversed(days) for key in day
+        ]
         self.keys += keys[undated:]
         self.serials = list(map(itemgetter(3), self.keys))
         self.covered = newest.covered
@@ -681,11 +696,14 @@ class _Order:
         """:meth:`ranks` is made already (until the order next changes)."""
         return self._ranks is not None
 
-    def ranks(self) -> list[int]:
-        """``ranks[serial]``: the position of article *serial* in this order."""
+    def ranks(self) -> array[int]:
+        """``ranks[serial]``: the position of article *serial* in this order.
+
+        An array: a list held an int object a position, 36 MB at a million."""
         ranks = self._ranks
         if ranks is None:
-            ranks = [0] * self.covered  # more than the serials once articles are removed
+            # More than the serials once articles are removed.
+            ranks = array("q", bytes(8 * self.covered))
             for position, serial in enumerate(self.serials):
                 ranks[serial] = position
             self._ranks = ranks
@@ -715,8 +733,13 @@ class Corpus:
         self.skipped: list[Skipped] = []
         self.by_serial: list[Article] = []
         """Articles in load order: ``by_serial[article.serial] is article``."""
-        self._by_key: dict[str, Article] = {}
         self._by_id: dict[str, Article] = {}
+        """By id: by key too (:meth:`by_key`), since an id is its key's first
+        :data:`ID_LENGTH` characters but for the few in :attr:`_longer_ids` (a second
+        dict by key was ~40 MB at a million articles)."""
+        self._longer_ids: dict[str, Article] = {}
+        """By key, the articles whose id is not their key's first :data:`ID_LENGTH`
+        characters (two texts whose keys begin alike)."""
         self._by_path: dict[str, Article] = {}
         """By real path (:attr:`Article.file_path`), duplicates' paths too."""
         self._by_shown_path: dict[str, Article | None] = {}
@@ -765,7 +788,7 @@ class Corpus:
         """
         added: list[Article] = []
         # Looked up once: this loop runs for every article of a million's re-open.
-        by_serial, by_key, by_id, by_path = self.by_serial, self._by_key, self._by_id, self._by_path
+        by_serial, by_id, by_path, by_key = self.by_serial, self._by_id, self._by_path, self.by_key
         for item in items:
             if isinstance(item, Skipped):
                 self.skipped.append(item)
@@ -774,7 +797,7 @@ class Corpus:
             if date is not None and not self.infer and date.inferred:
                 item.date = None  # parsed in a worker that knows no options: dropped here
                 item.date_origin = None
-            existing = by_key.get(item.key)
+            existing = by_key(item.key)
             if existing is not None:
                 existing.duplicates += (item.path,)
                 self._index_path(item, existing)
@@ -785,8 +808,9 @@ class Corpus:
                 item.id = item.key[:length]
             item.serial = len(by_serial)
             by_serial.append(item)
-            by_key[item.key] = item
             by_id[item.id] = item
+            if item.id != item.key[:ID_LENGTH]:
+                self._longer_ids[item.key] = item
             if item.real_path is None:  # what _index_path does, for the usual name
                 by_path[item.path] = item
             else:
@@ -855,8 +879,8 @@ class Corpus:
         if not gone:
             return Removal([], orphans)
         for article in gone.values():
-            if self._by_key.get(article.key) is article:
-                del self._by_key[article.key]
+            if self._longer_ids.get(article.key) is article:
+                del self._longer_ids[article.key]
             if self._by_id.get(article.id) is article:
                 del self._by_id[article.id]
         if any(article.duplicates for article in gone.values()):
@@ -955,7 +979,7 @@ class Corpus:
         with self._lock:
             return self._period_counts.copy()
 
-    def ranks(self, order: SortOrder = "newest") -> list[int]:
+    def ranks(self, order: SortOrder = "newest") -> array[int]:
         """``ranks[serial]``: where article *serial* stands in *order*."""
         with self._lock:
             return self._order(order).ranks()
@@ -1010,7 +1034,10 @@ class Corpus:
         return kept
 
     def by_key(self, key: str) -> Article | None:
-        return self._by_key.get(key)
+        article = self._by_id.get(key[:ID_LENGTH])
+        if article is not None and article.key == key:
+            return article
+        return self._longer_ids.get(key) if self._longer_ids else None
 
     def find(self, reference: str) -> Article | None:
         """An article by id, unique id prefix, or file path (its own or a duplicate's).

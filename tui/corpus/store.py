@@ -48,7 +48,14 @@ from .index import (
     rowid_list,
     stored_matches,
 )
-from .model import _SHARED_DATES, STORE_ROW_MASK, Article, _shared_date, body_reader_slot
+from .model import (
+    _SHARED_DATES,
+    STORE_ROW_MASK,
+    Article,
+    _shared_date,
+    body_reader_slot,
+    shared_int,
+)
 from .relevance import ROUND, RelevanceTable
 from .safe import neutralise_line
 from .wordrows import folded_word_form
@@ -631,6 +638,7 @@ class Store:
                     # The fields in Article's order (its shared strings interned); the
                     # date comes as a tuple, made an ArticleDate here.
                     article = make(*loads(record), stored=base | row)  # type: ignore[misc]
+                    article.words = shared_int(article.words)
                     date = article.date
                     if date is not None:
                         # Its fields are _SHARED_DATES's key: a look-up, not a call.
