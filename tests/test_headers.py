@@ -360,13 +360,71 @@ def test_a_second_inline_text_part_is_more_of_the_body_not_an_attachment() -> No
     assert parsed.warnings == []
 
 
-def test_email_bare_address_and_two_digit_year() -> None:
-    parsed = parse("From: jane@example.org\nSubject: Hi\nDate: 17 Oct 24 09:30 +0000\n\n" + BODY)
+@pytest.mark.parametrize(
+    ("written", "day"),
+    [
+        ("17 Oct 24 09:30 +0000", "2024-10-17"),
+        ("Tue, 20 Apr 93 02:28:44 GMT", "1993-04-20"),
+        # RFC 5322 §4.3: 50-99 are 19xx (the standard library's pivot made 55 2055).
+        ("3 Mar 55 10:00 GMT", "1955-03-03"),
+        ("1 Jan 49 00:00 GMT", "2049-01-01"),
+    ],
+)
+def test_email_bare_address_and_two_digit_year_read_as_rfc_5322_says(
+    written: str, day: str
+) -> None:
+    parsed = parse(f"From: jane@example.org\nSubject: Hi\nDate: {written}\n\n" + BODY)
     assert parsed.author == "jane@example.org"
     assert parsed.title == "Hi"
-    # A two-digit year is never guessed.
-    assert parsed.date is None or parsed.date.inferred or parsed.date_origin != "e-mail header"
+    assert iso(parsed) == day and parsed.date_origin == "e-mail header"
+    assert parsed.date_text == written  # shown as written beside the day
+    assert parsed.warnings == []
+
+
+def test_two_digit_year_in_mail_form_outside_an_email_is_not_guessed() -> None:
+    parsed = parse("Title: Hi\nDate: 17 Oct 24 09:30 +0000\n\n" + BODY)
+    assert parsed.title == "Hi"
+    assert parsed.date is None or parsed.date.inferred
     assert any("four-digit year" in warning for warning in parsed.warnings)
+
+
+USENET_ARTICLE = """\
+Xref: cantaloupe.srv.cs.cmu.edu comp.graphics:37261 alt.graphics:519
+Path: cantaloupe.srv.cs.cmu.edu!das-news.harvard.edu!noc.near.net!uxa.cso.uiuc.edu!tsai
+From: tsai@uxa.cso.uiuc.edu (Hsiao-Ying Tsai)
+Newsgroups: comp.graphics,alt.graphics
+Subject: 3D Studio file format?
+Message-ID: <C5sFv8.Hso@news.cso.uiuc.edu>
+Date: 20 Apr 93 02:28:44 GMT
+Sender: usenet@news.cso.uiuc.edu (Net Noise owner)
+Organization: University of Illinois at Urbana
+Lines: 4
+
+I am looking for the file format of 3D Studio's .3ds files.
+In 1992 someone posted something about it but I lost it.
+Thanks.
+--\x20
+Hsiao-Ying Tsai
+"""
+
+
+@pytest.mark.parametrize("drop", [(), ("Xref",), ("Xref", "Path")])
+def test_a_usenet_article_is_read_as_its_header_says(drop: tuple[str, ...]) -> None:
+    """A news article's header block (RFC 1036, as Usenet archives keep it) opens
+    with fields e-mail has not (Xref:, Path:): it was body text, undated, its title
+    the Xref: line."""
+    text = "".join(
+        line for line in USENET_ARTICLE.splitlines(keepends=True) if line.split(":")[0] not in drop
+    )
+    parsed = parse(text)
+    assert parsed.title == "3D Studio file format?" and parsed.title_source == "subject"
+    assert iso(parsed) == "1993-04-20" and parsed.date_origin == "e-mail header"
+    assert parsed.author == "Hsiao-Ying Tsai"
+    assert parsed.paragraphs[0].startswith("I am looking for the file format")
+    assert not any("Xref" in p or "Newsgroups" in p for p in parsed.paragraphs)
+    # The signature's "-- " line stands alone: the name is not joined to the text.
+    assert parsed.paragraphs[-2:] == ["--", "Hsiao-Ying Tsai"]
+    assert parsed.paragraphs[-3].endswith("I lost it. Thanks.")
 
 
 def test_forwarded_outlook_headers() -> None:

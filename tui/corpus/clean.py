@@ -848,6 +848,8 @@ def _join_block(block: list[str], paragraphs: list[str]) -> int:
                 (line[:1] in _MAYBE_STANDALONE or line[:1].isspace())
                 and _LIST_ITEM.match(line) is not None
             )
+            # "-- ": an e-mail's or a news article's signature follows, on lines of its own.
+            standalone = standalone or line.rstrip() == "--"
         else:
             standalone = False
         if current and (standalone or not wrapped):

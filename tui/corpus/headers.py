@@ -64,7 +64,8 @@ _MBOX_NEXT = LazyPattern("\n\n(?=" + _MBOX_FROM_LINE + ")", re.MULTILINE)
 """The blank line before the separator of a further message in an mbox."""
 _URL = LazyPattern(r"^(?:https?://|www\.)[^\s<>\"]+$", re.IGNORECASE)
 _RFC2822 = LazyPattern(
-    r"^(?:[A-Za-z]{3},?\s+)?\d{1,2}\s+[A-Za-z]{3}\s+\d\d(?:\d\d)?\s+\d{1,2}:\d{2}", re.IGNORECASE
+    r"^(?:[A-Za-z]{3},?\s+)?\d{1,2}\s+[A-Za-z]{3}\s+(?P<year>\d\d(?:\d\d)?)\s+\d{1,2}:\d{2}",
+    re.IGNORECASE,
 )
 _FOUR_DIGITS = LazyPattern(r"(?<!\d)\d{4}(?!\d)")
 
@@ -97,6 +98,10 @@ for _role_name, _names in {
         "precedence", "list-id", "list-unsubscribe", "list-unsubscribe-post",
         "dkim-signature", "authentication-results", "received-spf", "feedback-id",
         "envelope-to", "newsgroups", "accept-language", "auto-submitted",
+        # A Usenet article's (RFC 1036: Usenet archives such as 20 Newsgroups).
+        "xref", "path", "followup-to", "distribution", "lines", "nntp-posting-host",
+        "nntp-posting-date", "nntp-posting-user", "approved", "expires", "supersedes",
+        "originator", "injection-info", "injection-date",
     ),
 }.items():
     for _name in _names:
@@ -104,7 +109,9 @@ for _role_name, _names in {
 _MAIL_PREFIXES = ("x-", "list-", "arc-", "dkim-", "resent-")
 _MAIL_ONLY = frozenset(
     {"to", "cc", "bcc", "reply-to", "message-id", "mime-version", "content-type", "received",
-     "return-path", "delivered-to", "in-reply-to", "references", "sender", "sent"}
+     "return-path", "delivered-to", "in-reply-to", "references", "sender", "sent",
+     "newsgroups", "xref", "followup-to", "nntp-posting-host", "nntp-posting-date",
+     "injection-info"}
 )
 """Keys that say the block is an e-mail's (a ``Date:`` alone says nothing)."""
 
@@ -161,13 +168,17 @@ def _parse_date(text: str, line_no: int, warnings: list[str]) -> ArticleDate | N
         return None
 
 
-def _parse_mail_date(value: str) -> ArticleDate | None:
+def _parse_mail_date(value: str, *, in_email: bool = False) -> ArticleDate | None:
     """An RFC 2822 date (``Thu, 17 Oct 2024 09:30:00 +0100``), the day as the sender wrote it.
 
     None when *value* is not in that form; raises :class:`DateProblem` when it is but
-    names no real day in 1900–2099 (no other reading is tried then).
+    names no real day in 1900–2099 (no other reading is tried then). A two-digit year
+    (``20 Apr 93``, the form RFC 822 prescribed, which old mail and Usenet archives
+    hold) is read as RFC 5322 §4.3 says, 00–49 as 20xx and 50–99 as 19xx, only *in_email*:
+    in an e-mail's or a news article's header block, where that rule is the format's.
     """
-    if not _RFC2822.match(value):
+    form = _RFC2822.match(value)
+    if not form:
         return None
     from email.utils import parsedate_tz
 
@@ -178,8 +189,13 @@ def _parse_mail_date(value: str) -> ArticleDate | None:
     if parts is None:
         raise DateProblem(f"stated date {value!r} could not be read; ignored")
     year, month, day = parts[0], parts[1], parts[2]
-    if str(year) not in _FOUR_DIGITS.findall(value):
-        # "17 Oct 24": the standard library would pivot it; a wrong year is worse than none.
+    written = form["year"]
+    if len(written) == 2 and in_email:
+        # Not the standard library's pivot (69–99 as 19xx): RFC 5322's.
+        year = int(written) + (2000 if int(written) < 50 else 1900)
+    elif str(year) not in _FOUR_DIGITS.findall(value):
+        # "17 Oct 24" outside an e-mail: the standard library would pivot it; a wrong
+        # year is worse than none.
         raise DateProblem(f"stated date {value!r} has no four-digit year; ignored")
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise DateProblem(f"stated date {value!r} is outside {MIN_YEAR}–{MAX_YEAR}; ignored")
@@ -192,13 +208,13 @@ def _parse_mail_date(value: str) -> ArticleDate | None:
 
 def _take_date(
     dates: _Dates, text: str, line_no: int, warnings: list[str], updated: bool = False,
-    mail: bool = False, origin: str = "header",
+    mail: bool = False, origin: str = "header", in_email: bool = False,
 ) -> None:
     text = text.strip()
     if (dates.updated if updated else dates.original) is not None:
         return
     try:
-        parsed = _parse_mail_date(text) if mail else None
+        parsed = _parse_mail_date(text, in_email=in_email) if mail else None
     except DateProblem as problem:
         warnings.append(f"line {line_no}: {problem}")
         return
@@ -549,7 +565,10 @@ def read_header(lines: list[str], warnings: list[str]) -> Header:
             if role in ("date", "updated"):
                 mail = header.is_email or (":" in value and bool(_RFC2822.match(value)))
                 date_text, remainder = ("", "") if mail else _split_date(value)
-                _take_date(dates, date_text or value, line_no, warnings, role == "updated", mail)
+                _take_date(
+                    dates, date_text or value, line_no, warnings, role == "updated", mail,
+                    in_email=header.is_email,
+                )  # fmt: skip
                 if not mail and _is_prose(remainder):
                     # "Date: 2024-01-01 The talks began…": the body shares the line.
                     header.first_body_line = remainder
