@@ -422,3 +422,47 @@ def test_a_chinese_sentence_is_no_headline_and_its_full_stop_ends_the_title() ->
     assert parsed.title == "北京大学的研究人员发现了新的方法。"
     assert parsed.title_source == "first sentence"
     assert parsed.paragraphs[0].startswith("北京大学")
+
+
+# --- a headline right above its dateline ------------------------------------------
+
+_TALKS = "The ministers met in Tashkent and agreed to meet again in spring, officials said."
+
+
+@pytest.mark.parametrize(
+    ("under", "expected"),
+    [
+        ("March 3, 2021", (2021, 3, 3)),
+        ("Published: March 3, 2021 at 5:00 p.m. ET", (2021, 3, 3)),
+        ("By Jane Doe | March 3, 2021", (2021, 3, 3)),
+        ("3 mars 2021 à 17h00", (2021, 3, 3)),
+        ("26-FEB-1987 15:01:01.79", (1987, 2, 26)),  # Reuters-21578's form
+        ("By JANE DOE, Associated Press\nMarch 3, 2021", (2021, 3, 3)),
+    ],
+)
+@pytest.mark.parametrize("gap", ["\n", "\n\n"])
+def test_a_headline_right_above_its_dateline_is_the_title_alone(
+    under: str, expected: tuple[int, int, int], gap: str
+) -> None:
+    """Copied from a page, a headline often has its dateline (or byline) on the next
+    line: the two were joined into one paragraph, and the title ran on into the date."""
+    parsed = parse(f"Ministers agree to meet again\n{under}{gap}{_TALKS}\n")
+    assert parsed.title == "Ministers agree to meet again"
+    assert parsed.title_source == "headline"
+    assert day(parsed) == expected and parsed.date_origin == "dateline"
+    assert parsed.paragraphs[-1] == _TALKS
+    assert not any(p.startswith("Ministers agree") for p in parsed.paragraphs)
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "3 March 2021 and agreed to meet again in spring.",  # a sentence, wrapped
+        "March 2021",  # a month alone may end a wrapped sentence
+        "by the end of the week, officials said",
+    ],
+)
+def test_a_short_first_line_above_a_date_in_a_sentence_is_still_joined(second: str) -> None:
+    parsed = parse(f"The ministers met in Tashkent on\n{second}\n\n{_TALKS}\n")
+    assert parsed.title_source == "first sentence"
+    assert parsed.paragraphs[0] == f"The ministers met in Tashkent on {second}"

@@ -307,6 +307,29 @@ def _kind(line: str, found: FoundDate, previous: str, following: str) -> str:
     return "plain"
 
 
+def is_dateline(line: str, above: str = "") -> bool:
+    """*line* is a dateline or a byline: a date with at most a dateline's few words
+    beside it ("March 3, 2021", "By Jane Doe | March 3, 2021", "Published: 3 March 2021
+    at 17:00"), under *above*, or a short "By Jane Doe, Associated Press". A headline
+    right above one is a title of its own, not the first words of a paragraph to join
+    it to."""
+    if len(line) > MAX_LINE:
+        return False
+    if _DATEISH.search(line):
+        for found in find_dates(line):
+            # To the day, as find_dateline asks: "March 2021" alone may end a sentence.
+            return found.date.day is not None and _kind(line, found, above, "") != "decoy"
+    return (
+        line[:3] in ("By ", "BY ")
+        and line[3:4].isupper()
+        and len(line.split()) <= _BYLINE_WORDS
+        and not _SENTENCE_END.search(line)
+    )
+
+
+_BYLINE_WORDS = 8
+
+
 _SENTENCE_END = LazyPattern(r"[.!?][\"'”’»)]*\s*$")
 _LOWER_WORD = LazyPattern(r"(?<![^\W\d_])[^\W\d_A-Z]*[a-zà-ÿ][^\W\d_]+")
 

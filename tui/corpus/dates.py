@@ -105,6 +105,7 @@ _DATE_FORMS = "|".join(
         r"\d{4}-\d{1,2}-\d{1,2}",
         r"\d{4}/\d{1,2}/\d{1,2}",
         r"\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})",
+        rf"\d{{1,2}}-{_MONTH}-\d{{4}}",  # 26-FEB-1987 (Reuters-21578, databases' exports)
         rf"\d{{1,2}}{_ORDINAL}\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}",
         rf"{_MONTH}\s+\d{{1,2}}{_ORDINAL},?\s+\d{{4}}",
         rf"{_MONTH},?\s+\d{{4}}",

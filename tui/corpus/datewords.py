@@ -117,8 +117,8 @@ _FORMS = [
     r"(?:\s*(?P<cd>\d{1,2})\s*[日일])?",
     # 17. Oktober 2024, 17 de octubre de 2024, le 17 octobre 2024, 3rd Nov 2023,
     # 17 октября 2024 г.
-    rf"(?<![\d.])(?P<day>\d{{1,2}}){_DAY_SUFFIX}\s*(?:de\s+|of\s+)?{_MONTH_RE},?\s*"
-    rf"(?:de\s+|del\s+)?{_YEAR_RE}",
+    rf"(?<![\d.])(?P<day>\d{{1,2}}){_DAY_SUFFIX}(?:-|\s*)(?:de\s+|of\s+)?{_MONTH_RE}"
+    rf"(?:-|,?\s*)(?:de\s+|del\s+)?{_YEAR_RE}",  # and 26-FEB-1987
     # October 17, 2024; Oct. 8 2024; Jun 18th 2018
     rf"(?<![^\W\d_]){_MONTH2_RE}\s*(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)\.?,?\s*"
     rf"(?P<year2>(?:19|20)\d\d){_GLUED_TIME}",

@@ -22,7 +22,7 @@ from .clean import (
     tidy,
     tidy_spaces,
 )
-from .datelines import find_dateline, find_title_line
+from .datelines import find_dateline, find_title_line, is_dateline
 from .dates import ArticleDate
 from .headers import decoded_email, first_mbox_message, read_header
 from .infer import read_years
@@ -227,7 +227,12 @@ def parse_text(
         if first_index is not None:
             candidate = cleaned[first_index]
             following = cleaned[first_index + 1 : first_index + 2]
-            stands_alone = not following or not following[0] or MD_HEADING.match(candidate)
+            stands_alone = (
+                not following
+                or not following[0]
+                or MD_HEADING.match(candidate)
+                or is_dateline(following[0], candidate)  # a headline, then its date
+            )
             # A headline needs a body after it: a one-line file is all body, not a title.
             has_body = any(cleaned[first_index + 1 :])
             if stands_alone and has_body and _looks_like_headline(candidate):
