@@ -1042,7 +1042,10 @@ def removed_spans(raw_text: str) -> list[RemovedSpan]:
         if at >= 0:
             body.append(header.first_body_line)
             offsets.append(line_starts[host] + at)
-    for index in range(header.body_start, len(lines)):
+    end = header.body_end if header.body_end is not None else len(lines)
+    for index in range(header.body_start, end):
+        if index in header.body_skip:
+            continue
         line = lines[index]
         stripped = line.strip()
         body.append(stripped)

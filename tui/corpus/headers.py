@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .dates import DATE_AT_START, MAX_YEAR, MIN_YEAR, ArticleDate, DateProblem, parse_stated_date
+from .exports import Export, read_export
 from .files import decode
 from .frontmatter import read_front_matter
 from .lazyre import LazyPattern
@@ -37,7 +38,8 @@ if TYPE_CHECKING:
     from email.message import MIMEPart
 
 HEADER_SCAN_LINES = 12
-"""How many non-blank lines at the top may be metadata."""
+"""How many non-blank lines at the top that are no known field (``Place of
+publication:``) may be metadata."""
 EMAIL_SCAN_LINES = 200
 """An e-mail's header block may be longer (``Received:`` chains); it ends at a blank line."""
 MAX_FIELD_CHARS = 500
@@ -87,8 +89,20 @@ for _role_name, _names in {
     "author": _keys("author", "authors", "by", "byline", "from", "written-by"),
     "url": _keys(
         "url", "link", "canonical", "canonical-url", "source-url", "original-url", "permalink",
+        "document-url",
     ),
-    "source": _keys("source", "publisher", "publication", "site"),
+    "source": _keys("source", "publisher", "publication", "site", "publication-title"),
+    # A bibliographic record's other fields (ProQuest's export: "Place of publication:",
+    # "ProQuest document ID:"): metadata, not the body's first lines.
+    "meta": _keys(
+        "place-of-publication", "country-of-publication", "source-type",
+        "language-of-publication", "document-type", "proquest-document-id", "copyright",
+        "section", "page", "pages", "issn", "e-issn", "isbn", "publication-year",
+        "publication-subject", "database", "volume", "issue", "doi", "accession-number",
+        "identifier-keyword", "company-organization", "document-feature", "word-count",
+        "edition", "language",
+    ),
+    "body": _keys("full-text"),  # ProQuest's "Full text: The talks…": the body begins
     "tags": _keys("tags", "tag", "keywords", "categories", "category"),
     "mail": _keys(
         "to", "cc", "bcc", "reply-to", "message-id", "mime-version", "content-type",
@@ -143,6 +157,11 @@ class Header:
     front_matter_end: int = 0
     """The line after a front matter block (0: none): its fields are no byline."""
     is_email: bool = False
+    body_end: int | None = None
+    """The line after the body, when metadata follows it (a news database export's
+    trailing fields, :mod:`exports`); None: the body runs to the end."""
+    body_skip: tuple[int, ...] = ()
+    """Lines inside the body that are an export's markers, not text."""
 
 
 _Header = Header  # the name this class had before it was public
@@ -507,6 +526,9 @@ def read_header(lines: list[str], warnings: list[str]) -> Header:
     ``body_start`` is the index of the first body line; everything above it is
     metadata (or, for an unreadable front matter block, in ``text_lines``).
     """
+    export = read_export(lines)
+    if export is not None:
+        return _export_header(export, warnings)
     header = Header()
     dates = _Dates()
     first = lines[0] if lines else ""
@@ -558,6 +580,7 @@ def read_header(lines: list[str], warnings: list[str]) -> Header:
             if role is None and header.is_email:
                 role = "mail"  # Status:, Autocrypt:…: a header like any other here
         if role is not None:
+            seen -= 1  # only lines that are no known field count: a record may be long
             if not header.is_email and _says_email(name, value):
                 header.is_email = True
                 limit = EMAIL_SCAN_LINES
@@ -591,6 +614,10 @@ def read_header(lines: list[str], warnings: list[str]) -> Header:
                     header.source = _clip(value)
             elif role == "tags" and value and not header.tags:
                 header.tags = tuple(dict.fromkeys(_tag_list(value)))[:50]
+            elif role == "body":
+                header.first_body_line = value or None
+                index += 1
+                break
             index += 1
             continue
         last_role = None
@@ -650,4 +677,31 @@ def read_header(lines: list[str], warnings: list[str]) -> Header:
     if chosen is not None:
         header.date, header.date_text, header.date_line, origin = chosen
         header.date_origin = "e-mail header" if origin == "header" and header.is_email else origin
+    return header
+
+
+def _export_header(export: Export, warnings: list[str]) -> Header:
+    """The header a news database export's layout gives (:func:`exports.read_export`)."""
+    header = Header(
+        title=_clip(export.title) if export.title else None,
+        title_line=export.title_line + 1 if export.title_line is not None else None,
+        title_source="export",
+        source=_clip(export.source) if export.source else None,
+        author=_clip(export.author) if export.author else None,
+        url=_clip(export.url) if export.url and _URL.match(export.url) else None,
+        body_start=export.body_start,
+        first_body_line=export.first_body_line,
+        body_end=export.body_end,
+        body_skip=export.body_skip,
+    )
+    if export.date_text is not None and export.date_line is not None:
+        dates = _Dates()
+        _take_date(dates, export.date_text, export.date_line + 1, warnings)
+        if dates.original is not None:
+            header.date, header.date_text, header.date_line, header.date_origin = dates.original
+    if export.articles > 1:
+        warnings.append(
+            f"the file holds {export.articles:,} articles (a {export.kind} export):"
+            " only the first is shown"
+        )
     return header

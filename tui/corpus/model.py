@@ -214,6 +214,7 @@ class Article:
             "first sentence": "from the first sentence",
             "file name": "from the file name",
             "page": "from the page's title",
+            "export": "from the headline of a news database export",
         }.get(self.title_source, self.title_source)
 
     def to_json(self) -> dict[str, object]:

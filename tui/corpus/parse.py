@@ -215,7 +215,10 @@ def parse_text(
         text = SPACE_RUNS.sub(" ", text)
     lines = text.split("\n")
     header = read_header(lines, warnings)
-    body_lines = lines[header.body_start :]
+    body_lines = lines[header.body_start : header.body_end]
+    if header.body_skip:
+        skip, start = header.body_skip, header.body_start
+        body_lines = [line for at, line in enumerate(body_lines, start) if at not in skip]
     if header.first_body_line is not None:
         body_lines = [header.first_body_line, *body_lines]
     cleaned = clean_lines(body_lines, tidied=True)
