@@ -207,3 +207,266 @@ def test_text_that_only_mentions_an_export_is_read_as_text(text: str) -> None:
     joined = " ".join([parsed.title, *parsed.paragraphs])
     for line in filter(None, text.split("\n")):
         assert line.split()[0] in joined  # nothing dropped
+
+
+# --- the layouts' variants ------------------------------------------------------------
+
+LEXIS_OLD = """\
+                              3 of 25 DOCUMENTS
+
+                    Copyright 2005 Associated Press
+                          All Rights Reserved
+
+                        Associated Press Worldstream
+
+                    August 10, 2005 Wednesday 2:39 AM GMT
+
+SECTION: International News
+
+LENGTH: 552 words
+
+HEADLINE: Ministers agree to meet again in spring
+
+BYLINE: By JANE DOE; Reporting was contributed by John Smith
+and Ann Lee.
+
+HIGHLIGHT: The two sides agreed on a timetable.
+
+DATELINE: LONDON
+
+BODY:
+
+The ministers met in Tashkent.
+
+UPDATE: August 11, 2005
+
+LOAD-DATE: August 12, 2005
+"""
+
+LEXIS_REQUEST = """\
+
+
+Download Request: Selected Items: 1-10
+Time Of Request: Friday, March 20, 2018  16:51:31
+Send To:
+Terms: (DATE(>=2009-12-01 and <=2010-05-11) and (Sample File))
+Source: The Daily Telegraph (London)
+Project ID: None
+
+
+
+                               1 of 10 DOCUMENTS
+
+                            The Sun (England)
+
+                           January 11, 2010 Monday
+
+EXCLUSIVE: MINISTERS TO MEET AGAIN
+
+BYLINE: TREVOR KAVANAGH
+
+LENGTH: 307 words
+
+BODY:
+
+The ministers met in Tashkent.
+
+LOAD-DATE: January 12, 2010
+"""
+
+LEXIS_GERMAN = """\
+                           Dokument 1 von 2
+
+                         Süddeutsche Zeitung
+
+                        3. März 2021 Mittwoch, Bayern-Ausgabe
+
+Minister wollen sich im Frühjahr wieder treffen
+
+LÄNGE: 850 Wörter
+
+BODY:
+
+Die Minister trafen sich in Taschkent.
+
+LOAD-DATE: 5. März 2021
+"""
+
+NEXIS_UNI_COVER = f"""\
+User Name: =
+Date and Time: = 2021-03-05
+Job Number: = 139238123
+
+Documents (2)
+
+1. Ministers Agree to Meet Again in Spring
+Client/Matter: -None-
+Search Terms: Tashkent talks
+
+Ministers Agree to Meet Again in Spring
+The New York Times
+March 3, 2021 Wednesday
+Late Edition - Final
+
+Copyright 2021 The New York Times Company All Rights Reserved
+
+Section: A; Column 0; Foreign Desk; Pg. 1
+Length: 850 words
+Byline: Jane Doe
+Highlight: The two sides agreed on a timetable.
+
+Body
+
+{BODY[0]}
+
+Notes taken by aides show the talks nearly failed.
+
+Graphic designers were hired to produce the communique.
+
+Load-Date: March 5, 2021
+
+End of Document
+"""
+
+FACTIVA_WIRE = f"""\
+Business
+Ministers Agree to Meet Again in Spring
+By Jane Doe
+850 words
+3 March 2021
+10:05 GMT
+Reuters News
+LBA
+English
+Copyright 2021 Thomson Reuters. All Rights Reserved.
+
+{TEXT}
+
+Document LBA0000020210303eh3300001
+"""
+
+FACTIVA_CODES_SUBHEAD = f"""\
+HD Ministers Agree to Meet Again in Spring
+BY Jane Doe
+WC 850 words
+PD 3 March 2021
+SN The New York Times
+LP {BODY[0]}
+
+TD {BODY[1]}
+
+IN BRIEF
+
+The next round is set for Geneva.
+
+CO nytim : New York Times Co
+AN Document NYTF000020210303eh3300001
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "day", "paragraphs"),
+    [
+        (
+            LEXIS_OLD,
+            "Ministers agree to meet again in spring",
+            "2005-08-10",
+            ["The two sides agreed on a timetable.", "The ministers met in Tashkent."],
+        ),
+        (
+            LEXIS_REQUEST,
+            "EXCLUSIVE: MINISTERS TO MEET AGAIN",
+            "2010-01-11",
+            ["The ministers met in Tashkent."],
+        ),
+        (
+            LEXIS_GERMAN,
+            "Minister wollen sich im Frühjahr wieder treffen",
+            "2021-03-03",
+            ["Die Minister trafen sich in Taschkent."],
+        ),
+        (
+            NEXIS_UNI_COVER,
+            "Ministers Agree to Meet Again in Spring",
+            "2021-03-03",
+            [
+                "The two sides agreed on a timetable.",
+                BODY[0],
+                "Notes taken by aides show the talks nearly failed.",
+                "Graphic designers were hired to produce the communique.",
+            ],
+        ),
+        (FACTIVA_WIRE, "Ministers Agree to Meet Again in Spring", "2021-03-03", BODY),
+        (
+            FACTIVA_CODES_SUBHEAD,
+            "Ministers Agree to Meet Again in Spring",
+            "2021-03-03",
+            [*BODY, "IN BRIEF", "The next round is set for Geneva."],
+        ),
+    ],
+    ids=[
+        "Lexis 2005",
+        "Lexis request",
+        "Lexis German",
+        "Nexis Uni cover",
+        "Factiva wire",
+        "Factiva codes",
+    ],
+)
+def test_an_exports_variants_keep_its_headline_day_and_every_paragraph(
+    text: str, title: str, day: str, paragraphs: list[str]
+) -> None:
+    """A copyright block at the top, a HEADLINE: field, a byline on two lines, the
+    standfirst (HIGHLIGHT:), a request's cover page, a weekday in German, a section
+    and a time around Factiva's headline, an all-capitals subhead in the text: the
+    headline is the title, the publication day the date (not the load or update
+    day, nor the request's search terms), and no paragraph of the text is lost."""
+    parsed = parse(text)
+    assert parsed.title_source == "export"
+    assert parsed.title == title
+    assert parsed.date is not None and parsed.date.iso() == day
+    assert parsed.paragraphs == paragraphs
+
+
+def test_the_sources_and_bylines_of_the_variants() -> None:
+    assert parse(LEXIS_OLD).source == "Associated Press Worldstream"  # not the copyright line
+    assert (
+        parse(LEXIS_OLD).author == "JANE DOE; Reporting was contributed by John Smith and Ann Lee."
+    )
+    assert parse(FACTIVA_WIRE).source == "Reuters News"  # not "10:05 GMT"
+    assert parse(FACTIVA_WIRE).author == "Jane Doe"
+    assert parse(NEXIS_UNI_COVER).source == "The New York Times"
+
+
+def test_an_export_saved_as_markdown_is_read_as_its_layout() -> None:
+    parsed = parse_text(LEXIS, "talks", path="exports/talks.md")
+    assert parsed.paragraphs == BODY and parsed.body_line == -1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Factiva's words without its layout: no copyright, or no blank line after.
+        "Essay draft\n1,200 words\n3 March 2021\nFor Prof. Smith\n\nThe essay argues.\n",
+        "Ministers agree\nBy Jane Doe\n850 words\n3 March 2021\n"
+        "The ministers met in Tashkent.\nThe talks will resume in April.\n",
+        # Factiva's codes without its layout.
+        "HD footage of the arrest was posted online\nPD spokesman declined to comment.\n\n"
+        "The video shows two officers.\n",
+        # Nexis Uni's words in a draft.
+        "Slug: tashkent-talks\nLength: 800 words\nDeadline: March 9, 2021\n\nBody\n\n"
+        "The ministers met in Tashkent.\n",
+        # A count line and no fields.
+        "1 of 3 DOCUMENTS\n\nMeeting with the board.\n\nFollow-ups are listed below.\n\n"
+        "Ask Sam about the venue.\n",
+        # Everyday words that are also a record's fields.
+        "Issue: login fails after the update\nSteps: open the app.\n\nIt crashes every time.\n",
+        "Section: Introduction\nLanguage: Python\n\nThis note explains the parser.\n",
+    ],
+)
+def test_text_with_an_exports_words_loses_none_of_them(text: str) -> None:
+    parsed = parse(text)
+    assert parsed.title_source != "export"
+    shown = " ".join([parsed.title, *parsed.paragraphs])
+    for line in filter(None, text.split("\n")):
+        assert line.strip() in shown, line

@@ -1044,8 +1044,8 @@ def removed_spans(raw_text: str) -> list[RemovedSpan]:
             offsets.append(line_starts[host] + at)
     end = header.body_end if header.body_end is not None else len(lines)
     for index in range(header.body_start, end):
-        if index in header.body_skip:
-            continue
+        if index in header.body_replace:
+            continue  # an export's field read as its value: not text cleaning removed
         line = lines[index]
         stripped = line.strip()
         body.append(stripped)

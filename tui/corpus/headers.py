@@ -130,6 +130,18 @@ _MAIL_ONLY = frozenset(
 """Keys that say the block is an e-mail's (a ``Date:`` alone says nothing)."""
 
 
+_GENERIC_META = frozenset(
+    {"section", "page", "pages", "issue", "volume", "language", "edition", "copyright",
+     "database", "doi", "isbn", "issn", "e-issn"}
+)
+"""Record fields whose names are everyday words: metadata only inside a record (after
+its title or date), else the text's own first words."""
+
+
+def _nothing_read(header: Header, dates: _Dates) -> bool:
+    return header.title is None and dates.original is None and dates.updated is None
+
+
 @dataclass(slots=True)
 class Header:
     """What the top of a file said about the article, and where its body starts."""
@@ -160,8 +172,9 @@ class Header:
     body_end: int | None = None
     """The line after the body, when metadata follows it (a news database export's
     trailing fields, :mod:`exports`); None: the body runs to the end."""
-    body_skip: tuple[int, ...] = ()
-    """Lines inside the body that are an export's markers, not text."""
+    body_replace: dict[int, str] = field(default_factory=dict)
+    """Body lines read as other text (an export's ``BODY: The talks…`` as its value, a
+    field between its paragraphs as a blank line): :attr:`exports.Export.body_replace`."""
 
 
 _Header = Header  # the name this class had before it was public
@@ -577,6 +590,8 @@ def read_header(lines: list[str], warnings: list[str]) -> Header:
             name, role = _field_role(field_match["key"])
             if role == "url" and not _URL.match(value):
                 role = None  # "Link: see below" is body text, not an address to keep
+            elif role == "meta" and name in _GENERIC_META and _nothing_read(header, dates):
+                role = None  # "Issue: login fails…" first in a note is its text
             if role is None and header.is_email:
                 role = "mail"  # Status:, Autocrypt:…: a header like any other here
         if role is not None:
@@ -690,9 +705,8 @@ def _export_header(export: Export, warnings: list[str]) -> Header:
         author=_clip(export.author) if export.author else None,
         url=_clip(export.url) if export.url and _URL.match(export.url) else None,
         body_start=export.body_start,
-        first_body_line=export.first_body_line,
         body_end=export.body_end,
-        body_skip=export.body_skip,
+        body_replace=export.body_replace,
     )
     if export.date_text is not None and export.date_line is not None:
         dates = _Dates()

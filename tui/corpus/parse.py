@@ -216,9 +216,9 @@ def parse_text(
     lines = text.split("\n")
     header = read_header(lines, warnings)
     body_lines = lines[header.body_start : header.body_end]
-    if header.body_skip:
-        skip, start = header.body_skip, header.body_start
-        body_lines = [line for at, line in enumerate(body_lines, start) if at not in skip]
+    if header.body_replace:
+        replace = header.body_replace.get
+        body_lines = [replace(at, line) for at, line in enumerate(body_lines, header.body_start)]
     if header.first_body_line is not None:
         body_lines = [header.first_body_line, *body_lines]
     cleaned = clean_lines(body_lines, tidied=True)
@@ -253,7 +253,8 @@ def parse_text(
             f" of at most {PARAGRAPH_LIMIT:,}"
         )
     body_line = -1
-    if markup == "markdown":
+    if markup == "markdown" and header.body_end is None and not header.body_replace:
+        # (An export saved as .md is read as its layout says, not as markdown.)
         from .markdown import markdown_paragraphs
 
         title, md_paragraphs, body_line = markdown_paragraphs(
@@ -282,7 +283,11 @@ def parse_text(
         # Front matter's fields are no byline: one it read as no date of the article
         # ("accessed: 2024-05-05", "next_review: 2030-01-01") stays none.
         matter = header.front_matter_end
-        dateline = find_dateline([""] * matter + lines[matter:] if matter else lines, title_at)
+        # An export's trailing fields are no byline ("LOAD-DATE: March 5, 2021").
+        searched = lines if header.body_end is None else lines[: header.body_end]
+        if matter:
+            searched = [""] * matter + searched[matter:]
+        dateline = find_dateline(searched, title_at)
         if dateline is not None:
             date, date_origin = dateline.date, "dateline"
             date_text, date_line = dateline.text, dateline.line
