@@ -470,3 +470,82 @@ def test_text_with_an_exports_words_loses_none_of_them(text: str) -> None:
     shown = " ".join([parsed.title, *parsed.paragraphs])
     for line in filter(None, text.split("\n")):
         assert line.strip() in shown, line
+
+
+PROQUEST_TEXT_ONLY = f"""\
+____________________________________________________________
+
+Report Information from ProQuest
+March 05 2021 09:14
+____________________________________________________________
+
+Table of contents
+1. Ministers Agree to Meet Again in Spring
+____________________________________________________________
+
+Document 1 of 1
+
+Ministers Agree to Meet Again in Spring
+
+Author: Doe, Jane
+
+Publication info: New York Times, Late Edition (East Coast) [New York, N.Y]. 03 Mar 2021: A.1.
+
+ProQuest document link
+
+Abstract: The two sides agreed on a timetable.
+
+Full text: {BODY[0]}
+
+{BODY[1]}
+
+Subject: Diplomacy; Negotiations
+
+Location: Uzbekistan
+
+Title: Ministers Agree to Meet Again in Spring
+
+Publication title: New York Times, Late Edition (East Coast); New York, N.Y.
+
+Pages: A.1
+
+Publication year: 2021
+
+Publication date: Mar 3, 2021
+
+Section: A
+
+Publisher: New York Times Company
+
+Document URL: https://www.proquest.com/newspapers/ministers/docview/2496412345/se-2
+
+Copyright: Copyright New York Times Company Mar 3, 2021
+
+Last updated: 2021-03-05
+
+Database: ProQuest Central
+
+____________________________________________________________
+
+Contact ProQuest
+Copyright © 2021 ProQuest LLC. All rights reserved. - Terms and Conditions
+"""
+
+
+def test_proquests_text_only_download_reads_its_record_after_the_text() -> None:
+    """The record's fields (the publication date among them) follow the full text."""
+    parsed = parse(PROQUEST_TEXT_ONLY)
+    assert parsed.title == "Ministers Agree to Meet Again in Spring"
+    assert parsed.title_source == "export"
+    assert parsed.date is not None and parsed.date.iso() == "2021-03-03"
+    assert parsed.source == "New York Times, Late Edition (East Coast); New York, N.Y."
+    assert parsed.author == "Doe, Jane"
+    assert parsed.url == "https://www.proquest.com/newspapers/ministers/docview/2496412345/se-2"
+    assert parsed.paragraphs == ["The two sides agreed on a timetable.", *BODY]
+
+
+def test_a_proquest_page_without_its_full_text_is_read_as_text() -> None:
+    text = "Search tips\n\nProQuest document link\n\nOpen the link to read the record.\n"
+    parsed = parse(text)
+    assert parsed.title_source != "export"
+    assert "Open the link to read the record." in parsed.paragraphs

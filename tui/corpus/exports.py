@@ -156,6 +156,8 @@ def read_export(lines: list[str]) -> Export | None:
             line.strip() in _UNI_ENDS or line.startswith("Load-Date:") for line in lines
         ):
             return _nexis_uni(lines, body_at)
+    if "ProQuest document link" in head or "Report Information from ProQuest" in head:
+        return _proquest(lines)
     if first.startswith("HD") and _FACTIVA_CODE.match(first):
         return _factiva_codes(lines)
     # Factiva's length line, in the first block: one search of the block.
@@ -462,3 +464,82 @@ def _only_codes_from(lines: list[str], start: int) -> bool:
 
 
 _CODE_LINE = LazyPattern(r"^[A-Z]{2,4}(?:[ \t]|$)")
+
+
+# --- ProQuest -----------------------------------------------------------------------
+
+_PROQUEST_DOCUMENT = LazyPattern(r"^Document \d+ of \d+$")
+"""The line above each article of a ProQuest download: ``Document 1 of 5``."""
+_PROQUEST_FIELD = LazyPattern(r"^(?P<key>[A-Z][A-Za-z /]{1,40}):\s*(?P<value>.*)$")
+_PROQUEST_RECORD = frozenset(
+    {
+        "Subject", "Title", "Publication title", "Location", "People", "Company / organization",
+        "Identifier / keyword", "Publication date", "Publication year", "Section", "Publisher",
+        "Place of publication", "Country of publication", "Publication subject", "ISSN",
+        "Source type", "Language of publication", "Document type", "ProQuest document ID",
+        "Document URL", "Copyright", "Last updated", "Database", "Pages", "Author",
+        "Credit", "Illustration", "Caption", "Dateline",
+    }
+)  # fmt: skip
+"""The record's fields that follow the full text in ProQuest's text-only download."""
+_SEPARATOR = LazyPattern(r"^_{10,}$")
+
+
+def _proquest(lines: list[str]) -> Export | None:
+    """ProQuest's text-only download: a report's head, ``Document 1 of N``, the
+    headline, ``Author:``, ``Publication info:``, ``ProQuest document link``,
+    ``Abstract:``, ``Full text:`` and the text, then the record's fields (``Subject:``,
+    ``Publication date:`` …) and a line of underscores. None without ``Full text:``."""
+    documents = [at for at, line in enumerate(lines) if _PROQUEST_DOCUMENT.match(line.strip())]
+    start = documents[0] + 1 if documents else 0
+    end = documents[1] if len(documents) > 1 else len(lines)
+    full = next(
+        (at for at in range(start, end) if lines[at].startswith(("Full text:", "Full Text:"))), None
+    )
+    if full is None:
+        return None
+    export = Export("ProQuest", articles=max(1, len(documents)))
+    title_at = next(
+        (at for at in range(start, full) if lines[at].strip() and not _SEPARATOR.match(lines[at])),
+        None,
+    )
+    if title_at is not None and not _PROQUEST_FIELD.match(lines[title_at]):
+        export.title, export.title_line = lines[title_at].strip(), title_at
+    abstract = None
+    for at in range(start, full):
+        found = _PROQUEST_FIELD.match(lines[at].strip())
+        if found is None:
+            continue
+        if found["key"] == "Author" and found["value"].strip():
+            export.author = found["value"].strip()
+        elif found["key"] == "Abstract" and found["value"].strip() and abstract is None:
+            abstract = at
+    # The text: the abstract (a summary, text too) and the full text.
+    export.body_start = abstract if abstract is not None else full
+    export.body_replace = {at: "" for at in range(export.body_start, full)}
+    if abstract is not None:
+        export.body_replace[abstract] = lines[abstract].split(":", 1)[1].strip()
+    export.body_replace[full] = lines[full].split(":", 1)[1].strip()
+    for at in range(full + 1, end):
+        line = lines[at].strip()
+        found = _PROQUEST_FIELD.match(line)
+        record = found is not None and found["key"] in _PROQUEST_RECORD
+        if _SEPARATOR.match(line) or (record and not lines[at - 1].strip()):
+            export.body_end = at
+            break
+    for at in range(export.body_end or end, end):
+        found = _PROQUEST_FIELD.match(lines[at].strip())
+        if found is None:
+            continue
+        key, value = found["key"], found["value"].strip()
+        if key == "Publication date" and value and export.date_text is None:
+            export.date_text, export.date_line = value, at
+        elif key == "Publication title" and value and export.source is None:
+            export.source = value
+        elif key == "Document URL" and value and export.url is None:
+            export.url = value
+        elif key == "Author" and value and export.author is None:
+            export.author = value
+        elif key == "Title" and value and export.title is None:
+            export.title, export.title_line = value, at
+    return export
