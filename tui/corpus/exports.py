@@ -83,6 +83,10 @@ _WORD_COUNT = LazyPattern(
     re.IGNORECASE | re.MULTILINE,
 )
 """Factiva's length line: ``850 words``."""
+_MARKER_LINES = 40
+"""How far down Nexis Uni's ``Body`` line may stand (under a download's cover page)."""
+_PROQUEST_LINES = 24
+"""How far down ProQuest's ``ProQuest document link`` line may stand."""
 _FACTIVA_BLOCK = 16
 """Lines of the first block that may hold Factiva's section, headline, author and
 length."""
@@ -147,8 +151,11 @@ def read_export(lines: list[str]) -> Export | None:
         count_at = next((i for i, line in enumerate(head) if _LEXIS_COUNT.match(line)), None)
         if count_at is not None:
             return _lexis(lines, count_at)
-    if "Body" in head or "Body " in head:
-        body_at = next(i for i, line in enumerate(head) if line.rstrip() == "Body")
+    # Each test of a line list costs a comparison a line: the markers are looked for
+    # only as far down as their layouts put them.
+    near = head[:_MARKER_LINES]
+    if "Body" in near or "Body " in near:
+        body_at = next(i for i, line in enumerate(near) if line.rstrip() == "Body")
         length = any(
             line.startswith("Length:") and _UNI_LENGTH.match(line) for line in head[:body_at]
         )
@@ -156,7 +163,8 @@ def read_export(lines: list[str]) -> Export | None:
             line.strip() in _UNI_ENDS or line.startswith("Load-Date:") for line in lines
         ):
             return _nexis_uni(lines, body_at)
-    if "ProQuest document link" in head or "Report Information from ProQuest" in head:
+    near = near[:_PROQUEST_LINES]
+    if "ProQuest document link" in near or "Report Information from ProQuest" in near:
         return _proquest(lines)
     if first.startswith("HD") and _FACTIVA_CODE.match(first):
         return _factiva_codes(lines)
@@ -164,6 +172,8 @@ def read_export(lines: list[str]) -> Export | None:
     block = lines[first_at : first_at + _FACTIVA_BLOCK]
     if "" in block:
         block = block[: block.index("")]
+    if len(block) < 3:  # the headline, the length and the date at least
+        return None
     text = "\n".join(block)
     found = _WORD_COUNT.search(text)
     if found is not None:
