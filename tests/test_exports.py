@@ -549,3 +549,12 @@ def test_a_proquest_page_without_its_full_text_is_read_as_text() -> None:
     parsed = parse(text)
     assert parsed.title_source != "export"
     assert "Open the link to read the record." in parsed.paragraphs
+
+
+def test_a_records_everyday_fields_under_a_notes_title_stay_its_text() -> None:
+    """ "Language:" and "Edition:" are a record's fields only in a record (ProQuest's,
+    once "Publication title:" was read): under a note's own Title: they are its text."""
+    parsed = parse("Title: Parser notes\nLanguage: Python\nEdition: 2\n\nThe note explains.\n")
+    assert parsed.title == "Parser notes"
+    assert parsed.paragraphs == ["Language: Python Edition: 2", "The note explains."]
+    assert parse(PROQUEST).paragraphs == BODY  # a record's own: metadata

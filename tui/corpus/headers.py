@@ -134,12 +134,12 @@ _GENERIC_META = frozenset(
     {"section", "page", "pages", "issue", "volume", "language", "edition", "copyright",
      "database", "doi", "isbn", "issn", "e-issn"}
 )
-"""Record fields whose names are everyday words: metadata only inside a record (after
-its title or date), else the text's own first words."""
-
-
-def _nothing_read(header: Header, dates: _Dates) -> bool:
-    return header.title is None and dates.original is None and dates.updated is None
+"""Record fields whose names are everyday words: metadata only in a record (once one
+of its own fields, ``Publication title:``, ``Source type:``, was read), else the
+text's own words ("Issue: login fails…" first in a note; "Language: Python" under
+a note's ``Title:``)."""
+_RECORD_KEYS = frozenset({"publication-title", "publication-date", "document-url"})
+"""Fields of other roles that only a bibliographic record has."""
 
 
 @dataclass(slots=True)
@@ -553,6 +553,7 @@ def read_header(lines: list[str], warnings: list[str]) -> Header:
     if index < len(lines) and _starts_email(lines, index):
         header.is_email, limit = True, EMAIL_SCAN_LINES
     last_role: str | None = None
+    in_record = False  # a bibliographic record's own field was read (see _GENERIC_META)
     under_heading = False
     while index < len(lines) and seen < limit:
         line = lines[index]
@@ -590,8 +591,11 @@ def read_header(lines: list[str], warnings: list[str]) -> Header:
             name, role = _field_role(field_match["key"])
             if role == "url" and not _URL.match(value):
                 role = None  # "Link: see below" is body text, not an address to keep
-            elif role == "meta" and name in _GENERIC_META and _nothing_read(header, dates):
-                role = None  # "Issue: login fails…" first in a note is its text
+            elif role == "meta" or name in _RECORD_KEYS:
+                if name not in _GENERIC_META:
+                    in_record = True
+                elif not in_record:
+                    role = None  # "Issue: login fails…", "Language: Python": the text's
             if role is None and header.is_email:
                 role = "mail"  # Status:, Autocrypt:…: a header like any other here
         if role is not None:
