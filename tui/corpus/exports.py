@@ -143,12 +143,11 @@ def read_export(lines: list[str]) -> Export | None:
     else:
         first_at = next((i for i, line in enumerate(head) if line.strip()), 0)
         first = head[first_at] if head else ""
-    if "DOCUMENT" in first or "Dokument" in first or "Document " in first:
-        if _LEXIS_COUNT.match(first):
-            return _lexis(lines, first_at)
-    elif first.startswith("Download Request:"):
+    if _is_count_line(first):
+        return _lexis(lines, first_at)
+    if first.startswith("Download Request:"):
         # LexisNexis Academic: the request's own block, then "1 of 10 DOCUMENTS".
-        count_at = next((i for i, line in enumerate(head) if _LEXIS_COUNT.match(line)), None)
+        count_at = next((i for i, line in enumerate(head) if _is_count_line(line)), None)
         if count_at is not None:
             return _lexis(lines, count_at)
     # Each test of a line list costs a comparison a line: the markers are looked for
@@ -193,23 +192,22 @@ def _date_in(line: str, *, then_anything: bool = False) -> str | None:
     export's head: ``March 3, 2021, Wednesday, City Edition``); never a range."""
     stripped = line.strip()
     match = DATE_AT_START.match(stripped)
-    if match is None and stripped[:1].isdigit():
+    if match is not None:
+        if match.group().isdigit():
+            return None  # a year alone ("2021 budget passes" is a headline)
+        end = match.end()
+    elif stripped[:1].isdigit():
         # "3. März 2021 Mittwoch", "3 марта 2021": the month tables of other languages.
         found = next(find_dates(stripped), None)
-        if found is not None and found.start == 0 and found.date.day is not None:
-            end = found.end
-            rest = stripped[end:]
-            if _RANGE.match(rest) or not (then_anything or _DATE_REST.fullmatch(rest)):
-                return None
-            return stripped[:end]
-    if match is None or match.group().isdigit():
-        return None  # none, or a year alone ("2021 budget passes" is a headline)
-    rest = stripped[match.end() :]
-    if _RANGE.match(rest):
+        if found is None or found.start != 0 or found.date.day is None:
+            return None
+        end = found.end
+    else:
         return None
-    if not then_anything and not _DATE_REST.fullmatch(rest):
+    rest = stripped[end:]
+    if _RANGE.match(rest) or not (then_anything or _DATE_REST.fullmatch(rest)):
         return None
-    return match.group()
+    return stripped[:end]
 
 
 def _without_by(byline: str) -> str:
@@ -218,7 +216,9 @@ def _without_by(byline: str) -> str:
 
 
 def _is_count_line(line: str) -> bool:
-    return ("DOCUMENT" in line or "ocument" in line) and _LEXIS_COUNT.match(line) is not None
+    return ("DOCUMENT" in line or "ocument" in line or "okument" in line) and _LEXIS_COUNT.match(
+        line
+    ) is not None
 
 
 def _lexis(lines: list[str], count_at: int) -> Export | None:
