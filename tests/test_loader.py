@@ -14,7 +14,9 @@ import os
 import random
 import re
 import shutil
+from array import array
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -44,8 +46,9 @@ from tui.corpus.model import (
     ID_LENGTH,
     Article,
     Corpus,
-    _hinted_keys,
+    _hinted_run,
     _merged,
+    _order_key,
     iter_corpus,
     load_corpus,
     sort_key,
@@ -474,27 +477,48 @@ def test_a_hinted_batch_leaves_out_the_articles_removed_before_it_was_placed() -
         article.serial = serial
     truth = sorted(range(50), key=lambda i: sort_key(batch[i]))
     removed = {4, 9, 30}
-    keys = _hinted_keys(batch, "newest", removed, truth)
-    assert keys is not None
-    assert [key[-1] for key in keys] == [i for i in truth if i not in removed]
-    assert _hinted_keys(batch, "newest", removed, [*truth[:-1], truth[0]]) is None
+    run = _hinted_run(batch, "newest", removed, truth)
+    assert run is not None
+    codes, serials = run
+    assert serials == [i for i in truth if i not in removed]
+    assert list(codes) == [_order_key(batch[i], "newest")[0] for i in serials]
+    assert _hinted_run(batch, "newest", removed, [*truth[:-1], truth[0]]) is None
+    # Every position once, but not the order: the caller sorts then.
+    swapped = list(truth)
+    first, second = (truth.index(i) for i in serials[:2])
+    swapped[first], swapped[second] = swapped[second], swapped[first]
+    assert _hinted_run(batch, "newest", removed, swapped) is None
 
 
 @settings(max_examples=150, deadline=None)
 @given(
     old=st.sets(st.integers(0, 400), max_size=120),
     fresh=st.sets(st.integers(0, 400), min_size=1, max_size=120),
+    days=st.integers(1, 40),
+    paths=st.integers(1, 4),
 )
-def test_merging_two_sorted_runs_gives_one_sorted_run(old: set[int], fresh: set[int]) -> None:
-    """Either side may be the shorter one that is walked key by key."""
-    fresh -= old  # a key is never in both: each ends in its own serial
+def test_merging_two_sorted_runs_gives_one_sorted_run(
+    old: set[int], fresh: set[int], days: int, paths: int
+) -> None:
+    """Either side may be the shorter one that is walked key by key; a day's articles
+    are placed among each other by path, then serial."""
+    fresh -= old  # a serial is never in both
     if not fresh:
         return
-    old_keys = [(0, number, "p", number) for number in sorted(old)]
-    fresh_keys = [(0, number, "p", number) for number in sorted(fresh)]
-    keys, serials = _merged(old_keys, [key[-1] for key in old_keys], fresh_keys)
-    assert keys == sorted(old_keys + fresh_keys)
-    assert serials == sorted(old | fresh)
+    rng = random.Random(len(old) * 1000 + len(fresh))
+    by_serial = [
+        SimpleNamespace(path=f"p{rng.randrange(paths)}", serial=serial, code=serial % days)
+        for serial in range(401)
+    ]
+
+    def run(serials: set[int]) -> tuple[array[int], list[int]]:
+        ordered = sorted(serials, key=lambda s: (by_serial[s].code, by_serial[s].path, s))
+        return array("q", [by_serial[s].code for s in ordered]), ordered
+
+    codes, serials = _merged(run(old), run(fresh), by_serial)  # type: ignore[arg-type]
+    want_codes, want_serials = run(old | fresh)
+    assert serials == want_serials
+    assert codes == want_codes
 
 
 def test_a_date_span_is_worked_out_once_per_date_object() -> None:

@@ -8,12 +8,13 @@ import hashlib
 import os
 import threading
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import groupby
-from operator import attrgetter, itemgetter
+from functools import partial
+from itertools import repeat
+from operator import attrgetter, le
 from typing import Literal
 
 from .dates import DATE_ORIGINS, ArticleDate, period_code
@@ -286,8 +287,8 @@ _SHARED_INTS: dict[int, int] = {}
 
 def shared_int(number: int) -> int:
     """One object for each value of *number*: an int above 256 is 28 bytes, and a
-    million articles' word counts, or their order keys' days, hold a few thousand
-    values (made afresh they were ~55 MB at a million)."""
+    million articles' word counts hold a few thousand values (made afresh they were
+    ~28 MB at a million)."""
     shared = _SHARED_INTS.setdefault(number, number)
     if len(_SHARED_INTS) > 100_000:
         _SHARED_INTS.clear()
@@ -475,38 +476,59 @@ def sort_key(article: Article, order: SortOrder = "newest") -> tuple[int, int, i
 
 _date_order = attrgetter("sort_key")
 
-_UNDATED = (1,)
-"""Sorts before every undated key and after every dated one (keys start 0 or 1)."""
+_UNDATED_CODE = 1 << 62
+"""An undated article's day code: after every dated one, newest first or oldest first."""
 
-_OrderKey = tuple[int, int, str, int]
+_OrderKey = tuple[int, str, int]
+
+
+def _day_code(article: Article, order: SortOrder) -> int:
+    """:func:`sort_key`'s date as one int (month ≤ 12 and day ≤ 31 fit in two digits),
+    negated newest first, so that both orders run up."""
+    date = article.date
+    if date is None:
+        return _UNDATED_CODE
+    year, month, day = date.sort_key
+    code = (year * 100 + month) * 100 + day
+    return -code if order == "newest" else code
 
 
 def _order_key(article: Article, order: SortOrder) -> _OrderKey:
-    """:func:`sort_key` packed into one int for the date, then the serial.
-
-    It sorts exactly as ``sort_key`` does (month ≤ 12 and day ≤ 31 fit in two digits),
-    then by serial, as the stable sorts it replaces did. It is compared in C, and it
-    holds only ints and a string, so the garbage collector stops tracking it: 100k
-    keys add nothing to every full collection.
-    """
-    date = article.date
-    if date is None:
-        return (1, 0, article.path, article.serial)
-    year, month, day = date.sort_key
-    code = (year * 100 + month) * 100 + day
-    return (0, shared_int(-code if order == "newest" else code), article.path, article.serial)
+    """It sorts exactly as :func:`sort_key` does, then by serial (as the stable sorts
+    it replaced did), and is compared in C."""
+    return (_day_code(article, order), article.path, article.serial)
 
 
-def _hinted_keys(
+_Run = tuple["array[int]", list[int]]
+"""A sorted run of an order: each article's day code (:func:`_day_code`), and its
+serial. The rest of its key, the path, is the article's own: a key tuple held for
+every article was ~80 MB at a million, a day code in an array is 8 bytes."""
+
+
+def _position(run: _Run, by_serial: Sequence[Article], key: _OrderKey, low: int = 0) -> int:
+    """Where *key* goes in *run* (from *low* on): the day codes are searched in C, then
+    only that day's articles by path and serial."""
+    codes, serials = run
+    code, path, serial = key
+    start = bisect_left(codes, code, low)
+    end = bisect_right(codes, code, start)
+    if start == end:
+        return start
+    return bisect_left(
+        serials, (path, serial), start, end, key=lambda s: (by_serial[s].path, s)
+    )
+
+
+def _hinted_run(
     batch: list[Article], order: SortOrder, removed: Collection[int], hint: Sequence[int]
-) -> list[_OrderKey] | None:
-    """The keys of *batch* but the *removed*, sorted, given *hint*: the batch's
-    positions in *order* as far as known. None when *hint* is not a permutation of
-    the batch's positions (the caller sorts the keys as they come then).
+) -> _Run | None:
+    """The run of *batch* but the *removed*, given *hint*: the batch's positions in
+    *order* as far as known. None when *hint* is not a permutation of the batch's
+    positions, or not their order (the caller sorts the batch then).
 
-    The keys are made in the batch's order (as its articles lie in memory), put in the
-    hinted order, then sorted: one pass when the hint holds, a few where it does not.
-    A million keys in table order took 1.7 s to sort, and 3.1 s to merge in batches.
+    A re-open's million rows come so: taking them in the hinted order and checking
+    that each key follows the last holds one key at a time, where making every key
+    and sorting them cost ~2 s at a million, and held 80 MB of keys at the peak.
     """
     count = len(batch)
     if len(hint) != count:
@@ -519,64 +541,78 @@ def _hinted_keys(
         return None
     if seen.count(0):  # as many as the batch, so one came twice
         return None
-    made = [
-        _order_key(article, order) if article.serial not in removed else None for article in batch
-    ]
-    fresh = [key for key in map(made.__getitem__, hint) if key is not None]
-    fresh.sort()
-    return fresh
+    # The batch is read in its own order (as its articles lie in memory), then put in
+    # the hinted one; the keys are compared in C, each made as it is compared.
+    first = batch[0].serial if batch else 0  # a batch's serials run on (Corpus.add)
+    serial_at = range(first, first + count)
+    positions = [p for p in hint if serial_at[p] not in removed] if removed else hint
+    day_codes = array("q", map(partial(_day_code, order=order), batch))
+    paths = list(map(_path_of, batch))
+    codes = array("q", map(day_codes.__getitem__, positions))
+    del day_codes
+    serials = list(map(serial_at.__getitem__, positions))
+    keys = zip(codes, map(paths.__getitem__, positions), serials, strict=True)
+    following = zip(codes, map(paths.__getitem__, positions), serials, strict=True)
+    next(following, None)
+    if not all(map(le, keys, following)):
+        return None
+    return codes, serials
 
 
-def _merged(
-    old_keys: list[_OrderKey], old_serials: list[int], fresh: list[_OrderKey]
-) -> tuple[list[_OrderKey], list[int]]:
-    """*old_keys* and *fresh* (each sorted, no key in both) as one sorted list, and
-    the serials in that order (*old_serials* are *old_keys*'s).
+_path_of = attrgetter("path")
+
+
+def _sorted_run(batch: Iterable[Article], order: SortOrder, removed: Collection[int]) -> _Run:
+    keys = sorted(_order_key(article, order) for article in batch if article.serial not in removed)
+    return array("q", [key[0] for key in keys]), [key[2] for key in keys]
+
+
+def _merged(old: _Run, fresh: _Run, by_serial: Sequence[Article]) -> _Run:
+    """*old* and *fresh* (each sorted, no serial in both) as one sorted run.
 
     The old keys before the first fresh one are one slice. Past it, each key of the
     shorter side is placed by binary search in the other, whose keys between are
     copied a slice at a time: a batch scattered over the list costs a search a key,
     and a batch that follows the list but for a few keys placed early (a re-open's
     rows, once a search had its matches handed over first) a search for each of those.
-    Every key is copied once: a copy touches each key (its count of references), and
-    copying the old keys past the first fresh one twice made a million's first load
-    take 251 s, not 196.
+    Every key is copied once: copying the old keys past the first fresh one twice made
+    a million's first load take 251 s, not 196.
     """
-    split = bisect_left(old_keys, fresh[0])
-    keys = old_keys[:split]
-    serials = old_serials[:split]
-    fresh_serials = [key[-1] for key in fresh]
-    if len(old_keys) - split < len(fresh):
-        _place(keys, serials, old_keys, old_serials, split, fresh, fresh_serials, 0)
+    first = fresh[1][0]
+    split = _position(old, by_serial, (fresh[0][0], by_serial[first].path, first))
+    codes, serials = old[0][:split], old[1][:split]
+    if len(old[1]) - split < len(fresh[1]):
+        _place(codes, serials, old, split, fresh, 0, by_serial)
     else:
-        _place(keys, serials, fresh, fresh_serials, 0, old_keys, old_serials, split)
-    return keys, serials
+        _place(codes, serials, fresh, 0, old, split, by_serial)
+    return codes, serials
 
 
 def _place(
-    keys: list[_OrderKey],
+    codes: array[int],
     serials: list[int],
-    placed: list[_OrderKey],
-    placed_serials: list[int],
+    placed: _Run,
     placed_from: int,
-    other: list[_OrderKey],
-    other_serials: list[int],
+    other: _Run,
     other_from: int,
+    by_serial: Sequence[Article],
 ) -> None:
-    """Append to *keys* and *serials* ``placed[placed_from:]`` and ``other[other_from:]``
+    """Append to *codes* and *serials* ``placed[placed_from:]`` and ``other[other_from:]``
     merged: each placed key found in *other* by binary search, the other keys before
     it copied as one slice."""
+    placed_codes, placed_serials = placed
+    other_codes, other_serials = other
     start = other_from
-    for position in range(placed_from, len(placed)):
-        key = placed[position]
-        end = bisect_left(other, key, start)
+    for position in range(placed_from, len(placed_serials)):
+        code, serial = placed_codes[position], placed_serials[position]
+        end = _position(other, by_serial, (code, by_serial[serial].path, serial), start)
         if end > start:
-            keys += other[start:end]
+            codes += other_codes[start:end]
             serials += other_serials[start:end]
             start = end
-        keys.append(key)
-        serials.append(placed_serials[position])
-    keys += other[start:]
+        codes.append(code)
+        serials.append(serial)
+    codes += other_codes[start:]
     serials += other_serials[start:]
 
 
@@ -586,19 +622,19 @@ class _Order:
     ``sorted(all articles, key=sort_key)`` per batch called ``sort_key`` (a Python
     function, ~1 µs) on every article every time: ~5 s over a 100k load in 1k batches;
     even a plain ``list.sort`` of the two runs compares every key once to find them
-    (~10 ms a batch at 100k). Here each key is computed once, a batch is sorted on its
-    own, and its keys are placed by binary search, the old keys between them copied a
-    slice at a time: ~2 ms a batch at 100k. The serial list follows the same slices;
-    the article list is built (one ``map``) only when asked for. A re-open's rows come
-    as one batch with a hint of their order (:func:`_hinted_keys`), and the batch is
-    then the longer side of the merge (:func:`_merged`).
+    (~10 ms a batch at 100k). Here a batch is sorted on its own, and its keys are
+    placed by binary search, the old ones between them copied a slice at a time: ~2 ms
+    a batch at 100k. The order holds each article's day code and serial (a
+    :data:`_Run`); the article list is built (one ``map``) only when asked for. A
+    re-open's rows come as one batch with a hint of their order (:func:`_hinted_run`),
+    and the batch is then the longer side of the merge (:func:`_merged`).
     """
 
-    __slots__ = ("order", "keys", "serials", "covered", "_articles", "_ranks", "by_serial")
+    __slots__ = ("order", "codes", "serials", "covered", "_articles", "_ranks", "by_serial")
 
     def __init__(self, order: SortOrder) -> None:
         self.order: SortOrder = order
-        self.keys: list[_OrderKey] = []
+        self.codes: array[int] = array("q")
         self.serials: list[int] = []
         self.covered = 0
         """Articles (in serial order) merged in so far."""
@@ -626,35 +662,36 @@ class _Order:
             return
         order = self.order
         batch = by_serial[self.covered : count]
-        fresh = _hinted_keys(batch, order, removed, hint) if hint is not None else None
+        fresh = _hinted_run(batch, order, removed, hint) if hint is not None else None
         if fresh is None:
-            fresh = sorted(
-                _order_key(article, order) for article in batch if article.serial not in removed
-            )
-        if not fresh:
-            self.covered = count
-            self._ranks = None
+            fresh = _sorted_run(batch, order, removed)
+        self.covered = count
+        self._ranks = None
+        if not fresh[1]:
             return
         # (A batch after every old key is _merged's first slice and one more.)
-        self.keys, self.serials = _merged(self.keys, self.serials, fresh)
-        self.covered = count
+        self.codes, self.serials = _merged((self.codes, self.serials), fresh, by_serial)
         self._articles = None
-        self._ranks = None
 
     def start_from(self, newest: _Order) -> None:
         """Begin as *newest* read day by day backwards (this order being the oldest
-        first): each key made from newest's, no article read, nothing sorted. A day's
-        articles keep their order (the path orders a day both ways), and the undated
-        come last in both. The first ``s`` at a million took 2.3 s, every key made
-        from its article and sorted afresh."""
-        keys = newest.keys
-        undated = bisect_left(keys, _UNDATED)
-        days = [list(day) for _, day in groupby(keys[:undated], itemgetter(1))]
-        self.keys = [
-            (0, shared_int(-key[1]), key[2], key[3]) for day in reversed(days) for key in day
-        ]
-        self.keys += keys[undated:]
-        self.serials = list(map(itemgetter(3), self.keys))
+        first): no article read, nothing sorted. A day's articles keep their order
+        (the path orders a day both ways), and the undated come last in both. The
+        first ``s`` at a million took 2.3 s, every key made from its article and
+        sorted afresh."""
+        codes, serials = newest.codes, newest.serials
+        undated = bisect_left(codes, _UNDATED_CODE)
+        backwards: array[int] = array("q")
+        ordered: list[int] = []
+        end = undated
+        while end:
+            code = codes[end - 1]
+            start = bisect_left(codes, code, 0, end)
+            backwards.extend(repeat(-code, end - start))
+            ordered += serials[start:end]
+            end = start
+        self.codes = backwards + codes[undated:]
+        self.serials = ordered + serials[undated:]
         self.covered = newest.covered
         self.by_serial = newest.by_serial
         self._articles = None
@@ -664,25 +701,25 @@ class _Order:
         """Leave out the *gone* articles (their files were removed or changed; under
         the corpus's lock). Each is found by its key, by binary search, and the lists
         are rebuilt a slice at a time: ~1 ms at 100,000 articles."""
-        keys = self.keys
+        run = (self.codes, self.serials)
         positions = []
         for article in gone:
             if article.serial >= self.covered:
                 continue  # not merged in yet: catch_up leaves it out
-            position = bisect_left(keys, _order_key(article, self.order))
-            if position < len(keys) and keys[position][-1] == article.serial:
+            position = _position(run, self.by_serial, _order_key(article, self.order))
+            if position < len(self.serials) and self.serials[position] == article.serial:
                 positions.append(position)
         if not positions:
             return
         positions.sort()
-        new_keys: list[_OrderKey] = []
+        codes: array[int] = array("q")
+        serials: list[int] = []
         start = 0
-        for position in positions:
-            new_keys += keys[start:position]
+        for position in [*positions, len(self.serials)]:
+            codes += self.codes[start:position]
+            serials += self.serials[start:position]
             start = position + 1
-        new_keys += keys[start:]
-        self.keys = new_keys
-        self.serials = [key[-1] for key in new_keys]
+        self.codes, self.serials = codes, serials
         self._articles = None
         self._ranks = None
 
