@@ -1019,6 +1019,29 @@ def test_a_first_letter_every_article_has_is_counted_not_fetched(
         assert search(letters, written=True) == from_the_files(letters), letters
 
 
+def test_a_reopens_matches_are_its_articles_own_serials(tmp_path: Path) -> None:
+    """A re-open's matches come from store rows through a map to serials: they are the
+    articles' own int objects (at a million, ints made afresh held ~28 MB more a set)."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for number in range(300):
+        word = "pakistan" if number % 2 else "delhi"
+        _write(folder, f"{number:03d}.txt", f"Title {number}", "2021-03-04", f"Text {word}.")
+    _listing(folder)  # writes the store
+    session = CorpusSession([str(folder)], cache=True)
+    try:
+        assert session.open_store() is None and session.can_reopen
+        assert session.reopen(lambda *_, **__: None)
+        by_serial = session.corpus.by_serial
+        for text, count in (("pakistan", 150), ("t", 300), ("delhi", 150)):
+            found = session.search(parse_query(text)) or set()
+            assert len(found) == count, text
+            large = [serial for serial in found if serial > 256]
+            assert large and all(serial is by_serial[serial].serial for serial in large), text
+    finally:
+        session.close()
+
+
 def test_rows_another_instance_wrote_are_not_counted_as_this_ones(tmp_path: Path) -> None:
     """Rows written to the store after this re-open read it (by another instance, of a
     file this one has not seen) are none of this one's articles: counting them would

@@ -57,6 +57,7 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from operator import attrgetter
 from typing import Literal, NamedTuple
 
 from .model import Article, read_word_forms
@@ -112,6 +113,12 @@ _UNREAD_HITS = 20_000
 (a common one matches too many for reading them first to show much sooner). A rare
 word at a million articles matches ~10,000 (read first in ~0.2-0.5 s, where the whole
 re-open takes 10-25 s); with 5,000 it waited for all of them."""
+
+_NOT_READ = -1
+"""A store row's serial while its article is not read (or when it is not one of this
+corpus's: a file read afresh)."""
+
+_serial_of = attrgetter("serial")
 
 _CACHE_ITEMS = 250_000
 """Serials held by the term-result cache, in total: ~17 MB at worst (a serial costs
@@ -385,6 +392,11 @@ class SearchIndex:
         self._hits_lock = threading.Lock()
         self._articles: list[Article] = []
         """Articles in FTS5 (all of them, when scanning), by serial."""
+        self._serials: list[int] = []
+        """Their serials, the articles' own int objects: what a search's matches are made
+        of, so that a million matches share them (made afresh, from rowids or ``range``,
+        each match held 28 bytes more: ~28 MB for a first letter at a million, each time
+        a set of them is held)."""
         self._staged: list[tuple[Article, IndexText]] = []
         """Articles searchable by scanning, next in line for FTS5: serials from
         ``len(self._articles)`` on, with their prepared text."""
@@ -611,6 +623,7 @@ class SearchIndex:
                 if date.source == "inferred":
                     inferred(article.serial)
         self._articles += chunk
+        self._serials += map(_serial_of, chunk)
 
     def register_stored(
         self,
@@ -750,7 +763,7 @@ class SearchIndex:
             texts = [term for term in texts if not term.negated]
             if texts:
                 clauses = [c for c in clauses if not (len(c) == 1 and c[0] in texts)]
-                base = candidates if candidates is not None else range(count)
+                base = candidates if candidates is not None else self._serials[:count]
                 candidates = {s for s in base if self._verify_all(texts, s)}
         excluded = [
             c[0]
@@ -769,7 +782,7 @@ class SearchIndex:
                 break
             candidates = self._clause(clause, candidates, state)
         if candidates is None:
-            return set(range(count))
+            return set(self._serials[:count])
         if isinstance(candidates, frozenset) or candidates is within:
             return set(candidates)
         return candidates
@@ -790,7 +803,7 @@ class SearchIndex:
 
     def _everything(self) -> frozenset[int]:
         if self._all is None or len(self._all) != len(self._articles):
-            self._all = frozenset(range(len(self._articles)))
+            self._all = frozenset(self._serials)
         return self._all
 
     def _pushed_down(
@@ -1118,7 +1131,12 @@ class SearchIndex:
                 for shard in self._shards
             ]
             joined = ",".join(part for part in parts if part)
-            found = frozenset(rowid_list(joined)) if joined else frozenset()
+            # (rowid = serial in this index's own shards)
+            found = (
+                frozenset(map(self._serials.__getitem__, rowid_list(joined)))
+                if joined
+                else frozenset()
+            )
             if self._stored is not None:
                 stored = self._match_stored(table, expression)
                 # A re-open's own shards are empty until a file changes: no copy then
@@ -1185,12 +1203,18 @@ class SearchIndex:
         try:
             # Looked up in C, and the set made once, not copied: at a million a first
             # letter's rows took ~90 ms more through a generator and two copies.
-            found = frozenset(
-                itertools.chain.from_iterable(map(translation.__getitem__, rows) for rows in parts)
+            found = itertools.chain.from_iterable(
+                map(translation.__getitem__, rows) for rows in parts
             )
+            # -1: not read yet (a re-open); the rest made the articles' own ints.
+            return frozenset(map(self._serials.__getitem__, filter(_NOT_READ.__ne__, found)))
         except IndexError:  # rows written since this map was made: not known yet
-            found = frozenset(translation[row] for rows in parts for row in rows if row < size)
-        return found - {-1} if -1 in found else found  # -1: not read yet (a re-open)
+            return frozenset(
+                self._serials[serial]
+                for rows in parts
+                for row in rows
+                if row < size and (serial := translation[row]) != -1
+            )
 
     def _note_unread(self, rows: list[int], translation: array[int], size: int) -> None:
         unread = [row for row in rows if row >= size or translation[row] < 0]

@@ -514,9 +514,7 @@ def _position(run: _Run, by_serial: Sequence[Article], key: _OrderKey, low: int 
     end = bisect_right(codes, code, start)
     if start == end:
         return start
-    return bisect_left(
-        serials, (path, serial), start, end, key=lambda s: (by_serial[s].path, s)
-    )
+    return bisect_left(serials, (path, serial), start, end, key=lambda s: (by_serial[s].path, s))
 
 
 def _hinted_run(
