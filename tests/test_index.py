@@ -356,11 +356,25 @@ def test_within_excludes_and_grows_with_the_index() -> None:
     )
 
 
-def test_results_are_fresh_sets(synthetic_index: SearchIndex) -> None:
-    one = synthetic_index.search(parse_query("pak"))
-    assert one is not None
-    one.clear()
-    assert synthetic_index.search(parse_query("pak"))
+def test_results_are_fresh_sets_or_shared_frozen_ones(synthetic_index: SearchIndex) -> None:
+    """A remembered answer is handed over as it is, a frozenset no one can change (a
+    first letter's million serials were copied on every keystroke); any other answer is
+    the caller's own set, and changing it changes no later answer."""
+    for text in ("pak", "pak -russia", "pak OR xi", "@bbc"):
+        one = synthetic_index.search(parse_query(text))
+        assert one is not None and one
+        again = synthetic_index.search(parse_query(text))
+        assert again == one
+        if isinstance(one, frozenset):
+            continue
+        assert again is not one
+        one.clear()
+        assert synthetic_index.search(parse_query(text)) == again
+    if synthetic_index.backend == "fts5":
+        # One word's answer is remembered: the same object, not a copy.
+        first = synthetic_index.search(parse_query("russia"))
+        assert isinstance(first, frozenset)
+        assert synthetic_index.search(parse_query("russia")) is first
 
 
 def test_matches_are_the_articles_own_serials(synthetic_index: SearchIndex) -> None:

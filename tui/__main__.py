@@ -23,6 +23,7 @@ from .corpus.model import ID_PREFIX_MIN
 from .corpus.plaintext import write_article
 
 if TYPE_CHECKING:
+    from .corpus.index import Matches
     from .corpus.query import Query, StateView
     from .corpus.relevance import Ranking
 
@@ -156,7 +157,7 @@ def load(
     infer: bool = True,
     cache: bool = False,
     rebuild: bool = False,
-) -> tuple[Corpus, set[int]]:
+) -> tuple[Corpus, Matches]:
     """Load the corpus (see :func:`load_ranked`); return it and the serials of the
     articles matching *query* (empty without one)."""
     corpus, matched, _ = load_ranked(paths, query, state, infer=infer, cache=cache, rebuild=rebuild)
@@ -172,7 +173,7 @@ def load_ranked(
     cache: bool = False,
     rebuild: bool = False,
     rank: bool = False,
-) -> tuple[Corpus, set[int], Ranking | None]:
+) -> tuple[Corpus, Matches, Ranking | None]:
     """Load the corpus, reporting each skipped file on stderr; return it and the
     serials of the articles matching *query* (empty without one).
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Literal
 from textual.message import Message
 
 from .corpus import Skipped
+from .corpus.index import Matches
 
 if TYPE_CHECKING:
     from .corpus.facets import Facet
@@ -130,7 +131,7 @@ class SearchAnswered(Message):
     def __init__(
         self,
         number: int,
-        matches: set[int] | None,
+        matches: Matches | None,
         rows: Sequence[int] | None,
         version: tuple[int, int],
         seconds: float,

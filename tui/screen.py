@@ -29,6 +29,7 @@ from .corpus import Article, Skipped, SortOrder, read_raw
 from .corpus.changes import ChangeLedger
 from .corpus.foreground import Foreground
 from .corpus.history import HistoryWalk, QueryHistory
+from .corpus.index import Matches
 from .corpus.query import Query, QueryError, parse_query
 from .corpus.relevance import Ranking
 from .corpus.rows import PickedRows
@@ -152,7 +153,7 @@ class ReaderScreen(FrameHookScreen):
         self._unshown_when_asked: list[int] = []
         self._remember_when_answered = False
         """Enter came before the answer: the query joins the history once shown."""
-        self.matches: set[int] | None = None
+        self.matches: Matches | None = None
         """Serials matching the current query; None when there is no query."""
         self.skipped: list[Skipped] = []
         self.corpus_loading = True
@@ -347,6 +348,11 @@ class ReaderScreen(FrameHookScreen):
             if self.jobs.searching:
                 # A new set, not this one changed: the search thread may be reading it.
                 self.matches = self.matches | found
+            elif isinstance(self.matches, frozenset):
+                # The index's own answer, shared: one copy, then changed in place.
+                mine = set(self.matches)
+                mine |= found
+                self.matches = mine
             else:
                 self.matches |= found  # no copy of up to a million serials a batch
 
@@ -495,7 +501,7 @@ class ReaderScreen(FrameHookScreen):
         )
 
     def _show_matches(
-        self, query: Query, matches: set[int] | None, rows: Sequence[int] | None = None
+        self, query: Query, matches: Matches | None, rows: Sequence[int] | None = None
     ) -> None:
         """Make *query* the current one, with its *matches* (and their *rows*, when
         put in order already)."""

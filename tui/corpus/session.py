@@ -41,6 +41,7 @@ from .files import (
 from .index import (
     BackgroundIndexer,
     IndexText,
+    Matches,
     SearchIndex,
     candidate_expression,
     prepare,
@@ -1316,13 +1317,14 @@ class CorpusSession:
 
     def search(
         self, query: Query, state: StateView | None = None, within: Iterable[int] | None = None
-    ) -> set[int] | None:
-        """Serials matching *query* (None: no query); nothing before the index exists."""
+    ) -> Matches | None:
+        """Serials matching *query* (None: no query); nothing before the index exists.
+        A frozenset is shared: never change it (see :meth:`SearchIndex.search`)."""
         if self.index is None:
             return None if query.is_empty() else set()
         return self.index.search(query, state, within=within)  # type: ignore[arg-type]
 
-    def rows(self, order: SortOrder, matches: set[int] | None) -> Sequence[int]:
+    def rows(self, order: SortOrder, matches: Matches | None) -> Sequence[int]:
         """Serials to list, in *order*: all, or *matches* (picked as they are read)."""
         if matches is None:
             return self.corpus.serials(order)
