@@ -443,8 +443,9 @@ class SearchIndex:
         """The store's file (:mod:`corpus.store`), when a re-open registered its articles:
         its FTS5 tables answer for them, by store row."""
         self._stored_shards: list[int] = []
-        self._serial_of_row = array("i")
-        """Store row → serial (-1: not in this corpus, such as a file read afresh)."""
+        self._serial_of_row: list[int] = []
+        """Store row → serial (-1: not in this corpus, such as a file read afresh), the
+        article's own int: a search's store rows are its matches in one look-up in C."""
         self._registered_whole = (-1, False)
         """(articles registered, whether no store row below the last is left out)."""
         self._pool: ThreadPoolExecutor | None = None
@@ -648,8 +649,7 @@ class SearchIndex:
             if rows:
                 top = max(rows)
                 if top >= len(translation):
-                    # Repeated in C: a list of a million -1s took ~0.1 s to convert.
-                    translation.extend(array("i", [-1]) * (top + 1 - len(translation)))
+                    translation.extend([_NOT_READ] * (top + 1 - len(translation)))
             expected = len(self._articles)
             for article, plain, row in zip(articles, plains, rows, strict=True):
                 if article.serial != expected:
@@ -1213,20 +1213,14 @@ class SearchIndex:
         try:
             # Looked up in C, and the set made once, not copied: at a million a first
             # letter's rows took ~90 ms more through a generator and two copies.
-            found = itertools.chain.from_iterable(
-                map(translation.__getitem__, rows) for rows in parts
+            found = frozenset(
+                itertools.chain.from_iterable(map(translation.__getitem__, rows) for rows in parts)
             )
-            # -1: not read yet (a re-open); the rest made the articles' own ints.
-            return frozenset(map(self._serials.__getitem__, filter(_NOT_READ.__ne__, found)))
         except IndexError:  # rows written since this map was made: not known yet
-            return frozenset(
-                self._serials[serial]
-                for rows in parts
-                for row in rows
-                if row < size and (serial := translation[row]) != -1
-            )
+            found = frozenset(translation[row] for rows in parts for row in rows if row < size)
+        return found - {_NOT_READ} if _NOT_READ in found else found  # not read yet: a re-open
 
-    def _note_unread(self, rows: list[int], translation: array[int], size: int) -> None:
+    def _note_unread(self, rows: list[int], translation: list[int], size: int) -> None:
         unread = [row for row in rows if row >= size or translation[row] < 0]
         if not unread:
             return
