@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Literal
 from textual.message import Message
 
 from .corpus import Skipped
-from .corpus.index import Matches
 
 if TYPE_CHECKING:
     from .corpus.facets import Facet
+    from .corpus.index import Matches
     from .corpus.watch import FolderChanges
 
 

@@ -29,7 +29,6 @@ from .corpus import Article, Skipped, SortOrder, read_raw
 from .corpus.changes import ChangeLedger
 from .corpus.foreground import Foreground
 from .corpus.history import HistoryWalk, QueryHistory
-from .corpus.index import Matches
 from .corpus.query import Query, QueryError, parse_query
 from .corpus.relevance import Ranking
 from .corpus.rows import PickedRows
@@ -57,6 +56,7 @@ from .widgets.text_layout import stable_width, truncate_cells
 
 if TYPE_CHECKING:
     from .corpus.headstart import HeadStart
+    from .corpus.index import Matches
     from .corpus.watch import FolderChanges
 
 WRITER_SECONDS = 0.002

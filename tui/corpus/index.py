@@ -428,7 +428,7 @@ class SearchIndex:
         self._verified: dict[tuple[tuple[str, ...], bool, bool], dict[int, bool]] = {}
         """Phrase → serial → whether re-reading found it (FTS5 keeps no positions)."""
         self._verified_items = 0
-        self._previous: tuple[set[int] | frozenset[int], int] | None = None
+        self._previous: tuple[Matches, int] | None = None
         self._shards: list[sqlite3.Connection] = []
         """Independent FTS5 databases, each holding every n-th chunk of articles. SQLite
         drops the GIL while it indexes, so two shards fill two cores (1.6× faster here);
@@ -757,7 +757,7 @@ class SearchIndex:
         candidates: set[int] | frozenset[int] | None,
         within: Collection[int] | None,
         count: int,
-    ) -> set[int] | frozenset[int]:
+    ) -> Matches:
         """The search proper, over the articles in FTS5 (serials below *count*)."""
         clauses = list(query.search_clauses)  # repeats and clauses always true left out
         if self._shards:

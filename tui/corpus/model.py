@@ -548,8 +548,11 @@ def _hinted_run(
     paths = list(map(_path_of, batch))
     codes = array("q", map(day_codes.__getitem__, positions))
     del day_codes
-    # The articles' own ints: made afresh, a million serials held 30 MB more.
-    serials = list(map(list(map(_serial_of, batch)).__getitem__, positions))
+    # The articles' own ints (made afresh, a million serials held 30 MB more), read in
+    # the batch's order as the paths are.
+    own_serials = list(map(_serial_of, batch))
+    serials = list(map(own_serials.__getitem__, positions))
+    del own_serials
     keys = zip(codes, map(paths.__getitem__, positions), serials, strict=True)
     following = zip(codes, map(paths.__getitem__, positions), serials, strict=True)
     next(following, None)
