@@ -45,6 +45,14 @@ def spied_batches(monkeypatch: pytest.MonkeyPatch) -> list[LoadBatch]:
     return seen
 
 
+async def _rows_to_move_over(app: BroadsheetApp, count: int) -> None:
+    """Wait for *count* rows (or the load's end): a first batch may hold one article,
+    and a "j" on one row moves nothing, so the cursor would rightly stay on the top row
+    rather than on the article it was on when the key came."""
+    while len(app.article_list.rows) < count and not app.loaded.is_set():
+        await asyncio.sleep(0.001)
+
+
 @pytest.mark.heavy
 async def test_rows_stream_in_then_complete_and_in_order(
     corpus_dir: Path, spied_batches: list[LoadBatch]
@@ -85,8 +93,7 @@ async def test_cursor_and_filter_while_loading(corpus_dir: Path, text: str) -> N
     word (whose answer, once nothing is staged, is the index's shared frozenset)."""
     app = BroadsheetApp([str(corpus_dir)], state=ReadState.open(enabled=False), query=text)
     async with app.run_test(size=(120, 36)) as pilot:
-        while not app.article_list.rows and not app.loaded.is_set():
-            await asyncio.sleep(0.001)
+        await _rows_to_move_over(app, 3)
         await pilot.press("j", "j")
         kept = app.article_list.current_serial
         await asyncio.wait_for(app.loaded.wait(), timeout=120)
@@ -140,8 +147,7 @@ async def test_batches_wait_while_the_user_is_active(
     monkeypatch.setattr(screen_module, "BATCH_REST", 3600.0)  # "active" for the whole load
     app = BroadsheetApp([str(corpus_dir)], state=ReadState.open(enabled=False))
     async with app.run_test(size=(120, 36)) as pilot:
-        while not app.article_list.rows:
-            await asyncio.sleep(0.001)
+        await _rows_to_move_over(app, 2)
         await pilot.press("j")
         rows = app.article_list.rows
         kept = app.article_list.current_serial
