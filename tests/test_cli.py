@@ -438,6 +438,36 @@ def test_json_with_a_query_gives_score_and_snippet(summit_folder: Path) -> None:
     assert "score" not in plain and "snippet" not in plain
 
 
+def test_scores_are_the_same_from_the_store_as_from_the_files(tmp_path: Path) -> None:
+    """A word in a few articles of many: a re-open scores it as a first run does.
+
+    A re-open reads only a query's candidates from the store; ranked over a table of
+    those alone, bm25 took the word for one that every article holds, and scored
+    every match ~1e-6 (a phrase's matches in another order)."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    filler = "Officials met and talked about many other things. " * 8
+    for number in range(30):
+        said = "summit talks " * (number % 4) if number < 8 else ""
+        text = f"Title: Report {number}\nDate: 2024-{number // 28 + 1:02}-{number % 28 + 1:02}"
+        text += f"\n\n{said}{filler}\n"
+        (folder / f"{number:02}.txt").write_text(text, encoding="utf-8")
+
+    def scores(*extra: str) -> dict[str, float]:
+        result = run("--list", "--json", "--query", "summit talks", *extra, str(folder))
+        assert result.returncode == 0, result.stderr
+        return {row["id"]: row["score"] for row in map(json.loads, result.stdout.splitlines())}
+
+    for path in [*folder.iterdir(), folder]:  # settled: a re-open trusts their record
+        os.utime(path, (1_700_000_000, 1_700_000_000))
+    assert run("--list", str(folder)).returncode == 0  # the store, and its folders' record
+    first, again, without_store = scores(), scores(), scores("--no-cache")
+    assert len(first) == 6
+    assert again == first == without_store
+    assert min(first.values()) > 0.01  # the word is rare here: it counts
+    assert len(set(first.values())) == 3  # said once, twice or three times
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -199,7 +199,12 @@ def load_ranked(
     # for a negation or a date alone); those and the folders whose mtime changed are
     # all it compares with the folder (quick_difference), once a full check recorded
     # the folders' mtimes.
-    only = session.candidates(query) if query is not None and session.can_reopen else None
+    # Not when ranking: bm25's statistics are the whole collection's, and a relevance
+    # table of the candidates alone scored every word as if all articles held it (all
+    # ~1e-6, and in another order than the reader's). A ranked answer reads the store
+    # whole, and its relevance table, which the store keeps, scores it.
+    partial = query is not None and session.can_reopen and not rank
+    only = session.candidates(query) if partial else None
     quick = only is not None and len(only) <= QUICK_CHECK_ROWS
     quick = quick and session.store is not None and session.store.folders_recorded()
     if quick and check is not None:
@@ -228,7 +233,8 @@ def load_ranked(
         if rank and query is not None and matched is not None:
             missing = session.relevance_missing()
             if missing > RANKING_NOTE:
-                _warn(f"note: reading {missing:,} articles for relevance (the store keeps it)")
+                kept = " (the store keeps it)" if session.store is not None else ""
+                _warn(f"note: reading {missing:,} articles for relevance{kept}")
             session.fill_relevance()
             ranking = session.ranked(query, matched, "newest")
         return session.corpus, matched or set(), ranking
