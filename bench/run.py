@@ -428,6 +428,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "grep": result.grep,
                 "grep_files": result.grep_files,
                 "runs": [run.to_json() for run in result.runs],
+                "reopens": [run.to_json() for run in result.reopens],
                 "loading": None if result.loading is None else dataclasses.asdict(result.loading),
             }
             for result, numbers in zip(results, figures, strict=True)

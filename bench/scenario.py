@@ -13,8 +13,10 @@ percentiles, so a reader of the JSON can recompute anything.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -162,6 +164,13 @@ class AppRun:
     """Largest sampled VmRSS sum over the app and any child processes, bytes."""
     exit_status: int | None = None
     error: str | None = None
+    listed: dict[str, tuple[float, int]] = field(default_factory=dict)
+    """A re-open's ``broadsheet --list --json --query WORD``: seconds, and lines printed
+    (the matches), by word; run once the store is written and the folder unchanged."""
+    typed_at_rows: dict[str, float | None] = field(default_factory=dict)
+    """A re-open's launch with WORD typed the moment rows show: seconds from spawn to
+    the list showing every match (``--list``'s count, no "searching"), by word; None
+    when they never all came."""
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
@@ -218,7 +227,75 @@ def reopen_session(settings: Settings, paths: list[str]) -> AppRun:
                 session.close()
                 return run
             session.close(timeout=STORE_WRITE_SECONDS)
-        return app_session(settings, paths, cache_dir)
+        run = app_session(settings, paths, cache_dir)
+        if not run.error:
+            for word in settings.words:
+                _search_at_first_rows(settings, paths, cache_dir, word, run)
+        return run
+
+
+def _search_at_first_rows(
+    settings: Settings, paths: list[str], cache_dir: str, word: str, run: AppRun
+) -> None:
+    """What "searchable" means to a user on a re-open: *word*'s every match, asked for
+    the moment rows show, while the rest of the store is still being read.
+
+    ``--list --query`` on the same store says how many matches there are (and how long
+    the command line takes to say so); then a launch types the word at its first rows
+    and times its list to that count, with no search still running.
+    """
+    with tempfile.TemporaryDirectory(prefix="broadsheet-bench-state-") as state_dir:
+        command = [settings.python, "-m", "tui", "--list", "--json", "--query", word, *paths]
+        started = time.perf_counter()
+        listed = subprocess.run(
+            command,
+            env=settings.env(state_dir, cache_dir),
+            cwd=str(settings.repo),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            check=False,
+        )
+        seconds = time.perf_counter() - started
+        if listed.returncode != 0:
+            run.error = f"--list --query {word}: exit {listed.returncode}: {listed.stderr!r}"
+            return
+        matches = listed.stdout.count(b"\n")
+        run.listed[word] = (seconds, matches)
+
+        session = settings.spawn([settings.python, "-m", "tui", *paths], state_dir, cache_dir)
+        try:
+            session.wait_for(session.has_rows, settings.timeout, "the first list row")
+            session.write(key("slash") + word.encode("utf-8"))
+
+            def answered() -> bool:
+                counted = session.count()
+                line = session.line(1)
+                return (
+                    counted is not None
+                    and counted[0] == matches
+                    and _echo(word)(line)
+                    and SEARCHING not in line
+                )
+
+            try:
+                moment = session.wait_for(
+                    answered, settings.load_timeout, f"every match of {word!r}"
+                )
+                run.typed_at_rows[word] = moment - session.started
+            except SessionError:
+                if session.closed:
+                    raise
+                run.typed_at_rows[word] = None
+        except SessionError as error:
+            run.error = f"{word!r} typed at first rows: {error}; screen was:\n{session.text()}"
+        finally:
+            if not session.closed:
+                # Enter hands the keyboard to the list, where q quits (sent together,
+                # the q was typed into the filter).
+                with contextlib.suppress(OSError, SessionError):
+                    session.write(key("enter"))
+                    session.settle(settings.rest)
+            session.close(timeout=60.0)
 
 
 def app_session(settings: Settings, paths: list[str], cache_dir: str | None = None) -> AppRun:
