@@ -203,8 +203,8 @@ def load_ranked(
     # table of the candidates alone scored every word as if all articles held it (all
     # ~1e-6, and in another order than the reader's). A ranked answer reads the store
     # whole, and its relevance table, which the store keeps, scores it.
-    partial = query is not None and session.can_reopen and not rank
-    only = session.candidates(query) if partial else None
+    partial = session.can_reopen and not rank
+    only = session.candidates(query) if query is not None and partial else None
     quick = only is not None and len(only) <= QUICK_CHECK_ROWS
     quick = quick and session.store is not None and session.store.folders_recorded()
     if quick and check is not None:
