@@ -145,6 +145,30 @@ def test_the_opening_is_the_first_paragraph_of_prose_past_a_sites_menus() -> Non
     assert snippet("Home\nNews\nSports", parse_query("date:2023"), 80) == ("Home", [])
 
 
+@pytest.mark.parametrize(
+    ("query", "written"),
+    [
+        ("pakistan", "PAKİSTAN’s"),  # a capital dotted I and a curly apostrophe
+        ("pakistan", "Pakistán"),
+        ("pakistan", "ＰＡＫＩＳＴＡＮ"),  # fullwidth letters fold to ASCII
+        ("strasse", "Straße"),
+        ("東京", "東京都"),
+        ("c++", "C++"),
+        ('"prime minister"', "Prime\u00a0Minister"),
+    ],
+)
+def test_a_snippet_finds_a_word_however_the_paragraph_writes_it(query: str, written: str) -> None:
+    # Paragraphs are passed over on their folded letters before they are searched:
+    # none that folds to the word may be among them.
+    text = "\n".join(
+        ["Menu", "Opening paragraph about nothing much at all here, for a while."]
+        + [f"Filler paragraph {number} with other words." for number in range(20)]
+        + [f"Late in the text, {written} is named."]
+    )
+    line, spans = snippet(text, parse_query(query), 200)
+    assert line.startswith("Late in the text") and spans, (query, written, line)
+
+
 def test_snippet_ellipsis_can_be_ascii() -> None:
     line, _ = snippet("word " * 50 + "target", parse_query("target"), 30, "...")
     assert line.startswith("...") and "…" not in line and len(line) <= 30
