@@ -467,6 +467,14 @@ def test_scores_are_the_same_from_the_store_as_from_the_files(tmp_path: Path) ->
     assert min(first.values()) > 0.01  # the word is rare here: it counts
     assert len(set(first.values())) == 3  # said once, twice or three times
 
+    # A matching file changed since: its new text is scored (the store does not hold
+    # it, so the whole store is read), as it is without the store.
+    with (folder / "01.txt").open("a", encoding="utf-8") as changed:
+        changed.write("More summit talks.\n")
+    changed_scores = scores()
+    assert changed_scores == scores("--no-cache") == scores()
+    assert changed_scores != first
+
 
 @pytest.mark.parametrize(
     "args",

@@ -173,9 +173,11 @@ def load_ranked(
     cache: bool = False,
     rebuild: bool = False,
     rank: bool = False,
+    whole: bool = False,
 ) -> tuple[Corpus, Matches, Ranking | None]:
     """Load the corpus, reporting each skipped file on stderr; return it and the
-    serials of the articles matching *query* (empty without one).
+    serials of the articles matching *query* (empty without one); with *rank*, their
+    ranking too. *whole*: read the store's every article, even for one query.
 
     Through :class:`~tui.corpus.session.CorpusSession`, as the reader loads. With
     *cache*, the collection's store answers: a re-open reads only the files changed
@@ -199,11 +201,13 @@ def load_ranked(
     # for a negation or a date alone); those and the folders whose mtime changed are
     # all it compares with the folder (quick_difference), once a full check recorded
     # the folders' mtimes.
-    # Not when ranking: bm25's statistics are the whole collection's, and a relevance
-    # table of the candidates alone scored every word as if all articles held it (all
-    # ~1e-6, and in another order than the reader's). A ranked answer reads the store
-    # whole, and its relevance table, which the store keeps, scores it.
-    partial = session.can_reopen and not rank
+    # A ranked answer too, when the store's relevance table holds every article: bm25
+    # counts words over the whole collection, and a table of the candidates alone took
+    # each query word for one that every article holds (all scores ~1e-6, and a
+    # phrase's in another order than the reader's). Else it reads the store whole and
+    # fills the table, which the store keeps.
+    partial = session.can_reopen and not whole
+    partial = partial and (not rank or session.store_ranks_every_article())
     only = session.candidates(query) if query is not None and partial else None
     quick = only is not None and len(only) <= QUICK_CHECK_ROWS
     quick = quick and session.store is not None and session.store.folders_recorded()
@@ -230,18 +234,26 @@ def load_ranked(
             session.load(batches, _report_skipped, indexed=indexed)
         matched = session.search(query, state) if query is not None else None
         ranking = None
-        if rank and query is not None and matched is not None:
+        again = False
+        if rank and session.partial and matched is not None:
+            by_serial = session.corpus.by_serial
+            # A file changed since the store was written gives an article the store
+            # does not hold (a partial session writes nothing): read the store whole.
+            again = any(by_serial[serial].stored < 0 for serial in matched)
+        if rank and query is not None and matched is not None and not again:
             missing = session.relevance_missing()
             if missing > RANKING_NOTE:
                 kept = " (the store keeps it)" if session.store is not None else ""
                 _warn(f"note: reading {missing:,} articles for relevance{kept}")
             session.fill_relevance()
             ranking = session.ranked(query, matched, "newest")
-        return session.corpus, matched or set(), ranking
     finally:
         if check is not None:
             check.cancel()
         session.close(store_seconds=None)  # the store's writes end before the answer
+    if again:
+        return load_ranked(paths, query, state, infer=infer, cache=cache, rank=rank, whole=True)
+    return session.corpus, matched or set(), ranking
 
 
 def _report_skipped(

@@ -961,6 +961,9 @@ class CorpusSession:
         """Only some of the store's articles were read (:meth:`reopen` with *only*):
         the corpus answers one query, and changes are not written to the store (an
         article not read could not be taken out of it)."""
+        self.ranks_from_store = False
+        """A partial session ranks from the store's relevance table (see
+        :meth:`store_ranks_every_article`); a whole one always does, when it has a store."""
         self._stored_match: tuple[str, set[int]] | None = None
         self.pause = pause if pause is not None else _no_pause
         """Called between steps of the background work (the reader's keys go first)."""
@@ -1335,8 +1338,23 @@ class CorpusSession:
 
     # ------------------------------------------------------------------ relevance
 
+    def store_ranks_every_article(self) -> bool:
+        """Whether the store's relevance table holds every article the store does: then
+        a partial session (:meth:`reopen` with *only*) ranks its articles from it, as
+        a whole one would (bm25 needs the whole collection's counts; a table of the
+        articles read alone would take each query word for one they all hold). Asked
+        before :meth:`reopen`; a session that writes nothing keeps the answer."""
+        store = self.store
+        self.ranks_from_store = store is not None and store.relevance_missing() == 0
+        return self.ranks_from_store
+
+    @property
+    def _store_ranks(self) -> bool:
+        return self.store is not None and (not self.partial or self.ranks_from_store)
+
     def _relevance(self) -> RelevanceTable:
-        if self.store is not None and not self.partial:
+        if self._store_ranks:
+            assert self.store is not None
             return self.store.relevance()
         with self._relevance_lock:
             if self._temporary_relevance is None:
@@ -1351,7 +1369,8 @@ class CorpusSession:
 
     def relevance_missing(self) -> int:
         """Articles the relevance ranking does not know yet (0: it knows them all)."""
-        if self.store is not None and not self.partial:
+        if self._store_ranks:
+            assert self.store is not None
             return self.store.relevance_missing()
         held, removed = self._relevance_held, self.corpus.removed
         return sum(
@@ -1382,7 +1401,8 @@ class CorpusSession:
         made_for = corpus.version
         while True:
             self.pause()
-            if self.store is not None and not self.partial:
+            if self._store_ranks:
+                assert self.store is not None
                 added = self.store.fill_relevance()
             else:
                 added = self._fill_temporary()
@@ -1443,7 +1463,7 @@ class CorpusSession:
     def _to_serials(self, found: Iterable[tuple[int, _V]]) -> list[tuple[int, _V]]:
         """(key, value) pairs of the relevance table as (serial, value): keys are
         serials without a store, store rows with one."""
-        if self.store is None or self.partial:
+        if not self._store_ranks:
             return list(found)
         found = list(found)
         for again in (False, True):
@@ -1489,7 +1509,7 @@ class CorpusSession:
         for articles not yet in the relevance table (:meth:`fill_relevance`)."""
         self.fill_relevance()
         article = self.corpus.by_serial[serial]
-        if self.store is not None and not self.partial:
+        if self._store_ranks:
             own = article.stored & STORE_ROW_MASK if article.stored >= 0 else -1
         else:
             own = serial
