@@ -740,6 +740,9 @@ class StoreWriter:
     def idle(self) -> bool:
         return self._jobs.unfinished_tasks == 0
 
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
     def wait(self) -> None:
         """Until everything asked so far is written (tests)."""
         self._jobs.join()
@@ -1360,6 +1363,13 @@ class CorpusSession:
             if self._temporary_relevance is None:
                 self._temporary_relevance = RelevanceTable.temporary()
             return self._temporary_relevance
+
+    def wait_for_writes(self, poll: float = 0.02) -> None:
+        """Until the store's writer has written everything asked of it so far (or has
+        stopped): a ranking from the store finds the rows of the changes applied."""
+        writer = self.writer
+        while writer is not None and not writer.idle() and writer.alive():
+            time.sleep(poll)
 
     def fill_relevance_when_idle(self) -> None:
         """Let the store's writer fill the relevance table when it has nothing else to
