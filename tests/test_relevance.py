@@ -333,6 +333,42 @@ def test_the_store_forgets_a_removed_article_s_relevance_and_names(collection: P
     session.close(store_seconds=None)
 
 
+def test_a_ranking_after_a_change_waits_for_its_rows(
+    collection: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader ranks again after a file comes (the relevance table filled first):
+    the filling waits for the store's writer to write the new article's row. It did
+    not, and the new article stayed unranked until the next change."""
+    import time
+
+    from tui.corpus.loader import load_batches
+    from tui.corpus.watch import read_files
+
+    session = CorpusSession([str(collection)], cache=True)
+    session.open_store()
+    session.load(load_batches([str(collection)], with_texts=True), lambda *_: None, indexed=True)
+    assert session.writer is not None and session.store is not None
+    session.writer.wait()
+    session.fill_relevance()
+    store = session.store
+    writes = store.apply
+
+    def slow_apply(*args: object, **kwargs: object) -> object:
+        time.sleep(0.3)  # a busy disk: the writer's thread is behind the reader
+        return writes(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "apply", slow_apply)
+    fresh = collection / "new.txt"
+    fresh.write_text("Title: Kazan summit\n\nThe Kazan summit of BRICS leaders opened.\n")
+    os.utime(fresh, (OLD_MTIME, OLD_MTIME))
+    session.apply(read_files([str(fresh)]))
+    session.fill_relevance()  # no wait for the writer here: fill_relevance's to do
+    query = parse_query("kazan")
+    ranking = session.ranked(query, session.search(query) or set(), "newest")
+    assert ranking is not None and ranking.rows and ranking.unranked == 0
+    session.close(store_seconds=None)
+
+
 def test_a_match_at_the_end_of_a_long_line_is_shown_whole() -> None:
     text = "Opening.\nVladimir Putin met Xi Jinping in Kazan."
     for width in range(8, 44):

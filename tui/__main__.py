@@ -241,9 +241,7 @@ def load_ranked(
             # does not hold (a partial session writes nothing): read the store whole.
             again = any(by_serial[serial].stored < 0 for serial in matched)
         if rank and query is not None and matched is not None and not again:
-            # A changed file's new article is ranked from the store once its row is
-            # written: the writer's thread may still be writing it.
-            session.wait_for_writes()
+            session.wait_for_writes()  # a changed file's row, for the count below
             missing = session.relevance_missing()
             if missing > RANKING_NOTE:
                 kept = " (the store keeps it)" if session.store is not None else ""

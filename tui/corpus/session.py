@@ -1405,8 +1405,9 @@ class CorpusSession:
         before it has finished (the command line, a collection without a store) waits."""
         if self.relevance_filled:
             return
-        if self.writer is not None:
-            self.writer.wait_for_load()  # a first load's articles join it once written
+        # A first load's articles, and a change's, join the store's table once the
+        # writer has written them: filled before, a new article was left unranked.
+        self.wait_for_writes()
         corpus = self.corpus
         made_for = corpus.version
         while True:
