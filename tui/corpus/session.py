@@ -1351,14 +1351,16 @@ class CorpusSession:
         self.ranks_from_store = store is not None and store.relevance_missing() == 0
         return self.ranks_from_store
 
-    @property
-    def _store_ranks(self) -> bool:
-        return self.store is not None and (not self.partial or self.ranks_from_store)
+    def _ranking_store(self) -> Store | None:
+        """The store whose relevance table ranks this session's articles, if one does
+        (else a temporary table of the articles read ranks them)."""
+        store = self.store
+        return store if store is not None and (not self.partial or self.ranks_from_store) else None
 
     def _relevance(self) -> RelevanceTable:
-        if self._store_ranks:
-            assert self.store is not None
-            return self.store.relevance()
+        store = self._ranking_store()
+        if store is not None:
+            return store.relevance()
         with self._relevance_lock:
             if self._temporary_relevance is None:
                 self._temporary_relevance = RelevanceTable.temporary()
@@ -1379,9 +1381,9 @@ class CorpusSession:
 
     def relevance_missing(self) -> int:
         """Articles the relevance ranking does not know yet (0: it knows them all)."""
-        if self._store_ranks:
-            assert self.store is not None
-            return self.store.relevance_missing()
+        store = self._ranking_store()
+        if store is not None:
+            return store.relevance_missing()
         held, removed = self._relevance_held, self.corpus.removed
         return sum(
             1
@@ -1412,11 +1414,8 @@ class CorpusSession:
         made_for = corpus.version
         while True:
             self.pause()
-            if self._store_ranks:
-                assert self.store is not None
-                added = self.store.fill_relevance()
-            else:
-                added = self._fill_temporary()
+            store = self._ranking_store()
+            added = store.fill_relevance() if store is not None else self._fill_temporary()
             if not added:
                 # Nothing more to add may also mean a store still being written (its
                 # load's articles come once it is complete): filled only if all are in.
@@ -1474,7 +1473,7 @@ class CorpusSession:
     def _to_serials(self, found: Iterable[tuple[int, _V]]) -> list[tuple[int, _V]]:
         """(key, value) pairs of the relevance table as (serial, value): keys are
         serials without a store, store rows with one."""
-        if not self._store_ranks:
+        if self._ranking_store() is None:
             return list(found)
         found = list(found)
         for again in (False, True):
@@ -1520,7 +1519,7 @@ class CorpusSession:
         for articles not yet in the relevance table (:meth:`fill_relevance`)."""
         self.fill_relevance()
         article = self.corpus.by_serial[serial]
-        if self._store_ranks:
+        if self._ranking_store() is not None:
             own = article.stored & STORE_ROW_MASK if article.stored >= 0 else -1
         else:
             own = serial
