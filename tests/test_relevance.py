@@ -302,9 +302,10 @@ def test_the_session_ranks_relates_and_counts_facets(collection: Path, cache: bo
     session.close(store_seconds=None)
 
 
-def test_the_store_forgets_a_removed_article_s_relevance_and_names(collection: Path) -> None:
+def _stored_session(collection: Path) -> CorpusSession:
+    """A session that has loaded *collection*, its store written and its relevance
+    table filled."""
     from tui.corpus.loader import load_batches
-    from tui.corpus.watch import FolderChanges, read_files
 
     session = CorpusSession([str(collection)], cache=True)
     session.open_store()
@@ -312,6 +313,14 @@ def test_the_store_forgets_a_removed_article_s_relevance_and_names(collection: P
     assert session.writer is not None and session.store is not None
     session.writer.wait()
     session.fill_relevance()
+    return session
+
+
+def test_the_store_forgets_a_removed_article_s_relevance_and_names(collection: Path) -> None:
+    from tui.corpus.watch import FolderChanges, read_files
+
+    session = _stored_session(collection)
+    assert session.writer is not None and session.store is not None
     held = session.store.relevance().count()
     victim = sorted(collection.iterdir())[0]
     victim.unlink()
@@ -341,16 +350,11 @@ def test_a_ranking_after_a_change_waits_for_its_rows(
     not, and the new article stayed unranked until the next change."""
     import time
 
-    from tui.corpus.loader import load_batches
     from tui.corpus.watch import read_files
 
-    session = CorpusSession([str(collection)], cache=True)
-    session.open_store()
-    session.load(load_batches([str(collection)], with_texts=True), lambda *_: None, indexed=True)
-    assert session.writer is not None and session.store is not None
-    session.writer.wait()
-    session.fill_relevance()
+    session = _stored_session(collection)
     store = session.store
+    assert store is not None
     writes = store.apply
 
     def slow_apply(*args: object, **kwargs: object) -> object:
