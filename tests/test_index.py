@@ -356,6 +356,42 @@ def test_within_excludes_and_grows_with_the_index() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("pak", "pakistan"),  # implied: FTS5's answer is taken as it is
+        ("pak russia", "russian pakistan"),  # implied
+        ("xi", "xi pak"),  # implied
+        ("pak ", "pakistan"),  # a whole word before: not implied by a longer one
+        ("pakistan", "pak"),  # wider
+        ("pak russia", "pakistan"),  # a word dropped
+        ("-russia pak", "pakistan"),  # a negation before: not words alone
+    ],
+)
+def test_an_answer_stays_within_the_last_one(
+    synthetic_index: SearchIndex, first: str, second: str
+) -> None:
+    """Asked within the answer just given, the answer never leaves it, whether or not
+    the new words imply the old ones (when they do, it is not intersected again)."""
+    before = synthetic_index.search(parse_query(first), STATE)
+    assert before is not None and before
+    query = parse_query(second)
+    after = synthetic_index.search(query, STATE, within=before)
+    assert after == before & scanned(SYNTHETIC, query, STATE)
+
+
+def test_an_answer_among_a_few_limits_the_next(synthetic_index: SearchIndex) -> None:
+    """An answer asked among a few articles (the reader's new ones) holds only those:
+    a narrower query asked within it stays among them."""
+    few = set(range(0, 300, 5))
+    before = synthetic_index.search(parse_query("pak"), STATE, within=few)
+    assert before is not None and before
+    query = parse_query("pakistan")
+    after = synthetic_index.search(query, STATE, within=before)
+    assert after == before & scanned(SYNTHETIC, query, STATE)
+    assert after != scanned(SYNTHETIC, query, STATE)
+
+
 def test_results_are_fresh_sets_or_shared_frozen_ones(synthetic_index: SearchIndex) -> None:
     """A remembered answer is handed over as it is, a frozenset no one can change (a
     first letter's million serials were copied on every keystroke); any other answer is

@@ -428,7 +428,9 @@ class SearchIndex:
         self._verified: dict[tuple[tuple[str, ...], bool, bool], dict[int, bool]] = {}
         """Phrase → serial → whether re-reading found it (FTS5 keeps no positions)."""
         self._verified_items = 0
-        self._previous: tuple[Matches, int] | None = None
+        self._previous: tuple[Matches, int, _Words | None] | None = None
+        """The last answer, the serials it covered, and its words (:func:`_words_of`)
+        when it holds every article below those that has them."""
         self._shards: list[sqlite3.Connection] = []
         """Independent FTS5 databases, each holding every n-th chunk of articles. SQLite
         drops the GIL while it indexes, so two shards fill two cores (1.6× faster here);
@@ -729,6 +731,17 @@ class SearchIndex:
             count = len(self._articles)
             total = count + len(self._staged)
             candidates = self._start(within, total)
+            words = _words_of(query)
+            previous = self._previous
+            # Narrowed from the last answer, a whole one, by words that imply its words
+            # ("paki" → "pakis"): FTS5's answer lies within it (see _implied).
+            holds_found = (
+                words is not None
+                and previous is not None
+                and within is previous[0]
+                and previous[2] is not None
+                and _implied(previous[2], words)
+            )
             tail: Iterable[int] = ()
             if total > count:
                 if candidates is None:
@@ -737,7 +750,7 @@ class SearchIndex:
                     tail = {serial for serial in candidates if serial >= count}
                     if tail:
                         candidates = {serial for serial in candidates if serial < count}
-            result = self._search_indexed(query, state, candidates, within, count)
+            result = self._search_indexed(query, state, candidates, within, count, holds_found)
             if tail:
                 staged = self._staged
                 if isinstance(result, frozenset):
@@ -747,7 +760,9 @@ class SearchIndex:
                     for serial in tail
                     if matches_prepared(query, *staged[serial - count], state)
                 )
-            self._previous = (result, total)
+            # Its words are kept when the answer is whole: every article that has them,
+            # not those of a few asked about (within=added) that have them.
+            self._previous = (result, total, words if within is None or holds_found else None)
             return result
 
     def _search_indexed(
@@ -757,11 +772,14 @@ class SearchIndex:
         candidates: set[int] | frozenset[int] | None,
         within: Collection[int] | None,
         count: int,
+        holds_found: bool = False,
     ) -> Matches:
-        """The search proper, over the articles in FTS5 (serials below *count*)."""
+        """The search proper, over the articles in FTS5 (serials below *count*).
+        *holds_found*: *candidates* hold every article below *count* that FTS5 finds
+        for the query's words, so that its answer need not be intersected with them."""
         clauses = list(query.search_clauses)  # repeats and clauses always true left out
         if self._shards:
-            candidates, clauses = self._pushed_down(clauses, candidates)
+            candidates, clauses = self._pushed_down(clauses, candidates, holds_found)
         else:
             # Scanning: every text term re-reads; read each article once for all the
             # clauses that are one positive text term.
@@ -817,7 +835,10 @@ class SearchIndex:
         return self._all
 
     def _pushed_down(
-        self, clauses: list[Clause], candidates: set[int] | frozenset[int] | None
+        self,
+        clauses: list[Clause],
+        candidates: set[int] | frozenset[int] | None,
+        holds_found: bool = False,
     ) -> tuple[set[int] | frozenset[int] | None, list[Clause]]:
         """Answer every plain word clause with one FTS5 query, so big sets stay in C.
 
@@ -856,8 +877,12 @@ class SearchIndex:
                 expression = f"({expression})"
             expression += f" NOT ({_any_of(negative)})"
         found = self._match("words", expression)
-        if candidates is None or found is not self._all:
-            candidates = found if candidates is None else _intersect(candidates, found)
+        if candidates is None or (holds_found and found is not self._all):
+            # At a million, intersecting 383,382 matches with the last answer's took
+            # ~90 ms of each letter after "paki" (and a third set of them, ~30 MB).
+            candidates = found
+        elif found is not self._all:
+            candidates = _intersect(candidates, found)
         phrases = [
             clause[0]
             for clause in positive
@@ -1128,24 +1153,23 @@ class SearchIndex:
         if cached is not None:
             self._cache.move_to_end(key)
             return cached
-        sql = f"SELECT {{}} FROM {table} WHERE {table} MATCH ?"
+        sql = f"SELECT group_concat(rowid) FROM {table} WHERE {table} MATCH ?"
         found: frozenset[int] | None = None
         if _BROAD.fullmatch(expression) and self._matches_all(table, expression):
             # The first keystroke of a word matches almost everything: counting in C is
             # ten times cheaper than fetching every serial, and often says "all".
             found = self._everything()
         if found is None:
-            # One string per shard, parsed in C, beats building a tuple per row.
-            parts = [
-                shard.execute(sql.format("group_concat(rowid)"), (expression,)).fetchone()[0]
-                for shard in self._shards
-            ]
-            joined = ",".join(part for part in parts if part)
-            # (rowid = serial in this index's own shards)
-            found = (
-                frozenset(map(self._serials.__getitem__, rowid_list(joined)))
-                if joined
-                else frozenset()
+            # One string per shard, parsed in C, beats building a tuple per row; each
+            # shard's rowids are let go once in the set (rowid = serial in this index's
+            # own shards).
+            serials = self._serials.__getitem__
+            found = frozenset(
+                itertools.chain.from_iterable(
+                    map(serials, rowid_list(joined))
+                    for shard in self._shards
+                    if (joined := shard.execute(sql, (expression,)).fetchone()[0])
+                )
             )
             if self._stored is not None:
                 stored = self._match_stored(table, expression)
@@ -1206,18 +1230,28 @@ class SearchIndex:
         assert connection is not None
         translation = self._serial_of_row
         size = len(translation)
-        parts = list(stored_matches(connection, table, self._stored_shards, expression))
-        for rows in parts:
-            if len(rows) <= _UNREAD_HITS:
-                self._note_unread(rows, translation, size)  # a re-open reading
+        shards = self._stored_shards
+
+        def each_shard() -> Iterator[list[int]]:
+            """Each shard's rows, one list at a time: each is let go once its serials
+            are in the set (a first letter's at a million are ~20 MB of ints a shard)."""
+            for rows in stored_matches(connection, table, shards, expression):
+                if len(rows) <= _UNREAD_HITS:
+                    self._note_unread(rows, translation, size)  # a re-open reading
+                yield rows
+
         try:
             # Looked up in C, and the set made once, not copied: at a million a first
             # letter's rows took ~90 ms more through a generator and two copies.
             found = frozenset(
-                itertools.chain.from_iterable(map(translation.__getitem__, rows) for rows in parts)
+                itertools.chain.from_iterable(
+                    map(translation.__getitem__, rows) for rows in each_shard()
+                )
             )
         except IndexError:  # rows written since this map was made: not known yet
-            found = frozenset(translation[row] for rows in parts for row in rows if row < size)
+            found = frozenset(
+                translation[row] for rows in each_shard() for row in rows if row < size
+            )
         return found - {_NOT_READ} if _NOT_READ in found else found  # not read yet: a re-open
 
     def _note_unread(self, rows: list[int], translation: list[int], size: int) -> None:
@@ -1599,6 +1633,41 @@ def _intersect(
     a: set[int] | frozenset[int], b: set[int] | frozenset[int]
 ) -> set[int] | frozenset[int]:
     return a & b if len(a) <= len(b) else b & a
+
+
+_Words = frozenset[tuple[str, bool]]
+"""A query whose every clause is one word: the words as FTS5 is asked them, each with
+whether it is a prefix."""
+
+_ONE_WORD = re.compile(r'"([^"]+)"(\*?)')
+
+
+def _words_of(query: Query) -> _Words | None:
+    """The words of *query* when it asks FTS5 for words alone (every clause one plain
+    word, neither negated nor of the title), else None."""
+    words: list[tuple[str, bool]] = []
+    for clause in query.search_clauses:
+        if len(clause) != 1:
+            return None
+        term = clause[0]
+        if not isinstance(term, TextTerm) or term.negated or term.title_only:
+            return None
+        if term.needs_verifying:
+            return None
+        word = _ONE_WORD.fullmatch(_fts_expression(term))
+        if word is None:
+            return None
+        words.append((word[1], bool(word[2])))
+    return frozenset(words) if words else None
+
+
+def _implied(before: _Words, now: _Words) -> bool:
+    """Whether every article that has the words *now* has the words *before*: each
+    prefix before begins a word now, and each whole word before is one now."""
+    return all(
+        any(word.startswith(old) for word, _ in now) if prefix else (old, False) in now
+        for old, prefix in before
+    )
 
 
 def _clause_cost(clause: Clause) -> int:
