@@ -12,7 +12,7 @@ import pytest
 import tui.background as background_module
 import tui.screen as screen_module
 from bench.make_corpus import make_corpus
-from tui.app import BroadsheetApp
+from tui.app import REST_SECONDS, BroadsheetApp
 from tui.corpus.foreground import Foreground
 from tui.corpus.loader import LoadBatch
 from tui.corpus.query import parse_query
@@ -108,7 +108,8 @@ async def test_cursor_and_filter_while_loading(corpus_dir: Path, text: str) -> N
 @pytest.mark.heavy
 async def test_a_key_while_loading_holds_the_loader_until_its_frame(corpus_dir: Path) -> None:
     """The loading threads stand aside from a key until the screen has drawn it; the
-    screen's hook that says so is Textual-private, so this also guards an upgrade."""
+    screen's hook that says so is Textual-private, so this also guards an upgrade. Once
+    loaded, a key holds nothing back, but the relevance table's filling waits for a rest."""
     calls: list[str] = []
 
     class Recording(Foreground):
@@ -133,9 +134,13 @@ async def test_a_key_while_loading_holds_the_loader_until_its_frame(corpus_dir: 
         assert "busy" in calls and "idle" in calls[calls.index("busy") :]
         await asyncio.wait_for(app.loaded.wait(), timeout=120)
         calls.clear()
+        while app.foreground.rest_left(REST_SECONDS) > 0:  # the keys have rested
+            await asyncio.sleep(0.05)
         await pilot.press("j")
         await pilot.pause()
         assert "busy" not in calls  # loaded: nothing to hold back
+        # … but a key still starts a rest that the relevance table's filling waits for.
+        assert app.foreground.rest_left(REST_SECONDS) > REST_SECONDS / 2
 
 
 @pytest.mark.heavy

@@ -307,6 +307,9 @@ class BroadsheetApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, ANSWERED_INPUT) and self._reader_screen is not None:
             self._reader_screen.input_seen()
+            # Loaded too: the relevance table is filled only once the keys rest (its
+            # Python had the GIL half the time while a million's search ran).
+            self.foreground.input_seen()
             if self._reader_screen.corpus_loading:
                 # The loading threads stand aside until this input's frame is out.
                 self.foreground.busy(ANSWER_SECONDS)

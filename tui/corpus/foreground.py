@@ -55,6 +55,11 @@ class Foreground:
         self._until = self._last_input + seconds
         self._idle.clear()
 
+    def input_seen(self) -> None:
+        """The UI thread is answering an input (loading or not): the rest that
+        :meth:`rest_left` waits for counts from now."""
+        self._last_input = time.monotonic()
+
     def idle(self, after: float = 0.0) -> None:
         """The UI thread's answer is drawn: background steps go on, *after* seconds from
         now (time for the terminal writer thread to take the frame out)."""
