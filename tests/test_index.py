@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import random
 import re
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 
 from tui.corpus import load_corpus
 from tui.corpus.dates import ArticleDate
-from tui.corpus.index import SearchIndex, fts5_available
+from tui.corpus.index import _TABLE_SQL, SearchIndex, fts5_available, prepare
 from tui.corpus.model import Article, Corpus, default_corpus_path
 from tui.corpus.query import Query, QueryError, parse_query
 from tui.corpus.text import fts_text, tokenise
@@ -390,6 +391,35 @@ def test_an_answer_among_a_few_limits_the_next(synthetic_index: SearchIndex) -> 
     after = synthetic_index.search(query, STATE, within=before)
     assert after == before & scanned(SYNTHETIC, query, STATE)
     assert after != scanned(SYNTHETIC, query, STATE)
+
+
+@pytest.mark.skipif(not fts5_available(), reason="needs FTS5")
+def test_a_search_while_a_reopen_reads_finds_what_is_registered() -> None:
+    """A re-open registers the store's rows a batch at a time: a search meanwhile
+    answers with the articles registered, notes the rows it found that are not (read
+    next), and a narrower query after more are registered finds them too."""
+    articles = SYNTHETIC[:120]
+    connection = sqlite3.connect(":memory:", check_same_thread=False)
+    for shard in (0, 1):
+        for table in ("words", "titles"):
+            connection.execute(_TABLE_SQL.format(name=f"{table}_{shard}"))
+    for row, article in enumerate(articles):
+        text = prepare(article)
+        connection.execute(
+            f"INSERT INTO words_{row % 2}(rowid, text) VALUES (?, ?)",
+            (row, f"{text.fts_title or text.title}\n{text.fts_body or text.body}"),
+        )
+    index = SearchIndex(shards=1)
+    index.register_stored(connection, [0, 1], articles[:50], [True] * 50, list(range(50)))
+    query = parse_query("pak")
+    first = index.search(query)
+    assert first == scanned(articles[:50], query)
+    assert index.take_unread_hits() == sorted(
+        serial for serial in scanned(articles, query) if serial >= 50
+    )
+    index.register_stored(connection, [0, 1], articles[50:], [True] * 70, list(range(50, 120)))
+    narrower = parse_query("pakistan")
+    assert index.search(narrower, within=first) == scanned(articles, narrower)
 
 
 def test_results_are_fresh_sets_or_shared_frozen_ones(synthetic_index: SearchIndex) -> None:

@@ -722,8 +722,11 @@ class SearchIndex:
 
         *within*, when given, limits the answer to those serials: pass the previous
         result when ``query.narrows(previous_query)``. If it is the set this index
-        returned last, articles added since are searched too. Staged articles (not yet
-        in FTS5) are scanned, so the answer always covers every article staged.
+        returned last, articles added since are searched too, and it must still hold
+        every serial it was returned with (grown, never shrunk): a narrower query of
+        plain words then takes FTS5's answer as it is (see :func:`_implied`). Staged
+        articles (not yet in FTS5) are scanned, so the answer always covers every
+        article staged.
         """
         if query.is_empty():
             return None
@@ -1232,26 +1235,26 @@ class SearchIndex:
         size = len(translation)
         shards = self._stored_shards
 
-        def each_shard() -> Iterator[list[int]]:
-            """Each shard's rows, one list at a time: each is let go once its serials
-            are in the set (a first letter's at a million are ~20 MB of ints a shard)."""
+        def each_shard(checked: bool) -> Iterator[Iterable[int]]:
+            """Each shard's serials, its rows let go once they are in the set (a first
+            letter's at a million are ~20 MB of ints a shard). Rows written since this
+            map was made (a re-open reading) are not known yet: a shard that has some
+            (FTS5 gives its rows in order, so the last is the highest) is checked row
+            by row; so is every shard when *checked*."""
             for rows in stored_matches(connection, table, shards, expression):
                 if len(rows) <= _UNREAD_HITS:
                     self._note_unread(rows, translation, size)  # a re-open reading
-                yield rows
+                if checked or rows[-1] >= size:
+                    yield (translation[row] for row in rows if row < size)
+                else:
+                    yield map(translation.__getitem__, rows)  # looked up in C
 
         try:
-            # Looked up in C, and the set made once, not copied: at a million a first
-            # letter's rows took ~90 ms more through a generator and two copies.
-            found = frozenset(
-                itertools.chain.from_iterable(
-                    map(translation.__getitem__, rows) for rows in each_shard()
-                )
-            )
-        except IndexError:  # rows written since this map was made: not known yet
-            found = frozenset(
-                translation[row] for rows in each_shard() for row in rows if row < size
-            )
+            # The set made once, not copied: at a million a first letter's rows took
+            # ~90 ms more through a generator and two copies.
+            found = frozenset(itertools.chain.from_iterable(each_shard(checked=False)))
+        except IndexError:  # a shard's rows out of order after all: each one checked
+            found = frozenset(itertools.chain.from_iterable(each_shard(checked=True)))
         return found - {_NOT_READ} if _NOT_READ in found else found  # not read yet: a re-open
 
     def _note_unread(self, rows: list[int], translation: list[int], size: int) -> None:
