@@ -271,6 +271,11 @@ def _reopen_words(result: SizeResult) -> list[str]:
     return list(dict.fromkeys(word for run in result.reopens for word in run.listed))
 
 
+def _targeted_words(result: SizeResult) -> list[str]:
+    """The re-open's words when its size has targets for them (100k and more)."""
+    return _reopen_words(result) if result.size >= LARGE else []
+
+
 def _listed(result: SizeResult, word: str) -> tuple[float | None, float | None, int | None]:
     """A re-open's ``--list --query WORD``: median seconds of its first and second
     runs, and its matches."""
@@ -295,8 +300,8 @@ def _show_listed(figures: dict, result: SizeResult) -> str:
 
 
 def _check_listed(figures: dict, result: SizeResult) -> bool | None:
-    words = _reopen_words(result)
-    if result.size < LARGE or not words:
+    words = _targeted_words(result)
+    if not words:
         return None
     took = _listed(result, words[0])[1]  # the target is for a word, the rare one, unchanged
     return None if took is None else took <= 0.3
@@ -312,8 +317,8 @@ def _show_typed(figures: dict, result: SizeResult) -> str:
 
 
 def _check_typed(figures: dict, result: SizeResult) -> bool | None:
-    words = _reopen_words(result)
-    if result.size < LARGE or not words:
+    words = _targeted_words(result)
+    if not words:
         return None
     limit = 3.0 if result.size >= 1_000_000 else 1.5
     times = [_typed(result, word) for word in words]

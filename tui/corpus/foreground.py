@@ -51,7 +51,7 @@ class Foreground:
         """The UI thread is answering an input: background steps wait until
         :meth:`idle`, or for *seconds* at most."""
         self._owner = threading.get_ident()
-        self._last_input = time.monotonic()
+        self.input_seen()
         self._until = self._last_input + seconds
         self._idle.clear()
 
