@@ -291,12 +291,19 @@ def _typed(result: SizeResult, word: str) -> float | None:
     return median(run.typed_at_rows[word] for run in result.reopens if word in run.typed_at_rows)
 
 
+def _each_word(result: SizeResult, shown_for: Callable[[str], str]) -> str:
+    """Each re-open word with what *shown_for* says of it."""
+    return "; ".join(f"{word} {shown_for(word)}" for word in _reopen_words(result)) or (
+        "not measured"
+    )
+
+
 def _show_listed(figures: dict, result: SizeResult) -> str:
-    shown = []
-    for word in _reopen_words(result):
+    def shown_for(word: str) -> str:
         first, again, matches = _listed(result, word)
-        shown.append(f"{word} {seconds(first)} / {seconds(again)} [{matches:,}]")
-    return "; ".join(shown) or "not measured"
+        return f"{seconds(first)} / {seconds(again)} [{matches:,}]"
+
+    return _each_word(result, shown_for)
 
 
 def _check_listed(figures: dict, result: SizeResult) -> bool | None:
@@ -308,12 +315,12 @@ def _check_listed(figures: dict, result: SizeResult) -> bool | None:
 
 
 def _show_typed(figures: dict, result: SizeResult) -> str:
-    shown = []
-    for word in _reopen_words(result):
+    def shown_for(word: str) -> str:
         took = _typed(result, word)
         asked = any(word in run.typed_at_rows for run in result.reopens)
-        shown.append(f"{word} {seconds(took) if took is not None or not asked else 'never'}")
-    return "; ".join(shown) or "not measured"
+        return seconds(took) if took is not None or not asked else "never"
+
+    return _each_word(result, shown_for)
 
 
 def _check_typed(figures: dict, result: SizeResult) -> bool | None:
