@@ -381,6 +381,22 @@ def test_an_answer_stays_within_the_last_one(
     assert after == before & scanned(SYNTHETIC, query, STATE)
 
 
+def test_the_last_answer_is_bounded_by_the_articles_searched(
+    synthetic_index: SearchIndex,
+) -> None:
+    """A frozen last answer (no one can add to it) is below the articles searched, so
+    the list need not look through it; any other set has no bound."""
+    found = synthetic_index.search(parse_query("pakistan"), STATE)
+    assert found
+    if isinstance(found, frozenset):
+        assert synthetic_index.bound_of(found) == len(synthetic_index) > max(found)
+    else:
+        assert synthetic_index.bound_of(found) is None
+    assert synthetic_index.bound_of(frozenset(list(found))) is None  # a copy of it
+    synthetic_index.search(parse_query("putin"), STATE)
+    assert synthetic_index.bound_of(found) is None  # no longer the last answer
+
+
 def test_an_answer_among_a_few_limits_the_next(synthetic_index: SearchIndex) -> None:
     """An answer asked among a few articles (the reader's new ones) holds only those:
     a narrower query asked within it stays among them."""

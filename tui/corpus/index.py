@@ -1265,6 +1265,16 @@ class SearchIndex:
             if len(self._unread_hits) + len(unread) <= _UNREAD_HITS:
                 self._unread_hits.update(unread)
 
+    def bound_of(self, matches: Collection[int]) -> int | None:
+        """A bound every serial of *matches* is below (and none negative), when they are
+        this index's last answer and a frozenset, which no one can add to; else None.
+        The list then need not find their least and greatest (~22 ms a keystroke for
+        a first letter's million)."""
+        previous = self._previous
+        if previous is not None and previous[0] is matches and isinstance(matches, frozenset):
+            return previous[1]
+        return None
+
     def take_unread_hits(self) -> list[int]:
         """Store rows a search found that are not registered yet, once each: a re-open
         reads them next, so a rare word's every match is shown before the rest of the

@@ -50,12 +50,21 @@ class PickedRows(Sequence[int]):
 
     @classmethod
     def of(
-        cls, order: list[int], matches: Collection[int], known: int, removed: Collection[int]
+        cls,
+        order: list[int],
+        matches: Collection[int],
+        known: int,
+        removed: Collection[int],
+        *,
+        below: int | None = None,
     ) -> PickedRows | None:
         """The rows of *matches* in *order* (which holds every serial below *known* but
         the *removed*), or None when *matches* holds a serial *order* cannot place (the
-        caller picks them all at once then)."""
-        if matches and (min(matches) < 0 or max(matches) >= known):
+        caller picks them all at once then). *below*: a bound the caller knows every
+        serial of *matches* to be under, none negative: when it is *known* or less, they
+        are not looked through for their least and greatest."""
+        bounded = below is not None and below <= known
+        if not bounded and matches and (min(matches) < 0 or max(matches) >= known):
             return None
         return cls(order, matches, [serial for serial in removed if serial in matches])
 

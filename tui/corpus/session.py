@@ -1334,7 +1334,8 @@ class CorpusSession:
         """Serials to list, in *order*: all, or *matches* (picked as they are read)."""
         if matches is None:
             return self.corpus.serials(order)
-        return self.corpus.in_order(matches, order)
+        below = None if self.index is None else self.index.bound_of(matches)
+        return self.corpus.in_order(matches, order, below=below)
 
     def article(self, serial: int) -> Article:
         return self.corpus.by_serial[serial]
