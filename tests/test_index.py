@@ -6,6 +6,7 @@ import os
 import random
 import re
 import sqlite3
+import string
 import threading
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 from tui.corpus import load_corpus
 from tui.corpus.dates import ArticleDate
-from tui.corpus.index import _TABLE_SQL, SearchIndex, fts5_available, prepare
+from tui.corpus.index import _TABLE_SQL, SearchIndex, fts5_available, fts_texts, prepare
 from tui.corpus.model import Article, Corpus, default_corpus_path
 from tui.corpus.query import Query, QueryError, parse_query
 from tui.corpus.text import fts_text, tokenise
@@ -410,6 +411,43 @@ def test_an_answer_among_a_few_limits_the_next(synthetic_index: SearchIndex) -> 
 
 
 @pytest.mark.skipif(not fts5_available(), reason="needs FTS5")
+@pytest.mark.parametrize("shards", [1, 2])
+def test_a_letter_most_articles_have_is_found_from_those_that_lack_it(
+    shards: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first letter three in four articles or more have: FTS5 is asked for the rows
+    that lack it, and the answer is every article but those. A letter fewer have is
+    fetched. Either way the answer is the scan's."""
+    import tui.corpus.index as index_module
+
+    fetched: list[int] = []
+    rowid_list = index_module.rowid_list
+
+    def counted(joined: str) -> list[int]:
+        rows = rowid_list(joined)
+        fetched.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(index_module, "rowid_list", counted)
+    index = SearchIndex(shards=shards)
+    index.add(SYNTHETIC)
+    share = {
+        letter: len(scanned(SYNTHETIC, parse_query(letter))) / len(SYNTHETIC)
+        for letter in string.ascii_lowercase
+    }
+    most = [letter for letter, part in share.items() if 0.75 <= part < 1]
+    fewer = [letter for letter, part in share.items() if 0 < part < 0.75]
+    assert most and fewer
+    for letter in most + fewer:
+        fetched.clear()
+        query = parse_query(letter)
+        expected = scanned(SYNTHETIC, query)
+        assert index.search(query) == expected, letter
+        lacking = len(SYNTHETIC) - len(expected)
+        assert sum(fetched) == (lacking if letter in most else len(expected)), letter
+
+
+@pytest.mark.skipif(not fts5_available(), reason="needs FTS5")
 def test_a_search_while_a_reopen_reads_finds_what_is_registered() -> None:
     """A re-open registers the store's rows a batch at a time: a search meanwhile
     answers with the articles registered, notes the rows it found that are not (read
@@ -422,8 +460,7 @@ def test_a_search_while_a_reopen_reads_finds_what_is_registered() -> None:
     for row, article in enumerate(articles):
         text = prepare(article)
         connection.execute(
-            f"INSERT INTO words_{row % 2}(rowid, text) VALUES (?, ?)",
-            (row, f"{text.fts_title or text.title}\n{text.fts_body or text.body}"),
+            f"INSERT INTO words_{row % 2}(rowid, text) VALUES (?, ?)", (row, fts_texts(text)[1])
         )
     index = SearchIndex(shards=1)
     index.register_stored(connection, [0, 1], articles[:50], [True] * 50, list(range(50)))

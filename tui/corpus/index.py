@@ -106,7 +106,17 @@ _BROAD = re.compile(r'"\w{1,2}"\*|\("\w{1,2}"\*\)')
 counting before fetching."""
 
 _COUNT_SAMPLE = 2_000
-"""Rows counted before all of them when asking whether a letter is in every article."""
+"""Rows counted before all of them when asking whether a letter is in most articles."""
+
+_MOST = 0.75
+"""The share of the articles from which a letter's answer is every article but those
+that lack it (:meth:`SearchIndex._broad`). At a million, ``z`` (94 % of them) took ~90
+ms less so; ``za`` (60 %) gained nothing, its lacking rows as many to fetch and set."""
+
+EVERY_ROW = "\ue000"
+"""A token every row of the words tables begins with (:func:`fts_texts`), so that
+FTS5 answers "every row but those that match" in C: ``"\ue000" NOT (…)``. No article
+and no query holds it: folding makes private-use characters spaces."""
 
 _UNREAD_HITS = 20_000
 """Store rows a re-open is asked to read first, at most: the matches of a rare word
@@ -205,6 +215,14 @@ class IndexText(NamedTuple):
     signs: str | None = None
     """The currency signs beyond ASCII in :attr:`body` (None: not known, the body having
     been folded the slow way), for :func:`wordrows.folded_word_form`."""
+
+
+def fts_texts(text: IndexText) -> tuple[str, str]:
+    """An article's rows in the titles and words tables: the index's own and the
+    store's, and what a store's row is deleted by, which must be spelt the same."""
+    title = text.title if text.fts_title is None else text.fts_title
+    body = text.body if text.fts_body is None else text.fts_body
+    return title, f"{EVERY_ROW}\n{title}\n{body}"
 
 
 def prepare(article: Article) -> IndexText:
@@ -585,9 +603,8 @@ class SearchIndex:
                     words: list[object] = []
                     titles: list[object] = []
                     for article, text in part:
-                        title = text.title if text.fts_title is None else text.fts_title
-                        body = text.body if text.fts_body is None else text.fts_body
-                        words += (article.serial, f"{title}\n{body}")
+                        title, row = fts_texts(text)
+                        words += (article.serial, row)
                         titles += (article.serial, title)
                     shard.execute(_insert_sql("words", len(part)), words)
                     shard.execute(_insert_sql("titles", len(part)), titles)
@@ -1158,10 +1175,11 @@ class SearchIndex:
             return cached
         sql = f"SELECT group_concat(rowid) FROM {table} WHERE {table} MATCH ?"
         found: frozenset[int] | None = None
-        if _BROAD.fullmatch(expression) and self._matches_all(table, expression):
-            # The first keystroke of a word matches almost everything: counting in C is
-            # ten times cheaper than fetching every serial, and often says "all".
-            found = self._everything()
+        if _BROAD.fullmatch(expression):
+            # The first keystrokes of a word match most articles: counting in C is ten
+            # times cheaper than fetching every serial, and often says "all", or "all
+            # but a few".
+            found = self._broad(table, expression)
         if found is None:
             # One string per shard, parsed in C, beats building a tuple per row; each
             # shard's rowids are let go once in the set (rowid = serial in this index's
@@ -1186,8 +1204,10 @@ class SearchIndex:
             self._cached_items -= len(dropped)
         return found
 
-    def _matches_all(self, table: str, expression: str) -> bool:
-        """Whether *expression* matches every article, by counting its matches.
+    def _broad(self, table: str, expression: str) -> frozenset[int] | None:
+        """The matches of *expression* when most articles have them (:data:`_MOST`),
+        from a count and from the rows that lack them; None when fewer do, or when the
+        rows cannot be counted as articles.
 
         A store's rows count only when each row below the last one registered is one
         article (:meth:`_rows_all_registered`), and rows written since are left out:
@@ -1199,25 +1219,62 @@ class SearchIndex:
         articles lack (``z`` in 6%) is told in a fraction of a millisecond, where the
         whole count costs ~9 ms at 100k and ~90 ms at a million before the fetch.
         """
+        sources = self._countable(table)
+        if sources is None:
+            return None
+        # Every row below the first sample is an article: its serial (this index's own
+        # shards) or its store row (a re-open's, each registered; its own rows, serials
+        # after the store's, are seldom among them).
+        share = _MOST if table == "words" else 1  # only words rows hold EVERY_ROW
+        sample = min(_COUNT_SAMPLE, sources[0][2]) if sources else 0
+        if sample and _count(sources, expression, sample) < sample * share:
+            return None
         size = len(self._articles)
+        count = _count(sources, expression)
+        if count == size:
+            return self._everything()
+        if count < size * share:
+            return None
+        # Every article but those that lack the letter: a few thousand rowids to
+        # fetch and take out, not most of a million to fetch and set.
+        lacking = f'"{EVERY_ROW}" NOT ({expression})'
+        serials = self._serials.__getitem__
+        left_out: set[int] = set()
+        for shard in self._shards:
+            joined = shard.execute(
+                f"SELECT group_concat(rowid) FROM {table} WHERE {table} MATCH ? AND rowid < ?",
+                (lacking, size),
+            ).fetchone()[0]
+            if joined:
+                left_out.update(map(serials, rowid_list(joined)))
+        connection = self._stored
+        if connection is not None:
+            translation = self._serial_of_row
+            below = len(translation)
+            for rows in stored_matches(connection, table, self._stored_shards, lacking):
+                if rows[-1] < below:  # in order, so none written since: looked up in C
+                    left_out.update(map(translation.__getitem__, rows))
+                else:
+                    left_out.update(translation[row] for row in rows if row < below)
+        found = self._everything() - left_out
+        # Each article one row, each row one article, so the two agree; were they not
+        # to (a row not written yet), the matches are fetched.
+        return found if len(found) == count else None
+
+    def _countable(self, table: str) -> list[tuple[sqlite3.Connection, str, int]] | None:
+        """The FTS5 tables whose rows below a bound are each one article, and together
+        every article: the store's first (rows written since it was read left out),
+        then this index's own; None while a store row below the last one registered
+        is not an article (a re-open reading, a file read afresh)."""
+        size = len(self._articles)
+        own = [(shard, table, size) for shard in self._shards]
         connection = self._stored
         if connection is None:
-            sources = [(shard, table, size) for shard in self._shards]
-        elif self._rows_all_registered():
-            below = len(self._serial_of_row)  # rows written since are not counted
-            sources = [(connection, f"{table}_{n}", below) for n in self._stored_shards]
-        else:
-            return False
-        # Every row below the first sample is an article: its serial (this index's own
-        # shards) or its store row (a re-open's, each registered). A store's are
-        # enough to sample, as they are most of what a re-open holds.
-        sample = min(_COUNT_SAMPLE, sources[0][2]) if sources else 0
-        if sample and _count(sources, expression, sample) < sample:
-            return False
-        own = 0
-        if connection is not None:
-            own = _count([(shard, table, size) for shard in self._shards], expression)
-        return own + _count(sources, expression) == size
+            return own
+        if not self._rows_all_registered():
+            return None
+        below = len(self._serial_of_row)
+        return [(connection, f"{table}_{n}", below) for n in self._stored_shards] + own
 
     def _rows_all_registered(self) -> bool:
         """No store row below the last one registered is left out (a file read afresh,

@@ -42,6 +42,7 @@ from .index import (
     _TABLE_SQL,
     IndexText,
     SearchIndex,
+    fts_texts,
     prepare,
     relevance_columns,
     relevance_row,
@@ -405,12 +406,6 @@ def _record(article: Article) -> bytes:
             # few values these fields take are held once, as _rebuild_article would.
             fields[position] = sys.intern(value)
     return marshal.dumps(tuple(fields))  # type: ignore[arg-type]  # (plain values, by design)
-
-
-def _fts_texts(text: IndexText) -> tuple[str, str]:
-    title = text.title if text.fts_title is None else text.fts_title
-    body = text.body if text.fts_body is None else text.fts_body
-    return title, f"{title}\n{body}"
 
 
 class Store:
@@ -1095,7 +1090,7 @@ class Store:
                     if text is None:
                         text = prepare(article)
                     shard = top % SHARDS
-                    title, words = _fts_texts(text)
+                    title, words = fts_texts(text)
                     connection.execute(
                         "INSERT INTO articles(id, undated, day, path, shard, plain, record) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -1227,7 +1222,7 @@ class Store:
         shard, body = found
         # A contentless FTS5 table forgets a row only when told the text it was given.
         text = prepare(dataclasses.replace(article, body=body, stored=-1))
-        title, words = _fts_texts(text)
+        title, words = fts_texts(text)
         self.relevance().remove_locked(row, *relevance_columns(text))
         connection.execute(
             f"INSERT INTO words_{shard}(words_{shard}, rowid, text) VALUES ('delete', ?, ?)",
