@@ -448,6 +448,43 @@ def test_a_letter_most_articles_have_is_found_from_those_that_lack_it(
 
 
 @pytest.mark.skipif(not fts5_available(), reason="needs FTS5")
+def test_a_letter_that_narrows_nothing_is_counted_not_fetched(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Typing a word, a letter that leaves its matches as they were ("pakis" after
+    "paki") is counted in FTS5 and the answer before is the answer; a letter that
+    narrows them is fetched. Each answer is the scan's."""
+    import tui.corpus.index as index_module
+
+    fetched: list[int] = []
+    rowid_list = index_module.rowid_list
+
+    def counted(joined: str) -> list[int]:
+        rows = rowid_list(joined)
+        fetched.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(index_module, "rowid_list", counted)
+    index = SearchIndex(shards=2)
+    index.add(SYNTHETIC)
+    before: frozenset[int] | set[int] | None = None
+    narrowed = kept = 0
+    for letters in ("pa", "pak", "paki", "pakis", "pakista", "pakistan", "pakistani"):
+        fetched.clear()
+        query = parse_query(letters)
+        found = index.search(query, within=before)
+        assert found == scanned(SYNTHETIC, query), letters
+        if before is not None and len(found) == len(before):
+            assert found is before and fetched == [], letters
+            kept += 1
+        elif before is not None:
+            assert fetched or not found, letters
+            narrowed += 1
+        before = found
+    assert kept >= 3 and narrowed >= 2
+
+
+@pytest.mark.skipif(not fts5_available(), reason="needs FTS5")
 def test_a_search_while_a_reopen_reads_finds_what_is_registered() -> None:
     """A re-open registers the store's rows a batch at a time: a search meanwhile
     answers with the articles registered, notes the rows it found that are not (read
