@@ -108,13 +108,22 @@ counting before fetching."""
 _ONE_PREFIX = re.compile(r'\("([^"]+)"\*\)')
 """One word's start alone, as :func:`_any_of` spells it."""
 
+_RECOUNT_LETTERS = 4
+_RECOUNT_MATCHES = 50_000
+"""A word's start is counted to see whether it narrows the answer for a shorter start
+only from this many letters (the first three narrow most words' answers, and a count
+that does not find the answer unchanged is waste: ~40 ms at a million, as long as a
+sample of rows, since a start of three letters or more has no prefix index), and only
+when that answer is this large (a smaller one is fetched in a few milliseconds)."""
+
 _COUNT_SAMPLE = 2_000
 """Rows counted before all of them when asking whether a letter is in most articles."""
 
 _MOST = 0.75
 """The share of the articles from which a letter's answer is every article but those
-that lack it (:meth:`SearchIndex._broad`). At a million, ``z`` (94 % of them) took ~90
-ms less so; ``za`` (60 %) gained nothing, its lacking rows as many to fetch and set."""
+that lack it (:meth:`SearchIndex._broad`). At a million (search and first rows, in one
+process): ``p`` (all but 5) 180-220 ms instead of ~355, ``z`` (94 %) 140-165 instead of
+~205; a letter 60 % have would fetch as many rows lacking it as having it."""
 
 EVERY_ROW = "\ue000"
 """A token every row of the words tables begins with (:func:`fts_texts`), so that
@@ -1281,6 +1290,8 @@ class SearchIndex:
             if before is not None:
                 break
         else:
+            return None
+        if len(text) < _RECOUNT_LETTERS or len(before) < _RECOUNT_MATCHES:
             return None
         sources = self._countable(table)
         if sources is None or _count(sources, expression) != len(before):
