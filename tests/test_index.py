@@ -410,25 +410,31 @@ def test_an_answer_among_a_few_limits_the_next(synthetic_index: SearchIndex) -> 
     assert after != scanned(SYNTHETIC, query, STATE)
 
 
-@pytest.mark.skipif(not fts5_available(), reason="needs FTS5")
-@pytest.mark.parametrize("shards", [1, 2])
-def test_a_letter_most_articles_have_is_found_from_those_that_lack_it(
-    shards: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A first letter three in four articles or more have: FTS5 is asked for the rows
-    that lack it, and the answer is every article but those. A letter fewer have is
-    fetched. Either way the answer is the scan's."""
+@pytest.fixture
+def fetched(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many rowids each fetch from FTS5 read, in turn."""
     import tui.corpus.index as index_module
 
-    fetched: list[int] = []
+    counts: list[int] = []
     rowid_list = index_module.rowid_list
 
     def counted(joined: str) -> list[int]:
         rows = rowid_list(joined)
-        fetched.append(len(rows))
+        counts.append(len(rows))
         return rows
 
     monkeypatch.setattr(index_module, "rowid_list", counted)
+    return counts
+
+
+@pytest.mark.skipif(not fts5_available(), reason="needs FTS5")
+@pytest.mark.parametrize("shards", [1, 2])
+def test_a_letter_most_articles_have_is_found_from_those_that_lack_it(
+    shards: int, fetched: list[int]
+) -> None:
+    """A first letter three in four articles or more have: FTS5 is asked for the rows
+    that lack it, and the answer is every article but those. A letter fewer have is
+    fetched. Either way the answer is the scan's."""
     index = SearchIndex(shards=shards)
     index.add(SYNTHETIC)
     share = {
@@ -449,7 +455,7 @@ def test_a_letter_most_articles_have_is_found_from_those_that_lack_it(
 
 @pytest.mark.skipif(not fts5_available(), reason="needs FTS5")
 def test_a_letter_that_narrows_nothing_is_counted_not_fetched(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, fetched: list[int]
 ) -> None:
     """Typing a word, a letter that leaves its many matches as they were ("pakis" after
     "paki") is counted in FTS5 and the answer before is the answer; a letter that
@@ -458,16 +464,6 @@ def test_a_letter_that_narrows_nothing_is_counted_not_fetched(
     import tui.corpus.index as index_module
 
     monkeypatch.setattr(index_module, "_RECOUNT_MATCHES", 20)  # the 300 articles' "pak…"
-
-    fetched: list[int] = []
-    rowid_list = index_module.rowid_list
-
-    def counted(joined: str) -> list[int]:
-        rows = rowid_list(joined)
-        fetched.append(len(rows))
-        return rows
-
-    monkeypatch.setattr(index_module, "rowid_list", counted)
     index = SearchIndex(shards=2)
     index.add(SYNTHETIC)
     before: frozenset[int] | set[int] | None = None
