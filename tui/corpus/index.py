@@ -122,7 +122,7 @@ _COUNT_SAMPLE = 2_000
 _MOST = 0.75
 """The share of the articles from which a letter's answer is every article but those
 that lack it (:meth:`SearchIndex._broad`). At a million (search and first rows, in one
-process): ``p`` (all but 5) 180-220 ms instead of ~355, ``z`` (94 %) 140-165 instead of
+process): ``p`` (all but 5) 208-224 ms instead of ~355, ``z`` (94 %) 108-116 instead of
 ~205; a letter 60 % have would fetch as many rows lacking it as having it."""
 
 EVERY_ROW = "\ue000"
@@ -1185,7 +1185,6 @@ class SearchIndex:
         if cached is not None:
             self._cache.move_to_end(key)
             return cached
-        sql = f"SELECT group_concat(rowid) FROM {table} WHERE {table} MATCH ?"
         found: frozenset[int] | None = None
         if _BROAD.fullmatch(expression):
             # The first keystrokes of a word match most articles: counting in C is ten
@@ -1195,27 +1194,34 @@ class SearchIndex:
         else:
             found = self._as_before(table, expression)
         if found is None:
-            # One string per shard, parsed in C, beats building a tuple per row; each
-            # shard's rowids are let go once in the set (rowid = serial in this index's
-            # own shards).
-            serials = self._serials.__getitem__
-            found = frozenset(
-                itertools.chain.from_iterable(
-                    map(serials, rowid_list(joined))
-                    for shard in self._shards
-                    if (joined := shard.execute(sql, (expression,)).fetchone()[0])
-                )
-            )
-            if self._stored is not None:
-                stored = self._match_stored(table, expression)
-                # A re-open's own shards are empty until a file changes: no copy then
-                # (at a million, a first letter's ~1M serials took ~25 ms to copy).
-                found = found | stored if found else stored
+            found = self._fetch(table, expression)
         self._cache[key] = found
         self._cached_items += len(found)
         while self._cached_items > _CACHE_ITEMS and len(self._cache) > 1:
             _, dropped = self._cache.popitem(last=False)
             self._cached_items -= len(dropped)
+        return found
+
+    def _fetch(self, table: str, expression: str) -> frozenset[int]:
+        """Serials FTS5 finds for *expression*, fetched: this index's own shards' and the
+        store's (rows translated)."""
+        # One string per shard, parsed in C, beats building a tuple per row; each
+        # shard's rowids are let go once in the set (rowid = serial in this index's
+        # own shards).
+        sql = f"SELECT group_concat(rowid) FROM {table} WHERE {table} MATCH ?"
+        serials = self._serials.__getitem__
+        found = frozenset(
+            itertools.chain.from_iterable(
+                map(serials, rowid_list(joined))
+                for shard in self._shards
+                if (joined := shard.execute(sql, (expression,)).fetchone()[0])
+            )
+        )
+        if self._stored is not None:
+            stored = self._match_stored(table, expression)
+            # A re-open's own shards are empty until a file changes: no copy then
+            # (at a million, a first letter's ~1M serials took ~25 ms to copy).
+            found = found | stored if found else stored
         return found
 
     def _broad(self, table: str, expression: str) -> frozenset[int] | None:
@@ -1251,26 +1257,7 @@ class SearchIndex:
             return None
         # Every article but those that lack the letter: a few thousand rowids to
         # fetch and take out, not most of a million to fetch and set.
-        lacking = f'"{EVERY_ROW}" NOT ({expression})'
-        serials = self._serials.__getitem__
-        left_out: set[int] = set()
-        for shard in self._shards:
-            joined = shard.execute(
-                f"SELECT group_concat(rowid) FROM {table} WHERE {table} MATCH ? AND rowid < ?",
-                (lacking, size),
-            ).fetchone()[0]
-            if joined:
-                left_out.update(map(serials, rowid_list(joined)))
-        connection = self._stored
-        if connection is not None:
-            translation = self._serial_of_row
-            below = len(translation)
-            for rows in stored_matches(connection, table, self._stored_shards, lacking):
-                if rows[-1] < below:  # in order, so none written since: looked up in C
-                    left_out.update(map(translation.__getitem__, rows))
-                else:
-                    left_out.update(translation[row] for row in rows if row < below)
-        found = self._everything() - left_out
+        found = self._everything() - self._fetch(table, f'"{EVERY_ROW}" NOT ({expression})')
         # Each article one row, each row one article, so the two agree; were they not
         # to (a row not written yet), the matches are fetched.
         return found if len(found) == count else None
