@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tui.__main__ import load, main
+from tui.corpus import model
 from tui.corpus import store as store_module
 from tui.corpus.index import SearchIndex, prepare
 from tui.corpus.model import Corpus, sort_key
@@ -80,7 +81,6 @@ def test_first_run_writes_the_store_and_a_reopen_reads_no_file(
     assert first == _fresh(collection)
     assert _rows(collection) == (5, 5)
     expected = {query: _fresh(collection, query) for query in QUERIES}
-    import tui.corpus.model as model
 
     def no_reading(path: str) -> object:
         raise AssertionError(f"{path} was read: the store should have answered")
@@ -158,6 +158,49 @@ def test_bodies_come_from_the_store(collection: Path) -> None:
         assert article.body == b"" and article.stored >= 0
         twin = fresh.by_key(article.key)
         assert twin is not None and article.text == twin.text
+    store.close()
+
+
+def test_titles_come_from_the_store_and_a_screenful_in_one_query(
+    collection: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A re-open holds no title in memory (a million were ~130 MB): each is read from
+    its record when asked for, many in one query, and a row gone (the store begun
+    afresh by another instance) gives a stand-in that says so, never an error."""
+    _listing(collection)
+    store, warning = open_store([str(collection)], infer=True)
+    assert store is not None and warning is None
+    corpus, index = Corpus(), SearchIndex()
+    finish(reopen_in_steps(store, corpus, index))
+    fresh, _ = load([str(collection)], None, cache=False)
+    articles = corpus.by_serial
+    expected = []
+    for article in articles:
+        twin = fresh.by_key(article.key)
+        assert twin is not None
+        expected.append(twin.title)
+    assert all(model._TITLE_SLOT.__get__(article) is None for article in articles)
+    slot = store.slot() >> model.STORE_ROW_BITS
+    asked: list[list[int]] = []
+    reader = model.TITLE_READERS[slot]
+
+    def counted(rows: list[int]) -> list[str]:
+        asked.append(list(rows))
+        return reader(rows)
+
+    readers = list(model.TITLE_READERS)
+    readers[slot] = counted
+    monkeypatch.setattr(model, "TITLE_READERS", readers)
+    assert model.read_titles(articles) == expected
+    assert len(asked) == 1 and len(asked[0]) == len(articles)
+    assert [article.title for article in articles] == expected  # one at a time too
+    assert articles[0].to_json()["title"] == expected[0]
+    with sqlite3.connect(_store_file(collection)) as connection:
+        connection.execute(
+            "DELETE FROM articles WHERE id = ?", (articles[0].stored & model.STORE_ROW_MASK,)
+        )
+    assert articles[0].title == model.TITLE_NOT_STORED
+    assert [article.title for article in articles[1:]] == expected[1:]
     store.close()
 
 
@@ -373,8 +416,10 @@ def test_a_first_load_writes_as_it_goes_and_keeps_no_body_in_memory(collection: 
     assert len(corpus.by_serial) == 5
     for article in corpus.by_serial:
         assert article.body == b"" and article.stored >= 0
+        assert model._TITLE_SLOT.__get__(article) is None  # the title is the store's too
         twin = fresh.by_key(article.key)
         assert twin is not None and article.text == twin.text
+        assert article.title == twin.title
 
 
 def test_a_second_first_load_neither_wipes_a_finished_store_nor_fights_over_one(

@@ -60,7 +60,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from operator import attrgetter
 from typing import Literal, NamedTuple
 
-from .model import Article, read_word_forms
+from .model import Article, read_titles, read_word_forms
 from .names import names_in
 from .query import (
     MAX_ORDINAL,
@@ -1028,8 +1028,11 @@ class SearchIndex:
             texts: list[bytes] = []
             owners: list[int] = []
             forms = read_word_forms(articles)
-            for serial, article, (form, body) in zip(serials, articles, forms, strict=True):
-                text = _Text(article, bool(self._plain[serial]), body or None, form)
+            titles = read_titles(articles)
+            for serial, article, (form, body), held_title in zip(
+                serials, articles, forms, titles, strict=True
+            ):
+                text = _Text(article, bool(self._plain[serial]), body or None, form, held_title)
                 if rows.bodies is rows.titles:
                     title, words = text.title_words(), text.body_words()
                     if title is not None and words is not None:
@@ -1521,11 +1524,17 @@ class _Text:
     __slots__ = ("_body", "_form", "_lowered", "_raw", "article", "plain", "title")
 
     def __init__(
-        self, article: Article, plain: bool, raw: bytes | None = None, form: bytes | None = None
+        self,
+        article: Article,
+        plain: bool,
+        raw: bytes | None = None,
+        form: bytes | None = None,
+        title: str | None = None,
     ) -> None:
         self.article = article
         self.plain = plain
-        self.title = _fold_title(article.title)
+        self.title = _fold_title(article.title if title is None else title)
+        """Folded; *title*: the article's, when the caller read it (several at once)."""
         self._raw = raw
         """The body as read, when the caller read it (several at once)."""
         self._form = form

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import partial
 from itertools import repeat
 from operator import attrgetter, le
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from .dates import DATE_ORIGINS, ArticleDate, period_code
 from .files import Skipped, SourceText, discover, read_source, resolve_display_path
@@ -25,6 +25,8 @@ from .rows import PickedRows
 from .safe import neutralise, neutralise_line
 
 SortOrder = Literal["newest", "oldest"]
+
+_V = TypeVar("_V")
 
 ID_LENGTH = 10
 """Hex digits of the content hash shown as an article's id (lengthened on a clash)."""
@@ -49,15 +51,20 @@ WORD_READERS: list[Callable[[Sequence[int]], list[tuple[bytes | None, bytes | No
 """Functions that read bodies' word forms from a store, by slot (see
 :meth:`store.Store.read_word_forms`)."""
 
+TITLE_READERS: list[Callable[[Sequence[int]], list[str]]] = []
+"""Functions that read titles from a store, by slot (see :meth:`store.Store.read_titles`)."""
+
 
 def body_reader_slot(
     reader: Callable[[Sequence[int]], list[bytes]],
     words: Callable[[Sequence[int]], list[tuple[bytes | None, bytes | None]]],
+    titles: Callable[[Sequence[int]], list[str]],
 ) -> int:
-    """Register a store's readers of bodies and of word forms; return what its rows
-    are or-ed with."""
+    """Register a store's readers of bodies, of word forms and of titles; return what
+    its rows are or-ed with."""
     BODY_READERS.append(reader)
     WORD_READERS.append(words)
+    TITLE_READERS.append(titles)
     return (len(BODY_READERS) - 1) << STORE_ROW_BITS
 
 
@@ -74,6 +81,7 @@ class Article:
     bytes that are not UTF-8, appear as visible stand-ins. To open the file, use
     :attr:`file_path`."""
     title: str
+    """Read from the store when it holds it (see :data:`_TITLE_SLOT`)."""
     title_source: str
     date: ArticleDate | None
     date_text: str | None
@@ -218,11 +226,12 @@ class Article:
             "export": "from the headline of a news database export",
         }.get(self.title_source, self.title_source)
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self, title: str | None = None) -> dict[str, object]:
+        """The fields ``--json`` gives; *title*: the title, when the caller read it."""
         fields: dict[str, object] = {
             "id": self.id,
             "path": self.path,
-            "title": self.title,
+            "title": self.title if title is None else title,
             "date": self.date_iso,
             "date_precision": self.date.precision if self.date else None,
             "date_source": self.date.source if self.date else None,
@@ -243,25 +252,74 @@ class Article:
         return fields
 
 
+_TITLE_SLOT: Any = Article.__dict__["title"]
+"""The slot that holds an article's title, or None once the store holds it (its
+member descriptor, kept before a property takes the name): a million titles were
+~130 MB of a re-open's memory, and the list shows a screenful of them."""
+
+TITLE_NOT_STORED = "(title not in the store: it was rebuilt since this was read)"
+"""An article's title once its store row is gone: another instance began the store
+afresh (its body reads as empty then too)."""
+
+
+def _title(article: Article) -> str:
+    title: str | None = _TITLE_SLOT.__get__(article)
+    if title is None:  # the store sets stored before it lets the title go
+        stored = article.stored
+        return TITLE_READERS[stored >> STORE_ROW_BITS]((stored & STORE_ROW_MASK,))[0]
+    return title
+
+
+# Article.title is now a property over the slot: the dataclass's __init__, replace()
+# and pickling all go through the name, and a stored article's title is read when
+# asked for. (To mypy the field stays a str.)
+Article.title = property(_title, _TITLE_SLOT.__set__, doc="The title, neutralised.")  # type: ignore[assignment, misc]
+
+
+def release_title(article: Article) -> None:
+    """Let *article* read its title from the store (its :attr:`Article.stored` is set)."""
+    _TITLE_SLOT.__set__(article, None)
+
+
+def read_titles(articles: Sequence[Article]) -> list[str]:
+    """Each article's title: those the store holds read a few hundred a query (a
+    thousand one query each took ~10 ms)."""
+    return _read_stored(articles, TITLE_READERS, _TITLE_SLOT.__get__)
+
+
 def read_word_forms(articles: Sequence[Article]) -> list[tuple[bytes | None, bytes | None]]:
     """Each article's word form as its store keeps it (and None), or None and its
     body: from memory, or where the store keeps no form (a plain body). Those of one
     store are read in one query a few hundred (50,000 stored bodies took 0.18 s so,
     0.41 s one query each)."""
-    found: list[tuple[bytes | None, bytes | None]] = [(None, b"")] * len(articles)
+    # stored read first: the store sets it before it empties body
+    return _read_stored(
+        articles, WORD_READERS, lambda article: (None, article.body) if article.stored < 0 else None
+    )
+
+
+def _read_stored(
+    articles: Sequence[Article],
+    readers: Sequence[Callable[[Sequence[int]], list[_V]]],
+    held: Callable[[Article], _V | None],
+) -> list[_V]:
+    """Each article's value: *held* gives it from memory, or None when its store holds
+    it; then each store's *readers* reads those of its rows, in one call."""
+    found: list[_V | None] = [None] * len(articles)
     wanted: dict[int, tuple[list[int], list[int]]] = {}
     for place, article in enumerate(articles):
-        stored = article.stored  # read first: the store sets it before it empties body
-        if stored >= 0:
-            places, rows = wanted.setdefault(stored >> STORE_ROW_BITS, ([], []))
-            places.append(place)
-            rows.append(stored & STORE_ROW_MASK)
-        else:
-            found[place] = (None, article.body)
+        value = held(article)
+        if value is not None:
+            found[place] = value
+            continue
+        stored = article.stored
+        places, rows = wanted.setdefault(stored >> STORE_ROW_BITS, ([], []))
+        places.append(place)
+        rows.append(stored & STORE_ROW_MASK)
     for slot, (places, rows) in wanted.items():
-        for place, pair in zip(places, WORD_READERS[slot](rows), strict=True):
-            found[place] = pair
-    return found
+        for place, value in zip(places, readers[slot](rows), strict=True):
+            found[place] = value
+    return found  # type: ignore[return-value]  # every place filled
 
 
 _SHARED: dict[str, str] = {}

@@ -52,9 +52,11 @@ from .index import (
 from .model import (
     _SHARED_DATES,
     STORE_ROW_MASK,
+    TITLE_NOT_STORED,
     Article,
     _shared_date,
     body_reader_slot,
+    release_title,
     shared_int,
 )
 from .relevance import ROUND, RelevanceTable
@@ -81,6 +83,8 @@ _BODY_FIELD = 11
 """Position of ``body`` in ``Article.__reduce__``'s fields (emptied in the record)."""
 _SERIAL_FIELD = 13
 _DATE_FIELD = 5
+_TITLE_FIELD = 3
+"""Position of ``title`` in a record: what :meth:`Store.read_titles` reads."""
 _SHARED_FIELDS = (4, 6, 8, 9, 12, 18, 21)
 """title_source, date_text, source, author, encoding, date_origin, markup: few values."""
 _TOP_ROWS = 2_000
@@ -633,6 +637,7 @@ class Store:
                     # The fields in Article's order (its shared strings interned); the
                     # date comes as a tuple, made an ArticleDate here.
                     article = make(*loads(record), stored=base | row)  # type: ignore[misc]
+                    release_title(article)
                     article.words = shared_int(article.words)
                     date = article.date
                     if date is not None:
@@ -798,7 +803,7 @@ class Store:
     def slot(self) -> int:
         """What this store's rows are or-ed with in :attr:`Article.stored`."""
         if self._slot is None:
-            self._slot = body_reader_slot(self.read_bodies, self.read_word_forms)
+            self._slot = body_reader_slot(self.read_bodies, self.read_word_forms, self.read_titles)
         return self._slot
 
     def read_bodies(self, rows: Sequence[int]) -> list[bytes]:
@@ -812,6 +817,19 @@ class Store:
         columns = "SELECT id, words, CASE WHEN words IS NULL THEN body END FROM bodies"
         found = {row: (words, body) for row, words, body in self._read(columns, rows)}
         return [found.get(row, (None, b"")) for row in rows]
+
+    def read_titles(self, rows: Sequence[int]) -> list[str]:
+        """The titles of *rows*, in order (any thread), from their records: a stand-in
+        for a row gone (the store begun afresh) or not readable, since a title is read
+        as the list is drawn."""
+        loads = marshal.loads
+        try:
+            found = {row: loads(record)[_TITLE_FIELD] for row, record in self._read(
+                "SELECT id, record FROM articles", rows
+            )}  # fmt: skip
+        except sqlite3.Error:
+            found = {}
+        return [found.get(row, TITLE_NOT_STORED) for row in rows]
 
     def _read(self, select: str, rows: Sequence[int]) -> list[tuple[Any, ...]]:
         with self._reader_lock:
@@ -1065,6 +1083,7 @@ class Store:
         for article, row in zip(articles, rows, strict=False):
             article.stored = base | row  # first: see Article.read_body
             article.body = b""
+            release_title(article)
 
     def apply(
         self,
@@ -1221,6 +1240,8 @@ class Store:
             return
         shard, body = found
         # A contentless FTS5 table forgets a row only when told the text it was given.
+        # Held in memory before the row goes: a removed article may still be on screen.
+        article.title = article.title
         text = prepare(dataclasses.replace(article, body=body, stored=-1))
         title, words = fts_texts(text)
         self.relevance().remove_locked(row, *relevance_columns(text))
