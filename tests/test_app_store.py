@@ -288,3 +288,42 @@ async def test_the_matches_a_search_asked_for_show_while_keys_come(collection: P
         assert serials[0] not in app.article_list.rows  # at rest, not under the keys
         screen.batch_arrived(CorpusBatch([serials[1]], [], 7, False, answers=True))
         assert {serials[0], serials[1]} <= set(app.article_list.rows)  # at once
+
+
+async def test_a_reopened_list_reads_its_titles_a_screenful_a_query(
+    collection: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A re-open holds no title in memory (:data:`model._TITLE_SLOT`): the list asks the
+    store for the rows in view at once, not one query a row (~40 µs each), and a row
+    drawn again asks nothing."""
+    first, _, _, titles = await _launch(collection)  # writes the store
+    asked: list[int] = []
+
+    def counted(rows: list[int], read: object) -> list[str]:
+        asked.append(len(rows))
+        return read(rows)  # type: ignore[operator, no-any-return]
+
+    def counting(reader: object) -> object:
+        return lambda rows: counted(rows, reader)
+
+    real_slot = model_module.body_reader_slot
+
+    def slot(bodies: object, words: object, titles: object) -> int:
+        return real_slot(bodies, words, counting(titles))  # type: ignore[arg-type]
+
+    monkeypatch.setattr("tui.corpus.store.body_reader_slot", slot)
+    model_module._TITLES_READ.clear()
+    app = BroadsheetApp([str(collection)], state=ReadState.open(enabled=False), watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded_and_checked(app, pilot)
+        assert app.reopened
+        articles = [app.corpus.by_serial[s] for s in app.article_list.rows]
+        assert all(model_module._TITLE_SLOT.__get__(a) is None for a in articles)
+        assert sum(asked) <= len(articles) + 1 and max(asked) >= len(articles) - 1
+        asked.clear()
+        app.article_list.refresh()
+        await pilot.press("down", "down", "up")
+        await pilot.pause()
+        assert asked == []  # drawn again from what was read
+        assert [a.title for a in articles] == titles
+        await pilot.press("q")
