@@ -188,7 +188,7 @@ def load_ranked(
     from .corpus.session import CorpusSession, FolderCheck
     from .corpus.watch import read_files
 
-    session = CorpusSession(paths, infer=infer, cache=cache, rebuild=rebuild)
+    session = CorpusSession(paths, infer=infer, cache=cache, rebuild=rebuild, keep_titles=True)
     # Before any thread starts: a child compares every file with the store meanwhile,
     # unless the query turns out to need less (then it is stopped at once).
     check = FolderCheck.start(paths, infer=infer) if cache and not rebuild else None

@@ -138,6 +138,7 @@ def reopen_in_steps(
     skip: Iterable[str] = (),
     on_batch: Callable[[list[Article], int, bool], None] | None = None,
     only: Collection[int] | None = None,
+    keep_titles: bool = False,
 ) -> Generator[None, None, list[Skipped]]:
     """Put the store's articles in *corpus* and *index* (no file is read), a step a
     batch (run it with :func:`finish`); it returns the files the store knows were
@@ -145,10 +146,13 @@ def reopen_in_steps(
     list), the rows read so far and whether the batch is the rows a search asked for
     (:meth:`SearchIndex.take_unread_hits`), and every few thousand rows meanwhile (with
     no articles); the steps stop after each call. *only*: the store rows to read, no
-    other."""
+    other. *keep_titles*: see :meth:`Store.read`."""
     connection = store.search_connection()
     added: list[Article] = []
-    for batch in store.read(skip=skip, wanted=index.take_unread_hits, only=only):
+    batches = store.read(
+        skip=skip, wanted=index.take_unread_hits, only=only, keep_titles=keep_titles
+    )
+    for batch in batches:
         if not batch.articles:
             if on_batch is not None:
                 on_batch([], batch.read, False)
@@ -943,8 +947,12 @@ class CorpusSession:
         pause: Callable[[], None] | None = None,
         rest_left: Callable[[], float] | None = None,
         store_ready: bool | None = None,
+        keep_titles: bool = False,
     ) -> None:
         self.paths = list(paths)
+        self.keep_titles = keep_titles
+        """A re-open keeps the titles in memory (the command line, which prints them and
+        exits); the reader lets them go, ~130 MB at a million, and reads those it shows."""
         self._store_ready = store_ready
         """What a quick look at the store found before the session began (the command
         line's: :func:`store_ready`), so that it is not looked at twice; None: not
@@ -1078,7 +1086,12 @@ class CorpusSession:
         with collector_paused():
             try:
                 skipped = yield from reopen_in_steps(
-                    self.store, self.corpus, index, on_batch=batch_read, only=only
+                    self.store,
+                    self.corpus,
+                    index,
+                    on_batch=batch_read,
+                    only=only,
+                    keep_titles=self.keep_titles,
                 )
             except StoreNotReady:
                 return False

@@ -586,6 +586,7 @@ class Store:
         skip: Iterable[str] = (),
         wanted: Callable[[], list[int]] | None = None,
         only: Collection[int] | None = None,
+        keep_titles: bool = False,
     ) -> Iterator[StoredBatch]:
         """Every article the store holds, bodies left behind: first the top of the
         list (newest first as of the last full load), in its order; then, once every
@@ -596,7 +597,8 @@ class Store:
         once (a search's matches), which then come in a batch of their own. Batches
         with no articles say how far the read is (:attr:`StoredBatch.read`).
         *only*: the rows to read, in one batch, and no other (a query's candidates,
-        :meth:`matching_rows`).
+        :meth:`matching_rows`). Titles are left in the store, read when asked for
+        (:data:`model._TITLE_SLOT`), unless *keep_titles*.
         """
         left_out = self._rows_of(skip)
         base = self.slot()
@@ -637,7 +639,8 @@ class Store:
                     # The fields in Article's order (its shared strings interned); the
                     # date comes as a tuple, made an ArticleDate here.
                     article = make(*loads(record), stored=base | row)  # type: ignore[misc]
-                    release_title(article)
+                    if not keep_titles:
+                        release_title(article)
                     article.words = shared_int(article.words)
                     date = article.date
                     if date is not None:
