@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from tui.__main__ import load, main
 from tui.corpus import model
 from tui.corpus import store as store_module
 from tui.corpus.index import SearchIndex, prepare
-from tui.corpus.model import Corpus, sort_key
+from tui.corpus.model import Article, Corpus, sort_key
 from tui.corpus.query import parse_query
 from tui.corpus.session import CorpusSession, finish, open_store, reopen_in_steps
 from tui.corpus.store import SCHEMA_VERSION, Store, store_path
@@ -147,17 +148,27 @@ def test_a_duplicate_file_and_a_skipped_file_are_remembered(
     assert _listing(collection) == _fresh(collection)
 
 
-def test_bodies_come_from_the_store(collection: Path) -> None:
-    _listing(collection)
-    store, warning = open_store([str(collection)], infer=True)
+def _reopened_beside_fresh(folder: Path) -> tuple[Store, list[tuple[Article, Article]]]:
+    """The store a first run wrote, re-opened: each article beside itself read afresh."""
+    _listing(folder)
+    store, warning = open_store([str(folder)], infer=True)
     assert store is not None and warning is None
     corpus, index = Corpus(), SearchIndex()
     finish(reopen_in_steps(store, corpus, index))
-    fresh, _ = load([str(collection)], None, cache=False)
+    fresh, _ = load([str(folder)], None, cache=False)
+    pairs = []
     for article in corpus.by_serial:
-        assert article.body == b"" and article.stored >= 0
         twin = fresh.by_key(article.key)
-        assert twin is not None and article.text == twin.text
+        assert twin is not None
+        pairs.append((article, twin))
+    return store, pairs
+
+
+def test_bodies_come_from_the_store(collection: Path) -> None:
+    store, pairs = _reopened_beside_fresh(collection)
+    for article, twin in pairs:
+        assert article.body == b"" and article.stored >= 0
+        assert article.text == twin.text
     store.close()
 
 
@@ -167,24 +178,15 @@ def test_titles_come_from_the_store_and_a_screenful_in_one_query(
     """A re-open holds no title in memory (a million were ~130 MB): each is read from
     its record when asked for, many in one query, and a row gone (the store begun
     afresh by another instance) gives a stand-in that says so, never an error."""
-    _listing(collection)
-    store, warning = open_store([str(collection)], infer=True)
-    assert store is not None and warning is None
-    corpus, index = Corpus(), SearchIndex()
-    finish(reopen_in_steps(store, corpus, index))
-    fresh, _ = load([str(collection)], None, cache=False)
-    articles = corpus.by_serial
-    expected = []
-    for article in articles:
-        twin = fresh.by_key(article.key)
-        assert twin is not None
-        expected.append(twin.title)
+    store, pairs = _reopened_beside_fresh(collection)
+    articles = [article for article, _ in pairs]
+    expected = [twin.title for _, twin in pairs]
     assert all(model._TITLE_SLOT.__get__(article) is None for article in articles)
     slot = store.slot() >> model.STORE_ROW_BITS
     asked: list[list[int]] = []
     reader = model.TITLE_READERS[slot]
 
-    def counted(rows: list[int]) -> list[str]:
+    def counted(rows: Sequence[int]) -> list[str]:
         asked.append(list(rows))
         return reader(rows)
 
