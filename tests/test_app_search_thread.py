@@ -98,34 +98,3 @@ async def test_a_file_added_while_the_thread_searches_is_matched(
         await wait_until(pilot, lambda: "searching" not in app.filter_bar.status)
         titles = [app.corpus.by_serial[serial].title for serial in app.article_list.rows]
         assert titles == ["Zebras of Pakistan"]
-
-
-async def test_a_key_typed_over_an_answer_stops_its_preview_until_the_next_answer(
-    gate: Gate, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The preview and the timeline's count, due once typing rests, ran while the next
-    # key's search was in the thread (counting a million matches' months held the GIL
-    # ~55 ms): that key's answer waited for them. They are the next answer's to do.
-    monkeypatch.setattr("tui.screen.PREVIEW_DELAY", 0.5)
-    app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        screen = app.screen
-        await pilot.press("slash", "r")
-        await wait_until(pilot, gate.entered.is_set)
-        gate.entered.clear()
-        gate.open.set()
-        await wait_until(pilot, lambda: screen.current_query.text == "r")
-        gate.open.clear()
-        assert screen._preview_timer is not None and screen._timeline_stale
-        await pilot.press("u")  # searched in the thread, and held there
-        await wait_until(pilot, gate.entered.is_set)
-        assert screen._preview_timer is None
-        await pilot.pause(0.8)  # past the preview's delay: nothing charted meanwhile
-        assert screen._timeline_stale
-        gate.open.set()
-        await wait_until(pilot, lambda: screen.current_query.text == "ru")
-        await wait_until(pilot, lambda: not screen._timeline_stale)
-        assert app.timeline.dated == sum(
-            1 for serial in app.article_list.rows if app.corpus.by_serial[serial].date
-        )

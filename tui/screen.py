@@ -468,11 +468,6 @@ class ReaderScreen(FrameHookScreen):
         self._search_number += 1
         self._asked_query = query
         if self._search_in_thread(query):
-            # The last answer's preview and chart, due once typing rests, are for a
-            # query typed over: its answer schedules them again. Run meanwhile, they
-            # held the GIL from the search (counting a million matches' months took
-            # ~55 ms) at most keystrokes of a million, typed a few a second.
-            self._stop_preview()
             order = None if self.by_relevance else self.order
             request = SearchRequest(self._search_number, query, within, order)
             self._asked = request
@@ -535,7 +530,6 @@ class ReaderScreen(FrameHookScreen):
         if answer.error is not None or answer.matches is None:
             self.show_count()
             self.filter_bar.show_error(f"search failed: {answer.error}")
-            self._schedule_preview(wait=True)  # the one stopped when it was asked
             return
         assert request is not None
         unshown, self._unshown_when_asked = self._unshown_when_asked, []
