@@ -286,10 +286,11 @@ def _held_title(article: Article) -> str | None:
 
 
 def _remember_titles(articles: Iterable[Article], titles: Iterable[str]) -> None:
+    """Keep titles just read from a store (never those in memory already)."""
     kept = _TITLES_READ
     for article, title in zip(articles, titles, strict=True):
         # Not the stand-in: the same text may come back, in another row.
-        if article.stored >= 0 and title is not TITLE_NOT_STORED:
+        if title is not TITLE_NOT_STORED:
             if len(kept) >= _TITLES_KEPT:
                 kept.clear()
             kept[article.key] = title
@@ -310,9 +311,7 @@ def read_titles(articles: Sequence[Article]) -> list[str]:
     """Each article's title: those the store holds read a few hundred a query (one
     query each cost 11-40 µs a title, one query for 3,000 ~6 µs), and remembered
     for a while (:data:`_TITLES_READ`)."""
-    titles = _read_stored(articles, TITLE_READERS, _held_title)
-    _remember_titles(articles, titles)
-    return titles
+    return _read_stored(articles, TITLE_READERS, _held_title, _remember_titles)
 
 
 def read_word_forms(articles: Sequence[Article]) -> list[tuple[bytes | None, bytes | None]]:
@@ -330,9 +329,11 @@ def _read_stored(
     articles: Sequence[Article],
     readers: Sequence[Callable[[Sequence[int]], list[_V]]],
     held: Callable[[Article], _V | None],
+    read: Callable[[list[Article], list[_V]], None] | None = None,
 ) -> list[_V]:
     """Each article's value: *held* gives it from memory, or None when its store holds
-    it; then each store's *readers* reads those of its rows, in one call."""
+    it; then each store's *readers* reads those of its rows, in one call, and *read*
+    is told the articles read so and their values."""
     found: list[_V | None] = [None] * len(articles)
     wanted: dict[int, tuple[list[int], list[int]]] = {}
     for place, article in enumerate(articles):
@@ -345,8 +346,11 @@ def _read_stored(
         places.append(place)
         rows.append(stored & STORE_ROW_MASK)
     for slot, (places, rows) in wanted.items():
-        for place, value in zip(places, readers[slot](rows), strict=True):
+        values = readers[slot](rows)
+        for place, value in zip(places, values, strict=True):
             found[place] = value
+        if read is not None:
+            read([articles[place] for place in places], values)
     return found  # type: ignore[return-value]  # every place filled
 
 
