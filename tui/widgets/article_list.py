@@ -336,9 +336,12 @@ class ArticleList(LineView):
     def render_lines(self, crop: Region) -> list[Strip]:
         # The titles of the rows in view, in one query when the store holds them: one
         # at a time cost ~40 µs each, a millisecond a screenful on every keystroke.
+        # A page either side too: ↓ held past the last row then asks once a page, not
+        # once a row (each query hands the GIL to whichever thread is loading).
         scrolled = round(self.scroll_offset.y)
-        first = max(0, (scrolled + crop.y) // self.row_lines - 1)  # a row either side
-        last = (scrolled + crop.bottom) // self.row_lines + 1
+        page = max(1, self.size.height // self.row_lines)
+        first = max(0, (scrolled + crop.y) // self.row_lines - page)
+        last = (scrolled + crop.bottom) // self.row_lines + page
         rows = self.rows[first:last]
         read_titles([self.articles[serial] for serial in rows])
         return super().render_lines(crop)
