@@ -1019,15 +1019,15 @@ def test_the_folder_check_in_a_child_process_finds_what_one_here_finds(
     assert failed.exists() == (trouble == "grandchild fails")
 
 
-def test_a_first_letter_every_article_has_is_counted_not_fetched(
+def test_a_broad_first_letter_after_a_reopen_is_every_article_but_those_lacking_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A broad first letter after a re-open: when the store's rows are each one article
-    and the count of matches is all of them, the answer is every article, found by
-    counting in SQLite (fetching a million rowids took ~0.4 s); when it is most of
-    them, the rows that lack it are fetched and left out. When a row is left out (a
-    file changed while closed), the matches are fetched, and the answers agree with a
-    load from the files either way."""
+    (all rows counted once), the answer is every article but those whose rows lack it,
+    the only rows fetched (fetching a million rowids took ~0.4 s); a letter the first
+    rows say few have is fetched. When a row is left out (a file changed while
+    closed), the matches are counted and fetched, and the answers agree with a load
+    from the files either way."""
     import tui.corpus.index as index_module
 
     folder = tmp_path / "news"
@@ -1077,8 +1077,11 @@ def test_a_first_letter_every_article_has_is_counted_not_fetched(
         return {title for _, title, _ in _listing(folder, words, cache=False)}
 
     assert search("t") == {f"Title {number}" for number in range(12)}
-    assert fetched == []  # counted: every article
-    assert counted[-2:] == [6, -1]  # the first rows, then all (the store's and its own)
+    # Every article one row (all rows counted, the store's and its own, once), and
+    # none of them lacks it.
+    assert fetched == [f'"{index_module.EVERY_ROW}" NOT (("t"*))']
+    assert counted[-2:] == [6, -1]  # the first rows, then every row
+    fetched.clear()
     counted.clear()
     assert search("z") == {"Title 0", "Title 3", "Title 6", "Title 9"}
     assert fetched == ['("z"*)']  # some: fetched

@@ -480,6 +480,9 @@ class SearchIndex:
         article's own int: a search's store rows are its matches in one look-up in C."""
         self._registered_whole = (-1, False)
         """(articles registered, whether no store row below the last is left out)."""
+        self._rows_counted = ((-1, -1), -1)
+        """((articles registered, store rows mapped), the words rows they have), for
+        :meth:`_one_row_each`."""
         self._pool: ThreadPoolExecutor | None = None
         if backend == "fts5":
             count = shards if shards is not None else min(2, os.cpu_count() or 1)
@@ -1253,6 +1256,11 @@ class SearchIndex:
         if sample and _count(sources, expression, sample) < sample * share:
             return None
         size = len(self._articles)
+        if share < 1 and self._one_row_each(sources, size):
+            # Exact without a count of this letter's rows (~90 ms at a million): every
+            # article but those whose one row lacks it.
+            lacking = self._fetch(table, f'"{EVERY_ROW}" NOT ({expression})')
+            return self._everything() - lacking if lacking else self._everything()
         count = _count(sources, expression)
         if count == size:
             return self._everything()
@@ -1264,6 +1272,21 @@ class SearchIndex:
         # Each article one row, each row one article, so the two agree; were they not
         # to (a row not written yet), the matches are fetched.
         return found if len(found) == count else None
+
+    def _one_row_each(
+        self, sources: Sequence[tuple[sqlite3.Connection, str, int]], size: int
+    ) -> bool:
+        """Whether the words rows of *sources* are as many as the articles, one each:
+        counted once until the next registration (each row is a distinct article, see
+        :meth:`_countable`, so as many rows as articles is one row each).
+
+        A row deleted since (another instance updating the store for a file changed)
+        is then not noticed: that article, out of date, is still among a broad letter's
+        matches until this instance reads its file again."""
+        state = (size, len(self._serial_of_row))
+        if self._rows_counted[0] != state:
+            self._rows_counted = (state, _count(sources, f'"{EVERY_ROW}"'))
+        return self._rows_counted[1] == size
 
     def _as_before(self, table: str, expression: str) -> frozenset[int] | None:
         """The remembered answer for a shorter start of this one word, when FTS5 counts
