@@ -111,7 +111,9 @@ def _fold_rarely_varied(cls: _AnyClass) -> _AnyClass:
     A slot holds 8 bytes whatever it holds: these 12 fields, nearly always at one of a
     few combinations (no warnings, UTF-8, text, no duplicates...), took 96 bytes of
     every article, ~90 MB at a million. ``dataclasses.fields`` and ``replace`` work
-    as before (the fields stay the dataclass's)."""
+    as before (the fields stay the dataclass's). Setting one makes a new tuple: two
+    threads setting two of one article's at once could lose one. They are set only
+    as the corpus takes articles in or changes them, which it does one at a time."""
     namespace = dict(cls.__dict__)
     names = [field.name for field in fields(cls)]
     namespace["__slots__"] = (*(n for n in names if n not in _FOLDED_FIELDS), "_folded")
