@@ -173,6 +173,26 @@ async def test_timeline_follows_the_filter() -> None:
         assert timeline.dated == 2
 
 
+async def test_many_rows_are_charted_once_typing_rests_not_with_the_preview(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # At a million a broad answer's months took ~55-105 ms to count: the chart waits
+    # for typing to rest, so that the next key's search does not wait behind it.
+    monkeypatch.setattr("tui.screen.CHART_AT_REST_FROM", 0)  # every answer
+    monkeypatch.setattr("tui.screen.BATCH_REST", 1.0)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        timeline = app.timeline
+        await pilot.press("slash", *"date:2024")
+        await pilot.pause(0.4)  # past the preview's delay, not the rest
+        assert len(app.article_list.rows) == 2
+        assert timeline.dated == 5  # still every article's
+        await pilot.pause(1.0)
+        assert timeline.dated == 2
+        assert {code // 16 for code in timeline.counts} == {2024}
+
+
 async def test_an_article_opened_before_typing_rests_charts_the_query(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

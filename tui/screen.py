@@ -72,6 +72,11 @@ PREVIEW_DELAY = 0.12
 BATCH_REST = 0.25
 """Seconds without input before loaded batches join the list (see _show_batches_at_rest)."""
 
+CHART_AT_REST_FROM = 200_000
+"""Rows from which the timeline charts a typed query only once typing has rested
+BATCH_REST seconds, not with the preview: counting a broad answer's months holds the
+GIL ~55-105 ms at a million (cProfile), and the next key's search waited behind it."""
+
 SEARCH_IN_THREAD_AFTER = 0.1
 """A search that took longer than this sends the next ones to the search thread (see
 :meth:`ReaderScreen._search_in_thread`): at a million articles a first letter takes
@@ -187,6 +192,8 @@ class ReaderScreen(FrameHookScreen):
         """A keystroke's query is being applied (the preview then waits for a rest)."""
         self._timeline_stale = False
         """The timeline still charts the rows before the last keystroke's query."""
+        self._chart_timer: Timer | None = None
+        """Charts many rows once typing rests (:data:`CHART_AT_REST_FROM`)."""
         self._first_frame_shown = False
         """The first preview has been drawn (until then it waits a frame for the rows)."""
         self._warnings_shown: set[str] = set()
@@ -742,12 +749,23 @@ class ReaderScreen(FrameHookScreen):
         self._sync_reader(self._pending_preview)
         self._chart_if_stale()
 
-    def _chart_if_stale(self) -> None:
-        if self._timeline_stale:
-            # Counting 100,000 matches by month cost ~10 ms a keystroke: the chart
-            # follows the query once typing rests, like the preview.
-            self._timeline_stale = False
-            self._chart(self.article_list.rows)
+    def _chart_if_stale(self, *, now: bool = False) -> None:
+        """Chart the query typed, unless it is: counting 100,000 matches by month cost
+        ~10 ms a keystroke, so the chart follows the query once typing rests, like the
+        preview; many rows wait longer (:data:`CHART_AT_REST_FROM`), unless *now*."""
+        if self._chart_timer is not None:
+            self._chart_timer.stop()
+            self._chart_timer = None
+        if not self._timeline_stale:
+            return
+        rows = self.article_list.rows
+        wait = self._rest_left()
+        if not now and wait > 0 and len(rows) >= CHART_AT_REST_FROM:
+            # The timer belongs to the pane it updates, so it dies with it at exit.
+            self._chart_timer = self.timeline.set_timer(wait, self._chart_if_stale)
+            return
+        self._timeline_stale = False
+        self._chart(rows)
 
     def _sync_reader(self, serial: int | None) -> None:
         """Show article *serial* with the current query's highlights, unless it is."""
@@ -789,7 +807,7 @@ class ReaderScreen(FrameHookScreen):
         article = self.session.article(serial)
         self._stop_preview()
         self._sync_reader(serial)
-        self._chart_if_stale()  # the preview stopped here would have charted the query
+        self._chart_if_stale(now=True)  # the preview stopped here would have charted it
         if not self.state.is_read(article.key):
             self.state.set_read(article.key, True)
             self.marks_changed(article)
