@@ -448,6 +448,24 @@ def test_a_first_load_writes_as_it_goes_and_keeps_no_body_in_memory(collection: 
         assert article.title == twin.title
 
 
+@pytest.mark.parametrize("every", [2, 1_000_000])
+def test_a_first_load_gives_freed_memory_back_as_it_goes(
+    collection: Path, monkeypatch: pytest.MonkeyPatch, every: int
+) -> None:
+    """Every few bodies written and let go, their memory goes back to the system, not
+    only once the load is written (the snapshot): glibc kept it, and it was part of
+    a million's peak."""
+    import tui.corpus.session as session_module
+
+    released: list[int] = []
+    monkeypatch.setattr(session_module, "RELEASE_EVERY", every)
+    monkeypatch.setattr(session_module, "release_free_memory", lambda: released.append(1))
+    corpus, _ = load([str(collection)], None, cache=True)
+    assert all(article.stored >= 0 for article in corpus.by_serial)
+    # Five bodies: at least one return on the way when every two, then the snapshot's.
+    assert len(released) >= 2 if every == 2 else len(released) == 1
+
+
 def test_a_second_first_load_neither_wipes_a_finished_store_nor_fights_over_one(
     collection: Path,
 ) -> None:
