@@ -374,11 +374,12 @@ _TITLES_KEPT = 4096
 
 def _title(article: Article) -> str:
     title = _held_title(article)
-    if title is None:  # the store sets stored before it lets the title go
-        stored = article.stored
-        title = TITLE_READERS[stored >> STORE_ROW_BITS]((stored & STORE_ROW_MASK,))[0]
-        _remember_titles((article,), (title,))
-    return title
+    return read_titles((article,))[0] if title is None else title
+
+
+def title_held(article: Article) -> bool:
+    """Whether *article*'s title is in memory (no query reads it)."""
+    return _held_title(article) is not None
 
 
 def _held_title(article: Article) -> str | None:

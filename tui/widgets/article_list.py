@@ -25,7 +25,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 
 from ..corpus import Article
-from ..corpus.model import read_titles
+from ..corpus.model import read_titles, title_held
 from ..corpus.query import Query
 from ..corpus.state import ReadState
 from .glyphs import UNICODE, Glyphs
@@ -338,12 +338,14 @@ class ArticleList(LineView):
         # at a time cost ~40 µs each, a millisecond a screenful on every keystroke.
         # A page either side too: ↓ held past the last row then asks once a page, not
         # once a row (each query hands the GIL to whichever thread is loading).
-        scrolled = round(self.scroll_offset.y)
-        page = max(1, self.size.height // self.row_lines)
-        first = max(0, (scrolled + crop.y) // self.row_lines - page)
-        last = (scrolled + crop.bottom) // self.row_lines + page
-        rows = self.rows[first:last]
-        read_titles([self.articles[serial] for serial in rows])
+        # Only when a row in view lacks its title: a line or two repainted as the
+        # cursor moves then costs no look-up of three pages.
+        scrolled, each, articles = round(self.scroll_offset.y), self.row_lines, self.articles
+        top, bottom = (scrolled + crop.y) // each, (scrolled + crop.bottom - 1) // each + 1
+        if not all(title_held(articles[serial]) for serial in self.rows[top:bottom]):
+            page = max(1, self.size.height // each)
+            rows = self.rows[max(0, top - page) : bottom + page]
+            read_titles([articles[serial] for serial in rows])
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
