@@ -548,14 +548,18 @@ def test_a_search_while_a_reopen_reads_finds_what_is_registered() -> None:
             f"INSERT INTO words_{row % 2}(rowid, text) VALUES (?, ?)", (row, fts_texts(text)[1])
         )
     index = SearchIndex(shards=1)
-    index.register_stored(connection, [0, 1], articles[:50], [True] * 50, list(range(50)))
+    index.register_stored(
+        [(connection, 0), (connection, 1)], articles[:50], [True] * 50, list(range(50))
+    )
     query = parse_query("pak")
     first = index.search(query)
     assert first == scanned(articles[:50], query)
     assert index.take_unread_hits() == sorted(
         serial for serial in scanned(articles, query) if serial >= 50
     )
-    index.register_stored(connection, [0, 1], articles[50:], [True] * 70, list(range(50, 120)))
+    index.register_stored(
+        [(connection, 0), (connection, 1)], articles[50:], [True] * 70, list(range(50, 120))
+    )
     narrower = parse_query("pakistan")
     assert index.search(narrower, within=first) == scanned(articles, narrower)
 
@@ -658,3 +662,44 @@ def test_index_module_does_not_import_textual() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert output.stdout.strip() == "False"
+
+
+def test_each_shard_is_asked_on_a_thread_of_its_own_and_a_failure_waits_for_all(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Shards are asked at once (SQLite lets the GIL go): the second call runs while
+    the first does, on another thread; when one fails, the others end before the
+    error reaches the caller, so no query is left running on a connection."""
+    from tui.corpus import index as index_module
+
+    monkeypatch.setattr(index_module, "_SHARD_WORKERS", 1)
+    both_running = threading.Barrier(2, timeout=5)
+    threads: list[int] = []
+
+    def call(value: int) -> int:
+        threads.append(threading.get_ident())
+        both_running.wait()  # each waits for the other: they must run at once
+        return value
+
+    assert index_module.each_at_once([lambda: call(1), lambda: call(2)]) == [1, 2]
+    assert len(set(threads)) == 2
+    assert threading.get_ident() in threads  # the first ran on the caller's thread
+
+    ended: list[str] = []
+
+    def slow() -> str:
+        both_running.reset()
+        threading.Event().wait(0.2)
+        ended.append("slow")
+        return "slow"
+
+    def failing() -> str:
+        raise sqlite3.OperationalError("database is locked")
+
+    with pytest.raises(sqlite3.OperationalError):
+        index_module.each_at_once([failing, slow])
+    assert ended == ["slow"]
+    monkeypatch.setattr(index_module, "_SHARD_WORKERS", 0)
+    threads.clear()
+    assert index_module.each_at_once([lambda: threads.append(threading.get_ident())] * 2)
+    assert set(threads) == {threading.get_ident()}  # one core: one after the other

@@ -1058,9 +1058,9 @@ def test_a_broad_first_letter_after_a_reopen_is_every_article_but_those_lacking_
     fetched: list[str] = []
     stored_matches = index_module.stored_matches
 
-    def fetching(connection: object, table: str, shards: object, expression: str) -> object:
+    def fetching(tables: object, table: str, expression: str) -> object:
         fetched.append(expression)
-        return stored_matches(connection, table, shards, expression)  # type: ignore[arg-type]
+        return stored_matches(tables, table, expression)  # type: ignore[arg-type]
 
     monkeypatch.setattr(index_module, "stored_matches", fetching)
     monkeypatch.setattr(index_module, "_COUNT_SAMPLE", 6)

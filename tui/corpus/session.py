@@ -54,7 +54,6 @@ from .relevance import ROUND, Ranking, RelevanceTable, rank, ranking_expression
 from .safe import neutralise_line
 from .store import (
     RECENT_NS,
-    SHARDS,
     Store,
     StoredFiles,
     StoreError,
@@ -147,7 +146,7 @@ def reopen_in_steps(
     (:meth:`SearchIndex.take_unread_hits`), and every few thousand rows meanwhile (with
     no articles); the steps stop after each call. *only*: the store rows to read, no
     other. *keep_titles*: see :meth:`Store.read`."""
-    connection = store.search_connection()
+    tables = store.search_tables()
     added: list[Article] = []
     batches = store.read(
         skip=skip, wanted=index.take_unread_hits, only=only, keep_titles=keep_titles
@@ -172,7 +171,7 @@ def reopen_in_steps(
             rows: Sequence[int] = [row for _, _, row in chosen]
         else:
             plains, rows = batch.plains, batch.rows
-        index.register_stored(connection, range(SHARDS), new, plains, rows)
+        index.register_stored(tables, new, plains, rows)
         added += new
         if on_batch is not None:
             on_batch(new, batch.read, batch.asked)

@@ -423,7 +423,7 @@ class Store:
         """What opening did, for the user when it matters ("built afresh: …")."""
         self._reader: sqlite3.Connection | None = None
         self._reader_lock = threading.Lock()
-        self._search: sqlite3.Connection | None = None
+        self._search: list[sqlite3.Connection] = []
         self._staged_shards: list[int] = []
         self._slot: int | None = None
         self._loading = False
@@ -571,9 +571,9 @@ class Store:
             if self._reader is not None:
                 self._reader.close()
                 self._reader = None
-        if self._search is not None:
-            self._search.close()
-            self._search = None
+        for connection in self._search:
+            connection.close()
+        self._search = []
         if self._relevance is not None:
             self._relevance.close_reader()
             self._relevance = None
@@ -767,7 +767,7 @@ class Store:
     def matching_rows(self, expression: str) -> set[int]:
         """Rows of the articles whose title and body FTS5 finds for *expression*."""
         rows: set[int] = set()
-        for found in stored_matches(self.search_connection(), "words", range(SHARDS), expression):
+        for found in stored_matches(self.search_tables(), "words", expression):
             rows.update(found)
         return rows
 
@@ -897,11 +897,16 @@ class Store:
                 self._relevance_after = rows[-1][0]
         return len(rows)
 
-    def search_connection(self) -> sqlite3.Connection:
-        """A connection for the search index to query the FTS5 tables (its own lock)."""
-        if self._search is None:
-            self._search = sqlite3.connect(self.path, timeout=BUSY_SECONDS, check_same_thread=False)
-        return self._search
+    def search_tables(self) -> list[tuple[sqlite3.Connection, int]]:
+        """The FTS5 tables for the search index to query, each with a connection of its
+        own (the store's lock is not taken): the shards are asked at once
+        (:func:`corpus.index.each_at_once`)."""
+        if not self._search:
+            self._search = [
+                sqlite3.connect(self.path, timeout=BUSY_SECONDS, check_same_thread=False)
+                for _ in range(SHARDS)
+            ]
+        return list(zip(self._search, range(SHARDS), strict=True))
 
     # ------------------------------------------------------------------ writing
 
