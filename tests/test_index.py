@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tui.corpus import load_corpus
+from tui.corpus.bits import Bits
 from tui.corpus.dates import ArticleDate
 from tui.corpus.index import _TABLE_SQL, SearchIndex, fts5_available, fts_texts, prepare
 from tui.corpus.model import Article, Corpus, default_corpus_path
@@ -496,43 +497,6 @@ def test_broad_letters_count_the_rows_once_not_each_letters(
 
 
 @pytest.mark.skipif(not fts5_available(), reason="needs FTS5")
-def test_a_letter_that_narrows_nothing_is_counted_not_fetched(
-    monkeypatch: pytest.MonkeyPatch, fetched: list[int]
-) -> None:
-    """Typing a word, a letter that leaves its many matches as they were ("pakis" after
-    "paki") is counted in FTS5 and the answer before is the answer; a letter that
-    narrows them is fetched, as are the first three letters of a word (which narrow
-    most) and few matches (fetched in a few milliseconds). Each answer is the scan's."""
-    import tui.corpus.index as index_module
-
-    monkeypatch.setattr(index_module, "_RECOUNT_MATCHES", 20)  # the 300 articles' "pak…"
-    index = SearchIndex(shards=2)
-    index.add(SYNTHETIC)
-    before: frozenset[int] | set[int] | None = None
-    narrowed = kept = 0
-    for letters in ("pa", "pak", "paki", "pakis", "pakista", "pakistan", "pakistani"):
-        fetched.clear()
-        query = parse_query(letters)
-        found = index.search(query, within=before)
-        assert found == scanned(SYNTHETIC, query), letters
-        if before is not None and len(found) == len(before) and len(letters) >= 4:
-            assert found is before and fetched == [], letters
-            kept += 1
-        elif before is not None:
-            assert fetched or not found, letters
-            narrowed += 1
-        before = found
-    assert kept >= 3 and narrowed >= 2
-    monkeypatch.setattr(index_module, "_RECOUNT_MATCHES", 10_000)  # as many as there are
-    index = SearchIndex(shards=2)  # nothing remembered
-    index.add(SYNTHETIC)
-    before = index.search(parse_query("paki"))
-    fetched.clear()
-    found = index.search(parse_query("pakis"), within=before)
-    assert found == before and found is not before and fetched  # few: fetched
-
-
-@pytest.mark.skipif(not fts5_available(), reason="needs FTS5")
 def test_a_search_while_a_reopen_reads_finds_what_is_registered() -> None:
     """A re-open registers the store's rows a batch at a time: a search meanwhile
     answers with the articles registered, notes the rows it found that are not (read
@@ -588,13 +552,18 @@ def test_results_are_fresh_sets_or_shared_frozen_ones(synthetic_index: SearchInd
 def test_matches_are_the_articles_own_serials(synthetic_index: SearchIndex) -> None:
     """A search's matches are the articles' own int objects, not ints made afresh from
     rowids or a range: a first letter's million matches would hold 28 MB more each
-    time a set of them is held."""
+    time a set of them is held. (Bits, for most articles or many, hold no ints.)"""
+    checked = 0
     for text in ("p", "pak", "the", "t", "russia"):
         found = synthetic_index.search(parse_query(text))
         assert found is not None
+        if isinstance(found, Bits):
+            continue
+        checked += 1
         large = [serial for serial in found if serial > 256]  # smaller ints are shared anyway
         assert large, text
         assert all(serial is SYNTHETIC[serial].serial for serial in large), text
+    assert checked >= 3
 
 
 def test_serials_must_be_contiguous() -> None:

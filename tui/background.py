@@ -199,6 +199,7 @@ class Background:
             if steps is None or not finish(steps):
                 self.screen.app.call_from_thread(self.read_collection)
                 return
+            session.warm_search()
             self.check_folder()
 
         self._run(job, "load", exclusive=True)
@@ -272,6 +273,8 @@ class Background:
                 read=first.files_read if first is not None else 0,
                 cancelled=lambda: worker.is_cancelled,
             )
+            if not worker.is_cancelled:
+                self.screen.session.warm_search()
 
         self._run(job, "load", exclusive=True)
 

@@ -60,6 +60,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from operator import attrgetter
 from typing import Any, Literal, NamedTuple, TypeVar
 
+from .bits import BITS_FROM, Bits, ints_of, numpy
 from .model import Article, read_titles, read_word_forms
 from .names import names_in
 from .query import (
@@ -105,17 +106,6 @@ _BROAD = re.compile(r'"\w{1,2}"\*|\("\w{1,2}"\*\)')
 """A one- or two-letter prefix alone (as :func:`_any_of` spells it, or bare): worth
 counting before fetching."""
 
-_ONE_PREFIX = re.compile(r'\("([^"]+)"\*\)')
-"""One word's start alone, as :func:`_any_of` spells it."""
-
-_RECOUNT_LETTERS = 4
-_RECOUNT_MATCHES = 50_000
-"""A word's start is counted to see whether it narrows the answer for a shorter start
-only from this many letters (the first three narrow most words' answers, and a count
-that does not find the answer unchanged is waste: ~40 ms at a million, as long as a
-sample of rows, since a start of three letters or more has no prefix index), and only
-when that answer is this large (a smaller one is fetched in a few milliseconds)."""
-
 _COUNT_SAMPLE = 2_000
 """Rows counted before all of them when asking whether a letter is in most articles."""
 
@@ -136,8 +126,9 @@ _UNREAD_HITS = 20_000
 word at a million articles matches ~10,000 (read first in ~0.2-0.5 s, where the whole
 re-open takes 10-25 s); with 5,000 it waited for all of them."""
 
-Matches = set[int] | frozenset[int]
-"""A search's answer: the serials of the articles that match."""
+Matches = set[int] | frozenset[int] | Bits
+"""A search's answer: the serials of the articles that match (:class:`Bits` when they
+are many)."""
 
 _T = TypeVar("_T")
 
@@ -307,23 +298,34 @@ def candidate_expression(query: Query) -> str | None:
     return _all_of(clauses) or None
 
 
-def stored_matches(
+def stored_rowid_texts(
     sources: Sequence[tuple[sqlite3.Connection, int]], table: str, expression: str
-) -> Iterator[list[int]]:
+) -> list[str]:
     """The rowids a store's FTS5 tables (``table_N``, one a (connection, N) of
-    *sources*) find for *expression*, a list a shard (never empty). The shards are
-    asked at once (:func:`each_at_once`), each on its own connection."""
+    *sources*) find for *expression*: a ``group_concat`` of them a shard that finds
+    any. The shards are asked at once (:func:`each_at_once`), each on its own
+    connection."""
     sql = "SELECT group_concat(rowid) FROM {name} WHERE {name} MATCH ?"
-    for joined in each_at_once(
+    found = each_at_once(
         [
             functools.partial(
                 _one_value, connection, sql.format(name=f"{table}_{number}"), expression
             )
             for connection, number in sources
         ]
-    ):
-        if joined:
-            yield rowid_list(joined)
+    )
+    return [joined for joined in found if joined]
+
+
+def _rowid_count(joined: str) -> int:
+    """How many rowids a ``group_concat(rowid)`` holds (counted in C, not parsed)."""
+    return joined.count(",") + 1
+
+
+def _weight(found: frozenset[int] | Bits) -> int:
+    """What a remembered answer counts against :data:`_CACHE_ITEMS`: its serials, or
+    for :class:`Bits` a byte each of the corpus, as ~1/32 of a set's entry and int."""
+    return found.size // 32 if isinstance(found, Bits) else len(found)
 
 
 def _count(
@@ -484,7 +486,7 @@ class SearchIndex:
         self._plain = bytearray()
         """1 where the body is ASCII but for typographic punctuation: a phrase can then be
         checked on the raw bytes (where such punctuation is non-word, as it should be)."""
-        self._all: frozenset[int] | None = None
+        self._all: Bits | None = None
         self._field_values: dict[str, dict[str, array[int]]] = {
             "author": {},
             "site": {},
@@ -494,7 +496,7 @@ class SearchIndex:
         ``site:`` or ``author:`` term tests each once instead of every article."""
         self._field_done = {"author": 0, "site": 0, "tag": 0}
         """Articles already in :attr:`_field_values`, per field."""
-        self._cache: OrderedDict[tuple[str, str], frozenset[int]] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, str], frozenset[int] | Bits] = OrderedDict()
         self._cached_items = 0
         self._verified: dict[tuple[tuple[str, ...], bool, bool], dict[int, bool]] = {}
         """Phrase → serial → whether re-reading found it (FTS5 keeps no positions)."""
@@ -516,9 +518,9 @@ class SearchIndex:
         self._unread_hits: set[int] = set()
         """Store rows FTS5 found that no registered article holds yet (a re-open still
         reading): for it to read next (:meth:`take_unread_hits`)."""
-        self._serial_of_row: list[int] = []
-        """Store row → serial (-1: not in this corpus, such as a file read afresh), the
-        article's own int: a search's store rows are its matches in one look-up in C."""
+        self._serial_of_row = array("i")
+        """Store row → serial (-1: not in this corpus, such as a file read afresh): an
+        array, so that NumPy translates many rows at once (:meth:`_bits_of`)."""
         self._registered_whole = (-1, False)
         """(articles registered, whether no store row below the last is left out)."""
         self._rows_counted = ((-1, -1), -1)
@@ -822,19 +824,21 @@ class SearchIndex:
                 if candidates is None:
                     tail = range(count, total)
                 else:
-                    tail = {serial for serial in candidates if serial >= count}
+                    tail = _from(candidates, count)
                     if tail:
-                        candidates = {serial for serial in candidates if serial < count}
+                        candidates = _below(candidates, count)
             result = self._search_indexed(query, state, candidates, within, count, holds_found)
             if tail:
                 staged = self._staged
-                if isinstance(result, frozenset):
-                    result = set(result)
-                result.update(
+                found = [
                     serial
                     for serial in tail
                     if matches_prepared(query, *staged[serial - count], state)
-                )
+                ]
+                if isinstance(result, set):
+                    result.update(found)
+                elif found:
+                    result = result | frozenset(found)  # a shared answer is not changed
             # Its words are kept when the answer is whole: every article that has them,
             # not those of a few asked about (within=added) that have them.
             self._previous = (result, total, words if within is None or holds_found else None)
@@ -844,7 +848,7 @@ class SearchIndex:
         self,
         query: Query,
         state: StateView | None,
-        candidates: set[int] | frozenset[int] | None,
+        candidates: Matches | None,
         within: Collection[int] | None,
         count: int,
         holds_found: bool = False,
@@ -882,7 +886,7 @@ class SearchIndex:
             candidates = self._clause(clause, candidates, state)
         if candidates is None:
             return set(self._serials[:count])
-        if isinstance(candidates, frozenset):
+        if isinstance(candidates, (frozenset, Bits)):
             # A remembered term's matches, or every article: no one can change them, so
             # they are not copied (a first letter's million took ~30 MB and ~25 ms more).
             return candidates
@@ -890,31 +894,32 @@ class SearchIndex:
             return set(candidates)  # the caller's own set: it may change it
         return candidates
 
-    def _start(
-        self, within: Collection[int] | None, count: int
-    ) -> set[int] | frozenset[int] | None:
+    def _start(self, within: Collection[int] | None, count: int) -> Matches | None:
         if within is None:
             return None
         previous = self._previous
         if previous is not None and within is previous[0] and previous[1] < count:
+            if isinstance(within, Bits):
+                return within | frozenset(range(previous[1], count))
             extended = set(within)
             extended.update(range(previous[1], count))
             return extended
-        if isinstance(within, (set, frozenset)):
+        if isinstance(within, (set, frozenset, Bits)):
             return within
         return set(within)
 
-    def _everything(self) -> frozenset[int]:
-        if self._all is None or len(self._all) != len(self._articles):
-            self._all = frozenset(self._serials)
+    def _everything(self) -> Bits:
+        """Every article in FTS5 (serials are their places: 0, 1, 2, …)."""
+        if self._all is None or self._all.size != len(self._articles):
+            self._all = Bits.everything(len(self._articles))
         return self._all
 
     def _pushed_down(
         self,
         clauses: list[Clause],
-        candidates: set[int] | frozenset[int] | None,
+        candidates: Matches | None,
         holds_found: bool = False,
-    ) -> tuple[set[int] | frozenset[int] | None, list[Clause]]:
+    ) -> tuple[Matches | None, list[Clause]]:
         """Answer every plain word clause with one FTS5 query, so big sets stay in C.
 
         ``pakistan r`` asks FTS5 for ``"pakistan"* AND "r"*`` and gets the few thousand
@@ -967,9 +972,7 @@ class SearchIndex:
             candidates = self._all_phrases(phrases, candidates)
         return candidates, rest
 
-    def _all_phrases(
-        self, phrases: list[TextTerm], candidates: set[int] | frozenset[int]
-    ) -> set[int] | frozenset[int]:
+    def _all_phrases(self, phrases: list[TextTerm], candidates: Matches) -> Matches:
         """The *candidates* where every one of *phrases* holds.
 
         Many candidates (a phrase of common words: 41,000 of 100,000 for "foreign
@@ -988,13 +991,13 @@ class SearchIndex:
         return {s for s in candidates if self._verify_all(phrases, s)}
 
     def _clause(
-        self, clause: Clause, candidates: set[int] | frozenset[int] | None, state: StateView | None
-    ) -> set[int] | frozenset[int]:
+        self, clause: Clause, candidates: Matches | None, state: StateView | None
+    ) -> Matches:
         if len(clause) == 1:
             return self._term(clause[0], candidates, state)
         phrases = [t for t in clause if isinstance(t, TextTerm) and t.needs_verifying]
         phrases = [t for t in phrases if not t.negated]
-        union: set[int] = set()
+        union: Matches = set()
         for term in clause:
             if not (isinstance(term, TextTerm) and term in phrases):
                 union |= self._term(term, candidates, state)
@@ -1005,8 +1008,8 @@ class SearchIndex:
     def _any_phrase(
         self,
         phrases: list[TextTerm],
-        candidates: set[int] | frozenset[int] | None,
-        known: set[int],
+        candidates: Matches | None,
+        known: Matches,
     ) -> set[int]:
         """Serials (within *candidates*, not in *known*) where one of *phrases* holds.
 
@@ -1092,9 +1095,9 @@ class SearchIndex:
             held.update(future.result())
         return held
 
-    def _union(self, phrases: list[TextTerm]) -> frozenset[int]:
+    def _union(self, phrases: list[TextTerm]) -> frozenset[int] | Bits:
         """Serials FTS5 finds for any of *phrases* (each as its words)."""
-        found: frozenset[int] = frozenset()
+        found: frozenset[int] | Bits = frozenset()
         for table, title_only in (("words", False), ("titles", True)):
             terms = [t for t in phrases if t.title_only == title_only]
             if terms:
@@ -1137,18 +1140,14 @@ class SearchIndex:
                 return False
         return True
 
-    def _term(
-        self, term: Term, candidates: set[int] | frozenset[int] | None, state: StateView | None
-    ) -> set[int] | frozenset[int]:
+    def _term(self, term: Term, candidates: Matches | None, state: StateView | None) -> Matches:
         found = self._positive(term, candidates, state)
         if not term.negated:
             return found
         base = candidates if candidates is not None else self._everything()
         return base - found
 
-    def _positive(
-        self, term: Term, candidates: set[int] | frozenset[int] | None, state: StateView | None
-    ) -> set[int] | frozenset[int]:
+    def _positive(self, term: Term, candidates: Matches | None, state: StateView | None) -> Matches:
         """Serials (within *candidates*, if given) matching *term* taken as positive."""
         if isinstance(term, TextTerm):
             return self._text(term, candidates)
@@ -1158,13 +1157,11 @@ class SearchIndex:
             return self._field(term, candidates)
         return self._state(term, candidates, state)
 
-    def _text(
-        self, term: TextTerm, candidates: set[int] | frozenset[int] | None
-    ) -> set[int] | frozenset[int]:
+    def _text(self, term: TextTerm, candidates: Matches | None) -> Matches:
         if not self._shards:
             base = candidates if candidates is not None else range(len(self._articles))
             return {s for s in base if self._verify(term, s)}
-        found: set[int] | frozenset[int] = self._match(
+        found: Matches = self._match(
             "titles" if term.title_only else "words", _fts_expression(term)
         )
         if candidates is not None:
@@ -1173,9 +1170,7 @@ class SearchIndex:
             found = {s for s in found if self._verify(term, s)}
         return found
 
-    def _dates(
-        self, term: DateTerm, candidates: set[int] | frozenset[int] | None
-    ) -> set[int] | frozenset[int]:
+    def _dates(self, term: DateTerm, candidates: Matches | None) -> Matches:
         first, last = self._first, self._last
         lo, hi = max(term.lo, 1), term.hi  # undated articles have first == 0: never in
         if candidates is not None and len(candidates) * 8 < len(self._articles):
@@ -1190,9 +1185,7 @@ class SearchIndex:
                 found.update(s for s in serials if lo <= first[s] and last[s] <= hi)
         return found if candidates is None else _intersect(candidates, found)
 
-    def _field(
-        self, term: FieldTerm, candidates: set[int] | frozenset[int] | None
-    ) -> set[int] | frozenset[int]:
+    def _field(self, term: FieldTerm, candidates: Matches | None) -> Matches:
         """Serials whose author, host or tags satisfy *term*, from a map of the distinct
         values (built on the first field query: loading never pays for it)."""
         articles = self._articles
@@ -1210,10 +1203,10 @@ class SearchIndex:
         return found if candidates is None else _intersect(candidates, found)
 
     def _state(
-        self, term: StateTerm, candidates: set[int] | frozenset[int] | None, state: StateView | None
-    ) -> set[int] | frozenset[int]:
+        self, term: StateTerm, candidates: Matches | None, state: StateView | None
+    ) -> Matches:
         if term.name == "undated":
-            found: set[int] | frozenset[int] = self._undated
+            found: Matches = self._undated
         elif term.name == "inferred":
             found = self._inferred
         else:
@@ -1224,58 +1217,74 @@ class SearchIndex:
 
     # ------------------------------------------------------------------ primitives
 
-    def _match(self, table: str, expression: str) -> frozenset[int]:
+    def _match(self, table: str, expression: str) -> frozenset[int] | Bits:
         """Serials FTS5 finds for *expression*, remembered until the next add."""
         key = (table, expression)
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
             return cached
-        found: frozenset[int] | None = None
+        found: frozenset[int] | Bits | None = None
         if _BROAD.fullmatch(expression):
             # The first keystrokes of a word match most articles: counting in C is ten
             # times cheaper than fetching every serial, and often says "all", or "all
             # but a few".
             found = self._broad(table, expression)
-        else:
-            found = self._as_before(table, expression)
         if found is None:
             found = self._fetch(table, expression)
         self._cache[key] = found
-        self._cached_items += len(found)
+        self._cached_items += _weight(found)
         while self._cached_items > _CACHE_ITEMS and len(self._cache) > 1:
             _, dropped = self._cache.popitem(last=False)
-            self._cached_items -= len(dropped)
+            self._cached_items -= _weight(dropped)
         return found
 
-    def _fetch(self, table: str, expression: str) -> frozenset[int]:
+    def _fetch(self, table: str, expression: str) -> frozenset[int] | Bits:
         """Serials FTS5 finds for *expression*, fetched: this index's own shards' and the
-        store's (rows translated)."""
+        store's (rows translated); :class:`Bits` when they are many."""
         # One string per shard, parsed in C, beats building a tuple per row; each
         # shard's rowids are let go once in the set (rowid = serial in this index's
         # own shards).
         sql = f"SELECT group_concat(rowid) FROM {table} WHERE {table} MATCH ?"
+        own = [
+            joined
+            for joined in each_at_once(
+                [functools.partial(_one_value, shard, sql, expression) for shard in self._shards]
+            )
+            if joined
+        ]
+        stored = stored_rowid_texts(self._stored, table, expression) if self._stored else []
+        if sum(map(_rowid_count, own + stored)) >= BITS_FROM:
+            return self._bits_of(own, stored)
         serials = self._serials.__getitem__
         found = frozenset(
-            itertools.chain.from_iterable(
-                map(serials, rowid_list(joined))
-                for joined in each_at_once(
-                    [
-                        functools.partial(_one_value, shard, sql, expression)
-                        for shard in self._shards
-                    ]
-                )
-                if joined
-            )
+            itertools.chain.from_iterable(map(serials, rowid_list(joined)) for joined in own)
         )
-        if self._stored:
-            stored = self._match_stored(table, expression)
-            # A re-open's own shards are empty until a file changes: no copy then
-            # (at a million, a first letter's ~1M serials took ~25 ms to copy).
-            found = found | stored if found else stored
+        if stored:
+            matched = self._translated(stored)
+            # A re-open's own shards are empty until a file changes: no copy then.
+            found = found | matched if found else matched
         return found
 
-    def _broad(self, table: str, expression: str) -> frozenset[int] | None:
+    def _bits_of(self, own: list[str], stored: list[str]) -> Bits:
+        """The serials of FTS5's rowids, parsed, translated and set in NumPy: *own*,
+        this index's shards' (rowid = serial); *stored*, the store's (rows translated,
+        those not read yet noted as :meth:`_translated` does)."""
+        np = numpy()
+        parts = [np.fromstring(joined, dtype=np.int64, sep=",") for joined in own]
+        if stored:
+            translation = self._serial_of_row
+            known = len(translation)
+            serial_of_row = ints_of(translation)
+            for joined in stored:
+                rows = np.fromstring(joined, dtype=np.int64, sep=",")
+                if len(rows) <= _UNREAD_HITS:
+                    self._note_unread(rows.tolist(), translation, known)
+                serials = serial_of_row[rows[rows < known]]
+                parts.append(serials[serials >= 0])  # -1: not read yet
+        return Bits.of(np.concatenate(parts), len(self._articles))
+
+    def _broad(self, table: str, expression: str) -> frozenset[int] | Bits | None:
         """The matches of *expression* when most articles have them (:data:`_MOST`),
         from a count and from the rows that lack them; None when fewer do, or when the
         rows cannot be counted as articles.
@@ -1333,29 +1342,6 @@ class SearchIndex:
             self._rows_counted = (state, _count(sources, f'"{EVERY_ROW}"'))
         return self._rows_counted[1] == size
 
-    def _as_before(self, table: str, expression: str) -> frozenset[int] | None:
-        """The remembered answer for a shorter start of this one word, when FTS5 counts
-        as many matches for the longer: every match of ``"pakis"*`` is one of
-        ``"paki"*``'s, so as many are the same ones. A word's later letters often
-        narrow nothing (``paki`` to ``pakistan``: 383,382 each at a million), and the
-        count (~40 ms there) costs less than fetching and setting them (~100 ms)."""
-        word = _ONE_PREFIX.fullmatch(expression)
-        if word is None:
-            return None
-        text = word[1]
-        for length in range(len(text) - 1, 0, -1):
-            before = self._cache.get((table, f'("{text[:length]}"*)'))
-            if before is not None:
-                break
-        else:
-            return None
-        if len(text) < _RECOUNT_LETTERS or len(before) < _RECOUNT_MATCHES:
-            return None
-        sources = self._countable(table)
-        if sources is None or _count(sources, expression) != len(before):
-            return None
-        return before
-
     def _countable(self, table: str) -> list[tuple[sqlite3.Connection, str, int]] | None:
         """The FTS5 tables whose rows below a bound are each one article, and together
         every article: the store's first (rows written since it was read left out),
@@ -1375,37 +1361,32 @@ class SearchIndex:
         a gap where an article was taken out): worked out once per registration."""
         size = len(self._articles)
         if self._registered_whole[0] != size:
-            self._registered_whole = (size, -1 not in self._serial_of_row)
+            # In NumPy: ``in`` on the array made an int of each row (~19 ms at a million).
+            rows = ints_of(self._serial_of_row)
+            self._registered_whole = (size, not (rows == _NOT_READ).any())
         return self._registered_whole[1]
 
-    def _match_stored(self, table: str, expression: str) -> frozenset[int]:
-        """Serials the store's FTS5 tables find for *expression* (rows translated)."""
-        translation = self._serial_of_row
+    def _translated(self, stored: list[str]) -> frozenset[int]:
+        """The serials of the store's rows in *stored* (a ``group_concat`` of them a
+        shard, fewer than :data:`BITS_FROM` in all): each the article's own int (see
+        :attr:`_serials`). Rows not read yet, or written since the map was made (a
+        re-open reading), are left out, and noted for the re-open to read next."""
+        translation, serials = self._serial_of_row, self._serials
         size = len(translation)
 
-        def each_shard(checked: bool) -> Iterator[Iterable[int]]:
-            """Each shard's serials, its rows let go once they are in the set (a first
-            letter's at a million are ~20 MB of ints a shard). Rows written since this
-            map was made (a re-open reading) are not known yet: a shard that has some
-            (FTS5 gives its rows in order, so the last is the highest) is checked row
-            by row; so is every shard when *checked*."""
-            for rows in stored_matches(self._stored, table, expression):
+        def each_shard() -> Iterator[Iterable[int]]:
+            for rows in map(rowid_list, stored):
                 if len(rows) <= _UNREAD_HITS:
                     self._note_unread(rows, translation, size)  # a re-open reading
-                if checked or rows[-1] >= size:
-                    yield (translation[row] for row in rows if row < size)
-                else:
-                    yield map(translation.__getitem__, rows)  # looked up in C
+                yield (
+                    serials[serial]
+                    for row in rows
+                    if row < size and (serial := translation[row]) != _NOT_READ
+                )
 
-        try:
-            # The set made once, not copied: at a million a first letter's rows took
-            # ~90 ms more through a generator and two copies.
-            found = frozenset(itertools.chain.from_iterable(each_shard(checked=False)))
-        except IndexError:  # a shard's rows out of order after all: each one checked
-            found = frozenset(itertools.chain.from_iterable(each_shard(checked=True)))
-        return found - {_NOT_READ} if _NOT_READ in found else found  # not read yet: a re-open
+        return frozenset(itertools.chain.from_iterable(each_shard()))
 
-    def _note_unread(self, rows: list[int], translation: list[int], size: int) -> None:
+    def _note_unread(self, rows: list[int], translation: Sequence[int], size: int) -> None:
         unread = [row for row in rows if row >= size or translation[row] < 0]
         if not unread:
             return
@@ -1413,13 +1394,27 @@ class SearchIndex:
             if len(self._unread_hits) + len(unread) <= _UNREAD_HITS:
                 self._unread_hits.update(unread)
 
+    def warm(self) -> None:
+        """Ready now, at the end of a load or a re-open, what the first broad
+        keystroke would otherwise wait for: NumPy (~80 ms to import) and the count of
+        the store's rows (~25 ms at a million, :meth:`_one_row_each`). Any thread."""
+        numpy()
+        with self._lock:
+            sources = self._countable("words")
+            if sources is not None and self._stored:
+                self._one_row_each(sources, len(self._articles))
+
     def bound_of(self, matches: Collection[int]) -> int | None:
         """A bound every serial of *matches* is below (and none negative), when they are
         this index's last answer and a frozenset, which no one can add to; else None.
         The list then need not find their least and greatest (~22 ms a keystroke for
         a first letter's million)."""
         previous = self._previous
-        if previous is not None and previous[0] is matches and isinstance(matches, frozenset):
+        if (
+            previous is not None
+            and previous[0] is matches
+            and isinstance(matches, (frozenset, Bits))
+        ):
             return previous[1]
         return None
 
@@ -1811,10 +1806,22 @@ class _Rows(NamedTuple):
     """Those not ``title:``, for bodies: the same object when that is all of them."""
 
 
-def _intersect(
-    a: set[int] | frozenset[int], b: set[int] | frozenset[int]
-) -> set[int] | frozenset[int]:
+def _intersect(a: Matches, b: Matches) -> Matches:
     return a & b if len(a) <= len(b) else b & a
+
+
+def _from(matches: Matches, bound: int) -> Collection[int]:
+    """The serials of *matches* that are *bound* or above."""
+    if isinstance(matches, Bits):
+        return matches.from_(bound)
+    return {serial for serial in matches if serial >= bound}
+
+
+def _below(matches: Matches, bound: int) -> Matches:
+    """The serials of *matches* below *bound*."""
+    if isinstance(matches, Bits):
+        return matches.below(bound)
+    return {serial for serial in matches if serial < bound}
 
 
 _Words = frozenset[tuple[str, bool]]

@@ -9,9 +9,12 @@ from __future__ import annotations
 import contextlib
 import itertools
 import threading
+from array import array
 from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from typing import Any
+
+from .bits import Bits
 
 
 class PickedRows(Sequence[int]):
@@ -63,6 +66,8 @@ class PickedRows(Sequence[int]):
         caller picks them all at once then). *below*: a bound the caller knows every
         serial of *matches* to be under, none negative: when it is *known* or less, they
         are not looked through for their least and greatest."""
+        if below is None and isinstance(matches, Bits):
+            below = matches.size  # no serial of theirs is negative or as high
         bounded = below is not None and below <= known
         if not bounded and matches and (min(matches) < 0 or max(matches) >= known):
             return None
@@ -99,7 +104,10 @@ class PickedRows(Sequence[int]):
         matches, whose order does not matter, rather than by picking every row: the
         timeline's months of 383,382 rows at a million take ~27 ms so, against
         ~250 ms picked."""
-        counts = Counter(map(values.__getitem__, self._matches))
+        if isinstance(self._matches, Bits) and isinstance(values, array):
+            counts = self._matches.counts_of(values)  # in NumPy: ~5 ms, not ~60
+        else:
+            counts = Counter(map(values.__getitem__, self._matches))
         for serial in self._gone:
             value = values[serial]
             counts[value] -= 1

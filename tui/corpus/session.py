@@ -1349,6 +1349,12 @@ class CorpusSession:
 
     # ------------------------------------------------------------------ asking
 
+    def warm_search(self) -> None:
+        """Ready the index for the first broad keystroke (see :meth:`SearchIndex.warm`):
+        in a worker, once a load or a re-open has ended."""
+        if self.index is not None:
+            self.index.warm()
+
     def search(
         self, query: Query, state: StateView | None = None, within: Iterable[int] | None = None
     ) -> Matches | None:

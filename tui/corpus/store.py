@@ -47,7 +47,7 @@ from .index import (
     relevance_columns,
     relevance_row,
     rowid_list,
-    stored_matches,
+    stored_rowid_texts,
 )
 from .model import (
     _SHARED_DATES,
@@ -767,8 +767,8 @@ class Store:
     def matching_rows(self, expression: str) -> set[int]:
         """Rows of the articles whose title and body FTS5 finds for *expression*."""
         rows: set[int] = set()
-        for found in stored_matches(self.search_tables(), "words", expression):
-            rows.update(found)
+        for joined in stored_rowid_texts(self.search_tables(), "words", expression):
+            rows.update(rowid_list(joined))
         return rows
 
     @contextlib.contextmanager
