@@ -7,7 +7,7 @@ from array import array
 from collections import Counter
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.corpus.bits import Bits, ints_of, numpy
@@ -19,6 +19,7 @@ def bits(serials: frozenset[int], size: int = 200) -> Bits:
     return Bits.of(numpy().array(sorted(serials), dtype=numpy().int64), size)
 
 
+@settings(deadline=None)  # the first example imports NumPy
 @given(serial_sets, serial_sets, st.integers(120, 260), st.integers(120, 260))
 def test_set_algebra_agrees_with_frozensets(
     a: frozenset[int], b: frozenset[int], size_a: int, size_b: int
@@ -89,3 +90,12 @@ def test_operators_with_what_is_not_a_set_are_not_implemented(other: object) -> 
     with pytest.raises(TypeError):
         x & other  # type: ignore[operator]
     assert x != other
+
+
+def test_in_order_is_the_ranks_order_without_the_removed() -> None:
+    ranks = array("q", [(serial * 37) % 101 for serial in range(101)])  # a permutation
+    serials = frozenset(range(0, 120, 2))  # some beyond the ranks: not placed yet
+    removed = {4, 10, 200}
+    listed = bits(serials, 130).in_order(ranks, removed)
+    expected = sorted((s for s in serials if s < 101 and s not in removed), key=ranks.__getitem__)
+    assert listed == expected

@@ -17,6 +17,7 @@ from itertools import repeat
 from operator import attrgetter, le
 from typing import Any, Literal, TypeVar
 
+from .bits import Bits
 from .dates import DATE_ORIGINS, ArticleDate, period_code
 from .files import Skipped, SourceText, discover, read_source, resolve_display_path
 from .lazyre import LazyPattern
@@ -1245,6 +1246,8 @@ class Corpus:
             serials = kept.serials
             removed = self.removed  # the search index still finds removed articles
             if len(subset) * 8 < len(serials):
+                if isinstance(subset, Bits):
+                    return subset.in_order(kept.ranks(), removed)
                 known = kept.covered
                 wanted = (s for s in subset if 0 <= s < known and s not in removed)
                 if kept.has_ranks or len(subset) * 64 >= len(serials):
