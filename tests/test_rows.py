@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import threading
+from array import array
 from collections import Counter
 from collections.abc import Iterator
 
@@ -15,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tui.corpus.bits import Bits, numpy
 from tui.corpus.dates import ArticleDate
 from tui.corpus.model import Article, Corpus
 from tui.corpus.rows import PickedRows
@@ -174,3 +176,31 @@ def test_the_corpus_picks_many_matches_lazily_and_few_at_once() -> None:
     assert corpus.in_order(few) == [serial for serial in everything if serial in few]
     unknown = many | {1000}  # not in the corpus yet: left out, all picked at once
     assert corpus.in_order(unknown) == rows and not isinstance(corpus.in_order(unknown), PickedRows)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    size=st.integers(1, 3000),
+    grown=st.integers(0, 500),
+    share=st.floats(0.0, 1.0),
+    seed=st.integers(0, 2**16),
+)
+def test_bits_are_listed_and_counted_as_their_set_would_be(
+    size: int, grown: int, share: float, seed: int
+) -> None:
+    """Bits (many matches) are looked up through their bytes, not ``in``: the rows are
+    the set's, also when the order holds articles added after the Bits were made (its
+    serials reach beyond its bytes) and when some matches were removed."""
+    order, matches = _order_and_matches(size + grown, share, seed)
+    matches = {serial for serial in matches if serial < size}  # made before the growth
+    removed = set(sorted(matches)[:3])
+    order = [serial for serial in order if serial not in removed]
+    bits = Bits.of(numpy().array(sorted(matches), dtype=numpy().int64), size)
+    as_bits = PickedRows.of(order, bits, known=size + grown, removed=removed)
+    as_set = PickedRows.of(order, frozenset(matches), known=size + grown, removed=removed)
+    assert as_bits is not None and as_set is not None
+    assert len(as_bits) == len(as_set)
+    assert list(as_bits[: len(as_bits) // 2]) == list(as_set[: len(as_set) // 2])
+    assert list(as_bits) == list(as_set)
+    periods = array("i", [serial % 7 for serial in range(size + grown)])
+    assert as_bits.counts_of(periods) == as_set.counts_of(periods)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 from array import array
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from typing import Any
 
@@ -97,6 +97,14 @@ class Bits(AbstractSet[int]):
 
     def __repr__(self) -> str:
         return f"Bits({len(self)} of {self.size})"
+
+    def lookup(self, size: int) -> Callable[[int], int]:
+        """``flags[serial]`` for any serial below *size*, looked up in C: 1 when it is
+        held, else 0 (``in`` is a Python call, ~5× slower)."""
+        flags = self._flags
+        if len(flags) < size:
+            flags = flags + bytes(size - len(flags))
+        return flags.__getitem__
 
     def serials(self) -> Any:
         """The serials held, ascending, as a NumPy array."""
