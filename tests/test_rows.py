@@ -204,3 +204,22 @@ def test_bits_are_listed_and_counted_as_their_set_would_be(
     assert list(as_bits) == list(as_set)
     periods = array("i", [serial % 7 for serial in range(size + grown)])
     assert as_bits.counts_of(periods) == as_set.counts_of(periods)
+
+
+def test_ranks_are_each_articles_place_also_after_a_removal() -> None:
+    corpus = Corpus("x")
+    corpus.add(
+        Article(
+            key=f"k{serial}", id=f"i{serial}", path=f"p/{serial:05d}.txt", title="t",
+            title_source="header", date_text=None, date_line=None, source=None,
+            date=ArticleDate(2000 + serial % 7, 1 + serial % 12, 1 + serial % 28),
+            author=None, words=1, body=b"x",
+        )
+        for serial in range(300)
+    )  # fmt: skip
+    corpus.remove(["p/00007.txt", "p/00100.txt"])
+    for order in ("newest", "oldest"):
+        serials = corpus.serials(order)
+        assert len(serials) == 298
+        ranks = corpus.ranks(order)
+        assert all(ranks[serial] == place for place, serial in enumerate(serials)), order

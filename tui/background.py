@@ -199,7 +199,7 @@ class Background:
             if steps is None or not finish(steps):
                 self.screen.app.call_from_thread(self.read_collection)
                 return
-            session.warm_search()
+            session.warm_search(self.screen.order)
             self.check_folder()
 
         self._run(job, "load", exclusive=True)
@@ -274,7 +274,7 @@ class Background:
                 cancelled=lambda: worker.is_cancelled,
             )
             if not worker.is_cancelled:
-                self.screen.session.warm_search()
+                self.screen.session.warm_search(self.screen.order)
 
         self._run(job, "load", exclusive=True)
 

@@ -17,7 +17,7 @@ from itertools import repeat
 from operator import attrgetter, le
 from typing import Any, Literal, TypeVar
 
-from .bits import Bits
+from .bits import Bits, numpy
 from .dates import DATE_ORIGINS, ArticleDate, period_code
 from .files import Skipped, SourceText, discover, read_source, resolve_display_path
 from .lazyre import LazyPattern
@@ -938,10 +938,12 @@ class _Order:
         An array: a list held an int object a position, 36 MB at a million."""
         ranks = self._ranks
         if ranks is None:
-            # More than the serials once articles are removed.
-            ranks = array("q", bytes(8 * self.covered))
-            for position, serial in enumerate(self.serials):
-                ranks[serial] = position
+            # Set in NumPy (73 ms at a million): a Python loop took 130-196 ms.
+            np = numpy()
+            placed = np.zeros(self.covered, dtype=np.int64)  # more than the serials
+            placed[np.array(self.serials, dtype=np.int64)] = np.arange(len(self.serials))
+            ranks = array("q")
+            ranks.frombytes(placed.tobytes())
             self._ranks = ranks
         return ranks
 

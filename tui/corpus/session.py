@@ -1349,11 +1349,15 @@ class CorpusSession:
 
     # ------------------------------------------------------------------ asking
 
-    def warm_search(self) -> None:
-        """Ready the index for the first broad keystroke (see :meth:`SearchIndex.warm`):
-        in a worker, once a load or a re-open has ended."""
+    def warm_search(self, order: SortOrder) -> None:
+        """Ready the first keystrokes after a load or a re-open (in a worker, once it
+        has ended): the index's broad letters (:meth:`SearchIndex.warm`), and where
+        each article stands in *order*, by which a few thousand matches are sorted
+        (10,000 of a million in 2-6 ms, against 19-25 ms by each article's key, and
+        30-90 ms in the reader beside its other threads)."""
         if self.index is not None:
             self.index.warm()
+        self.corpus.ranks(order)
 
     def search(
         self, query: Query, state: StateView | None = None, within: Iterable[int] | None = None
