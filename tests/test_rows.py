@@ -10,7 +10,7 @@ import random
 import threading
 from array import array
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from hypothesis import given, settings
@@ -152,17 +152,27 @@ def test_two_threads_reading_at_once_see_one_pick() -> None:
     assert all(found in (want, want[::7]) for found in seen)
 
 
-def test_the_corpus_picks_many_matches_lazily_and_few_at_once() -> None:
+def _corpus(count: int, date_of: Callable[[int], ArticleDate | None]) -> Corpus:
+    """*count* articles, article *serial* dated ``date_of(serial)``, at ``p/NNNNN.txt``."""
     corpus = Corpus("x")
     corpus.add(
         Article(
             key=f"k{serial}", id=f"i{serial}", path=f"p/{serial:05d}.txt", title="t",
             title_source="header", date_text=None, date_line=None, source=None,
-            date=None if serial % 5 == 0 else ArticleDate(2020 + serial % 3, 1 + serial % 2, None),
-            author=None, words=1, body=b"x",
+            date=date_of(serial), author=None, words=1, body=b"x",
         )
-        for serial in range(1000)
+        for serial in range(count)
     )  # fmt: skip
+    return corpus
+
+
+def test_the_corpus_picks_many_matches_lazily_and_few_at_once() -> None:
+    corpus = _corpus(
+        1000,
+        lambda serial: (
+            None if serial % 5 == 0 else ArticleDate(2020 + serial % 3, 1 + serial % 2, None)
+        ),
+    )
     everything = corpus.serials()
     many = set(range(0, 1000, 2))
     rows = corpus.in_order(many)
@@ -207,16 +217,9 @@ def test_bits_are_listed_and_counted_as_their_set_would_be(
 
 
 def test_ranks_are_each_articles_place_also_after_a_removal() -> None:
-    corpus = Corpus("x")
-    corpus.add(
-        Article(
-            key=f"k{serial}", id=f"i{serial}", path=f"p/{serial:05d}.txt", title="t",
-            title_source="header", date_text=None, date_line=None, source=None,
-            date=ArticleDate(2000 + serial % 7, 1 + serial % 12, 1 + serial % 28),
-            author=None, words=1, body=b"x",
-        )
-        for serial in range(300)
-    )  # fmt: skip
+    corpus = _corpus(
+        300, lambda serial: ArticleDate(2000 + serial % 7, 1 + serial % 12, 1 + serial % 28)
+    )
     corpus.remove(["p/00007.txt", "p/00100.txt"])
     for order in ("newest", "oldest"):
         serials = corpus.serials(order)
