@@ -98,36 +98,3 @@ async def test_a_file_added_while_the_thread_searches_is_matched(
         await wait_until(pilot, lambda: "searching" not in app.filter_bar.status)
         titles = [app.corpus.by_serial[serial].title for serial in app.article_list.rows]
         assert titles == ["Zebras of Pakistan"]
-
-
-async def test_the_search_tools_are_imported_in_a_worker_once_the_first_frame_is_drawn(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """NumPy (~80 ms to import), which a search of many matches needs, is imported
-    once, off the UI thread, after the first frame: not before it, nor in the first
-    broad keystroke's search."""
-    import threading
-
-    from tui.corpus.session import CorpusSession
-
-    calls: list[tuple[str, bool]] = []
-    monkeypatch.setattr(
-        CorpusSession,
-        "import_search_tools",
-        staticmethod(
-            lambda: calls.append(
-                (
-                    threading.current_thread().name,
-                    threading.current_thread() is threading.main_thread(),
-                )
-            )
-        ),
-    )
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await wait_until(pilot, lambda: bool(calls))
-        await pilot.press("j", "j", "k")
-        await settle(pilot)
-    assert len(calls) == 1
-    assert calls[0][1] is False  # a worker's thread, not the UI's

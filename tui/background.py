@@ -237,11 +237,6 @@ class Background:
     def _post_store_failure(self, reason: str) -> None:
         self.screen.post_message(StoreFailed(reason))
 
-    def import_search_tools(self) -> None:
-        """Import what a search of many matches needs, in a worker (once the first
-        frame is drawn: see :meth:`CorpusSession.import_search_tools`)."""
-        self._run(self.screen.session.import_search_tools, "imports")
-
     def check_folder(self) -> None:
         """After a re-open: what changed in the folder since the store was written,
         read and applied as the watcher's rounds are: files added and removed in the

@@ -744,8 +744,6 @@ class ReaderScreen(FrameHookScreen):
         return False
 
     def _preview(self) -> None:
-        if not self._first_frame_shown:
-            self.jobs.import_search_tools()  # the first frame is drawn: not delayed
         self._first_frame_shown = True
         self._preview_timer = None
         if self._panes_taken_down():

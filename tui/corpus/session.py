@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from .bits import numpy
 from .facets import Facet, FacetIndex
 from .files import (
     ListedFolder,
@@ -1349,13 +1348,6 @@ class CorpusSession:
             self.index.index_staged()
 
     # ------------------------------------------------------------------ asking
-
-    @staticmethod
-    def import_search_tools() -> None:
-        """Import NumPy (~80 ms), which a search of many matches needs: in a worker
-        once the first frame is drawn, not in the first broad keystroke's search (a
-        word typed as a re-open's first rows show waited ~0.15 s more at 100k)."""
-        numpy()
 
     def warm_search(self, order: SortOrder) -> None:
         """Ready the first keystrokes after a load or a re-open (in a worker, once it
