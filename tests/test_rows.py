@@ -216,7 +216,18 @@ def test_bits_are_listed_and_counted_as_their_set_would_be(
     assert as_bits.counts_of(periods) == as_set.counts_of(periods)
 
 
-def test_ranks_are_each_articles_place_also_after_a_removal() -> None:
+@pytest.mark.parametrize("with_numpy", [True, False])
+def test_ranks_are_each_articles_place_also_after_a_removal(
+    with_numpy: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Made in NumPy once it is imported, else by a loop (not worth the import): the
+    same ranks either way."""
+    from tui.corpus import bits as bits_module
+
+    if with_numpy:
+        numpy()
+    else:
+        monkeypatch.setattr(bits_module, "_NUMPY", [])
     corpus = _corpus(
         300, lambda serial: ArticleDate(2000 + serial % 7, 1 + serial % 12, 1 + serial % 28)
     )

@@ -16,7 +16,6 @@ order, the count) use the bytes as bytes.
 
 from __future__ import annotations
 
-import functools
 from array import array
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
@@ -29,12 +28,23 @@ below this a set costs less than a byte for every article (at a million, 1 MB to
 and count against ~3 MB of set), and the many small answers keep the set's speed."""
 
 
-@functools.cache
+_NUMPY: list[Any] = []
+
+
 def numpy() -> Any:
     """NumPy, imported on first use (~80 ms): never before the first frame."""
-    import numpy
+    if not _NUMPY:
+        import numpy
 
-    return numpy
+        _NUMPY.append(numpy)  # once it is whole: see numpy_if_imported
+    return _NUMPY[0]
+
+
+def numpy_if_imported() -> Any | None:
+    """NumPy when :func:`numpy` has imported it, else None: for work a Python loop does
+    nearly as well where it is small, which is not worth waiting ~80 ms for (at 100k,
+    a word typed as a re-open's first rows showed waited for the import)."""
+    return _NUMPY[0] if _NUMPY else None
 
 
 def _view(flags: bytearray | bytes) -> Any:
