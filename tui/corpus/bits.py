@@ -110,7 +110,8 @@ class Bits(AbstractSet[int]):
 
     def lookup(self, size: int) -> Callable[[int], int]:
         """``flags[serial]`` for any serial below *size*, looked up in C: 1 when it is
-        held, else 0 (``in`` is a Python call, ~5× slower)."""
+        held, else 0 (``in`` is a Python call: 132-135 ms against 97-102 to pick
+        600,000 of a million shuffled serials)."""
         flags = self._flags
         if len(flags) < size:
             flags = flags + bytes(size - len(flags))
