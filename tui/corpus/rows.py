@@ -123,7 +123,7 @@ class PickedRows(Sequence[int]):
         timeline's months of 383,382 rows at a million take ~27 ms so, against
         ~250 ms picked."""
         if isinstance(self._matches, Bits) and isinstance(values, array):
-            counts = self._matches.counts_of(values)  # in NumPy: ~5 ms, not ~60
+            counts = self._matches.counts_of(values)  # in NumPy: 8-9 ms for 598,000, not ~50
         else:
             counts = Counter(map(values.__getitem__, self._matches))
         for serial in self._gone:
