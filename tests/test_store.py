@@ -1057,13 +1057,13 @@ def test_a_broad_first_letter_after_a_reopen_is_every_article_but_those_lacking_
         _write(folder, f"{number:02d}.txt", f"Title {number}", "2021-03-04", f"Text{extra}.")
     _listing(folder)  # writes the store
     fetched: list[str] = []
-    stored_rowid_texts = index_module.stored_rowid_texts
+    rowid_texts = index_module._rowid_texts
 
-    def fetching(tables: object, table: str, expression: str) -> object:
+    def fetching(tables: object, expression: str) -> object:
         fetched.append(expression)
-        return stored_rowid_texts(tables, table, expression)  # type: ignore[arg-type]
+        return rowid_texts(tables, expression)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(index_module, "stored_rowid_texts", fetching)
+    monkeypatch.setattr(index_module, "_rowid_texts", fetching)
     monkeypatch.setattr(index_module, "_COUNT_SAMPLE", 6)
     counted: list[int] = []  # the bound of each count: the sample's, or -1 (all rows)
     count = index_module._count

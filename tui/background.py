@@ -199,8 +199,8 @@ class Background:
             if steps is None or not finish(steps):
                 self.screen.app.call_from_thread(self.read_collection)
                 return
+            self.check_folder()  # in a worker of its own: not held up by the warming
             session.warm_search(self.screen.order)
-            self.check_folder()
 
         self._run(job, "load", exclusive=True)
 

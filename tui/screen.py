@@ -431,7 +431,12 @@ class ReaderScreen(FrameHookScreen):
             self.show_article(None)
 
     def _chart(self, rows: Sequence[int]) -> None:
-        """Bring the timeline up to date with *rows* (when it is shown)."""
+        """Bring the timeline up to date with *rows* (when it is shown): a chart waiting
+        for typing to rest is drawn now, not again later."""
+        if self._chart_timer is not None:
+            self._chart_timer.stop()
+            self._chart_timer = None
+        self._timeline_stale = False
         if self.show_timeline:
             corpus = self.session.corpus
             counts = None
@@ -766,7 +771,6 @@ class ReaderScreen(FrameHookScreen):
             # The timer belongs to the pane it updates, so it dies with it at exit.
             self._chart_timer = self.timeline.set_timer(wait, self._chart_if_stale)
             return
-        self._timeline_stale = False
         self._chart(rows)
 
     def _sync_reader(self, serial: int | None) -> None:

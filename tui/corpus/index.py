@@ -302,19 +302,30 @@ def stored_rowid_texts(
     sources: Sequence[tuple[sqlite3.Connection, int]], table: str, expression: str
 ) -> list[str]:
     """The rowids a store's FTS5 tables (``table_N``, one a (connection, N) of
-    *sources*) find for *expression*: a ``group_concat`` of them a shard that finds
-    any. The shards are asked at once (:func:`each_at_once`), each on its own
-    connection."""
-    sql = "SELECT group_concat(rowid) FROM {name} WHERE {name} MATCH ?"
-    found = each_at_once(
+    *sources*) find for *expression*: see :func:`_rowid_texts`."""
+    texts = _rowid_texts(
+        [(connection, f"{table}_{number}") for connection, number in sources], expression
+    )
+    return [joined for joined in texts if joined]
+
+
+def _rowid_texts(
+    sources: Sequence[tuple[sqlite3.Connection, str]], expression: str
+) -> list[str | None]:
+    """The rowids the FTS5 tables of *sources* (connection, table name) find for
+    *expression*: a ``group_concat`` of them a table, None where it finds none. The
+    tables are asked at once (:func:`each_at_once`), each on its own connection."""
+    return each_at_once(
         [
             functools.partial(
-                _one_value, connection, sql.format(name=f"{table}_{number}"), expression
+                _one_value,
+                connection,
+                f"SELECT group_concat(rowid) FROM {name} WHERE {name} MATCH ?",
+                expression,
             )
-            for connection, number in sources
+            for connection, name in sources
         ]
     )
-    return [joined for joined in found if joined]
 
 
 def _rowid_count(joined: str) -> int:
@@ -792,7 +803,8 @@ class SearchIndex:
         within: Collection[int] | None = None,
     ) -> Matches | None:
         """Serials of the articles matching *query*; ``None`` for an empty query. A
-        frozenset is shared (a remembered answer), a set is the caller's own.
+        frozenset or :class:`Bits` is shared (a remembered answer), a set is the
+        caller's own.
 
         *within*, when given, limits the answer to those serials: pass the previous
         result when ``query.narrows(previous_query)``. If it is the set this index
@@ -1242,18 +1254,16 @@ class SearchIndex:
     def _fetch(self, table: str, expression: str) -> frozenset[int] | Bits:
         """Serials FTS5 finds for *expression*, fetched: this index's own shards' and the
         store's (rows translated); :class:`Bits` when they are many."""
-        # One string per shard, parsed in C, beats building a tuple per row; each
-        # shard's rowids are let go once in the set (rowid = serial in this index's
-        # own shards).
-        sql = f"SELECT group_concat(rowid) FROM {table} WHERE {table} MATCH ?"
-        own = [
-            joined
-            for joined in each_at_once(
-                [functools.partial(_one_value, shard, sql, expression) for shard in self._shards]
-            )
-            if joined
-        ]
-        stored = stored_rowid_texts(self._stored, table, expression) if self._stored else []
+        # One string per shard, parsed in C, beats building a tuple per row (rowid =
+        # serial in this index's own shards). Every shard, own and stored, is asked
+        # at once: one round (a re-open's own shards are empty, and cost no wait).
+        own_shards = [(shard, table) for shard in self._shards]
+        texts = _rowid_texts(
+            own_shards + [(connection, f"{table}_{n}") for connection, n in self._stored],
+            expression,
+        )
+        own = [joined for joined in texts[: len(own_shards)] if joined]
+        stored = [joined for joined in texts[len(own_shards) :] if joined]
         if sum(map(_rowid_count, own + stored)) >= BITS_FROM:
             return self._bits_of(own, stored)
         serials = self._serials.__getitem__
@@ -1399,7 +1409,10 @@ class SearchIndex:
     def warm(self) -> None:
         """Ready now, at the end of a load or a re-open, what the first broad
         keystroke would otherwise wait for: NumPy (~80 ms to import) and the count of
-        the store's rows (~25 ms at a million, :meth:`_one_row_each`). Any thread."""
+        the store's rows (~25 ms at a million, :meth:`_one_row_each`). Any thread; none
+        of it for an index smaller than :data:`BITS_FROM`."""
+        if len(self) < BITS_FROM:
+            return  # no answer this small is Bits: NumPy is not needed
         numpy()
         with self._lock:
             sources = self._countable("words")
@@ -1408,7 +1421,8 @@ class SearchIndex:
 
     def bound_of(self, matches: Collection[int]) -> int | None:
         """A bound every serial of *matches* is below (and none negative), when they are
-        this index's last answer and a frozenset, which no one can add to; else None.
+        this index's last answer and a frozenset or Bits, which no one can add to; else
+        None.
         The list then need not find their least and greatest (~22 ms a keystroke for
         a first letter's million)."""
         previous = self._previous
@@ -1659,20 +1673,21 @@ _SHARD_THREADS: list[ThreadPoolExecutor] = []
 
 
 def _shard_threads() -> ThreadPoolExecutor:
-    """The threads :func:`each_at_once` asks shards in (made on first use, left to
-    the end; not the automaton's: a pass there would hold a shard's query up)."""
-    if not _SHARD_THREADS:
-        _SHARD_THREADS.append(
-            ThreadPoolExecutor(_SHARD_WORKERS, thread_name_prefix="broadsheet-shard")
-        )
-    return _SHARD_THREADS[0]
+    """The threads :func:`each_at_once` asks shards in (not the automaton's: a pass
+    there would hold a shard's query up)."""
+    return _made_once(_SHARD_THREADS, _SHARD_WORKERS, "broadsheet-shard")
 
 
 def _pass_thread() -> ThreadPoolExecutor:
-    """The one thread automaton passes run in (made on first use, left to the end)."""
-    if not _PASS_THREAD:
-        _PASS_THREAD.append(ThreadPoolExecutor(1, thread_name_prefix="broadsheet-pass"))
-    return _PASS_THREAD[0]
+    """The one thread automaton passes run in."""
+    return _made_once(_PASS_THREAD, 1, "broadsheet-pass")
+
+
+def _made_once(held: list[ThreadPoolExecutor], workers: int, name: str) -> ThreadPoolExecutor:
+    """The pool *held* keeps, made on first use and left to the end."""
+    if not held:
+        held.append(ThreadPoolExecutor(workers, thread_name_prefix=name))
+    return held[0]
 
 
 _PASS_ARTICLES = 256

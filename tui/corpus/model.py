@@ -1242,10 +1242,10 @@ class Corpus:
         articles, on every keystroke. A few matches are instead sorted by their
         positions (kept per order until the corpus changes), or by their order keys
         when very few and the positions are not made; many are picked out of the
-        order by ``filter`` with the set's own ``__contains__``, a loop in C, as far as
-        they are read (:class:`PickedRows`: *subset* may gain only serials added to
-        the corpus later while they are read). Serials not (yet) in the corpus are
-        left out.
+        order by ``filter`` with the set's own ``__contains__`` (Bits: their bytes), a
+        loop in C, as far as they are read (:class:`PickedRows`: *subset* may gain only
+        serials added to the corpus later while they are read). Serials not (yet) in
+        the corpus are left out.
         """
         with self._lock:
             kept = self._order(order)

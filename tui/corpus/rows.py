@@ -82,8 +82,8 @@ class PickedRows(Sequence[int]):
         caller picks them all at once then). *below*: a bound the caller knows every
         serial of *matches* to be under, none negative: when it is *known* or less, they
         are not looked through for their least and greatest."""
-        if below is None and isinstance(matches, Bits):
-            below = matches.size  # no serial of theirs is negative or as high
+        if isinstance(matches, Bits):  # no serial of theirs is negative or as high
+            below = matches.size if below is None else min(below, matches.size)
         bounded = below is not None and below <= known
         if not bounded and matches and (min(matches) < 0 or max(matches) >= known):
             return None
