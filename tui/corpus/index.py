@@ -1255,15 +1255,13 @@ class SearchIndex:
         """Serials FTS5 finds for *expression*, fetched: this index's own shards' and the
         store's (rows translated); :class:`Bits` when they are many."""
         # One string per shard, parsed in C, beats building a tuple per row (rowid =
-        # serial in this index's own shards). Every shard, own and stored, is asked
-        # at once: one round (a re-open's own shards are empty, and cost no wait).
-        own_shards = [(shard, table) for shard in self._shards]
-        texts = _rowid_texts(
-            own_shards + [(connection, f"{table}_{n}") for connection, n in self._stored],
-            expression,
-        )
-        own = [joined for joined in texts[: len(own_shards)] if joined]
-        stored = [joined for joined in texts[len(own_shards) :] if joined]
+        # serial in this index's own shards). Every shard, stored and own, is asked in
+        # one round; the store's first, so that its two (a re-open's own are empty)
+        # go one to each thread (each_at_once runs the first here).
+        stored_shards = [(connection, f"{table}_{n}") for connection, n in self._stored]
+        texts = _rowid_texts(stored_shards + [(shard, table) for shard in self._shards], expression)
+        stored = [joined for joined in texts[: len(stored_shards)] if joined]
+        own = [joined for joined in texts[len(stored_shards) :] if joined]
         if sum(map(_rowid_count, own + stored)) >= BITS_FROM:
             return self._bits_of(own, stored)
         serials = self._serials.__getitem__
