@@ -14,7 +14,7 @@ from tui.corpus.dates import period_code
 from tui.widgets.reading_pane import ReadingPane
 from tui.widgets.timeline import Timeline, bucket_counts
 
-from .app_helpers import make_app, settle
+from .app_helpers import hold_thread_searches, make_app, settle, wait_until
 
 pytestmark = pytest.mark.usefixtures("in_repo")
 
@@ -146,6 +146,32 @@ async def test_a_bad_query_typed_at_speed_stays_said_after_the_preview() -> None
         await pilot.pause(0.5)  # past the preview's delay
         assert "not a date" in app.filter_bar.error
         assert app.filter_bar.has_class("-error")
+
+
+async def test_a_key_searched_in_the_thread_holds_the_last_answers_preview(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Typing has not rested while a key's search runs: the preview of the answer
+    # before waits for this one's, not drawn meanwhile on the GIL the search needs.
+    monkeypatch.setattr("tui.screen.PREVIEW_DELAY", 0.4)
+    gate = hold_thread_searches(monkeypatch)
+    gate.open.set()
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen, reader = app.reader_screen, app.reader
+        await pilot.press("slash", "p")
+        await wait_until(pilot, lambda: screen.current_query.text == "p")
+        assert reader.search_query is None  # its preview waits for the delay
+        gate.open.clear()
+        await pilot.press("a")
+        await wait_until(pilot, lambda: gate.asked[-1:] == ["pa"])
+        await pilot.pause(0.7)  # past the first answer's preview delay
+        assert reader.search_query is None
+        gate.open.set()
+        await wait_until(pilot, lambda: screen.current_query.text == "pa")
+        await wait_until(pilot, lambda: reader.search_query is not None)
+        assert reader.search_query.text == "pa"
 
 
 async def test_state_queries_follow_marks() -> None:
