@@ -174,6 +174,30 @@ async def test_a_key_searched_in_the_thread_holds_the_last_answers_preview(
         assert reader.search_query.text == "pa"
 
 
+async def test_the_preview_held_for_a_search_comes_when_a_bad_query_drops_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The held search's answer will be thrown away (the text is a bad query now):
+    # the preview it held must not wait for it.
+    monkeypatch.setattr("tui.screen.PREVIEW_DELAY", 0.4)
+    gate = hold_thread_searches(monkeypatch)
+    gate.open.set()
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen, reader = app.reader_screen, app.reader
+        await pilot.press("slash", "p")
+        await wait_until(pilot, lambda: screen.current_query.text == "p")
+        gate.open.clear()
+        await pilot.press("a")
+        await wait_until(pilot, lambda: gate.asked[-1:] == ["pa"])
+        await pilot.press(*" date:x")
+        assert "not a date" in app.filter_bar.error
+        await wait_until(pilot, lambda: reader.search_query is not None)
+        assert reader.search_query.text == "p"  # the query the list still shows
+        gate.open.set()
+
+
 async def test_state_queries_follow_marks() -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:

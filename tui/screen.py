@@ -486,10 +486,6 @@ class ReaderScreen(FrameHookScreen):
             request = SearchRequest(self._search_number, query, within, order)
             self._asked = request
             self._unshown_when_asked = list(self._unshown) if within is not None else []
-            # Typing has not rested: the last answer's preview waits for this one's
-            # (which schedules it again). Drawn meanwhile, it held the GIL while the
-            # search thread worked, and a broad keystroke at a million took ~20 ms more.
-            self._stop_preview()
             self.show_count()
             # Once the typed text is drawn: the search, begun at once, held the GIL for
             # long calls into C (building a set of a million ints) while the frame waited.
@@ -548,7 +544,6 @@ class ReaderScreen(FrameHookScreen):
         if answer.error is not None or answer.matches is None:
             self.show_count()
             self.filter_bar.show_error(f"search failed: {answer.error}")
-            self._schedule_preview(wait=True)  # the one the question stopped
             return
         assert request is not None
         unshown, self._unshown_when_asked = self._unshown_when_asked, []
@@ -757,6 +752,13 @@ class ReaderScreen(FrameHookScreen):
         self._first_frame_shown = True
         self._preview_timer = None
         if self._panes_taken_down():
+            return
+        if self._asked is not None:
+            # Typing has not rested: a key's search runs in the search thread. Drawn
+            # now, the preview held the GIL that search needed (a broad key at a
+            # million took ~20 ms more); it waits until no answer is awaited, and an
+            # answer shown schedules it afresh.
+            self._preview_timer = self.reader.set_timer(PREVIEW_DELAY, self._preview)
             return
         self._sync_reader(self._pending_preview)
         self._chart_if_stale()
