@@ -165,6 +165,41 @@ def _reopened_beside_fresh(folder: Path) -> tuple[Store, list[tuple[Article, Art
     return store, pairs
 
 
+@pytest.mark.parametrize("reopened_in", ["parent", "collection", "subfolder", "elsewhere"])
+def test_a_reopen_from_another_working_folder_spells_paths_as_a_fresh_read_there(
+    collection: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reopened_in: str
+) -> None:
+    # Records spell paths from the working folder they were written in; a re-open
+    # from another spells each again, as a read of the files from there would.
+    sub = collection / "sub"
+    sub.mkdir()
+    _write(sub, "deep.txt", "Deep in a folder", "2024-05-01", "A body in a subfolder.")
+    odd = os.path.join(os.fsencode(sub), b"odd \x1b[31mname \xff.txt")
+    with open(odd, "wb") as made:
+        made.write(b"Title: An odd name\nDate: 2024-05-02\n\nIts name is not UTF-8.\n")
+    os.utime(odd, (OLD, OLD))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(tmp_path)
+    _listing(collection)  # the store written from the collection's parent
+    here = {
+        "parent": tmp_path, "collection": collection, "subfolder": sub, "elsewhere": elsewhere
+    }[reopened_in]  # fmt: skip
+    monkeypatch.chdir(here)
+    store, pairs = _reopened_beside_fresh(collection)
+    assert len(pairs) == 7
+    for article, twin in pairs:
+        assert (article.path, article.real_path) == (twin.path, twin.real_path)
+        assert os.path.exists(article.file_path)
+    shown = {article.title: article.path for article, _ in pairs}
+    if reopened_in == "collection":
+        assert shown["Deep in a folder"] == os.path.join("sub", "deep.txt")
+    odd_one = next(article for article, _ in pairs if article.title == "An odd name")
+    assert "\x1b" not in odd_one.path and "\udcff" not in odd_one.path
+    assert os.fsencode(odd_one.file_path).endswith(b"\xff.txt")
+    store.close()
+
+
 def test_bodies_come_from_the_store(collection: Path) -> None:
     store, pairs = _reopened_beside_fresh(collection)
     for article, twin in pairs:
