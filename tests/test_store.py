@@ -14,14 +14,18 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tui.__main__ import load, main
 from tui.corpus import model
 from tui.corpus import store as store_module
 from tui.corpus.bits import Bits
+from tui.corpus.files import resolve_display_path
 from tui.corpus.index import SearchIndex, prepare
 from tui.corpus.model import Article, Corpus, sort_key
 from tui.corpus.query import parse_query
+from tui.corpus.safe import neutralise_line
 from tui.corpus.session import CorpusSession, finish, open_store, reopen_in_steps
 from tui.corpus.store import SCHEMA_VERSION, Store, store_path
 
@@ -198,6 +202,30 @@ def test_a_reopen_from_another_working_folder_spells_paths_as_a_fresh_read_there
     assert "\x1b" not in odd_one.path and "\udcff" not in odd_one.path
     assert os.fsencode(odd_one.file_path).endswith(b"\xff.txt")
     store.close()
+
+
+_PATH_PARTS = st.lists(
+    st.sampled_from(["a", "b", "news", ".", "..", "", "é", "\x1b[31m", "\udcff", "x y"]),
+    min_size=1,
+    max_size=5,
+)
+
+
+@given(folder=_PATH_PARTS, name=st.sampled_from(["f.txt", "\udcffé.md", "\x1b]0;t\x07.txt"]))
+@settings(max_examples=300, deadline=None)
+def test_the_respeller_spells_as_a_fresh_read_does(folder: list[str], name: str) -> None:
+    # Each folder's spelling is worked out once: a path must come out exactly as
+    # resolve_display_path and neutralise_line spell it one at a time.
+    real = os.path.normpath("/" + "/".join(folder)) + "/" + name
+    raw = os.fsencode(real)
+    here = os.getcwd()  # the repo (conftest): paths inside it and outside it
+    for base in ("", here):
+        path = os.path.normpath(base + real) if base else real
+        spelt = resolve_display_path(path)
+        article = Article("k", "k", "", "", "", None, None, None, None, None, 0, b"")
+        store_module._Respeller()(article, os.fsencode(path) if base else raw)
+        assert article.path == neutralise_line(spelt)
+        assert article.file_path == spelt
 
 
 def test_bodies_come_from_the_store(collection: Path) -> None:

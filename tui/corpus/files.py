@@ -542,14 +542,14 @@ def resolve_display_path(path: str | Path) -> str:
     """The path as the user would type it: relative to the working folder when inside it."""
     text = os.fspath(path)
     folder, name = os.path.split(text)
-    shown = _display_folder(folder, os.getcwd())
+    shown = display_folder(folder, os.getcwd())
     if shown is None:
         return text
     return os.path.join(shown, name) if shown else name
 
 
 @functools.lru_cache(maxsize=4096)
-def _display_folder(folder: str, cwd: str) -> str | None:
+def display_folder(folder: str, cwd: str) -> str | None:
     """*folder* relative to *cwd*, or None when outside it. Cached: the files of one
     folder share it, and relpath costs ~9 µs (two abspaths and a getcwd) per call."""
     try:
