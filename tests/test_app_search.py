@@ -148,11 +148,13 @@ async def test_a_bad_query_typed_at_speed_stays_said_after_the_preview() -> None
         assert app.filter_bar.has_class("-error")
 
 
+@pytest.mark.parametrize("then", ["its answer", "a bad query"])
 async def test_a_key_searched_in_the_thread_holds_the_last_answers_preview(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, then: str
 ) -> None:
     # Typing has not rested while a key's search runs: the preview of the answer
-    # before waits for this one's, not drawn meanwhile on the GIL the search needs.
+    # before waits, not drawn meanwhile on the GIL the search needs. It comes once
+    # no answer is awaited: with this key's, or when a bad query throws that away.
     monkeypatch.setattr("tui.screen.PREVIEW_DELAY", 0.4)
     gate = hold_thread_searches(monkeypatch)
     gate.open.set()
@@ -162,39 +164,23 @@ async def test_a_key_searched_in_the_thread_holds_the_last_answers_preview(
         screen, reader = app.reader_screen, app.reader
         await pilot.press("slash", "p")
         await wait_until(pilot, lambda: screen.current_query.text == "p")
-        assert reader.search_query is None  # its preview waits for the delay
+        assert reader.search_query is None  # the preview waits for its delay
         gate.open.clear()
         await pilot.press("a")
         await wait_until(pilot, lambda: gate.asked[-1:] == ["pa"])
         await pilot.pause(0.7)  # past the first answer's preview delay
         assert reader.search_query is None
-        gate.open.set()
-        await wait_until(pilot, lambda: screen.current_query.text == "pa")
+        if then == "its answer":
+            gate.open.set()
+            await wait_until(pilot, lambda: screen.current_query.text == "pa")
+        else:
+            await pilot.press(*" date:x")
+            assert "not a date" in app.filter_bar.error
         await wait_until(pilot, lambda: reader.search_query is not None)
-        assert reader.search_query.text == "pa"
-
-
-async def test_the_preview_held_for_a_search_comes_when_a_bad_query_drops_it(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # The held search's answer will be thrown away (the text is a bad query now):
-    # the preview it held must not wait for it.
-    monkeypatch.setattr("tui.screen.PREVIEW_DELAY", 0.4)
-    gate = hold_thread_searches(monkeypatch)
-    gate.open.set()
-    app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        screen, reader = app.reader_screen, app.reader
-        await pilot.press("slash", "p")
-        await wait_until(pilot, lambda: screen.current_query.text == "p")
-        gate.open.clear()
-        await pilot.press("a")
-        await wait_until(pilot, lambda: gate.asked[-1:] == ["pa"])
-        await pilot.press(*" date:x")
-        assert "not a date" in app.filter_bar.error
-        await wait_until(pilot, lambda: reader.search_query is not None)
-        assert reader.search_query.text == "p"  # the query the list still shows
+        shown = reader.search_query
+        assert shown is not None
+        # The list's query: this key's, or still the one before the bad query.
+        assert shown.text == ("pa" if then == "its answer" else "p")
         gate.open.set()
 
 
