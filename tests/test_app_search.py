@@ -148,13 +148,14 @@ async def test_a_bad_query_typed_at_speed_stays_said_after_the_preview() -> None
         assert app.filter_bar.has_class("-error")
 
 
-@pytest.mark.parametrize("then", ["its answer", "a bad query"])
+@pytest.mark.parametrize("then", ["its answer", "a bad query", "a cursor move"])
 async def test_a_key_searched_in_the_thread_holds_the_last_answers_preview(
     monkeypatch: pytest.MonkeyPatch, then: str
 ) -> None:
     # Typing has not rested while a key's search runs: the preview of the answer
     # before waits, not drawn meanwhile on the GIL the search needs. It comes once
     # no answer is awaited: with this key's, or when a bad query throws that away.
+    # A cursor moved in the list meanwhile is followed at once all the same.
     monkeypatch.setattr("tui.screen.PREVIEW_DELAY", 0.4)
     gate = hold_thread_searches(monkeypatch)
     gate.open.set()
@@ -170,6 +171,15 @@ async def test_a_key_searched_in_the_thread_holds_the_last_answers_preview(
         await wait_until(pilot, lambda: gate.asked[-1:] == ["pa"])
         await pilot.pause(0.7)  # past the first answer's preview delay
         assert reader.search_query is None
+        if then == "a cursor move":
+            shown = screen.shown_serial
+            await pilot.press("enter", "down")  # to the list, then its second row
+            moved = app.article_list.current_serial
+            assert moved is not None and moved != shown
+            await wait_until(pilot, lambda: screen.shown_serial == moved)
+            assert screen._asked is not None  # still awaited
+            gate.open.set()
+            return
         if then == "its answer":
             gate.open.set()
             await wait_until(pilot, lambda: screen.current_query.text == "pa")

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tui.corpus import Article, Skipped, load_corpus, read_article
-from tui.corpus.files import discover
+from tui.corpus.files import discover, resolve_display_path
 from tui.corpus.model import read_raw
 from tui.corpus.safe import BIDI_CONTROLS, neutralise, neutralise_line
 from tui.corpus.state import ReadState
@@ -385,3 +385,14 @@ def test_a_folder_walk_takes_the_suffixes_splitext_would(tmp_path: Path) -> None
     expected = {n for n in names if os.path.splitext(n)[1].lower() in ARTICLE_SUFFIXES}
     assert taken == expected
     assert ".hidden.md" in taken and ".txt" not in taken
+
+
+def test_a_folder_inside_whose_name_begins_with_dots_is_shown_relative(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "..x" is a folder here, not the way out: its files are spelt from here like any.
+    monkeypatch.chdir(tmp_path)
+    for name in ("..x", "...", "a"):
+        assert resolve_display_path(tmp_path / name / "f.txt") == os.path.join(name, "f.txt")
+    assert resolve_display_path(tmp_path.parent / "f.txt") == str(tmp_path.parent / "f.txt")
+    assert resolve_display_path(tmp_path / "f.txt") == "f.txt"

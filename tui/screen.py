@@ -191,6 +191,9 @@ class ReaderScreen(FrameHookScreen):
         """The query whose highlights the reading pane shows."""
         self._typing_query = False
         """A keystroke's query is being applied (the preview then waits for a rest)."""
+        self._preview_of_typing = False
+        """The preview due is a keystroke's answer's (not the cursor's): it waits while
+        the next key's answer is awaited (:meth:`_preview`)."""
         self._timeline_stale = False
         """The timeline still charts the rows before the last keystroke's query."""
         self._chart_timer: Timer | None = None
@@ -530,6 +533,7 @@ class ReaderScreen(FrameHookScreen):
         # The keystroke's answer is the list; the preview (new highlights, if not a new
         # article) follows when typing rests.
         self._pending_preview = self.article_list.current_serial
+        self._preview_of_typing = True
         self._schedule_preview(wait=True)
         if self._remember_when_answered:
             self._remember_when_answered = False
@@ -715,6 +719,7 @@ class ReaderScreen(FrameHookScreen):
         """The list's cursor moved to *serial*."""
         self._pending_preview = serial
         # While a query is typed the list is the answer; the preview follows later.
+        self._preview_of_typing = self._typing_query
         self._schedule_preview(wait=self._typing_query)
 
     def _schedule_preview(self, *, wait: bool) -> None:
@@ -750,16 +755,20 @@ class ReaderScreen(FrameHookScreen):
 
     def _preview(self) -> None:
         self._first_frame_shown = True
-        self._preview_timer = None
         if self._panes_taken_down():
+            self._preview_timer = None
             return
-        if self._asked is not None:
-            # Typing has not rested: a key's search runs in the search thread. Drawn
-            # now, the preview held the GIL that search needed (a broad key at a
-            # million took ~20 ms more); it waits until no answer is awaited, and an
-            # answer shown schedules it afresh.
+        if self._preview_of_typing and self._asked is not None:
+            # Typing has not rested: the next key's search runs in the search thread.
+            # Drawn now, the last answer's preview held the GIL that search needed (a
+            # broad key at a million took ~20 ms more); it waits until no answer is
+            # awaited, and an answer shown schedules it afresh. (A cursor moved in the
+            # list meanwhile is followed at once.) Any other timer is stopped first: two
+            # calls queued before the first frame would otherwise each keep one.
+            self._stop_preview()
             self._preview_timer = self.reader.set_timer(PREVIEW_DELAY, self._preview)
             return
+        self._preview_timer = None
         self._sync_reader(self._pending_preview)
         self._chart_if_stale()
 

@@ -556,6 +556,6 @@ def display_folder(folder: str, cwd: str) -> str | None:
         relative = os.path.relpath(folder or os.curdir, cwd)
     except ValueError:
         return None
-    if relative.startswith(".."):
-        return None
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        return None  # (not a folder inside whose name begins with "..")
     return "" if relative == os.curdir else relative

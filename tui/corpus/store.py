@@ -1330,7 +1330,9 @@ class _Respeller:
     def _prefix(self, folder: bytes) -> str:
         """What comes before a file's name in *folder* (ending in "/")."""
         absolute = os.fsdecode(folder)
-        shown = display_folder(absolute, self._here)  # (relpath drops the last "/")
+        # Uncached: this dict holds each folder, and these keys (ending in "/") would
+        # only push the loader's out of display_folder's cache. (relpath drops the "/".)
+        shown = display_folder.__wrapped__(absolute, self._here)
         if shown is None:  # outside the working folder: the absolute path
             return absolute
         return f"{shown}/" if shown else ""
