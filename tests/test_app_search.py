@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -11,6 +12,8 @@ from textual.pilot import Pilot
 from tui.app import BroadsheetApp
 from tui.corpus import ArticleDate, Corpus, load_corpus
 from tui.corpus.dates import period_code
+from tui.corpus.query import Query
+from tui.corpus.session import CorpusSession
 from tui.widgets.reading_pane import ReadingPane
 from tui.widgets.timeline import Timeline, bucket_counts
 
@@ -148,13 +151,14 @@ async def test_a_bad_query_typed_at_speed_stays_said_after_the_preview() -> None
         assert app.filter_bar.has_class("-error")
 
 
-@pytest.mark.parametrize("then", ["its answer", "a bad query", "a cursor move"])
+@pytest.mark.parametrize("then", ["its answer", "a bad query", "a failed search", "a cursor move"])
 async def test_a_key_searched_in_the_thread_holds_the_last_answers_preview(
     monkeypatch: pytest.MonkeyPatch, then: str
 ) -> None:
     # Typing has not rested while a key's search runs: the preview of the answer
     # before waits, not drawn meanwhile on the GIL the search needs. It comes once
-    # no answer is awaited: with this key's, or when a bad query throws that away.
+    # no answer is awaited: with this key's, when a bad query throws that away, or
+    # when the search fails.
     # A cursor moved in the list meanwhile is followed at once all the same.
     monkeypatch.setattr("tui.screen.PREVIEW_DELAY", 0.4)
     gate = hold_thread_searches(monkeypatch)
@@ -167,6 +171,14 @@ async def test_a_key_searched_in_the_thread_holds_the_last_answers_preview(
         await wait_until(pilot, lambda: screen.current_query.text == "p")
         assert reader.search_query is None  # the preview waits for its delay
         gate.open.clear()
+        if then == "a failed search":
+            held = CorpusSession.search
+
+            def failing(self: CorpusSession, query: Query, *args: Any, **kwargs: Any) -> Any:
+                held(self, query, *args, **kwargs)
+                raise RuntimeError("the disk went away")
+
+            monkeypatch.setattr(CorpusSession, "search", failing)
         await pilot.press("a")
         await wait_until(pilot, lambda: gate.asked[-1:] == ["pa"])
         await pilot.pause(0.7)  # past the first answer's preview delay
@@ -183,13 +195,16 @@ async def test_a_key_searched_in_the_thread_holds_the_last_answers_preview(
         if then == "its answer":
             gate.open.set()
             await wait_until(pilot, lambda: screen.current_query.text == "pa")
+        elif then == "a failed search":
+            gate.open.set()
+            await wait_until(pilot, lambda: "search failed" in app.filter_bar.error)
         else:
             await pilot.press(*" date:x")
             assert "not a date" in app.filter_bar.error
         await wait_until(pilot, lambda: reader.search_query is not None)
         shown = reader.search_query
         assert shown is not None
-        # The list's query: this key's, or still the one before the bad query.
+        # The list's query: this key's, or still the one before.
         assert shown.text == ("pa" if then == "its answer" else "p")
         gate.open.set()
 
