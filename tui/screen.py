@@ -193,7 +193,7 @@ class ReaderScreen(FrameHookScreen):
         """A keystroke's query is being applied (the preview then waits for a rest)."""
         self._preview_of_typing = False
         """The preview due is a keystroke's answer's (not the cursor's): it waits while
-        the next key's answer is awaited (:meth:`_preview`)."""
+        the next key's answer is awaited (:meth:`_preview`). Set by each schedule."""
         self._timeline_stale = False
         """The timeline still charts the rows before the last keystroke's query."""
         self._chart_timer: Timer | None = None
@@ -533,7 +533,6 @@ class ReaderScreen(FrameHookScreen):
         # The keystroke's answer is the list; the preview (new highlights, if not a new
         # article) follows when typing rests.
         self._pending_preview = self.article_list.current_serial
-        self._preview_of_typing = True
         self._schedule_preview(wait=True)
         if self._remember_when_answered:
             self._remember_when_answered = False
@@ -719,13 +718,14 @@ class ReaderScreen(FrameHookScreen):
         """The list's cursor moved to *serial*."""
         self._pending_preview = serial
         # While a query is typed the list is the answer; the preview follows later.
-        self._preview_of_typing = self._typing_query
         self._schedule_preview(wait=self._typing_query)
 
     def _schedule_preview(self, *, wait: bool) -> None:
         """Bring the reading pane up to date with the cursor and the query: at once when
         the cursor was resting, else once it rests (holding ↓ or typing a query redraws
-        the list at each key and the preview only at the end); always later with *wait*."""
+        the list at each key and the preview only at the end); always later with *wait*
+        (a keystroke's answer), and then not while the next key's is awaited."""
+        self._preview_of_typing = wait
         now = time.monotonic()
         resting = now - self._last_highlight > PREVIEW_DELAY
         self._last_highlight = now

@@ -542,14 +542,45 @@ def resolve_display_path(path: str | Path) -> str:
     """The path as the user would type it: relative to the working folder when inside it."""
     text = os.fspath(path)
     folder, name = os.path.split(text)
-    shown = display_folder(folder, os.getcwd())
+    shown = _display_folder(folder, os.getcwd())
     if shown is None:
         return text
     return os.path.join(shown, name) if shown else name
 
 
+class PathSpeller:
+    """:func:`resolve_display_path` for many absolute paths as bytes (a store's files),
+    from the working folder of when it was made: each folder's spelling is worked out
+    once, for the few hundred folders a collection has (per path ~1.0 µs, against
+    ~1.9 µs one at a time: 100k paths, in-process)."""
+
+    def __init__(self) -> None:
+        self._here = os.getcwd()
+        self._prefixes: dict[bytes, str] = {}
+
+    def __call__(self, path: bytes) -> str:
+        cut = path.rfind(b"/") + 1
+        folder = path[:cut]
+        prefix = self._prefixes.get(folder)
+        if prefix is None:
+            prefix = self._prefixes[folder] = self._prefix(folder)
+        # ("/" is never part of a multi-byte character: the two halves decode alone.)
+        return prefix + os.fsdecode(path[cut:])
+
+    def _prefix(self, folder: bytes) -> str:
+        """What comes before a file's name in *folder* (ending in "/"), as
+        :func:`resolve_display_path` joins them."""
+        absolute = os.fsdecode(folder)
+        # Uncached: this dict holds each folder, and these keys (ending in "/") would
+        # only push the loader's out of _display_folder's cache. (relpath drops the "/".)
+        shown = _display_folder.__wrapped__(absolute, self._here)
+        if shown is None:  # outside the working folder: the absolute path
+            return absolute
+        return f"{shown}/" if shown else ""
+
+
 @functools.lru_cache(maxsize=4096)
-def display_folder(folder: str, cwd: str) -> str | None:
+def _display_folder(folder: str, cwd: str) -> str | None:
     """*folder* relative to *cwd*, or None when outside it. Cached: the files of one
     folder share it, and relpath costs ~9 µs (two abspaths and a getcwd) per call."""
     try:

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .files import Skipped, display_folder, resolve_display_path
+from .files import PathSpeller, Skipped, resolve_display_path
 from .index import (
     _TABLE_SQL,
     IndexText,
@@ -1307,35 +1307,16 @@ def _spelt(absolute: str) -> str:
 
 class _Respeller:
     """Gives stored articles the paths of their files (absolute, as bytes) as seen
-    from this working folder, as :func:`resolve_display_path` spells them: each
-    folder's spelling is worked out once, for the few hundred folders a collection
-    has (per path ~1.0 µs, against ~1.9 µs one at a time: 100k paths, in-process)."""
+    from this working folder (:class:`files.PathSpeller`)."""
 
     def __init__(self) -> None:
-        self._here = os.getcwd()
-        self._prefixes: dict[bytes, str] = {}
+        self._spell = PathSpeller()
 
     def __call__(self, article: Article, real: bytes) -> None:
-        cut = real.rfind(b"/") + 1
-        folder = real[:cut]
-        prefix = self._prefixes.get(folder)
-        if prefix is None:
-            prefix = self._prefixes[folder] = self._prefix(folder)
-        # ("/" is never part of a multi-byte character: the two halves decode alone.)
-        spelt = prefix + os.fsdecode(real[cut:])
+        spelt = self._spell(real)
         shown = neutralise_line(spelt)
         article.path = shown
         article.real_path = None if shown == spelt else spelt
-
-    def _prefix(self, folder: bytes) -> str:
-        """What comes before a file's name in *folder* (ending in "/")."""
-        absolute = os.fsdecode(folder)
-        # Uncached: this dict holds each folder, and these keys (ending in "/") would
-        # only push the loader's out of display_folder's cache. (relpath drops the "/".)
-        shown = display_folder.__wrapped__(absolute, self._here)
-        if shown is None:  # outside the working folder: the absolute path
-            return absolute
-        return f"{shown}/" if shown else ""
 
 
 STALE_COPY_SECONDS = 600
